@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_countries(sender, using="default", **kwargs):
+    from .domain.countries import sync_countries
+
+    sync_countries()
+
+
+class NetworkConfig(AppConfig):
+    name = "learningcities.network"
+    label = "network"
+    verbose_name = _("Network")
+
+    def ready(self):
+        # The country list is reference data, kept in step with the code on
+        # every migrate (and after a test database flush).
+        post_migrate.connect(_sync_countries, sender=self, dispatch_uid="network-sync-countries")

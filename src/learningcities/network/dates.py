@@ -1,0 +1,80 @@
+"""Partial dates: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, kept with their precision."""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .enums import DatePrecision
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+class PartialDateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to a year, a month or a day. ``start`` is the first day it names."""
+
+    start: dt.date
+    precision: str
+
+    @classmethod
+    def parse(cls, text: str) -> "PartialDate":
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise PartialDateError if invalid."""
+        value = (text or "").strip()
+        match = _PATTERN.match(value)
+        if not match:
+            raise PartialDateError(
+                _("“%(value)s” is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD.")
+                % {"value": value}
+            )
+        year, month, day = match.groups()
+        try:
+            if day is not None:
+                return cls(dt.date(int(year), int(month), int(day)), DatePrecision.DAY)
+            if month is not None:
+                return cls(dt.date(int(year), int(month), 1), DatePrecision.MONTH)
+            return cls(dt.date(int(year), 1, 1), DatePrecision.YEAR)
+        except ValueError:
+            raise PartialDateError(
+                _("“%(value)s” is not a date that exists.") % {"value": value}
+            ) from None
+
+    @property
+    def end(self) -> dt.date:
+        """Return the last day of the period: a partial date counts from there."""
+        return period_end(self.start, self.precision)
+
+    def isoformat(self) -> str:
+        return format_partial_iso(self.start, self.precision)
+
+
+def period_end(start: dt.date, precision: str) -> dt.date:
+    if precision == DatePrecision.YEAR:
+        return dt.date(start.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
+def format_partial_iso(start: dt.date, precision: str) -> str:
+    if precision == DatePrecision.YEAR:
+        return f"{start.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{start.year:04d}-{start.month:02d}"
+    return start.isoformat()
+
+
+def format_partial(start: dt.date, precision: str) -> str:
+    """Return the date for people, in the active language, no more precise than known."""
+    if precision == DatePrecision.YEAR:
+        return str(start.year)
+    if precision == DatePrecision.MONTH:
+        return date_format(start, "YEAR_MONTH_FORMAT")
+    return date_format(start, "DATE_FORMAT")

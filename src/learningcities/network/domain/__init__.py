@@ -1,0 +1,1 @@
+"""Every write to the register goes through a function of this package."""

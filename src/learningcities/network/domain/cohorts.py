@@ -1,0 +1,43 @@
+import datetime as dt
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..models import Cohort
+from .revision import bump_network_revision
+
+
+@transaction.atomic
+def create_cohort(
+    *, name: str, announced_on: dt.date, description: str = "", is_synthetic: bool = False
+) -> Cohort:
+    """Create a cohort, or return the one of that name (updating its date and text).
+
+    Effects: one cohort row; the register revision is bumped.
+    """
+    cohort, created = Cohort.objects.get_or_create(
+        name=name,
+        defaults={
+            "slug": _unique_slug(name),
+            "announced_on": announced_on,
+            "description": description,
+            "is_synthetic": is_synthetic,
+        },
+    )
+    if not created and (cohort.announced_on, cohort.description) != (announced_on, description):
+        cohort.announced_on = announced_on
+        cohort.description = description
+        cohort.save(update_fields=["announced_on", "description"])
+        created = True
+    if created:
+        bump_network_revision()
+    return cohort
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:90] or "cohort"
+    slug, n = base, 1
+    while Cohort.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

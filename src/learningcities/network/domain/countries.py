@@ -1,0 +1,61 @@
+import csv
+from pathlib import Path
+
+import pycountry
+from django.db import transaction
+
+from ..enums import Region, UnescoStatus
+from ..models import Country
+from .revision import bump_network_revision
+
+COUNTRIES_CSV = Path(__file__).resolve().parent.parent / "data" / "countries.csv"
+
+
+def country_rows() -> list[dict]:
+    """Return every ISO 3166-1 country with its UNESCO status and region.
+
+    The list of codes and English names comes from pycountry; UNESCO status and
+    region from the project's data file (sources in COUNTRIES-SOURCES.md).
+    """
+    extra: dict[str, dict] = {}
+    if COUNTRIES_CSV.exists():
+        with COUNTRIES_CSV.open(encoding="utf-8", newline="") as f:
+            extra = {row["code"].strip().upper(): row for row in csv.DictReader(f)}
+    rows = []
+    for entry in pycountry.countries:
+        data = extra.get(entry.alpha_2, {})
+        status = (data.get("unesco_status") or UnescoStatus.NONE).strip()
+        region_label = (data.get("region") or "").strip()
+        region = next((r.value for r in Region if r.label == region_label), "")
+        rows.append(
+            {
+                "code": entry.alpha_2,
+                "alpha3": entry.alpha_3,
+                "name": getattr(entry, "common_name", None) or entry.name,
+                "unesco_status": status if status in UnescoStatus.values else UnescoStatus.NONE,
+                "region": region,
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def sync_countries() -> int:
+    """Create or update every country from pycountry and the data file; return how many changed."""
+    changed = 0
+    existing = {c.code: c for c in Country.objects.all()}
+    for row in country_rows():
+        country = existing.get(row["code"])
+        if country is None:
+            Country.objects.create(**row)
+            changed += 1
+            continue
+        fields = [f for f, v in row.items() if getattr(country, f) != v]
+        if fields:
+            for f in fields:
+                setattr(country, f, row[f])
+            country.save(update_fields=fields)
+            changed += 1
+    if changed:
+        bump_network_revision()
+    return changed

@@ -1,0 +1,108 @@
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..dates import PartialDate, period_end
+from ..enums import MEMBERSHIP_TRANSITIONS, MembershipStatus
+from ..exceptions import NetworkError
+from ..models import City, Cohort, Membership
+from .revision import bump_network_revision
+
+
+@transaction.atomic
+def admit_city(
+    city: City,
+    *,
+    joined: PartialDate,
+    cohort: Cohort | None = None,
+    source: str = "",
+) -> Membership:
+    """Open a new membership period for ``city``.
+
+    Refused when the city is already an active member, or when the new period
+    would start before an earlier one ended. Effects: one membership row; the
+    register revision is bumped.
+    """
+    memberships = list(Membership.objects.select_for_update().filter(city=city))
+    if any(m.status == MembershipStatus.ACTIVE for m in memberships):
+        raise NetworkError(_("%(city)s is already a member.") % {"city": city.name})
+    member_from = joined.end
+    for earlier in memberships:
+        if earlier.ended_on and earlier.ended_on >= member_from:
+            raise NetworkError(
+                _("%(city)s can only rejoin after its earlier membership ended on %(date)s.")
+                % {"city": city.name, "date": earlier.ended_on.isoformat()}
+            )
+    membership = Membership(
+        city=city,
+        joined_on=joined.start,
+        joined_precision=joined.precision,
+        member_from=member_from,
+        cohort=cohort,
+        source=source,
+    )
+    membership.save()
+    bump_network_revision()
+    return membership
+
+
+@transaction.atomic
+def correct_joining(
+    membership: Membership,
+    *,
+    joined: PartialDate,
+    cohort: Cohort | None = None,
+    source: str | None = None,
+) -> list[str]:
+    """Correct the joining date, cohort or source of a membership; return what changed."""
+    changed = []
+    values = {
+        "joined_on": joined.start,
+        "joined_precision": joined.precision,
+        "member_from": joined.end,
+        "cohort": cohort,
+    }
+    if source is not None:
+        values["source"] = source
+    for field, value in values.items():
+        if getattr(membership, field) != value:
+            setattr(membership, field, value)
+            changed.append(field)
+    if membership.ended_on and membership.ended_on <= membership.member_from:
+        raise NetworkError(_("A membership must start before it ends."))
+    if changed:
+        membership.save(update_fields=[*changed, "updated_at"])
+        bump_network_revision()
+    return changed
+
+
+@transaction.atomic
+def end_membership(membership: Membership, *, status: str, ended_on: dt.date) -> Membership:
+    """Move an active membership to lapsed or withdrawn, ending on ``ended_on``.
+
+    Effects: the membership's status and end date; the register revision is bumped.
+    """
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if status not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
+        raise NetworkError(
+            _("A membership that is %(current)s cannot become %(new)s.")
+            % {
+                "current": MembershipStatus(membership.status).label,
+                "new": MembershipStatus(status).label if status in MembershipStatus else status,
+            }
+        )
+    if ended_on <= membership.member_from:
+        raise NetworkError(
+            _("The end date must come after the membership started (%(date)s).")
+            % {"date": membership.member_from.isoformat()}
+        )
+    membership.status = status
+    membership.ended_on = ended_on
+    membership.save(update_fields=["status", "ended_on", "updated_at"])
+    bump_network_revision()
+    return membership
+
+
+def member_from_for(start: dt.date, precision: str) -> dt.date:
+    return period_end(start, precision)

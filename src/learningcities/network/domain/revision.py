@@ -1,0 +1,24 @@
+from django.db import transaction
+from django.db.models import F
+
+from ..models import NetworkRevision
+
+
+def bump_network_revision() -> None:
+    """Mark the register as changed, so cached pages and statistics are recomputed.
+
+    Call inside the transaction of the write: a rolled-back write leaves the
+    revision as it was.
+    """
+    updated = NetworkRevision.objects.filter(pk=1).update(number=F("number") + 1)
+    if not updated:
+        NetworkRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+    # Caches key on the number, so nothing else to clear; on_commit keeps the
+    # per-process memo from seeing a number that was rolled back.
+    transaction.on_commit(_forget_memo)
+
+
+def _forget_memo() -> None:
+    from .queries.revision import forget_revision_memo
+
+    forget_revision_memo()
