@@ -38,6 +38,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 install: $(VENV)/.synced node_modules/.installed
+	@$(VENV)/bin/python scripts/compile_messages.py
 
 run: install
 	$(LC) migrate --no-input

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +11,12 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to a /fr/ page leaves French active in this thread, and
+    # reverse() would then build /fr/ URLs for the next test.
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -10,6 +10,10 @@ LC_DEBUG            ``1``/``true`` for debug pages (default: off)
 LC_ALLOWED_HOSTS    comma-separated host names (default: localhost names)
 LC_CACHE_URL        ``redis://...`` for a shared cache (default: process memory)
 LC_TIME_ZONE        the secretariat's time zone (default: ``UTC``)
+LC_MAP_TILES_URL    a tile server URL template for the map, such as
+                    ``https://tile.openstreetmap.org/{z}/{x}/{y}.png`` (default:
+                    none; the map draws packaged country outlines only)
+LC_MAP_TILES_ATTRIBUTION  the credit line the tile server asks for
 ==================  ==========================================================
 """
 
@@ -67,6 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its templates and static files: API docs that work offline
     "learningcities.common",
     "learningcities.network",
     "learningcities.api",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "learningcities.common.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +160,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("LC_STATIC_ROOT", BASE_DIR.parent.parent / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = Path(os.environ.get("LC_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
 # Front-end packages come from npm at set-up (package.json); only the files we
 # use are exposed, under a "vendor/" prefix.
@@ -190,3 +197,8 @@ LOGGING = {
 LC_DIRECTORY_PAGE_SIZE = 25
 LC_API_PAGE_SIZE = 50
 LC_API_MAX_PAGE_SIZE = 500
+# Map tiles are optional: by default nothing is fetched from outside.
+LC_MAP_TILES_URL = os.environ.get("LC_MAP_TILES_URL", "")
+LC_MAP_TILES_ATTRIBUTION = os.environ.get(
+    "LC_MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors" if LC_MAP_TILES_URL else ""
+)

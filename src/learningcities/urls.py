@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,9 +6,13 @@ from learningcities.api.urls import api
 from learningcities.common import views as common_views
 
 urlpatterns = [
-    path("", include("learningcities.network.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("-/health", common_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]
+# Public pages carry their language in the URL (/fr/cities/; English without a
+# prefix), so a cached page never depends on a cookie or a header.
+urlpatterns += i18n_patterns(
+    path("", include("learningcities.network.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,45 @@
+"""Error bodies of the API: every refusal names what is wrong, never a 500."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    """422: one item per invalid parameter; ``message`` sums them up for people."""
+
+    detail: list[ErrorItem]
+    message: str
+
+
+class NotFoundOut(Schema):
+    detail: str
+
+
+def invalid_parameter(location: str, name: str, message: str) -> ValidationError:
+    """Return the error that refuses parameter ``name`` (in ``location``: query, path)."""
+    return ValidationError([{"loc": [location, name], "msg": message, "type": "value_error"}])
+
+
+def _describe(error: dict[str, Any]) -> dict[str, Any]:
+    loc = [part for part in error.get("loc", ()) if part != "__root__"]
+    return {"loc": loc, "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+
+
+def validation_error_response(
+    request: HttpRequest, exc: ValidationError, *, api: NinjaAPI
+) -> HttpResponse:
+    """Answer 422 with each invalid parameter's location and message."""
+    detail = [_describe(error) for error in exc.errors]
+    message = "; ".join(
+        f"{item['loc'][-1] if item['loc'] else 'request'}: {item['msg']}" for item in detail
+    )
+    return api.create_response(request, {"detail": detail, "message": message}, status=422)

@@ -1,0 +1,52 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from learningcities.network.domain.imports import ImportResult, MembersImportError, import_members
+from learningcities.network.interfaces.members_csv import read_members_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import member cities from a UTF-8 CSV file (columns city, country, joined; optional "
+        "population, latitude, longitude, local_name, admin_area, cohort, source). All rows "
+        "valid or nothing is imported; importing the same file twice changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the CSV file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check the file and say what would change"
+        )
+
+    def handle(self, *args, file, dry_run=False, **options):
+        try:
+            rows = read_members_file(file)
+            result = import_members(rows, dry_run=dry_run)
+        except MembersImportError as error:
+            for problem in error.errors:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{file}: refused, {len(error.errors)} problem(s); nothing was imported."
+            ) from None
+        write_summary(self, result, verbosity=options.get("verbosity", 1))
+
+
+def write_summary(command: BaseCommand, result: ImportResult, *, verbosity: int = 1) -> None:
+    """Write what an import changed, and the locations it could not find, to stdout."""
+    out = command.stdout
+    if verbosity >= 2:
+        for line, city, country, action, fields in result.changes:
+            out.write(f"line {line}: {city} ({country}) {action}: {', '.join(fields)}")
+    prefix = "Dry run, nothing written: would have " if result.dry_run else ""
+    out.write(
+        f"{prefix}{result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+        + (f"; new cohorts: {', '.join(result.cohorts_created)}" if result.cohorts_created else "")
+        + (
+            f"; {len(result.unresolved)} without coordinates (see below)"
+            if result.unresolved
+            else ""
+        )
+        + "."
+    )
+    for place in result.unresolved:
+        out.write(f"  line {place.line}: {place.city} ({place.country}): {place.reason}")
