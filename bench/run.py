@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -103,7 +104,14 @@ def main() -> None:
     parser.add_argument("--cities", type=int, default=10_000)
     parser.add_argument("--cohorts", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--duration", type=int, default=15, help="seconds per URL")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per URL and round")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds over all URLs; each figure is the median of its rounds, which keeps "
+        "a noisy shared machine from deciding the result",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="granian workers")
@@ -176,20 +184,31 @@ def main() -> None:
             ("stats API", "/api/v1/network/stats"),
             ("cities API", "/api/v1/cities"),
         ]
-        results = []
-        for label, path in targets:
-            url = base + path
-            fetch(url)  # warm: the first request fills the cache
-            wrk_run(wrk, url, duration=2, connections=options.connections, threads=options.threads)
-            figures = wrk_run(
+        for _label, path in targets:
+            fetch(base + path)  # warm: the first request fills the cache
+            wrk_run(
                 wrk,
-                url,
-                duration=options.duration,
+                base + path,
+                duration=2,
                 connections=options.connections,
                 threads=options.threads,
             )
-            results.append((label, path, figures))
-            print(f"{label:22} {figures['rps']:9.0f} req/s  p99 {figures['p99_ms']:8.1f} ms")
+        rounds: dict[str, list[dict]] = {path: [] for _label, path in targets}
+        for number in range(1, options.rounds + 1):
+            for label, path in targets:
+                figures = wrk_run(
+                    wrk,
+                    base + path,
+                    duration=options.duration,
+                    connections=options.connections,
+                    threads=options.threads,
+                )
+                rounds[path].append(figures)
+                print(
+                    f"round {number}: {label:22} {figures['rps']:9.0f} req/s  "
+                    f"p99 {figures['p99_ms']:8.1f} ms"
+                )
+        results = [(label, path, median_figures(rounds[path])) for label, path in targets]
 
         freshness = check_freshness(base, env, data_dir)
     finally:
@@ -208,6 +227,18 @@ def main() -> None:
     failures = [r for r in results if r[2]["non2xx"] or r[2]["socket_errors"]]
     if failures or not freshness["ok"]:
         raise SystemExit("benchmark found errors: see the table")
+
+
+def median_figures(runs: list[dict]) -> dict:
+    """Return the median of each figure over the rounds, and every error seen."""
+    return {
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+        "non2xx": sum(r["non2xx"] for r in runs),
+        "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"]),
+        "rps_all": [r["rps"] for r in runs],
+    }
 
 
 def check_freshness(base: str, env: dict, data_dir: Path) -> dict:
@@ -247,19 +278,21 @@ def render_table(results, options, build_seconds: float, freshness: dict) -> str
         f"(seed {options.seed}), SQLite; built in {build_seconds:.0f} s",
         f"- server: `learningcities serve` (granian WSGI, {options.workers} workers), loopback",
         f"- load: wrk, {options.threads} threads, {options.connections} connections, "
-        f"{options.duration} s per URL after a 2 s warm-up",
+        f"{options.duration} s per URL in each of {options.rounds} rounds after a 2 s "
+        "warm-up; figures are medians over the rounds",
         f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.machine()} (load generator on the same cores)",
         "",
-        "| what | URL | req/s | ratio to hello-world | p50 ms | p99 ms | p99 ratio | errors |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| what | URL | req/s | ratio to hello-world | p50 ms | p99 ms | p99 ratio | errors "
+        "| req/s by round |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|",
     ]
     for label, path, f in results:
         errors = f["non2xx"] + (1 if f["socket_errors"] else 0)
         lines.append(
             f"| {label} | `{path}` | {f['rps']:,.0f} | {f['rps'] / hello['rps']:.2f} | "
             f"{f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {f['p99_ms'] / hello['p99_ms']:.2f} | "
-            f"{errors} |"
+            f"{errors} | {' / '.join(f'{x:,.0f}' for x in f['rps_all'])} |"
         )
     worst = min(f["rps"] / hello["rps"] for _l, _p, f in results[1:])
     lines += [

@@ -8,9 +8,13 @@ def _clear_cache():
     # Cached pages and statistics are keyed by the register's revision, which
     # restarts with every test database; a cache left by an earlier test must
     # not answer for a later one.
+    from learningcities.network.domain.queries.revision import clear_local_memo
+
     cache.clear()
+    clear_local_memo()
     yield
     cache.clear()
+    clear_local_memo()
 
 
 @pytest.fixture(autouse=True)
@@ -20,3 +24,10 @@ def _default_language():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()

@@ -115,19 +115,17 @@ def duplicate_errors(rows: Iterable[MemberRow]) -> list[RowError]:
         if earlier is None:
             first_line[row.key] = row
             continue
-        errors.append(
-            RowError(
-                row.line,
-                _("%(city)s (%(country)s) is listed twice: on line %(first)d and line %(line)d.")
-                % {
-                    "city": row.city,
-                    "country": row.country,
-                    "first": earlier.line,
-                    "line": row.line,
-                },
-            )
-        )
+        errors.append(duplicate_error(row.city, row.country, earlier.line, row.line))
     return errors
+
+
+def duplicate_error(city: str, country: str, first: int, line: int) -> RowError:
+    """Return the error for a city named again on ``line`` after ``first``."""
+    return RowError(
+        line,
+        _("%(city)s (%(country)s) is listed twice: on line %(first)d and line %(line)d.")
+        % {"city": city, "country": country, "first": first, "line": line},
+    )
 
 
 def _cohort_in_period(cohorts: list[Cohort], joined: PartialDate) -> Cohort | None:

@@ -20,8 +20,10 @@ from typing import TextIO
 
 from django.utils.translation import gettext as _
 
+from learningcities.common.text import fold
+
 from ..dates import PartialDate, PartialDateError
-from ..domain.imports import MemberRow, MembersImportError, RowError, duplicate_errors
+from ..domain.imports import MemberRow, MembersImportError, RowError, duplicate_error
 from ..models import Country
 
 REQUIRED_COLUMNS = ("city", "country", "joined")
@@ -201,6 +203,9 @@ def parse_members(data: bytes, *, undated: list | None = None) -> list[MemberRow
         raise MembersImportError(errors)
     country_codes = set(Country.objects.values_list("code", flat=True))
     rows: list[MemberRow] = []
+    # Duplicates are found on the raw names, so a city listed twice is reported
+    # even when one of its rows has other problems too.
+    first_line_of: dict[tuple[str, str], int] = {}
     previous_line = reader.line_num
     count = 0
     while True:
@@ -227,6 +232,17 @@ def parse_members(data: bytes, *, undated: list | None = None) -> list[MemberRow
             )
         row_errors: list[RowError] = []
         row = _check_row(line, cells, columns, country_codes, row_errors)
+        values = dict(zip(columns, cells, strict=False))
+        key = (values.get("country", "").strip().upper(), fold(values.get("city", "")))
+        if all(key):
+            if key in first_line_of:
+                row_errors.append(
+                    duplicate_error(
+                        values.get("city", "").strip(), key[0], first_line_of[key], line
+                    )
+                )
+            else:
+                first_line_of[key] = line
         empty_joined = _("the %(column)s cell is empty.") % {"column": "joined"}
         if undated is not None and [e.message for e in row_errors] == [empty_joined]:
             values = dict(zip(columns, cells, strict=False))
@@ -246,7 +262,6 @@ def parse_members(data: bytes, *, undated: list | None = None) -> list[MemberRow
             raise MembersImportError(errors)
     if count == 0 or (undated and not rows and not errors):
         errors.append(RowError(None, _("The file has a header but no data rows.")))
-    errors.extend(duplicate_errors(rows))
     if errors:
         raise MembersImportError(sorted(errors, key=lambda e: (e.line or 0, e.message)))
     return rows

@@ -12,6 +12,7 @@ rendered with a placeholder that is replaced on the way out.
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -56,7 +57,9 @@ def cached_page(request: HttpRequest, name: str, build: Callable[[], Page]) -> H
     ``build`` may raise Http404; nothing is cached then. Logged-in users get a
     freshly rendered page, as the layout may show who they are.
     """
-    if request.user.is_authenticated:
+    # Without a session cookie the visitor is anonymous; asking request.user
+    # would set up a session store just to find that out.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
         return page_response(request, render_page(request, build()))
     html = cached_for_revision(page_cache_key(request, name), lambda: render_page(request, build()))
     return page_response(request, html)

@@ -25,11 +25,33 @@ def forget_revision_memo() -> None:
     _memo.clear()
 
 
+# A small memo in each process in front of the shared cache: its keys carry the
+# revision too, so it can never answer with stale data, and a hit skips the
+# shared cache's round trip and unpickling. Values must not be mutated.
+_LOCAL_MAX_ENTRIES = 256
+_local: dict[str, object] = {}
+
+
 def cached_for_revision(key: str, compute, timeout: int = 24 * 3600):
-    """Return ``compute()`` cached under ``key`` for the register's current revision."""
+    """Return ``compute()`` cached under ``key`` for the register's current revision.
+
+    Read-only callers only: a value computed inside a write transaction that
+    then rolls back would be cached under a revision number that is used again.
+    """
     full_key = f"lc:{current_revision()}:{key}"
+    value = _local.get(full_key)
+    if value is not None:
+        return value
     value = cache.get(full_key)
     if value is None:
         value = compute()
         cache.set(full_key, value, timeout)
+    if len(_local) >= _LOCAL_MAX_ENTRIES:
+        _local.clear()  # older revisions' entries go too; cheaper than an LRU
+    _local[full_key] = value
     return value
+
+
+def clear_local_memo() -> None:
+    """Forget the process-local memo (tests start each database at revision 0)."""
+    _local.clear()
