@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",  # its templates and static files: API docs that work offline
     "learningcities.common",
+    "learningcities.accounts",
     "learningcities.network",
     "learningcities.api",
 ]
@@ -128,6 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 if cache_url := os.environ.get("LC_CACHE_URL"):
     CACHES = {

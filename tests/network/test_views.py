@@ -610,7 +610,7 @@ def test_directory_shows_a_new_member_right_after_admission(client, network):
 
 
 def test_pages_for_a_logged_in_user_are_rendered_fresh(client, network, django_user_model):
-    user = django_user_model.objects.create_user(username="secretariat", password="x" * 12)
+    user = django_user_model.objects.create_user(email="secretariat@example.org", password="x" * 12)
     client.force_login(user)
     client.get(reverse("network:cohorts"))
 
