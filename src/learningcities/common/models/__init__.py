@@ -1,0 +1,3 @@
+from .activity import ActivityLogEntry
+
+__all__ = ["ActivityLogEntry"]
