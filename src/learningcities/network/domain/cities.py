@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from learningcities.common.domain.activity import record_activity
 from learningcities.common.text import fold
 
 from ..models import City, Country
@@ -30,7 +31,7 @@ def find_city(country: Country, name: str) -> City | None:
 
 @transaction.atomic
 def save_city(
-    *, country: Country, name: str, city: City | None = None, **fields
+    *, country: Country, name: str, city: City | None = None, actor=None, **fields
 ) -> tuple[City, list[str]]:
     """Create a city, or update ``city`` (or the one of that name in the country).
 
@@ -42,6 +43,7 @@ def save_city(
     if unknown:
         raise TypeError(f"unknown city fields: {sorted(unknown)}")
     city = city or find_city(country, name)
+    before = {f: getattr(city, f) for f in ("name", "country_id", *fields)} if city else {}
     changed: list[str] = []
     if city is None:
         city = City(country=country, name=name, **fields)
@@ -62,7 +64,24 @@ def save_city(
     if city.pk is None:
         city.save()
         bump_network_revision()
+        record_activity(
+            "network.city.create", actor=actor, subject=city, changes=_changes(city, changed, {})
+        )
     elif changed:
         city.save(update_fields=[*changed, "name_folded", "search_text", "updated_at"])
         bump_network_revision()
+        record_activity(
+            "network.city.update",
+            actor=actor,
+            subject=city,
+            changes=_changes(city, changed, before),
+        )
     return city, changed
+
+
+def _changes(city: City, changed: list[str], before: dict) -> dict:
+    result = {}
+    for field in changed:
+        attr = "country_id" if field == "country" else field
+        result[field] = [before.get(attr), getattr(city, attr)]
+    return result

@@ -4,6 +4,8 @@ from pathlib import Path
 import pycountry
 from django.db import transaction
 
+from learningcities.common.domain.activity import record_activity
+
 from ..enums import Region, UnescoStatus
 from ..models import Country
 from .revision import bump_network_revision
@@ -58,4 +60,5 @@ def sync_countries() -> int:
             changed += 1
     if changed:
         bump_network_revision()
+        record_activity("network.countries.sync", changes={"countries": [None, changed]})
     return changed

@@ -3,6 +3,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from learningcities.common.domain.activity import record_activity
+
 from ..dates import PartialDate, period_end
 from ..enums import MEMBERSHIP_TRANSITIONS, MembershipStatus
 from ..exceptions import NetworkError
@@ -17,6 +19,7 @@ def admit_city(
     joined: PartialDate,
     cohort: Cohort | None = None,
     source: str = "",
+    actor=None,
 ) -> Membership:
     """Open a new membership period for ``city``.
 
@@ -44,6 +47,16 @@ def admit_city(
     )
     membership.save()
     bump_network_revision()
+    record_activity(
+        "network.membership.admit",
+        actor=actor,
+        subject=membership,
+        changes={
+            "city": [None, city.pk],
+            "joined": [None, joined.isoformat()],
+            "cohort": [None, cohort.pk if cohort else None],
+        },
+    )
     return membership
 
 
@@ -54,9 +67,17 @@ def correct_joining(
     joined: PartialDate,
     cohort: Cohort | None = None,
     source: str | None = None,
+    actor=None,
 ) -> list[str]:
     """Correct the joining date, cohort or source of a membership; return what changed."""
     changed = []
+    before = {
+        "joined_on": membership.joined_on,
+        "joined_precision": membership.joined_precision,
+        "member_from": membership.member_from,
+        "cohort": membership.cohort_id,
+        "source": membership.source,
+    }
     values = {
         "joined_on": joined.start,
         "joined_precision": joined.precision,
@@ -74,11 +95,29 @@ def correct_joining(
     if changed:
         membership.save(update_fields=[*changed, "updated_at"])
         bump_network_revision()
+        record_activity(
+            "network.membership.correct",
+            actor=actor,
+            subject=membership,
+            changes={
+                f: [
+                    _plain(before[f]),
+                    _plain(membership.cohort_id if f == "cohort" else getattr(membership, f)),
+                ]
+                for f in changed
+            },
+        )
     return changed
 
 
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 @transaction.atomic
-def end_membership(membership: Membership, *, status: str, ended_on: dt.date) -> Membership:
+def end_membership(
+    membership: Membership, *, status: str, ended_on: dt.date, actor=None
+) -> Membership:
     """Move an active membership to lapsed or withdrawn, ending on ``ended_on``.
 
     Effects: the membership's status and end date; the register revision is bumped.
@@ -97,10 +136,17 @@ def end_membership(membership: Membership, *, status: str, ended_on: dt.date) ->
             _("The end date must come after the membership started (%(date)s).")
             % {"date": membership.member_from.isoformat()}
         )
+    previous = membership.status
     membership.status = status
     membership.ended_on = ended_on
     membership.save(update_fields=["status", "ended_on", "updated_at"])
     bump_network_revision()
+    record_activity(
+        "network.membership.end",
+        actor=actor,
+        subject=membership,
+        changes={"status": [previous, status], "ended_on": [None, ended_on.isoformat()]},
+    )
     return membership
 
 

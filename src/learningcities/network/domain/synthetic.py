@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
+from learningcities.common.domain.activity import record_activity
 from learningcities.common.text import fold
 
 from ..dates import period_end
@@ -137,6 +138,16 @@ def generate_network(
     memberships, lapsed, readmitted = _synthetic_memberships(rng, new_cities, cohort_rows, dates)
     Membership.objects.bulk_create(memberships, batch_size=500)
     bump_network_revision()
+    # One entry for the whole run: the rows are made up, row-by-row entries
+    # would only bury the real history.
+    record_activity(
+        "network.synthetic.generate",
+        changes={
+            "cities": [deleted, len(new_cities)],
+            "memberships": [None, len(memberships)],
+            "seed": [None, seed],
+        },
+    )
     return SyntheticNetwork(
         cities=len(new_cities),
         memberships=len(memberships),
