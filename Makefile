@@ -44,6 +44,7 @@ run: install
 	$(LC) migrate --no-input
 	$(LC) collectstatic --no-input --verbosity 0
 	$(LC) load-demo
+	$(LC) create-demo-accounts
 	$(LC) serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -14,14 +14,43 @@ LC_MAP_TILES_URL    a tile server URL template for the map, such as
                     ``https://tile.openstreetmap.org/{z}/{x}/{y}.png`` (default:
                     none; the map draws packaged country outlines only)
 LC_MAP_TILES_ATTRIBUTION  the credit line the tile server asks for
+LC_PRODUCTION       ``1`` turns on the production profile (also ``LC_ENV=production``):
+                    HTTPS redirect, HSTS, secure cookies, DEBUG off; then
+                    LC_SECRET_KEY (50+ characters) and LC_ALLOWED_HOSTS are required
+LC_BEHIND_PROXY     ``1`` when a reverse proxy terminates TLS: trust its
+                    ``X-Forwarded-Proto`` and ``X-Forwarded-For`` (default: off)
+LC_HSTS_SECONDS     HSTS max-age in the production profile (default: one year)
+LC_HSTS_PRELOAD     ``0`` leaves ``preload`` out of the HSTS header (default: on)
+LC_SESSION_HOURS    a login lasts this long (default: 12)
+LC_SESSION_EXPIRE_AT_BROWSER_CLOSE  ``1`` ends the login when the browser closes
+LC_LOGIN_FAILURE_LIMIT  failed logins per account or per address before the
+                    lock (default: 10)
+LC_LOGIN_COOLOFF_MINUTES  how long such a lock lasts; it lifts by itself (default: 15)
+LC_INVITATION_DAYS  an invitation link works this many days (default: 14)
+LC_SITE_URL         the site's public address, for links in e-mail
+                    (default: ``http://127.0.0.1:8000``)
+LC_DEFAULT_FROM_EMAIL  the sender of the platform's mail
+LC_EMAIL_URL        where mail goes: ``smtp://user:pass@host:587?tls=1``,
+                    ``smtps://user:pass@host:465`` or ``console://`` (default:
+                    none; messages stay in the outbox as "held", shown to the
+                    secretariat, and nothing is sent)
+LC_MAIL_MAX_ATTEMPTS  sending attempts before a message stays failed (default: 8)
+LC_PRIVATE_ROOT     the folder of private documents (default: ``$LC_DATA_DIR/private``)
+LC_MAX_UPLOAD_MB    the largest document accepted, in megabytes (default: 20)
+LC_VIRUS_SCANNER    dotted path to a callable(file) -> (clean, detail) that scans
+                    every upload (default: none; documents are "not scanned")
 ==================  ==========================================================
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -34,6 +63,9 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The production profile: strict HTTPS settings and no embedded fallbacks.
+PRODUCTION = env_bool("LC_PRODUCTION") or os.environ.get("LC_ENV", "").lower() == "production"
+
 DATA_DIR = Path(os.environ.get("LC_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -41,6 +73,10 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 def _secret_key() -> str:
     if key := os.environ.get("LC_SECRET_KEY"):
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "LC_PRODUCTION needs LC_SECRET_KEY (50 or more random characters)"
+        )
     path = DATA_DIR / "secret_key"
     if not path.exists():
         # Written once, readable by the owner only; every process shares it.
@@ -55,7 +91,12 @@ try:
 except FileExistsError:  # another process wrote it between our check and open
     SECRET_KEY = (DATA_DIR / "secret_key").read_text().strip()
 
-DEBUG = env_bool("LC_DEBUG")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("LC_SECRET_KEY must be 50 or more random characters")
+
+DEBUG = env_bool("LC_DEBUG") and not PRODUCTION
+if PRODUCTION and not os.environ.get("LC_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("LC_PRODUCTION needs LC_ALLOWED_HOSTS (the site's host names)")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("LC_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
@@ -72,6 +113,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # its templates and static files: API docs that work offline
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "rules.apps.AutodiscoverRulesConfig",  # loads each app's rules.py
     "learningcities.common",
     "learningcities.accounts",
     "learningcities.network",
@@ -87,8 +133,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "learningcities.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as its documentation asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "learningcities.urls"
@@ -184,9 +235,77 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Accounts: e-mail login through allauth, a second factor for privileged roles
+# (accounts/middleware.py), failed logins counted by axes.
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login while the account or the address is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+    # Object permissions from the django-rules predicates in each app's rules.py.
+    "rules.permissions.ObjectPermissionBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one once it is verified
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "learningcities.accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Failed logins are counted and locked by axes; allauth's own counter would
+# answer first with a different rule.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_ADAPTER = "learningcities.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Learning cities"
+DEFAULT_FROM_EMAIL = os.environ.get("LC_DEFAULT_FROM_EMAIL", "learningcities@localhost")
+LC_INVITATION_DAYS = int(os.environ.get("LC_INVITATION_DAYS", "14"))
+# The site's public address, for links in e-mail (invitations).
+LC_SITE_URL = os.environ.get("LC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+AXES_FAILURE_LIMIT = int(os.environ.get("LC_LOGIN_FAILURE_LIMIT", "10"))
+LC_LOGIN_COOLOFF_MINUTES = int(os.environ.get("LC_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LC_LOGIN_COOLOFF_MINUTES)
+# Lock an account after too many failures from anywhere, and an address after
+# too many failures on any accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "learningcities.accounts.security.login_identifier"
+AXES_LOCKOUT_CALLABLE = "learningcities.accounts.views.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+BEHIND_PROXY = env_bool("LC_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    # A client must not choose the address its failures are counted against.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+SESSION_COOKIE_AGE = int(float(os.environ.get("LC_SESSION_HOURS", "12")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("LC_SESSION_EXPIRE_AT_BROWSER_CLOSE")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("LC_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The header only consents to preloading; submitting the domain to the
+    # browsers' list stays the operator's act.
+    SECURE_HSTS_PRELOAD = env_bool("LC_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^-/health$"]  # the load balancer asks over plain HTTP
 
 LOGGING = {
     "version": 1,
@@ -204,3 +323,60 @@ LC_MAP_TILES_URL = os.environ.get("LC_MAP_TILES_URL", "")
 LC_MAP_TILES_ATTRIBUTION = os.environ.get(
     "LC_MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors" if LC_MAP_TILES_URL else ""
 )
+
+
+def _tiles_origin(url: str) -> str | None:
+    """Return the origin of a tile URL template, a wildcard standing for ``{s}``."""
+    if not url:
+        return None
+    parsed = urlsplit(url)
+    return f"{parsed.scheme}://{parsed.netloc.replace('{s}', '*')}"
+
+
+# Content Security Policy: nothing inline, nothing from elsewhere, except the
+# optional map tiles. Leaflet sets styles through the DOM, which CSP allows.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *filter(None, [_tiles_origin(LC_MAP_TILES_URL)])],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Mail (common/domain/outbox.py): every message is stored in the outbox first.
+# The default mailer writes into the outbox, so mail sent through Django's API
+# by libraries (allauth) is kept and shown like our own; the "transport" mailer
+# really delivers and is used only by the outbox's sender.
+from learningcities.common.mailconfig import parse_email_url  # noqa: E402 (needs nothing above)
+
+_transport = parse_email_url(os.environ.get("LC_EMAIL_URL", ""))
+LC_MAIL_ENABLED = _transport is not None
+MAILERS = {
+    "default": {"BACKEND": "learningcities.common.mail.OutboxEmailBackend"},
+    "transport": _transport or {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"},
+}
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LC_MAIL_MAX_ATTEMPTS = int(os.environ.get("LC_MAIL_MAX_ATTEMPTS", "8"))
+
+# Private documents (common/domain/documents.py): never under STATIC_ROOT or
+# MEDIA_ROOT; served only through the documents view.
+LC_PRIVATE_ROOT = Path(os.environ.get("LC_PRIVATE_ROOT", DATA_DIR / "private")).resolve()
+STORAGES["private"] = {
+    "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
+    "OPTIONS": {
+        "location": str(LC_PRIVATE_ROOT),
+        "directory_permissions_mode": 0o700,
+        "file_permissions_mode": 0o600,
+    },
+}
+LC_MAX_UPLOAD_MB = int(os.environ.get("LC_MAX_UPLOAD_MB", "20"))
+# Larger uploads stream to a temporary file rather than memory; the form part of
+# a request stays small.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+LC_VIRUS_SCANNER = os.environ.get("LC_VIRUS_SCANNER", "")

@@ -13,6 +13,9 @@ urlpatterns = [
 # Public pages carry their language in the URL (/fr/cities/; English without a
 # prefix), so a cached page never depends on a cookie or a header.
 urlpatterns += i18n_patterns(
+    path("account/", include("learningcities.accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("", include("learningcities.common.urls")),  # workspace outbox, documents
     path("", include("learningcities.network.urls")),
     prefix_default_language=False,
 )

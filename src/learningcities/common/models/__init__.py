@@ -1,3 +1,5 @@
 from .activity import ActivityLogEntry
+from .documents import Document
+from .outbox import MessageTemplate, OutboxMessage
 
-__all__ = ["ActivityLogEntry"]
+__all__ = ["ActivityLogEntry", "Document", "MessageTemplate", "OutboxMessage"]

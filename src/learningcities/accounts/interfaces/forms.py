@@ -1,0 +1,80 @@
+"""Forms of the account pages: profile and invitation acceptance."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from learningcities.network.models import Country
+from learningcities.network.models.countries import localised_country_name
+
+
+def nationality_choices() -> list[tuple[str, str]]:
+    """Return every country as (code, name in the active language), sorted by that name."""
+    names = [
+        (code, localised_country_name(code))
+        for code in Country.objects.values_list("code", flat=True)
+    ]
+    return [("", _("Not stated")), *sorted(names, key=lambda pair: pair[1].casefold())]
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the mail the platform sends you."),
+    )
+    nationality = forms.ChoiceField(
+        label=_("Nationality"),
+        required=False,
+        help_text=_("Used to keep jurors away from applications of their own country."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["nationality"].choices = nationality_choices()
+
+    def clean_nationality(self) -> Country | None:
+        code = self.cleaned_data.get("nationality")
+        return Country.objects.get(code=code) if code else None
+
+
+class AcceptInvitationForm(forms.Form):
+    """Name and password of the account an invitation creates."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            # Check as the account will be: the rules compare with the address.
+            from ..models import User
+
+            try:
+                password_validation.validate_password(
+                    first, User(email=self.email, name=cleaned.get("name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

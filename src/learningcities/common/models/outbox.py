@@ -1,0 +1,72 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import OutboxStatus
+
+
+class MessageTemplate(models.Model):
+    """The text of one kind of notification in one language, editable by the secretariat.
+
+    ``subject`` and ``body`` use Django template syntax (plain text; the body may
+    have an HTML twin). Shipped defaults come from ``<app>/mail_templates/``;
+    ``is_customised`` marks a row the secretariat edited, which a re-sync keeps.
+    """
+
+    code = models.CharField(_("code"), max_length=100)
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_customised = models.BooleanField(_("edited by the secretariat"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["code", "language"]
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "language"], name="common_unique_mail_template")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.language})"
+
+
+class OutboxMessage(models.Model):
+    """One notification: stored before it is sent, kept after, never deleted."""
+
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    template_code = models.CharField(_("template"), max_length=100, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    related_object = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("about"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="common_outbox_due"),
+            models.Index(fields=["content_type", "object_id"], name="common_outbox_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.recipients)}"

@@ -1,0 +1,63 @@
+"""Permission rules of common: the secretariat, the outbox, private documents.
+
+Other apps widen who may open a document by adding predicates to
+``document_viewers`` (for example the endorsers of an application, the jurors
+assigned to it)::
+
+    from learningcities.common.rules import register_document_viewer
+
+    @register_document_viewer
+    @rules.predicate
+    def is_endorser_of_document(user, document): ...
+"""
+
+import rules
+
+from learningcities.accounts.enums import Role
+
+
+@rules.predicate
+def is_secretariat(user) -> bool:
+    """A member of the secretariat, or an operator (superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.affiliations.filter(role=Role.SECRETARIAT).exists()
+
+
+@rules.predicate
+def is_document_uploader(user, document) -> bool:
+    return document.uploaded_by_id is not None and document.uploaded_by_id == user.pk
+
+
+@rules.predicate
+def is_member_of_document_owner(user, document) -> bool:
+    return (
+        document.owner_id is not None
+        and user.affiliations.filter(organisation_id=document.owner_id).exists()
+    )
+
+
+# Who, besides the secretariat, may open a document: any one predicate suffices.
+document_viewers: list[rules.Predicate] = [is_document_uploader, is_member_of_document_owner]
+
+
+def register_document_viewer(predicate: rules.Predicate) -> rules.Predicate:
+    """Add ``predicate(user, document)`` to those that let a person open a document."""
+    if predicate not in document_viewers:
+        document_viewers.append(predicate)
+    return predicate
+
+
+@rules.predicate
+def can_view_document(user, document) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_secretariat(user):
+        return True
+    return any(predicate.test(user, document) for predicate in document_viewers)
+
+
+rules.add_perm("common.view_document", can_view_document)
+rules.add_perm("common.view_outbox", is_secretariat)
+rules.add_perm("common.retry_message", is_secretariat)
+rules.add_perm("common.change_mail_template", is_secretariat)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import documents, mail_templates, outbox
+
+app_name = "common"
+
+urlpatterns = [
+    path("workspace/outbox/", outbox.outbox, name="outbox"),
+    path("workspace/outbox/<int:pk>/", outbox.outbox_message, name="outbox-message"),
+    path("workspace/outbox/<int:pk>/retry/", outbox.outbox_retry, name="outbox-retry"),
+    path("workspace/mail-templates/", mail_templates.mail_templates, name="mail-templates"),
+    path(
+        "workspace/mail-templates/<str:code>/<str:language>/",
+        mail_templates.mail_template_edit,
+        name="mail-template",
+    ),
+    path("documents/<uuid:document_id>/", documents.document_file, name="document"),
+]

@@ -1,0 +1,3 @@
+from .health import health
+
+__all__ = ["health"]

@@ -1,0 +1,71 @@
+"""The secretariat edits the text of notifications, per language, with a preview."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ..domain.outbox import OutboxError, render_template, sample_context, save_mail_template
+from ..domain.queries.outbox import mail_template_for_user, mail_templates_for_user
+from ..forms import MessageTemplateForm
+from ..models import MessageTemplate
+
+
+@require_safe
+@login_required
+@permission_required("common.change_mail_template", raise_exception=True)
+def mail_templates(request: HttpRequest) -> HttpResponse:
+    """List the templates, each with its languages (present or still to translate)."""
+    return render(
+        request,
+        "common/mail_templates/list.html",
+        {"templates": mail_templates_for_user(request.user)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required("common.change_mail_template", raise_exception=True)
+def mail_template_edit(request: HttpRequest, code: str, language: str) -> HttpResponse:
+    """Edit one template in one language; "Preview" renders it without saving."""
+    found = mail_template_for_user(request.user, code, language)
+    if found is None:
+        raise Http404
+    template, exists = found
+    initial = {"subject": template.subject, "body": template.body, "html_body": template.html_body}
+    form = MessageTemplateForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            draft = MessageTemplate(code=code, language=language, **form.cleaned_data)
+            try:
+                subject, body, html_body = render_template(
+                    draft, sample_context(code), preview=True
+                )
+            except OutboxError as exc:
+                form.add_error(None, str(exc))
+            else:
+                preview = {"subject": subject, "body": body, "html_body": html_body}
+        else:
+            try:
+                save_mail_template(code, language, actor=request.user, **form.cleaned_data)
+            except OutboxError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The template was saved."))
+                return redirect("common:mail-template", code=code, language=language)
+    return render(
+        request,
+        "common/mail_templates/edit.html",
+        {
+            "template": template,
+            "exists": exists,
+            "form": form,
+            "preview": preview,
+            "language_name": dict(settings.LANGUAGES).get(language, language),
+            "languages": settings.LANGUAGES,
+        },
+    )
