@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON := $(shell scripts/find-python)
+PYTHON := $(shell LC_PYTHON="$(LC_PYTHON)" scripts/find-python)
 ifeq ($(PYTHON),)
 $(error No Python 3.12 or newer found; see the message above)
 endif

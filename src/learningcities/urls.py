@@ -15,6 +15,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("account/", include("learningcities.accounts.urls")),
     path("account/", include("allauth.urls")),
+    path("workspace/", include("learningcities.accounts.workspace_urls")),
     path("", include("learningcities.common.urls")),  # workspace outbox, documents
     path("", include("learningcities.network.urls")),
     prefix_default_language=False,

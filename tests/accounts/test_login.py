@@ -205,8 +205,9 @@ def test_profile_query_count_does_not_grow_with_affiliations(
     client.force_login(user)
     client.get("/account/profile/")  # warm the per-process caches (content types, countries)
 
-    # session, user, privileged?, affiliations, countries, privileged? (page), TOTP?
-    with django_assert_num_queries(7):
+    # session, user, roles (read once: privileged? and the workspace link), affiliations,
+    # countries, TOTP?
+    with django_assert_num_queries(6):
         response = client.get("/account/profile/")
 
     assert response.content.decode().count("City coordinator") == count

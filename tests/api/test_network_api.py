@@ -594,3 +594,23 @@ def test_api_docs_static_files_are_served(client):
 
     assert script.status_code == 200
     assert b"SwaggerUIBundle" in b"".join(script.streaming_content)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("0", "is not a date in the form YYYY-MM-DD"),
+        ("1699920000", "is not a date in the form YYYY-MM-DD"),
+        ("2015", "is not a date in the form YYYY-MM-DD"),
+        ("2015-09-30T00:00:00Z", "is not a date in the form YYYY-MM-DD"),
+        ("2024-02-30", "is not a date that exists"),
+        ("0001-01-01", "Choose a date from 1900-01-01 to 2100-12-31."),
+    ],
+)
+def test_stats_api_refuses_timestamps_and_out_of_range_dates(client, as_of, message):
+    response = client.get("/api/v1/network/stats", {"as_of": as_of})
+
+    body = response.json()
+    assert response.status_code == 422
+    assert body["detail"][0]["loc"] == ["query", "as_of"]
+    assert message in body["detail"][0]["msg"]

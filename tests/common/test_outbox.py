@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learningcities.common.domain.outbox import (
+    SCRUBBED_BODY,
     OutboxError,
     queue_message,
     retry_delay,
@@ -262,3 +263,44 @@ def test_parse_email_url_empty_sends_nothing():
 def test_parse_email_url_refuses_bad_urls(url, error):
     with pytest.raises(EmailURLError, match=error):
         parse_email_url(url)
+
+
+def test_sensitive_message_is_delivered_whole_then_wiped(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue(sensitive=True)
+
+    message.refresh_from_db()
+    delivered = smtp_server.received[0].content.decode()
+    assert message.status == OutboxStatus.SENT
+    assert "Dear Ana," in delivered
+    assert message.body == SCRUBBED_BODY
+    assert message.html_body == ""
+
+
+def test_sensitive_message_that_fails_keeps_its_text_for_the_retry(settings, smtp_server):
+    smtp_server.refuse = True
+    message = queue(sensitive=True)
+
+    send_message(message)
+
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert "Dear Ana," in message.body
+
+
+def test_mail_sent_by_libraries_is_sensitive(settings):
+    settings.LC_MAIL_ENABLED = False
+    settings.MAILERS = {
+        **settings.MAILERS,
+        "default": {"BACKEND": "learningcities.common.mail.OutboxEmailBackend"},
+    }
+    email = EmailMultiAlternatives(
+        "Reset your password", "https://example.org/reset/abc", to=["ana@example.org"]
+    )
+
+    mailers.default.send_messages([email])
+
+    message = OutboxMessage.objects.get()
+    assert message.is_sensitive is True

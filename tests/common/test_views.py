@@ -18,12 +18,13 @@ from . import files
 pytestmark = pytest.mark.django_db
 
 
-def queue(recipient="ana@example.org", code="common.notification"):
+def queue(recipient="ana@example.org", code="common.notification", sensitive=False):
     with transaction.atomic():
         return queue_message(
             code,
             recipients=[recipient],
             context={"subject": f"Note for {recipient}", "name": "Ana", "text": "Hello."},
+            sensitive=sensitive,
         )
 
 
@@ -233,3 +234,15 @@ def test_document_viewers_can_be_extended(client, letter, stranger):
         document_viewers.remove(is_stranger)
 
     assert response.status_code == 200
+
+
+def test_outbox_detail_hides_the_text_of_a_sensitive_message(client, secretary):
+    message = queue(sensitive=True)
+    client.force_login(secretary)
+
+    response = client.get(reverse("common:outbox-message", args=[message.pk]))
+
+    html = response.content.decode()
+    assert "carries a personal link" in html
+    assert "Dear Ana," not in html
+    assert f"learningcities show-mail {message.pk}" in html

@@ -437,12 +437,18 @@ def test_country_page_without_members_says_so(client, network):
     assert "France has no member city yet." in html
 
 
-@pytest.mark.parametrize("code", ["xx", "KE", "kenya", "k1"])
-def test_country_page_unknown_or_upper_case_code_is_404(client, network, code):
+@pytest.mark.parametrize("code", ["xx", "kenya", "k1", "KEN"])
+def test_country_page_unknown_code_is_404(client, network, code):
     response = client.get(f"/countries/{code}/")
 
     assert response.status_code == 404
     assert b"Kilifi" not in response.content
+
+
+def test_country_page_upper_case_code_redirects_to_lower_case(client, network):
+    response = client.get("/countries/KE/")
+
+    assert (response.status_code, response["Location"]) == (301, "/countries/ke/")
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -562,12 +568,20 @@ def test_statistics_invalid_date_is_a_form_error(client, network):
     assert "the figures are those of today" in html
 
 
-def test_statistics_future_date_is_a_form_error(client, network):
-    future = timezone.localdate() + dt.timedelta(days=3)
+def test_statistics_date_outside_1900_to_2100_is_a_form_error(client, network):
+    html = text_of(client.get(reverse("network:statistics"), {"as_of": "2101-01-01"}))
 
-    html = text_of(client.get(reverse("network:statistics"), {"as_of": future.isoformat()}))
+    assert "Choose a date from 1900-01-01 to 2100-12-31." in html
 
-    assert "Choose a date no later than today" in html
+
+@pytest.mark.parametrize("as_of", ["2019-07-16", "2022-01-01", "2035-06-30"])
+def test_statistics_page_and_api_agree_on_any_date(client, network, as_of):
+    api = client.get("/api/v1/network/stats", {"as_of": as_of}).json()
+
+    html = text_of(client.get(reverse("network:statistics"), {"as_of": as_of}))
+
+    assert f'<span class="value">{api["member_cities"]}</span>' in html
+    assert api["as_of"] == as_of
 
 
 def test_statistics_before_the_first_member_shows_zeros_with_an_explanation(client, network):
@@ -618,3 +632,59 @@ def test_pages_for_a_logged_in_user_are_rendered_fresh(client, network, django_u
 
     assert ">2024 cohort</a>" in text_of(response)
     assert CSRF_PLACEHOLDER not in text_of(response)
+
+
+def test_unknown_page_answers_404_inside_the_site_layout(client, network):
+    response = client.get("/no-such-page/")
+
+    html = text_of(response)
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in html
+    assert 'href="/cities/"' in html
+
+
+@pytest.mark.parametrize("query", ["corée", "COREE", "south korea", "republic of korea"])
+def test_directory_search_finds_cities_by_country_name_in_any_language(client, query):
+    make_member(name="Yeonsu-gu", country=country("KR"))
+    make_member(name="Cork", country=country("IE"))
+
+    html = text_of(client.get(reverse("network:directory"), {"q": query}))
+
+    assert ">Yeonsu-gu</a>" in html
+    assert ">Cork</a>" not in html
+
+
+def test_directory_search_finds_turkey_by_its_former_english_name(client):
+    make_member(name="Mersin", country=country("TR"))
+
+    html = text_of(client.get(reverse("network:directory"), {"q": "turkey"}))
+
+    assert ">Mersin</a>" in html
+
+
+def _queries_for(client, url, params=None) -> int:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from learningcities.network.domain.queries.revision import clear_local_memo
+
+    cache.clear()
+    clear_local_memo()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["network:home", "network:statistics"])
+def test_home_and_statistics_query_count_does_not_grow_with_members(client, url_name):
+    cohort = CohortFactory(name="2024 cohort", announced_on=dt.date(2024, 2, 14))
+    make_member(name="City A", country=country("KR"), joined="2024-02-14", cohort=cohort)
+    one = _queries_for(client, reverse(url_name))
+
+    make_member(name="City B", country=country("EG"), joined="2024-02-14", cohort=cohort)
+    make_member(name="City C", country=country("MX"), joined="2016", cohort=None)
+    three = _queries_for(client, reverse(url_name))
+
+    assert one == three

@@ -36,6 +36,9 @@ class OutboxEmailBackend(BaseEmailBackend):
                     subject=email.subject,
                     body=email.body,
                     html_body=html_body,
+                    # Mail that libraries send (password reset, address
+                    # confirmation) carries a personal link.
+                    sensitive=True,
                 )
             count += 1
         return count

@@ -13,15 +13,15 @@ assigned to it)::
 
 import rules
 
-from learningcities.accounts.enums import Role
+# Role predicates live in one place; common's own rules build on them.
+from learningcities.accounts.rules import (
+    can_view_activity_entry,
+    is_active_person,
+    is_secretariat,
+    organisation_ids_of,
+)
 
-
-@rules.predicate
-def is_secretariat(user) -> bool:
-    """A member of the secretariat, or an operator (superuser)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_superuser or user.affiliations.filter(role=Role.SECRETARIAT).exists()
+__all__ = ["can_view_document", "is_secretariat", "register_document_viewer"]
 
 
 @rules.predicate
@@ -31,10 +31,7 @@ def is_document_uploader(user, document) -> bool:
 
 @rules.predicate
 def is_member_of_document_owner(user, document) -> bool:
-    return (
-        document.owner_id is not None
-        and user.affiliations.filter(organisation_id=document.owner_id).exists()
-    )
+    return document.owner_id is not None and document.owner_id in organisation_ids_of(user)
 
 
 # Who, besides the secretariat, may open a document: any one predicate suffices.
@@ -50,7 +47,7 @@ def register_document_viewer(predicate: rules.Predicate) -> rules.Predicate:
 
 @rules.predicate
 def can_view_document(user, document) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_person(user):
         return False
     if is_secretariat(user):
         return True
@@ -61,3 +58,4 @@ rules.add_perm("common.view_document", can_view_document)
 rules.add_perm("common.view_outbox", is_secretariat)
 rules.add_perm("common.retry_message", is_secretariat)
 rules.add_perm("common.change_mail_template", is_secretariat)
+rules.add_perm("common.view_activity_entry", can_view_activity_entry)

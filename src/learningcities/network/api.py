@@ -5,7 +5,6 @@ language) and then served from the cache, so a list costs two or three
 queries when computed and one (the revision) when served.
 """
 
-import datetime as dt
 import re
 from typing import Annotated
 
@@ -21,7 +20,7 @@ from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSiz
 from learningcities.api.responses import cached_json_response
 from learningcities.common.text import fold
 
-from .dates import format_partial_iso
+from .dates import PartialDateError, as_of_problem, format_partial_iso, parse_iso_day
 from .domain.queries.api import (
     cities_for_api,
     cities_for_cohort,
@@ -185,14 +184,27 @@ def _country_item(country: Country) -> dict:
 def get_network_stats(
     request: HttpRequest,
     as_of: Annotated[
-        dt.date | None,
+        str | None,
         Query(
-            description="The day to count on, YYYY-MM-DD (default: today).",
+            description=(
+                "The day to count on, YYYY-MM-DD, from 1900-01-01 to 2100-12-31 (default: today)."
+            ),
             example="2024-02-14",
+            format="date",
         ),
     ] = None,
 ) -> HttpResponse:
-    day = as_of or timezone.localdate()
+    today = timezone.localdate()
+    if as_of is None or as_of == "":
+        day = today
+    else:
+        # Parsed here, not by pydantic, whose lax mode takes 0 or 1699920000 for a date.
+        try:
+            day = parse_iso_day(as_of)
+        except PartialDateError as error:
+            raise invalid_parameter("query", "as_of", str(error)) from None
+        if problem := as_of_problem(day, today):
+            raise invalid_parameter("query", "as_of", problem)
     return cached_json_response(
         request,
         {"as_of": day.isoformat()},

@@ -78,3 +78,38 @@ def format_partial(start: dt.date, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return date_format(start, "YEAR_MONTH_FORMAT")
     return date_format(start, "DATE_FORMAT")
+
+
+# Statistics are asked for on a day between these bounds, on pages and in the API alike.
+EARLIEST_AS_OF = dt.date(1900, 1, 1)
+LATEST_AS_OF = dt.date(2100, 12, 31)
+
+
+def as_of_problem(value: dt.date, today: dt.date | None = None) -> str | None:
+    """Return why ``value`` cannot be a statistics date (None when it can).
+
+    A future date is allowed: it counts the members known today whose
+    membership has begun by then (a cohort announced ahead, for example).
+    """
+    if not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+        return _("Choose a date from %(start)s to %(end)s.") % {
+            "start": EARLIEST_AS_OF.isoformat(),
+            "end": LATEST_AS_OF.isoformat(),
+        }
+    return None
+
+
+def parse_iso_day(text: str) -> dt.date:
+    """Parse exactly YYYY-MM-DD (no timestamps, no times); raise PartialDateError otherwise."""
+    value = (text or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PartialDateError(
+            _("“%(value)s” is not a date in the form YYYY-MM-DD, such as 2024-02-14.")
+            % {"value": value[:40]}
+        )
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PartialDateError(
+            _("“%(value)s” is not a date that exists.") % {"value": value}
+        ) from None

@@ -68,6 +68,7 @@ class Status:
     NO_MATCH = "no_match"
     AMBIGUOUS = "ambiguous"
     NO_COORDINATES = "no_coordinates"
+    NOT_IN_AREA = "not_in_area"
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,19 @@ class Resolution:
     match: Match | None = None
     candidates: tuple[Match, ...] = ()
     spelling: str = ""  # the (folded) spelling that found the candidates
+    area: str = ""  # the admin area the candidates were refused for (NOT_IN_AREA)
 
     @property
     def reason(self) -> str:
         """Return a sentence for the secretariat saying why nothing was filled in."""
         if self.status == Status.NO_MATCH:
             return "no place of this name in the gazetteer"
+        if self.status == Status.NOT_IN_AREA:
+            names = "; ".join(_describe(m) for m in self.candidates[:4])
+            return (
+                f"not found in that area ({self.area}): the places of this name lie "
+                f"elsewhere ({names})"
+            )
         if self.status == Status.AMBIGUOUS:
             names = "; ".join(_describe(m) for m in self.candidates[:4])
             return f"ambiguous: several places of this name ({names}); give the admin area"
@@ -246,6 +254,8 @@ _ARTICLES = ("al ", "el ", "ad ", "ar ", "as ", "ash ", "az ", "an ", "at ", "ad
 _SPLIT = re.compile(r"\s*(?:/|\||;|,|\s[-\u2013\u2014]\s)\s*")
 _NUMBERED = re.compile(r"\s+(?:\d{1,2}(?:er|re|e|eme|st|nd|rd|th)?|[ivx]{1,4})$")
 _PARENS = re.compile(r"^(.*?)\s*[\(\[]([^\)\]]*)[\)\]]\s*(.*)$")
+# A folded "<area> <name>-gu/-gun/-ku/-si": the first word is taken as the area.
+_AREA_FIRST = re.compile(r"^([a-z]+) ([a-z]+(?: [a-z]+)? (?:gu|gun|ku|si))$")
 
 
 def _strip_affixes(name: str) -> list[str]:
@@ -316,6 +326,15 @@ def name_variants(name: str) -> list[tuple[str, str]]:
     if match:
         before, inside, after = match.groups()
         add_with_affixes(fold(f"{before} {after}"), fold(inside))
+    if "," in raw:
+        # "Seo-gu, Daegu": the place, then the area it lies in.
+        place, _comma, rest = raw.partition(",")
+        if place.strip() and rest.strip():
+            add_with_affixes(fold(place), fold(rest))
+    district = _AREA_FIRST.match(fold(raw))
+    if district:
+        # "Incheon Namdong-gu": a metropolitan city, then one of its districts.
+        add_with_affixes(district.group(2), district.group(1))
     pieces = [p for p in _SPLIT.split(raw) if p.strip()]
     if len(pieces) > 1:
         for piece in pieces:
@@ -621,6 +640,17 @@ class _Supplement:
 # --- look-up ----------------------------------------------------------------
 
 
+def _area_keys(area: str) -> set[str]:
+    """Return the folded spellings an admin area may go by ("Daegu Metropolitan City": daegu)."""
+    if not area:
+        return set()
+    return {area, *_strip_affixes(area), *_strip_admin(area)}
+
+
+def _in_area(place: SupplementPlace, keys: set[str]) -> bool:
+    return bool(keys & (_area_keys(fold(place.admin_area)) | {fold(place.name)}))
+
+
 class Gazetteer:
     """Look places up in the supplement, then in GeoNames."""
 
@@ -628,7 +658,15 @@ class Gazetteer:
         self.supplement = _Supplement(supplement_path)
 
     def resolve(self, name: str, country_code: str, *, admin_area: str = "") -> Resolution:
-        """Return the best place for ``name`` in the country, or why there is none."""
+        """Return the best place for ``name`` in the country, or why there is none.
+
+        ``admin_area`` (a province, state or metropolitan city) is binding
+        wherever the area of a place is known for sure (the supplement's
+        admin_area, a US state): a place known to lie in another area is never
+        returned. Elsewhere in GeoNames it only picks between places of one
+        name. An area read from the name itself ("Seo-gu, Daegu", "Nam-gu
+        (Busan)") binds in the supplement too.
+        """
         cc = (country_code or "").strip().upper()
         if not cc or not (name or "").strip():
             return Resolution(Status.NO_MATCH)
@@ -644,7 +682,12 @@ class Gazetteer:
                 held_back = held_back or resolution
             gids = geonames().lookup(cc, spelling)
             if gids:
-                return self._choose_geonames(cc, gids, spelling, area_hint)
+                resolution = self._choose_geonames(
+                    cc, gids, spelling, area_hint, binding=bool(area)
+                )
+                if resolution.status != Status.NOT_IN_AREA:
+                    return resolution
+                held_back = held_back or resolution
         return held_back or Resolution(Status.NO_MATCH)
 
     def locate(self, name: str, country_code: str, *, admin_area: str = "") -> Match | None:
@@ -654,22 +697,43 @@ class Gazetteer:
 
     @staticmethod
     def _choose_supplement(places: list[SupplementPlace], area: str, spelling: str) -> Resolution:
-        if area and len(places) > 1:
-            in_area = [p for p in places if area in {fold(p.admin_area), fold(p.name)}]
-            places = in_area or places
+        if area:
+            keys = _area_keys(area)
+            in_area = [p for p in places if _in_area(p, keys)]
+            # A place without an admin area in the supplement may lie anywhere.
+            unknown = [p for p in places if not p.admin_area]
+            if not (in_area or unknown):
+                candidates = tuple(p.match() for p in places)
+                return Resolution(Status.NOT_IN_AREA, None, candidates, spelling, area)
+            places = in_area or unknown
         exact = [p for p in places if fold(p.name) == spelling]
-        best = (exact or places)[0]
+        pool = exact if len(exact) == 1 else places
+        if len(pool) > 1 and _far_apart(pool):
+            # "Seo-gu" is a district of five metropolitan cities: only an area tells which.
+            candidates = tuple(p.match() for p in pool)
+            return Resolution(Status.AMBIGUOUS, None, candidates, spelling)
+        best = pool[0]
         match = best.match()
         if not match.has_location:
             return Resolution(Status.NO_COORDINATES, match, (match,), spelling)
-        return Resolution(Status.FOUND, match, tuple(p.match() for p in places), spelling)
+        return Resolution(Status.FOUND, match, tuple(p.match() for p in pool), spelling)
 
     @staticmethod
-    def _choose_geonames(cc: str, gids: list[int], spelling: str, area: str) -> Resolution:
+    def _choose_geonames(
+        cc: str, gids: list[int], spelling: str, area: str, *, binding: bool = False
+    ) -> Resolution:
         data = geonames()
         places = data.places
         codes = data.admin1_codes(cc, area)
         in_area = [g for g in gids if places[g][4] in codes]
+        # GeoNames' list does not name its first-level divisions, so an area
+        # is known for sure only for a US state; elsewhere the code is guessed
+        # from a place of the area's name (often wrong: "Caldas", "Wales") and
+        # may only pick between candidates, never refuse them all.
+        known_area = cc == "US" and area in data.us_states
+        if binding and known_area and not in_area:
+            candidates = tuple(data.match(g) for g in gids)
+            return Resolution(Status.NOT_IN_AREA, None, candidates, spelling, area)
         pool = in_area or gids
 
         def population(gid: int) -> int:
@@ -696,6 +760,15 @@ class Gazetteer:
             if close_in_size and far_apart:
                 return Resolution(Status.AMBIGUOUS, None, candidates, spelling)
         return Resolution(Status.FOUND, candidates[0], candidates, spelling)
+
+
+def _far_apart(places: list[SupplementPlace]) -> bool:
+    """Return whether the places are not all one place (different areas, or far apart)."""
+    areas = {fold(p.admin_area) for p in places if p.admin_area}
+    if len(areas) > 1:
+        return True
+    located = [(p.latitude, p.longitude) for p in places if p.latitude is not None]
+    return any(distance_km(located[0], other) > AMBIGUOUS_DISTANCE_KM for other in located[1:])
 
 
 _default: Gazetteer | None = None

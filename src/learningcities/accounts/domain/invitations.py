@@ -64,6 +64,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
         context=context,
         related_object=invitation,
         language=language,
+        sensitive=True,
     )
 
 

@@ -38,31 +38,40 @@ def create_organisation(
     A city organisation takes its country and (by default) its name from its
     city; a National Commission needs a country and is the only one there.
     Effects: the organisation; activity ``accounts.organisation.create``.
-    Raises OrganisationError for a missing city or country or a duplicate.
+    Raises OrganisationError for a missing city or country or a duplicate
+    (codes ``city_missing``, ``city_taken``, ``city_unexpected``,
+    ``country_missing``, ``country_taken``, ``name_missing``).
     """
     if kind not in OrganisationKind.values:
         raise OrganisationError(_("Unknown kind of organisation: %(kind)s.") % {"kind": kind})
     if kind == OrganisationKind.CITY:
         if city is None:
-            raise OrganisationError(_("A city organisation needs its city."))
+            raise OrganisationError(_("A city organisation needs its city."), code="city_missing")
         if Organisation.objects.filter(city=city).exists():
-            raise OrganisationError(_("%(city)s has an organisation already.") % {"city": city})
+            raise OrganisationError(
+                _("%(city)s has an organisation already.") % {"city": city}, code="city_taken"
+            )
         country = city.country
         name = name or str(city)
     elif city is not None:
-        raise OrganisationError(_("Only a city organisation is linked to a city."))
+        raise OrganisationError(
+            _("Only a city organisation is linked to a city."), code="city_unexpected"
+        )
     if kind == OrganisationKind.NATIONAL_COMMISSION:
         if country is None:
-            raise OrganisationError(_("A National Commission needs its country."))
+            raise OrganisationError(
+                _("A National Commission needs its country."), code="country_missing"
+            )
         if Organisation.objects.filter(
             kind=OrganisationKind.NATIONAL_COMMISSION, country=country
         ).exists():
             raise OrganisationError(
-                _("%(country)s has a National Commission already.") % {"country": country}
+                _("%(country)s has a National Commission already.") % {"country": country},
+                code="country_taken",
             )
     name = (name or "").strip()
     if not name:
-        raise OrganisationError(_("An organisation needs a name."))
+        raise OrganisationError(_("An organisation needs a name."), code="name_missing")
     try:
         with transaction.atomic():
             organisation = Organisation.objects.create(

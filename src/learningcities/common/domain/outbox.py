@@ -123,6 +123,9 @@ def _clean_recipients(recipients: Iterable[str]) -> list[str]:
     return cleaned
 
 
+SCRUBBED_BODY = "[removed after delivery: the message carried a personal link]"
+
+
 def queue_email(
     *,
     recipients: Iterable[str],
@@ -132,6 +135,7 @@ def queue_email(
     template_code: str = "",
     language: str = "",
     related_object: models.Model | None = None,
+    sensitive: bool = False,
 ) -> OutboxMessage:
     """Store one message in the outbox and send it after the current transaction commits.
 
@@ -147,6 +151,7 @@ def queue_email(
         html_body=html_body,
         template_code=template_code,
         language=language,
+        is_sensitive=sensitive,
         status=OutboxStatus.QUEUED if enabled else OutboxStatus.HELD,
         next_attempt_at=timezone.now() if enabled else None,
     )
@@ -170,6 +175,7 @@ def queue_message(
     context: dict,
     related_object: models.Model | None = None,
     language: str | None = None,
+    sensitive: bool = False,
 ) -> OutboxMessage:
     """Render the template ``template_code`` and store the message (see ``queue_email``).
 
@@ -187,6 +193,7 @@ def queue_message(
         template_code=template_code,
         language=template.language,
         related_object=related_object,
+        sensitive=sensitive,
     )
 
 
@@ -252,7 +259,21 @@ def send_message(message: OutboxMessage, *, now: dt.datetime | None = None) -> O
         message.status = OutboxStatus.SENT
         message.sent_at = timezone.now()
         message.next_attempt_at = None
-    message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
+        if message.is_sensitive:
+            # Delivered: the link inside is the recipient's alone now.
+            message.body = SCRUBBED_BODY
+            message.html_body = ""
+    message.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "sent_at",
+            "body",
+            "html_body",
+        ]
+    )
     return message
 
 

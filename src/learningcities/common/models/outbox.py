@@ -57,6 +57,10 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # A message that carries a personal link (invitation, password reset,
+    # address confirmation): its text is never shown in the workspace and is
+    # wiped once it has been delivered.
+    is_sensitive = models.BooleanField(_("carries a personal link"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:

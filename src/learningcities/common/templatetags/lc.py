@@ -1,3 +1,4 @@
+import rules
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -21,3 +22,13 @@ def language_links(context) -> list[dict]:
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def permitted(perm: str, user, obj=None) -> bool:
+    """Tell whether ``user`` has the django-rules permission ``perm`` (on ``obj``).
+
+    Asks the rules directly rather than ``user.has_perm``, which would also
+    load the person's Django model permissions (two queries) for nothing.
+    """
+    return rules.has_perm(perm, user, obj)

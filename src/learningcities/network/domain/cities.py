@@ -1,9 +1,14 @@
+from functools import lru_cache
+
+import pycountry
+from django.conf import settings
 from django.db import transaction
 
 from learningcities.common.domain.activity import record_activity
 from learningcities.common.text import fold
 
 from ..models import City, Country
+from ..models.countries import localised_country_name
 from .revision import bump_network_revision
 
 CITY_FIELDS = (
@@ -19,9 +24,48 @@ CITY_FIELDS = (
 )
 
 
+# Names people still search by that CLDR and ISO no longer use.
+_COUNTRY_ALIASES = {
+    "CI": ["Ivory Coast"],
+    "CV": ["Cape Verde"],
+    "CZ": ["Czech Republic"],
+    "GB": ["UK", "Great Britain", "Britain"],
+    "KR": ["Republic of Korea", "Korea"],
+    "MK": ["Macedonia"],
+    "PS": ["Palestine"],
+    "SZ": ["Swaziland"],
+    "TR": ["Turkey"],
+    "US": ["USA", "United States of America"],
+    "VN": ["Viet Nam"],
+}
+
+
+@lru_cache(maxsize=512)
+def country_search_names(code: str) -> tuple[str, ...]:
+    """Return the folded names of a country in every interface language, ISO's and aliases."""
+    names = {code}
+    for language, _label in settings.LANGUAGES:
+        names.add(localised_country_name(code, language))
+    entry = pycountry.countries.get(alpha_2=code)
+    if entry is not None:
+        names.update(
+            getattr(entry, attr)
+            for attr in ("name", "official_name", "common_name")
+            if getattr(entry, attr, None)
+        )
+    names.update(_COUNTRY_ALIASES.get(code, []))
+    folded = {fold(n) for n in names}
+    return tuple(sorted(n for n in folded if n))
+
+
 def city_search_text(*, name: str, local_name: str, admin_area: str, country: Country) -> str:
-    parts = [name, local_name, admin_area, country.name, country.code]
-    return " ".join(p for p in (fold(part) for part in parts) if p)
+    """Return the folded text the directory and the API search in.
+
+    It holds the city's names and area and its country's names in every
+    interface language, so "corée" and "korea" both find Korean cities.
+    """
+    parts = [fold(p) for p in (name, local_name, admin_area)]
+    return " ".join([p for p in parts if p] + list(country_search_names(country.code)))
 
 
 def find_city(country: Country, name: str) -> City | None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..dates import EARLIEST_AS_OF, LATEST_AS_OF, as_of_problem
 from ..domain.queries.directory import (
     SORT_COUNTRY,
     SORT_NAME,
@@ -21,7 +22,7 @@ from ..domain.queries.directory import (
 from ..enums import Region
 from ..models import Country
 
-EARLIEST_DATE = dt.date(1900, 1, 1)
+EARLIEST_DATE = EARLIEST_AS_OF
 
 
 class SearchInput(forms.TextInput):
@@ -138,7 +139,7 @@ class DirectoryFilterForm(forms.Form):
 
 
 class StatisticsDateForm(forms.Form):
-    """The as-of date of the statistics page: any day from 1900 up to today."""
+    """The as-of date of the statistics page: any day from 1900 to 2100, as in the API."""
 
     as_of = forms.DateField(
         label=_("Figures as of"),
@@ -151,29 +152,21 @@ class StatisticsDateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
         widget = self.fields["as_of"].widget
         widget.attrs.update(
             {
                 "min": EARLIEST_DATE.isoformat(),
-                "max": today.isoformat(),
+                "max": LATEST_AS_OF.isoformat(),
             }
         )
 
     def clean_as_of(self) -> dt.date | None:
         value = self.cleaned_data.get("as_of")
-        today = timezone.localdate()
         if value is None:
             return None
-        if value < EARLIEST_DATE:
-            raise forms.ValidationError(
-                _("Choose a date from %(date)s on."), params={"date": EARLIEST_DATE.isoformat()}
-            )
-        if value > today:
-            raise forms.ValidationError(
-                _("Choose a date no later than today (%(date)s)."),
-                params={"date": today.isoformat()},
-            )
+        # The same rule as the API's, so a page and the API never disagree on a date.
+        if problem := as_of_problem(value, timezone.localdate()):
+            raise forms.ValidationError(problem)
         return value
 
     def chosen_date(self) -> dt.date:

@@ -1,7 +1,7 @@
 """Pages of the register: a city, the countries, a country, the cohorts, a cohort."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -136,6 +136,9 @@ def build_country(code: str) -> Page:
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show a country's member cities and when they joined."""
     if code != code.lower():
+        # The API gives codes in upper case (FR); its links should still land here.
+        if len(code) == 2 and code.isalpha():
+            return redirect("network:country", code=code.lower(), permanent=True)
         raise Http404
     return cached_page(request, "country", lambda: build_country(code))
 

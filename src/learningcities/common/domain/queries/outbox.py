@@ -90,3 +90,8 @@ def mail_template_for_user(user, code: str, language: str) -> tuple[MessageTempl
         description=source.description,
     )
     return draft, False
+
+
+def outbox_for_user(user, **filters) -> QuerySet[OutboxMessage]:
+    """Return the outbox messages ``user`` may see; the filters of ``outbox_messages_for_user``."""
+    return outbox_messages_for_user(user, **filters)

@@ -1,0 +1,132 @@
+"""Permission rules about people, roles and organisations (django-rules).
+
+Every predicate that asks "which role does this person hold?" lives here;
+other apps' ``rules.py`` import them. A person's affiliations are read once per
+user object (one query) and kept on it, so a page asking several questions
+pays for one query.
+"""
+
+import rules
+
+from .enums import Role
+
+_CACHE = "_lc_affiliation_pairs"
+
+
+def affiliation_pairs(user) -> frozenset[tuple[int, str]]:
+    """Return ``{(organisation_id, role)}`` of the person's affiliations (memoised on ``user``).
+
+    Empty for anonymous or inactive people: they act for nobody.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    pairs = getattr(user, _CACHE, None)
+    if pairs is None:
+        pairs = frozenset(user.affiliations.values_list("organisation_id", "role"))
+        setattr(user, _CACHE, pairs)
+    return pairs
+
+
+def forget_affiliations(user) -> None:
+    """Drop the memo of ``affiliation_pairs`` (after the person's roles changed)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def organisation_ids_of(user) -> frozenset[int]:
+    """Return the ids of the organisations the person acts for, in any role."""
+    return frozenset(organisation_id for organisation_id, _role in affiliation_pairs(user))
+
+
+def _holds(user, role: str) -> bool:
+    return any(held == role for _org, held in affiliation_pairs(user))
+
+
+@rules.predicate
+def is_operator(user) -> bool:
+    """An operator: an active superuser (runs the installation, uses the Django admin)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def is_secretariat_member(user) -> bool:
+    """A person holding the secretariat role (operators excluded)."""
+    return _holds(user, Role.SECRETARIAT)
+
+
+@rules.predicate
+def is_juror(user) -> bool:
+    return _holds(user, Role.JUROR)
+
+
+@rules.predicate
+def is_endorser(user) -> bool:
+    return _holds(user, Role.ENDORSER)
+
+
+@rules.predicate
+def is_city_coordinator(user) -> bool:
+    return _holds(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def is_active_person(user) -> bool:
+    """A logged-in person whose account is active."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+# The secretariat's powers belong to operators too (they run the installation).
+is_secretariat = is_secretariat_member | is_operator
+is_secretariat.name = "is_secretariat"
+
+
+@rules.predicate
+def is_member_of_organisation(user, organisation) -> bool:
+    """The person acts for ``organisation`` in some role."""
+    return organisation is not None and organisation.pk in organisation_ids_of(user)
+
+
+@rules.predicate
+def is_self(user, person) -> bool:
+    return person is not None and is_active_person(user) and person.pk == user.pk
+
+
+@rules.predicate
+def shares_an_organisation(user, person) -> bool:
+    """The person and ``person`` act for at least one same organisation."""
+    if person is None or not is_active_person(user):
+        return False
+    mine = organisation_ids_of(user)
+    return bool(mine) and person.affiliations.filter(organisation_id__in=mine).exists()
+
+
+@rules.predicate
+def is_actor_of_entry(user, entry) -> bool:
+    return entry is not None and is_active_person(user) and entry.actor_id == user.pk
+
+
+@rules.predicate
+def is_entry_of_own_organisation(user, entry) -> bool:
+    return (
+        entry is not None
+        and entry.organisation_id is not None
+        and entry.organisation_id in organisation_ids_of(user)
+    )
+
+
+can_view_organisation = is_secretariat | is_member_of_organisation
+can_view_person = is_secretariat | is_self | shares_an_organisation
+can_invite = is_secretariat
+can_view_activity_entry = is_secretariat | is_actor_of_entry | is_entry_of_own_organisation
+
+rules.add_perm("accounts.view_workspace", is_secretariat)
+rules.add_perm("accounts.view_organisation", can_view_organisation)
+rules.add_perm("accounts.add_organisation", is_secretariat)
+rules.add_perm("accounts.view_person", can_view_person)
+rules.add_perm("accounts.change_affiliation", is_secretariat)
+rules.add_perm("accounts.invite_person", can_invite)
+rules.add_perm("accounts.change_invitation", is_secretariat)
+rules.add_perm("accounts.view_profile", is_active_person)
+# The global activity log; each entry then answers to common.view_activity_entry.
+rules.add_perm("accounts.view_activity", is_secretariat)
+rules.add_perm("accounts.view_own_activity", is_active_person)
