@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "learningcities.common",
     "learningcities.accounts",
     "learningcities.network",
+    "learningcities.frameworks",
     "learningcities.api",
 ]
 

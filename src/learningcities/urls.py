@@ -18,5 +18,6 @@ urlpatterns += i18n_patterns(
     path("workspace/", include("learningcities.accounts.workspace_urls")),
     path("", include("learningcities.common.urls")),  # workspace outbox, documents
     path("", include("learningcities.network.urls")),
+    path("", include("learningcities.frameworks.urls")),
     prefix_default_language=False,
 )

@@ -220,3 +220,113 @@ def test_locate_cities_fills_missing_coordinates_and_reports_the_rest(tmp_path):
         "",
         "no place of this name in the gazetteer",
     ]
+
+
+# --- admin areas ---------------------------------------------------------------
+
+
+def test_resolve_district_of_one_name_in_each_metropolitan_city_by_admin_area():
+    in_daegu = resolve("Seo-gu", "KR", admin_area="Daegu")
+    in_gwangju = resolve("Seo-gu", "KR", admin_area="Gwangju")
+
+    assert (in_daegu.status, in_gwangju.status) == (Status.FOUND, Status.FOUND)
+    assert in_daegu.match.admin_area == "Daegu"
+    assert in_gwangju.match.admin_area == "Gwangju"
+    _near(in_daegu.match, 35.87, 128.56, tolerance=0.05)
+    _near(in_gwangju.match, 35.15, 126.89, tolerance=0.05)
+
+
+@pytest.mark.parametrize("name", ["Seo-gu", "Nam-gu", "Jung-gu", "Buk-gu", "Dong-gu"])
+def test_resolve_generic_district_without_area_ambiguous(name):
+    resolution = resolve(name, "KR")
+
+    assert resolution.status == Status.AMBIGUOUS
+    assert resolution.match is None
+    assert len(resolution.candidates) >= 4
+    assert locate(name, "KR") is None
+
+
+def test_resolve_district_in_an_area_without_it_not_found():
+    resolution = resolve("Seo-gu", "KR", admin_area="Ulsan")
+
+    assert resolution.status == Status.NOT_IN_AREA
+    assert resolution.match is None
+    assert resolution.reason.startswith("not found in that area (ulsan)")
+
+
+def test_resolve_seoul_district_with_its_area():
+    match = locate("Gangnam-gu", "KR", admin_area="Seoul")
+
+    assert match.gazetteer_id == "supplement:KR:gangnam gu"
+    assert (match.latitude, match.longitude) == (37.5172, 127.0473)
+
+
+def test_resolve_seoul_district_not_taken_for_a_town_elsewhere():
+    # GeoNames has a village "Gangdong" in Gangwon; Gangdong-gu is in Seoul.
+    match = locate("Gangdong-gu", "KR", admin_area="Seoul")
+
+    _near(match, 37.53, 127.12, tolerance=0.05)
+
+
+def _one_district_supplement(tmp_path) -> Gazetteer:
+    supplement = tmp_path / "supplement.csv"
+    supplement.write_text(
+        ",".join(gz.SUPPLEMENT_COLUMNS) + "\n"
+        "KR,Seo-gu (Gwangju),Seo-gu,Gwangju,district,35.1520,126.8900,,,test\n"
+        "KR,Dalseo-gu,,Daegu,district,35.8298,128.5327,,,test\n"
+        "KR,Namdong-gu,,Incheon,district,37.4474,126.7314,,,test\n",
+        encoding="utf-8",
+    )
+    return Gazetteer(supplement)
+
+
+def test_resolve_only_candidate_in_another_area_not_returned(tmp_path):
+    gazetteer = _one_district_supplement(tmp_path)
+
+    in_daegu = gazetteer.resolve("Seo-gu", "KR", admin_area="Daegu")
+    in_gwangju = gazetteer.resolve("Seo-gu", "KR", admin_area="Gwangju Metropolitan City")
+
+    assert in_daegu.status == Status.NOT_IN_AREA
+    assert gazetteer.locate("Seo-gu", "KR", admin_area="Daegu") is None
+    assert in_gwangju.match.gazetteer_id == "supplement:KR:seo gu gwangju"
+
+
+@pytest.mark.parametrize(
+    ("name", "found"),
+    [
+        ("Seo-gu, Daegu", None),
+        ("Seo-gu, Gwangju", "supplement:KR:seo gu gwangju"),
+        ("Incheon Namdong-gu", "supplement:KR:namdong gu"),
+        ("Daegu Dalseo-gu", "supplement:KR:dalseo gu"),
+        ("Busan Dalseo-gu", None),
+    ],
+)
+def test_resolve_area_written_in_the_name_used_as_area(tmp_path, name, found):
+    gazetteer = _one_district_supplement(tmp_path)
+
+    match = gazetteer.locate(name, "KR")
+
+    assert (match.gazetteer_id if match else None) == found
+
+
+def test_resolve_us_state_binding_for_geonames():
+    assert locate("Springfield", "US", admin_area="Alaska") is None
+    assert resolve("Springfield", "US", admin_area="Alaska").status == Status.NOT_IN_AREA
+
+
+def test_gazetteer_supplement_districts_of_metropolitan_cities_complete():
+    places = [p for p in gz.read_supplement() if p.country == "KR" and p.kind == "district"]
+    by_area: dict[str, int] = {}
+    for place in places:
+        by_area[place.admin_area] = by_area.get(place.admin_area, 0) + 1
+
+    assert by_area == {
+        "Seoul": 25,
+        "Busan": 15,
+        "Daegu": 7,
+        "Incheon": 8,
+        "Gwangju": 5,
+        "Daejeon": 5,
+        "Ulsan": 4,
+    }
+    assert all(p.latitude is not None for p in places)

@@ -384,3 +384,229 @@ def test_import_members_ends_nothing_for_city_already_active(tmp_path):
 
     assert "1 unchanged" in out
     assert membership.city.memberships.count() == 2
+
+
+# --- membership periods: status and ended ------------------------------------
+
+PERIODS = "city,country,joined,cohort,status,ended\n"
+
+
+def test_import_members_rejoined_city_gets_each_period(tmp_path):
+    text = PERIODS + (
+        "Lapsed,FR,2016,,lapsed,2019-01-01\n"
+        "Lapsed,FR,2022-09-02,2022 cohort,,\n"
+        "Gone,DE,2018-03,,withdrawn,2020-06-30\n"
+    )
+
+    out, _err = run_import(write(tmp_path, text))
+
+    assert "3 created, 0 updated, 0 unchanged" in out
+    lapsed = City.objects.get(name="Lapsed").memberships.order_by("member_from")
+    assert [(m.joined_iso, m.status, m.ended_on) for m in lapsed] == [
+        ("2016", MembershipStatus.LAPSED, dt.date(2019, 1, 1)),
+        ("2022-09-02", MembershipStatus.ACTIVE, None),
+    ]
+    gone = Membership.objects.get(city__name="Gone")
+    assert (gone.status, gone.ended_on) == (MembershipStatus.WITHDRAWN, dt.date(2020, 6, 30))
+
+
+def test_import_members_periods_twice_changes_nothing(tmp_path):
+    path = write(tmp_path, PERIODS + "Lapsed,FR,2016,,lapsed,2019-01-01\nLapsed,FR,2022,,,\n")
+    run_import(path)
+    revision = current_revision()
+
+    out, _err = run_import(path)
+
+    assert "0 created, 0 updated, 2 unchanged" in out
+    assert current_revision() == revision
+
+
+def test_import_members_status_ends_the_active_membership(tmp_path):
+    membership = make_member(joined="2016", name="Cork", country=country("IE"))
+
+    out, _err = run_import(write(tmp_path, PERIODS + "Cork,IE,2016,,Lapsed,2020-01-01\n"))
+
+    membership.refresh_from_db()
+    assert "1 updated" in out
+    assert (membership.status, membership.ended_on) == ("lapsed", dt.date(2020, 1, 1))
+
+
+def test_import_members_other_end_of_ended_membership_refused(tmp_path):
+    make_member(joined="2016", ended=dt.date(2019, 1, 1), name="Cork", country=country("IE"))
+
+    err = refused(write(tmp_path, PERIODS + "Cork,IE,2016,,withdrawn,2019-05-01\n"))
+
+    assert "line 2: the register has this membership lapsed, ended on 2019-01-01" in err
+
+
+@pytest.mark.parametrize(
+    ("rows", "first", "second"),
+    [
+        ("Cork,IE,2016,,lapsed,2019-01-01\nCork,IE,2016,,lapsed,2019-01-01\n", 2, 3),
+        ("Cork,IE,2016,,lapsed,2019-01-01\nCork,IE,2018,,,\n", 2, 3),
+        ("Cork,IE,2016,,,\nCork,IE,2022,,,\n", 2, 3),
+        ("Cork,IE,2022,,,\nCork,IE,2016,,lapsed,2019-01-01\n", 2, 3),
+        (
+            "Cork,IE,2016,,lapsed,2017-01-01\nCork,IE,2018,,lapsed,2019-01-01\ncork,IE,2018,,,\n",
+            3,
+            4,
+        ),
+    ],
+    ids=["same period", "overlapping", "two open", "out of order", "third overlaps second"],
+)
+def test_import_members_repeated_city_not_a_later_period_refused(tmp_path, rows, first, second):
+    err = refused(write(tmp_path, PERIODS + rows))
+
+    assert f"line {second}: " in err
+    assert f"is listed twice: on line {first} and line {second}." in err
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ("1066,,", "joined 1066 is before 1900."),
+        ("2016,retired,", "status “retired” is not one of active, lapsed, withdrawn."),
+        ("2016,,2019-01-01", "ended is given but the status is active"),
+        ("2016,active,2019-01-01", "ended is given but the status is active"),
+        ("2016,lapsed,", "a lapsed membership needs its ended date (YYYY-MM-DD)."),
+        ("2016,lapsed,2019", "ended “2019” is not a date in the form YYYY-MM-DD."),
+        ("2016,lapsed,2016-06-01", "ended 2016-06-01 is not after the membership began"),
+        ("2016,withdrawn,2999-01-01", "ended 2999-01-01 is after today"),
+    ],
+)
+def test_import_members_bad_period_refused_naming_line(tmp_path, cells, reason):
+    err = refused(write(tmp_path, PERIODS.replace("cohort,", "") + f"Cork,IE,{cells}\n"))
+
+    assert f"line 2: {reason}" in err
+
+
+def test_import_members_joined_more_than_a_year_ahead_refused(tmp_path):
+    far = dt.date.today().year + 2
+    soon = dt.date.today().isoformat()
+
+    err = refused(write(tmp_path, HEADER + f"Cork,IE,{far},,,,,\nGalway,IE,{soon},,,,,\n"))
+
+    assert err.strip() == f"line 2: joined {far} is more than a year in the future."
+
+
+# --- JSON ----------------------------------------------------------------------
+
+
+def test_import_members_json_list_of_objects_imported(tmp_path):
+    items = (
+        '[{"city": "Cork", "country": "IE", "joined": "2016", "population": 210000, '
+        '"latitude": 51.9, "longitude": -8.47, "status": "lapsed", "ended": "2019-01-01"},\n'
+        ' {"city": "Cork", "country": "IE", "joined": "2022-09-02", "ended": null}]\n'
+    )
+
+    out, _err = run_import(write(tmp_path, items, "members.json"))
+
+    assert "2 created" in out
+    assert list(Membership.objects.order_by("member_from").values_list("status", "ended_on")) == [
+        ("lapsed", dt.date(2019, 1, 1)),
+        ("active", None),
+    ]
+    assert City.objects.get().population == 210000
+
+
+def test_import_members_json_problems_named_by_item(tmp_path):
+    items = (
+        '[{"city": "Cork", "country": "IE", "joined": "2016"},'
+        ' {"city": "Atlantis", "country": "XX", "joined": "2016", "colour": "blue"},'
+        ' {"city": "Cork", "country": "IE", "joined": "2016"},'
+        ' ["Galway", "IE", "2016"]]'
+    )
+
+    err = refused(write(tmp_path, items, "members.json"))
+
+    assert err.splitlines() == [
+        "item 2: XX is not an ISO 3166-1 alpha-2 code.",
+        "item 2: unknown keys: colour. The keys are city, country, joined, population, "
+        "latitude, longitude, local_name, admin_area, cohort, source, status, ended.",
+        "item 3: Cork (IE) is listed twice: on item 1 and item 3. A city may have several "
+        "rows only for distinct membership periods, in order, each ended (status and ended) "
+        "before the next one joined.",
+        "item 4: the item is a list, not an object with the keys city, country, joined.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"members": []}', "A JSON member list is a list of objects"),
+        ('{"members": []}', "this file holds an object."),
+        ('[{"city": "Cork",]', "The file looks like JSON but cannot be read"),
+        ("[]", "no data rows"),
+    ],
+)
+def test_import_members_other_json_shapes_refused_clearly(tmp_path, text, reason):
+    err = refused(write(tmp_path, text, "members.json"))
+
+    assert reason in err
+
+
+# --- one place under two names -------------------------------------------------
+
+
+def test_import_members_two_spellings_of_one_place_refused(tmp_path):
+    text = HEADER + "Al Jubayl,SA,2020,,,,,\nJubail,SA,2020,,,,,\n"
+
+    err = refused(write(tmp_path, text))
+
+    assert err.strip() == (
+        "line 3: Jubail (line 3) and Al Jubayl (line 2) are the same place "
+        "(GeoNames 109435); list it once, under one name."
+    )
+
+
+def test_import_members_other_spelling_of_existing_city_updates_it(tmp_path):
+    run_import(write(tmp_path, HEADER + "Jubail,SA,2020,,,,,\n"))
+    jubail = City.objects.get()
+
+    out, _err = run_import(write(tmp_path, HEADER + "Al Jubayl,SA,2020,5,,,,\n", "other.csv"))
+
+    assert "0 created, 1 updated, 0 unchanged" in out
+    assert "line 2: Al Jubayl (SA) taken as Jubail, the same place (GeoNames 109435)" in out
+    assert list(City.objects.values_list("pk", "name", "population")) == [(jubail.pk, "Jubail", 5)]
+
+
+def test_import_members_spelling_variant_of_another_place_not_merged(tmp_path):
+    # "Cork County" is found as Cork only once "County" is taken off: it may be
+    # another member, so it is not taken for the city of Cork.
+    run_import(write(tmp_path, HEADER + "Cork,IE,2016,,,,,\n"))
+
+    out, _err = run_import(write(tmp_path, HEADER + "Cork County,IE,2019,,,,,\n", "county.csv"))
+
+    assert "1 created" in out
+    assert City.objects.count() == 2
+
+
+# --- spreadsheet tolerance -----------------------------------------------------
+
+
+def test_import_members_empty_trailing_columns_ignored(tmp_path):
+    text = "city,country,joined,,,\nEspoo,FI,2016,,,\nCork,IE,2016\n"
+
+    out, _err = run_import(write(tmp_path, text))
+
+    assert "2 created" in out
+
+
+def test_import_members_value_under_unnamed_column_refused(tmp_path):
+    text = "city,country,joined,,,\nEspoo,FI,2016,,,\nCork,IE,2016,,x,\n"
+
+    err = refused(write(tmp_path, text))
+
+    assert err.strip() == "line 3: the row has “x” in column 5, which has no name in the header."
+
+
+def test_import_members_short_row_missing_optional_cells_accepted(tmp_path):
+    out, _err = run_import(write(tmp_path, PERIODS + "Cork,IE,2016\nGalway,IE,2016,\n"))
+
+    assert "2 created" in out
+
+
+def test_import_members_short_row_missing_required_cell_refused(tmp_path):
+    err = refused(write(tmp_path, "city,country,joined\nCork,IE\n"))
+
+    assert "line 2: the joined cell is empty." in err

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 
 import rules
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet

@@ -118,6 +118,14 @@ class Resolution:
         return ""
 
 
+def describe_place(match: Match) -> str:
+    """Return a gazetteer place's identity for people: "GeoNames 109435", or its name."""
+    source, _colon, rest = match.gazetteer_id.partition(":")
+    if source == "geonames":
+        return f"GeoNames {rest}"
+    return f"gazetteer supplement: {match.name}"
+
+
 def _describe(match: Match) -> str:
     where = f"{match.latitude:.4f},{match.longitude:.4f}" if match.has_location else "?"
     pop = f", pop. {match.population:,}" if match.population else ""
@@ -326,16 +334,18 @@ def name_variants(name: str) -> list[tuple[str, str]]:
     if match:
         before, inside, after = match.groups()
         add_with_affixes(fold(f"{before} {after}"), fold(inside))
+    whole = raw
     if "," in raw:
-        # "Seo-gu, Daegu": the place, then the area it lies in.
+        # "Seo-gu, Daegu": the place, then the area it lies in (never the place itself).
         place, _comma, rest = raw.partition(",")
         if place.strip() and rest.strip():
             add_with_affixes(fold(place), fold(rest))
+            whole = place
     district = _AREA_FIRST.match(fold(raw))
     if district:
         # "Incheon Namdong-gu": a metropolitan city, then one of its districts.
         add_with_affixes(district.group(2), district.group(1))
-    pieces = [p for p in _SPLIT.split(raw) if p.strip()]
+    pieces = [p for p in _SPLIT.split(whole) if p.strip()]
     if len(pieces) > 1:
         for piece in pieces:
             add_with_affixes(fold(piece))

@@ -15,16 +15,29 @@ from learningcities.common.text import fold
 from ..dates import PartialDate
 from ..enums import DatePrecision, LocationSource, MembershipStatus
 from ..exceptions import NetworkError
-from ..gazetteer import Gazetteer, Status, default_gazetteer, unresolved_place
+from ..gazetteer import (
+    Gazetteer,
+    Resolution,
+    Status,
+    default_gazetteer,
+    describe_place,
+    unresolved_place,
+)
 from ..models import City, Cohort, Country, Membership
 from .cities import save_city
 from .cohorts import create_cohort
-from .memberships import admit_city, correct_joining
+from .memberships import admit_city, correct_joining, end_membership
 
 
 @dataclass(frozen=True)
 class MemberRow:
-    """One validated row of a member list; ``line`` is its physical line in the file."""
+    """One validated row of a member list: one membership period of a city.
+
+    ``line`` is its physical line in a CSV file, or its position in a JSON
+    list (``unit`` then is "item"). ``status`` is "" when the file does not
+    say (an open membership); ``ended`` is given exactly when the status is
+    lapsed or withdrawn.
+    """
 
     line: int
     city: str
@@ -37,22 +50,35 @@ class MemberRow:
     admin_area: str = ""
     cohort: str = ""
     source: str = ""
+    status: str = ""
+    ended: dt.date | None = None
+    unit: str = "line"
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.country.upper(), fold(self.city))
 
+    @property
+    def is_open(self) -> bool:
+        return self.ended is None
+
 
 @dataclass(frozen=True)
 class RowError:
-    """A reason a member list was refused, with the line it concerns (None: the whole file)."""
+    """A reason a member list was refused, with the line (or JSON item) it concerns.
+
+    ``line`` None: the whole file.
+    """
 
     line: int | None
     message: str
+    unit: str = "line"
 
     def __str__(self) -> str:
         if self.line is None:
             return self.message
+        if self.unit == "item":
+            return _("item %(line)d: %(message)s") % {"line": self.line, "message": self.message}
         return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
@@ -71,11 +97,24 @@ class UnresolvedLocation:
     country: str
     reason: str
     candidates: str = ""
+    unit: str = "line"
+
+
+@dataclass(frozen=True)
+class SamePlace:
+    """A row taken as an existing city of another name: the gazetteer knows them as one place."""
+
+    line: int
+    city: str  # the name in the file
+    country: str
+    existing: str  # the name in the register
+    place: str  # the gazetteer place, for people ("GeoNames 109435")
+    unit: str = "line"
 
 
 @dataclass
 class ImportResult:
-    """What an import changed (or, for a dry run, would change)."""
+    """What an import changed (or, for a dry run, would change); counts are rows."""
 
     created: int = 0
     updated: int = 0
@@ -83,8 +122,9 @@ class ImportResult:
     dry_run: bool = False
     cohorts_created: list[str] = field(default_factory=list)
     unresolved: list[UnresolvedLocation] = field(default_factory=list)
-    # (line, city, country, "created"/"updated", changed field names)
-    changes: list[tuple[int, str, str, str, list[str]]] = field(default_factory=list)
+    same_place: list[SamePlace] = field(default_factory=list)
+    # (line, city, country, "created"/"updated", changed field names, unit)
+    changes: list[tuple[int, str, str, str, list[str], str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -96,36 +136,71 @@ class _DryRun(Exception):
 
 
 @dataclass
-class _Plan:
-    row: MemberRow
+class _Group:
+    """The rows of one city (its membership periods, in order) and what they apply to."""
+
+    rows: list[MemberRow]
     country: Country
     city: City | None
-    memberships: list[Membership]
-    membership: Membership | None  # the one to correct; None: admit a new one
-    cohort: Cohort | None
-    cohort_name: str  # a cohort created by this import
+    resolution: Resolution | None = None
+    same_place: SamePlace | None = None
+
+
+def _where(unit: str, line: int) -> str:
+    if unit == "item":
+        return _("item %(line)d") % {"line": line}
+    return _("line %(line)d") % {"line": line}
+
+
+def row_error(row: MemberRow, message: str) -> RowError:
+    """Return an error about ``row``, placed at its line (or JSON item)."""
+    return RowError(row.line, message, row.unit)
+
+
+def follows(earlier: MemberRow, later: MemberRow) -> bool:
+    """Return whether ``later`` is a later membership period of the city ``earlier`` names.
+
+    True when ``earlier`` ended before ``later`` counts (the last day of its
+    joining period), as the register requires of a city that rejoins.
+    """
+    return earlier.ended is not None and earlier.ended < later.joined.end
 
 
 def duplicate_errors(rows: Iterable[MemberRow]) -> list[RowError]:
-    """Return an error for every row naming a city (country + folded name) an earlier row named."""
-    first_line: dict[tuple[str, str], MemberRow] = {}
+    """Return an error for every row naming a city an earlier row named, unless it follows it.
+
+    Several rows for one city (country + folded name) are its membership
+    periods: each must have ended before the next one joined. Any other
+    repetition (the same or an overlapping period, two open ones, periods out
+    of order) is a city listed twice.
+    """
+    previous: dict[tuple[str, str], MemberRow] = {}
     errors = []
     for row in rows:
-        earlier = first_line.get(row.key)
-        if earlier is None:
-            first_line[row.key] = row
-            continue
-        errors.append(duplicate_error(row.city, row.country, earlier.line, row.line))
+        earlier = previous.get(row.key)
+        previous[row.key] = row
+        if earlier is not None and not follows(earlier, row):
+            errors.append(
+                duplicate_error(row.city, row.country, earlier.line, row.line, unit=row.unit)
+            )
     return errors
 
 
-def duplicate_error(city: str, country: str, first: int, line: int) -> RowError:
+def duplicate_error(
+    city: str, country: str, first: int, line: int, *, unit: str = "line"
+) -> RowError:
     """Return the error for a city named again on ``line`` after ``first``."""
-    return RowError(
-        line,
-        _("%(city)s (%(country)s) is listed twice: on line %(first)d and line %(line)d.")
-        % {"city": city, "country": country, "first": first, "line": line},
+    message = _("%(city)s (%(country)s) is listed twice: on %(first)s and %(line)s.") % {
+        "city": city,
+        "country": country,
+        "first": _where(unit, first),
+        "line": _where(unit, line),
+    }
+    message += " " + _(
+        "A city may have several rows only for distinct membership periods, in order, "
+        "each ended (status and ended) before the next one joined."
     )
+    return RowError(line, message, unit)
 
 
 def _cohort_in_period(cohorts: list[Cohort], joined: PartialDate) -> Cohort | None:
@@ -137,21 +212,32 @@ def _cohort_in_period(cohorts: list[Cohort], joined: PartialDate) -> Cohort | No
 
 
 def import_members(
-    rows: Sequence[MemberRow], *, dry_run: bool = False, gazetteer: Gazetteer | None = None
+    rows: Sequence[MemberRow],
+    *,
+    dry_run: bool = False,
+    gazetteer: Gazetteer | None = None,
+    actor=None,
 ) -> ImportResult:
     """Create or update the cities and memberships of a member list, all or nothing.
 
-    For each row: the city (matched by country and folded name) is created or
-    its given fields updated; missing coordinates and population are looked up
-    in the gazetteer (a value in the file always wins); its active membership is
-    corrected to the joining date, cohort and source given, or a new membership
-    is admitted when it has none. Cohorts named but unknown are created,
-    announced on the (earliest) full joining date given with them.
+    Each row is one membership period of a city; a city may have several rows,
+    one per period, in order. For each city (matched by country and folded
+    name, or else by the gazetteer place its name resolves to): the city is
+    created or its given fields updated; missing coordinates and population
+    are looked up in the gazetteer (a value in the file always wins). For each
+    row: the membership of the same joining date, else the active one, is
+    corrected to the joining date, cohort and source given, or a new
+    membership is admitted; a row with status lapsed or withdrawn ends it on
+    its ``ended`` date (an ended membership is never reopened or re-ended).
+    Cohorts named but unknown are created, announced on the (earliest) full
+    joining date given with them. Two cities of the file that the gazetteer
+    takes for one place are refused.
 
     Raises MembersImportError listing every refused row; then nothing is
     written. A dry run does everything and then rolls it back. Effects: city,
-    membership and cohort rows; the register revision is bumped once per change,
-    so importing the same list twice changes nothing and bumps nothing.
+    membership and cohort rows, each write recorded as activity of ``actor``;
+    the register revision is bumped once per change, so importing the same
+    list twice changes nothing and bumps nothing.
     """
     gazetteer = gazetteer or default_gazetteer()
     errors = duplicate_errors(rows)
@@ -161,9 +247,8 @@ def import_members(
     for row in rows:
         if row.country.upper() not in countries:
             errors.append(
-                RowError(
-                    row.line,
-                    _("%(code)s is not an ISO 3166-1 alpha-2 code.") % {"code": row.country},
+                row_error(
+                    row, _("%(code)s is not an ISO 3166-1 alpha-2 code.") % {"code": row.country}
                 )
             )
     if errors:
@@ -172,20 +257,22 @@ def import_members(
     cohorts = list(Cohort.objects.all())
     cohorts_by_name = {fold(c.name): c for c in cohorts}
     new_cohorts = _cohorts_to_create(rows, cohorts_by_name, errors)
-    plans = _plan(rows, countries, cohorts, cohorts_by_name, new_cohorts, errors)
+    groups = _groups(rows, countries, gazetteer, errors)
     if errors:
         raise MembersImportError(sorted(errors, key=_error_order))
 
     result = ImportResult(dry_run=dry_run)
     try:
         with transaction.atomic():
-            created_cohorts = {
-                key: create_cohort(name=name, announced_on=day)
+            created = {
+                key: create_cohort(name=name, announced_on=day, actor=actor)
                 for key, (name, day) in new_cohorts.items()
             }
             result.cohorts_created = [name for name, _day in new_cohorts.values()]
-            for plan in plans:
-                _apply(plan, created_cohorts, gazetteer, result, errors)
+            cohorts_by_name.update(created)
+            all_cohorts = [*cohorts, *created.values()]
+            for group in groups:
+                _apply(group, cohorts_by_name, all_cohorts, result, errors, actor)
             if errors:
                 raise MembersImportError(sorted(errors, key=_error_order))
             if dry_run:
@@ -214,8 +301,8 @@ def _cohorts_to_create(
         key = fold(row.cohort)
         if key and key not in known and key not in days:
             errors.append(
-                RowError(
-                    row.line,
+                row_error(
+                    row,
                     _(
                         "There is no cohort “%(cohort)s”; to create it, give the joining "
                         "date of one of its cities as a full date (YYYY-MM-DD), the day "
@@ -227,104 +314,156 @@ def _cohorts_to_create(
     return days
 
 
-def _plan(
+def _place_id(resolution: Resolution, name: str) -> str:
+    """Return the gazetteer place ``name`` itself resolves to ("" if none, or only a variant).
+
+    Only the name as written (or one of the place's alternate names) counts: a
+    name found after taking off "County" or "City" may be another place.
+    """
+    match = resolution.match
+    if match is None or resolution.status not in {Status.FOUND, Status.NO_COORDINATES}:
+        return ""
+    folded = fold(name)
+    if resolution.spelling not in {folded, folded.replace(" ", "")}:
+        return ""
+    return match.gazetteer_id
+
+
+def _groups(
     rows: Sequence[MemberRow],
     countries: dict[str, Country],
-    cohorts: list[Cohort],
-    cohorts_by_name: dict[str, Cohort],
-    new_cohorts: dict[str, tuple[str, dt.date]],
+    gazetteer: Gazetteer,
     errors: list[RowError],
-) -> list[_Plan]:
-    """Decide what each row does, and refuse the rows that break the register's rules."""
-    folded = {row.key[1] for row in rows}
-    existing: dict[tuple[str, str], City] = {}
-    queryset = City.objects.filter(
-        country__in=list(countries), name_folded__in=folded
-    ).prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("cohort"))
-    )
-    for city in queryset:
-        existing[(city.country_id, city.name_folded)] = city
-    # Cohorts this import creates count for linking rows without a cohort.
-    pending = [Cohort(name=name, announced_on=day) for name, day in new_cohorts.values()]
-    plans = []
+) -> list[_Group]:
+    """Return the rows by city, in the order of the file, each with the city it applies to.
+
+    Refuses two cities of the file that resolve to one gazetteer place.
+    """
+    by_key: dict[tuple[str, str], list[MemberRow]] = {}
     for row in rows:
-        cc = row.country.upper()
-        city = existing.get((cc, row.key[1]))
-        memberships = list(city.memberships.all()) if city else []
-        cohort_key = fold(row.cohort)
-        cohort = cohorts_by_name.get(cohort_key) if cohort_key else None
-        cohort_name = new_cohorts[cohort_key][0] if cohort_key in new_cohorts else ""
-        if not cohort_key:
-            derived = _cohort_in_period([*cohorts, *pending], row.joined)
-            if derived is not None and derived.pk is None:
-                cohort_name = derived.name
-            else:
-                cohort = derived
-        target = _membership_to_correct(row, city, memberships, errors)
-        if target is not None and not cohort_key and cohort is None and not cohort_name:
-            cohort = target.cohort  # keep the cohort the register knows
-        plans.append(_Plan(row, countries[cc], city, memberships, target, cohort, cohort_name))
-    return plans
-
-
-def _membership_to_correct(
-    row: MemberRow, city: City | None, memberships: list[Membership], errors: list[RowError]
-) -> Membership | None:
-    """Return the membership a row describes (None: a new one), or record why it cannot be."""
-    if city is None:
-        return None
-    same = [
-        m
-        for m in memberships
-        if m.joined_on == row.joined.start and m.joined_precision == row.joined.precision
-    ]
-    if same:
-        return same[0]
-    active = next((m for m in memberships if m.status == MembershipStatus.ACTIVE), None)
-    member_from = row.joined.end
-    for earlier in memberships:
-        if earlier is active or earlier.ended_on is None:
-            continue
-        if earlier.ended_on >= member_from:
-            errors.append(
-                RowError(
-                    row.line,
-                    _(
-                        "%(city)s (%(country)s) joined on %(joined)s, but its earlier "
-                        "membership only ended on %(ended)s; a city can rejoin only after "
-                        "its membership ended."
+        by_key.setdefault(row.key, []).append(row)
+    folded = {key[1] for key in by_key}
+    prefetch = Prefetch("memberships", queryset=Membership.objects.select_related("cohort"))
+    existing = {
+        (city.country_id, city.name_folded): city
+        for city in City.objects.filter(
+            country__in=list(countries), name_folded__in=folded
+        ).prefetch_related(prefetch)
+    }
+    groups = []
+    place_ids: dict[tuple[str, str], MemberRow] = {}
+    for (cc, _name), group_rows in by_key.items():
+        first = group_rows[0]
+        city = existing.get((cc, first.key[1]))
+        admin_area = first.admin_area or (city.admin_area if city else "")
+        group = _Group(group_rows, countries[cc], city)
+        group.resolution = gazetteer.resolve(first.city, cc, admin_area=admin_area)
+        place_id = _place_id(group.resolution, first.city)
+        if place_id:
+            other = place_ids.setdefault((cc, place_id), first)
+            if other is not first:
+                place = describe_place(group.resolution.match)
+                errors.append(
+                    row_error(
+                        first,
+                        _(
+                            "%(city)s (%(line)s) and %(other)s (%(other_line)s) are the same "
+                            "place (%(place)s); list it once, under one name."
+                        )
+                        % {
+                            "city": first.city,
+                            "line": _where(first.unit, first.line),
+                            "other": other.city,
+                            "other_line": _where(other.unit, other.line),
+                            "place": place,
+                        },
                     )
-                    % {
-                        "city": row.city,
-                        "country": row.country,
-                        "joined": row.joined.isoformat(),
-                        "ended": earlier.ended_on.isoformat(),
-                    },
                 )
-            )
-            return None
-    return active
+        groups.append(group)
+    # A city not found by its name may be in the register under another name
+    # of the same place ("Jubail" for "Al Jubayl").
+    unknown = {
+        (g.rows[0].country.upper(), _place_id(g.resolution, g.rows[0].city)): g
+        for g in groups
+        if g.city is None and _place_id(g.resolution, g.rows[0].city)
+    }
+    if unknown:
+        candidates: dict[tuple[str, str], list[City]] = {}
+        queryset = City.objects.filter(
+            country__in={cc for cc, _id in unknown},
+            gazetteer_id__in={place_id for _cc, place_id in unknown},
+        ).prefetch_related(prefetch)
+        for city in queryset:
+            candidates.setdefault((city.country_id, city.gazetteer_id), []).append(city)
+        for key, group in unknown.items():
+            found = candidates.get(key, [])
+            if len(found) == 1:
+                first = group.rows[0]
+                group.city = found[0]
+                group.same_place = SamePlace(
+                    first.line,
+                    first.city,
+                    key[0],
+                    found[0].name,
+                    describe_place(group.resolution.match),
+                    first.unit,
+                )
+    return groups
 
 
 def _apply(
-    plan: _Plan,
-    created_cohorts: dict[str, Cohort],
-    gazetteer: Gazetteer,
+    group: _Group,
+    cohorts_by_name: dict[str, Cohort],
+    cohorts: list[Cohort],
     result: ImportResult,
     errors: list[RowError],
+    actor,
 ) -> None:
-    row, city = plan.row, plan.city
+    """Write the city of a group and each of its membership periods."""
+    city = group.city
+    created = city is None
+    if group.same_place is not None:
+        result.same_place.append(group.same_place)
+    for index, row in enumerate(group.rows):
+        if index == 0:
+            city, changed = _save_city(group, row, city, result, actor)
+        else:
+            city, changed = save_city(
+                country=group.country,
+                name=city.name,
+                city=city,
+                actor=actor,
+                **_city_fields(row, city),
+            )
+        try:
+            changed += _apply_membership(row, city, group.rows, cohorts_by_name, cohorts, actor)
+        except NetworkError as error:
+            errors.append(row_error(row, str(error)))
+            return
+        cc = row.country.upper()
+        if created:
+            result.created += 1
+            result.changes.append((row.line, row.city, cc, "created", changed, row.unit))
+        elif changed:
+            result.updated += 1
+            result.changes.append((row.line, row.city, cc, "updated", changed, row.unit))
+        else:
+            result.unchanged += 1
+
+
+def _save_city(
+    group: _Group, row: MemberRow, city: City | None, result: ImportResult, actor
+) -> tuple[City, list[str]]:
+    """Create or update the city of the group's first row, completing it from the gazetteer."""
     fields = _city_fields(row, city)
     needs_location = row.latitude is None and not (city and city.has_location)
-    # A city already placed was looked up when it was created: asking again on
-    # every import would only cost time (and the file can give the population).
+    # A city already placed was looked up when it was created: its place is
+    # not looked up again on every import (and the file can give the population).
     needs_population = row.population is None and (
         city is None or (city.population is None and not city.has_location)
     )
-    if needs_location or needs_population:
-        admin_area = row.admin_area or (city.admin_area if city else "")
-        resolution = gazetteer.resolve(row.city, row.country.upper(), admin_area=admin_area)
+    resolution = group.resolution
+    if (needs_location or needs_population) and resolution is not None:
         match = resolution.match
         found = resolution.status in {Status.FOUND, Status.NO_COORDINATES} and match is not None
         if found and needs_location and match.has_location:
@@ -340,31 +479,121 @@ def _apply(
             place = unresolved_place(resolution, city=row.city, country=row.country.upper())
             result.unresolved.append(
                 UnresolvedLocation(
-                    row.line, row.city, row.country.upper(), place.reason, place.candidates
+                    row.line,
+                    row.city,
+                    row.country.upper(),
+                    place.reason,
+                    place.candidates,
+                    row.unit,
                 )
             )
-    saved, changed = save_city(country=plan.country, name=row.city, city=city, **fields)
-    cohort = created_cohorts[fold(plan.cohort_name)] if plan.cohort_name else plan.cohort
-    try:
-        if plan.membership is None:
-            admit_city(saved, joined=row.joined, cohort=cohort, source=row.source)
-            changed.append("membership")
-        else:
-            fixed = correct_joining(
-                plan.membership, joined=row.joined, cohort=cohort, source=row.source or None
-            )
-            changed.extend(f"membership.{f}" for f in fixed)
-    except NetworkError as error:
-        errors.append(RowError(row.line, str(error)))
-        return
-    if city is None:
-        result.created += 1
-        result.changes.append((row.line, row.city, row.country.upper(), "created", changed))
-    elif changed:
-        result.updated += 1
-        result.changes.append((row.line, row.city, row.country.upper(), "updated", changed))
+    # A city matched through the gazetteer keeps the name the register has.
+    name = city.name if city is not None else row.city
+    return save_city(country=group.country, name=name, city=city, actor=actor, **fields)
+
+
+def _apply_membership(
+    row: MemberRow,
+    city: City,
+    rows: list[MemberRow],
+    cohorts_by_name: dict[str, Cohort],
+    cohorts: list[Cohort],
+    actor,
+) -> list[str]:
+    """Correct, admit and end the membership ``row`` describes; return what changed."""
+    memberships = list(city.memberships.select_related("cohort").order_by("member_from", "pk"))
+    target = _membership_for(row, memberships, rows)
+    cohort_key = fold(row.cohort)
+    if cohort_key:
+        cohort = cohorts_by_name[cohort_key]
     else:
-        result.unchanged += 1
+        cohort = _cohort_in_period(cohorts, row.joined)
+        if cohort is None and target is not None:
+            cohort = target.cohort  # keep the cohort the register knows
+    changed: list[str] = []
+    if target is None:
+        target = admit_city(city, joined=row.joined, cohort=cohort, source=row.source, actor=actor)
+        changed.append("membership")
+    else:
+        fixed = correct_joining(
+            target, joined=row.joined, cohort=cohort, source=row.source or None, actor=actor
+        )
+        changed.extend(f"membership.{f}" for f in fixed)
+    if row.ended is not None:
+        if target.status == MembershipStatus.ACTIVE:
+            end_membership(target, status=row.status, ended_on=row.ended, actor=actor)
+            changed.extend(("membership.status", "membership.ended_on"))
+        elif (target.status, target.ended_on) != (row.status, row.ended):
+            raise NetworkError(
+                _(
+                    "the register has this membership %(status)s, ended on %(ended)s; "
+                    "the import does not change a membership that has ended."
+                )
+                % {
+                    "status": MembershipStatus(target.status).label.lower(),
+                    "ended": target.ended_on.isoformat(),
+                }
+            )
+    elif row.status == MembershipStatus.ACTIVE and target.status != MembershipStatus.ACTIVE:
+        raise NetworkError(
+            _(
+                "the register has this membership %(status)s, ended on %(ended)s; the import "
+                "does not reopen it (a city that rejoined gets a new row with its new "
+                "joining date)."
+            )
+            % {
+                "status": MembershipStatus(target.status).label.lower(),
+                "ended": target.ended_on.isoformat(),
+            }
+        )
+    return changed
+
+
+def _membership_for(
+    row: MemberRow, memberships: list[Membership], rows: list[MemberRow]
+) -> Membership | None:
+    """Return the membership a row describes (None: a new one); raise NetworkError if it cannot.
+
+    The membership of the same joining date; else the active one, unless
+    another row of the city names it by its date (the row then corrects its
+    joining date).
+    """
+    same = [
+        m
+        for m in memberships
+        if m.joined_on == row.joined.start and m.joined_precision == row.joined.precision
+    ]
+    if same:
+        return same[0]
+    named = {(r.joined.start, r.joined.precision) for r in rows if r is not row}
+    active = next(
+        (
+            m
+            for m in memberships
+            if m.status == MembershipStatus.ACTIVE
+            and (m.joined_on, m.joined_precision) not in named
+        ),
+        None,
+    )
+    member_from = row.joined.end
+    for earlier in memberships:
+        if earlier is active or earlier.ended_on is None:
+            continue
+        if earlier.ended_on >= member_from:
+            raise NetworkError(
+                _(
+                    "%(city)s (%(country)s) joined on %(joined)s, but its earlier "
+                    "membership only ended on %(ended)s; a city can rejoin only after "
+                    "its membership ended."
+                )
+                % {
+                    "city": row.city,
+                    "country": row.country,
+                    "joined": row.joined.isoformat(),
+                    "ended": earlier.ended_on.isoformat(),
+                }
+            )
+    return active
 
 
 def _city_fields(row: MemberRow, city: City | None) -> dict:

@@ -1,29 +1,35 @@
 """The member list file: reading and checking it, and writing it (CSV or JSON).
 
-The format is a stable interface (DESIGN.md): UTF-8 CSV with a header; columns
-``city``, ``country`` (ISO 3166-1 alpha-2) and ``joined`` (``YYYY``,
-``YYYY-MM`` or ``YYYY-MM-DD``) required; ``population``, ``latitude``,
-``longitude``, ``local_name``, ``admin_area``, ``cohort`` and ``source``
-optional. Any other column is refused by name, so a misspelt one is caught.
+The format is a stable interface (DESIGN.md, docs/import-export.md): UTF-8 CSV
+with a header, or a JSON list of objects with the same keys; columns ``city``,
+``country`` (ISO 3166-1 alpha-2) and ``joined`` (``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD``) required; ``population``, ``latitude``, ``longitude``,
+``local_name``, ``admin_area``, ``cohort``, ``source``, ``status`` (active,
+lapsed or withdrawn) and ``ended`` (``YYYY-MM-DD``) optional. Any other column
+is refused by name, so a misspelt one is caught. Each row is one membership
+period: a city that rejoined has a row per period, in order.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learningcities.common.text import fold
 
 from ..dates import PartialDate, PartialDateError
-from ..domain.imports import MemberRow, MembersImportError, RowError, duplicate_error
+from ..domain.imports import MemberRow, MembersImportError, RowError, duplicate_error, follows
+from ..enums import MembershipStatus
 from ..models import Country
 
 REQUIRED_COLUMNS = ("city", "country", "joined")
@@ -35,6 +41,8 @@ OPTIONAL_COLUMNS = (
     "admin_area",
     "cohort",
     "source",
+    "status",
+    "ended",
 )
 EXPORT_COLUMNS = (
     "city",
@@ -47,7 +55,11 @@ EXPORT_COLUMNS = (
     "admin_area",
     "cohort",
     "source",
+    "status",
+    "ended",
 )
+STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.LAPSED, MembershipStatus.WITHDRAWN)
+EARLIEST_YEAR = 1900
 
 # Limits that let a wrong file fail at once rather than fill memory. A list of
 # every learning city in the world is a few hundred kilobytes.
@@ -64,6 +76,7 @@ MAX_LENGTHS = {
 }
 MAX_POPULATION = 2_000_000_000
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _POPULATION = re.compile(r"^\d{1,3}(?:([,  _'])\d{3})?(?:\1\d{3})*$|^\d+$")
 _COMMON_CODE_MISTAKES = {"UK": "GB", "EL": "GR", "KO": "KR", "SP": "ES", "RSA": "ZA"}
 _MAGIC = (
@@ -174,10 +187,14 @@ def _line_of(data: bytes, offset: int) -> int:
 def parse_members(data: bytes, *, undated: list | None = None) -> list[MemberRow]:
     """Return the checked rows of a member list (bytes); raise MembersImportError otherwise.
 
-    Every row is checked and every problem reported with its line (the
-    physical line in the file; the header is line 1).
+    The list is CSV, or JSON when its text starts with ``[`` or ``{`` (what
+    export-members writes with --format json). Every row is checked and every
+    problem reported with its line (the physical line in a CSV file; the header
+    is line 1) or, in JSON, its item (the first is item 1).
     """
     text = decode_members(data)
+    if text.lstrip()[:1] in ("[", "{"):
+        return _parse_json(text, undated=undated)
     errors: list[RowError] = []
     for number, line in enumerate(io.StringIO(text, newline=None), start=1):
         if len(line) > MAX_LINE_CHARS:
@@ -198,84 +215,232 @@ def parse_members(data: bytes, *, undated: list | None = None) -> list[MemberRow
         header = next(reader, None)
     except csv.Error as error:
         raise MembersImportError([RowError(1, _csv_problem(error))]) from None
-    columns = _check_header(header, errors)
+    columns, unnamed = _check_header(header, errors)
     if errors:
         raise MembersImportError(errors)
-    country_codes = set(Country.objects.values_list("code", flat=True))
-    rows: list[MemberRow] = []
-    # Duplicates are found on the raw names, so a city listed twice is reported
-    # even when one of its rows has other problems too.
-    first_line_of: dict[tuple[str, str], int] = {}
+    checker = _RowChecker(columns, undated)
     previous_line = reader.line_num
-    count = 0
     while True:
         try:
             cells = next(reader, None)
         except csv.Error as error:
-            errors.append(RowError(reader.line_num, _csv_problem(error)))
+            checker.errors.append(RowError(reader.line_num, _csv_problem(error)))
             break
         if cells is None:
             break
         line, previous_line = previous_line + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of empty cells left by a spreadsheet
-        count += 1
-        if count > MAX_ROWS:
+        extra = _extra_cells(cells, len(columns), unnamed)
+        checker.check(line, cells[: len(columns)], extra=extra)
+    return checker.finish()
+
+
+def _extra_cells(cells: list[str], named: int, unnamed: int) -> list[str]:
+    """Return the problems of the cells past the named columns (empty ones are padding)."""
+    if len(cells) <= named or not any(cell.strip() for cell in cells[named:]):
+        return []
+    for position, cell in enumerate(cells[named:], start=named + 1):
+        if cell.strip() and position <= named + unnamed:
+            return [
+                _("the row has “%(value)s” in column %(column)d, which has no name in the header.")
+                % {"value": cell.strip()[:50], "column": position}
+            ]
+    return [
+        _("the row has %(cells)d cells but the header names %(columns)d columns.")
+        % {"cells": len(cells), "columns": named}
+    ]
+
+
+class _RowChecker:
+    """Checks the data rows of one file, one by one, and gathers every problem."""
+
+    def __init__(self, columns: list[str], undated: list | None, unit: str = "line") -> None:
+        self.columns = columns
+        self.undated = undated
+        self.unit = unit
+        self.country_codes = set(Country.objects.values_list("code", flat=True))
+        self.rows: list[MemberRow] = []
+        self.errors: list[RowError] = []
+        self.count = 0
+        # Every row of a city, checked or not: a city listed twice is reported
+        # even when one of its rows has other problems too.
+        self.seen: dict[tuple[str, str], tuple[int, MemberRow | None, str]] = {}
+
+    def check(
+        self,
+        line: int,
+        cells: list[str],
+        *,
+        extra: Sequence[str] = (),
+        columns: list[str] | None = None,
+    ) -> None:
+        columns = columns if columns is not None else self.columns
+        self.count += 1
+        if self.count > MAX_ROWS:
             raise MembersImportError(
                 [
                     RowError(
                         line,
                         _("The file has more than %(limit)d rows; split it and import the parts.")
                         % {"limit": MAX_ROWS},
+                        self.unit,
                     )
                 ]
             )
-        row_errors: list[RowError] = []
-        row = _check_row(line, cells, columns, country_codes, row_errors)
-        values = dict(zip(columns, cells, strict=False))
-        key = (values.get("country", "").strip().upper(), fold(values.get("city", "")))
+        row_errors: list[RowError] = [RowError(line, problem, self.unit) for problem in extra]
+        row = _check_row(line, cells, columns, self.country_codes, row_errors, self.unit)
+        values = {name: cells[i].strip() for i, name in enumerate(columns) if i < len(cells)}
+        key = (values.get("country", "").upper(), fold(values.get("city", "")))
         if all(key):
-            if key in first_line_of:
+            earlier = self.seen.get(key)
+            period = "|".join(values.get(c, "").lower() for c in ("joined", "status", "ended"))
+            if earlier is not None and _repeats(earlier, row, period):
                 row_errors.append(
                     duplicate_error(
-                        values.get("city", "").strip(), key[0], first_line_of[key], line
+                        values.get("city", ""), key[0], earlier[0], line, unit=self.unit
                     )
                 )
-            else:
-                first_line_of[key] = line
+            self.seen[key] = (line, row, period)
         empty_joined = _("the %(column)s cell is empty.") % {"column": "joined"}
-        if undated is not None and [e.message for e in row_errors] == [empty_joined]:
-            values = dict(zip(columns, cells, strict=False))
-            undated.append((line, values.get("city", ""), values.get("country", "")))
-            continue
-        errors.extend(row_errors)
+        if self.undated is not None and [e.message for e in row_errors] == [empty_joined]:
+            self.undated.append((line, values.get("city", ""), values.get("country", "")))
+            self.count -= 1
+            return
+        self.errors.extend(row_errors)
         if row is not None:
-            rows.append(row)
-        if len(errors) >= MAX_ERRORS:
-            errors.append(
+            self.rows.append(row)
+        if len(self.errors) >= MAX_ERRORS:
+            self.errors.append(
                 RowError(
                     None,
                     _("Stopped after %(count)d problems; correct these first.")
                     % {"count": MAX_ERRORS},
                 )
             )
-            raise MembersImportError(errors)
-    if count == 0 or (undated and not rows and not errors):
-        errors.append(RowError(None, _("The file has a header but no data rows.")))
-    if errors:
-        raise MembersImportError(sorted(errors, key=lambda e: (e.line or 0, e.message)))
-    return rows
+            raise MembersImportError(self.errors)
+
+    def finish(self) -> list[MemberRow]:
+        """Return the checked rows, or raise MembersImportError with every problem found."""
+        if not self.rows and not self.errors:
+            self.errors.append(RowError(None, _("The file has a header but no data rows.")))
+        if self.errors:
+            raise MembersImportError(sorted(self.errors, key=lambda e: (e.line or 0, e.message)))
+        return self.rows
+
+
+def _repeats(
+    earlier: tuple[int, MemberRow | None, str], row: MemberRow | None, period: str
+) -> bool:
+    """Return whether a row of a city repeats its earlier row rather than following it."""
+    _line, earlier_row, earlier_period = earlier
+    if earlier_row is not None and row is not None:
+        return not follows(earlier_row, row)
+    # One of the rows has other problems: only the very same period is sure to repeat.
+    return period == earlier_period
+
+
+def _parse_json(text: str, *, undated: list | None = None) -> list[MemberRow]:
+    """Return the checked rows of a JSON member list: a list of objects keyed by the columns."""
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MembersImportError(
+            [
+                RowError(
+                    None,
+                    _(
+                        "The file looks like JSON but cannot be read: %(reason)s at line "
+                        "%(line)d, column %(column)d."
+                    )
+                    % {"reason": error.msg, "line": error.lineno, "column": error.colno},
+                )
+            ]
+        ) from None
+    if not isinstance(items, list):
+        raise MembersImportError(
+            [
+                RowError(
+                    None,
+                    _(
+                        "A JSON member list is a list of objects, one per membership "
+                        '([{"city": …, "country": …, "joined": …}, …]); this file holds '
+                        "%(kind)s."
+                    )
+                    % {"kind": _json_kind(items)},
+                )
+            ]
+        )
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    checker = _RowChecker([], undated, unit="item")
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            checker.count += 1
+            checker.errors.append(
+                RowError(
+                    number,
+                    _("the item is %(kind)s, not an object with the keys %(keys)s.")
+                    % {"kind": _json_kind(item), "keys": ", ".join(REQUIRED_COLUMNS)},
+                    "item",
+                )
+            )
+            continue
+        columns = [str(key).strip().lower() for key in item]
+        problems = []
+        unknown = [name for name in columns if name not in known]
+        if unknown:
+            problems.append(
+                _("unknown keys: %(unknown)s. The keys are %(known)s.")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
+            )
+        cells = []
+        for name, value in zip(columns, item.values(), strict=True):
+            if value is None:
+                cells.append("")
+            elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                problems.append(
+                    _("the %(column)s value is %(kind)s, not text or a number.")
+                    % {"column": name, "kind": _json_kind(value)}
+                )
+                cells.append("")
+            else:
+                cells.append(repr(value) if isinstance(value, float) else str(value))
+        checker.check(number, cells, extra=problems, columns=columns)
+    return checker.finish()
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, dict):
+        return _("an object")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, str):
+        return _("a string")
+    if isinstance(value, bool):
+        return _("true or false")
+    if value is None:
+        return _("null")
+    return _("a number")
 
 
 def _csv_problem(error: csv.Error) -> str:
     return _("the line cannot be read as CSV (%(reason)s).") % {"reason": error}
 
 
-def _check_header(header: list[str] | None, errors: list[RowError]) -> list[str]:
+def _check_header(header: list[str] | None, errors: list[RowError]) -> tuple[list[str], int]:
+    """Return the named columns and the number of unnamed ones after them.
+
+    Spreadsheets often save a few empty columns after the last named one:
+    they are ignored, as long as their cells are empty too.
+    """
     if header is None:
         errors.append(RowError(None, _("The file is empty.")))
-        return []
+        return [], 0
     columns = [cell.strip().lower() for cell in header]
+    unnamed = 0
+    while columns and not columns[-1]:
+        columns.pop()
+        unnamed += 1
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     if len(columns) == 1 and ";" in columns[0] and "," not in columns[0]:
         errors.append(
@@ -284,7 +449,7 @@ def _check_header(header: list[str] | None, errors: list[RowError]) -> list[str]
                 _("The columns are separated by semicolons; a member list uses commas."),
             )
         )
-        return columns
+        return columns, unnamed
     empty = [str(i) for i, name in enumerate(columns, start=1) if not name]
     if empty:
         errors.append(
@@ -322,7 +487,7 @@ def _check_header(header: list[str] | None, errors: list[RowError]) -> list[str]
                 _("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)},
             )
         )
-    return columns
+    return columns, unnamed
 
 
 def _check_row(
@@ -331,13 +496,13 @@ def _check_row(
     columns: list[str],
     country_codes: set[str],
     errors: list[RowError],
+    unit: str = "line",
 ) -> MemberRow | None:
+    """Return the row the cells describe, or None after adding its problems to ``errors``.
+
+    Cells missing at the end of a short row count as empty.
+    """
     problems: list[str] = []
-    if len(cells) > len(columns):
-        problems.append(
-            _("the row has %(cells)d cells but the header names %(columns)d columns.")
-            % {"cells": len(cells), "columns": len(columns)}
-        )
     values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)}
     for name in REQUIRED_COLUMNS:
         if not values.get(name):
@@ -355,19 +520,23 @@ def _check_row(
         if hint:
             message += " " + _("Did you mean %(hint)s?") % {"hint": hint}
         problems.append(message)
+    today = timezone.localdate()
     joined = None
     if values.get("joined"):
         try:
             joined = PartialDate.parse(values["joined"])
         except PartialDateError as error:
             problems.append(_("joined: %(reason)s") % {"reason": error})
+        else:
+            joined = _check_joined(joined, values["joined"], today, problems)
+    status, ended = _status_and_end(values, joined, today, problems)
     population = _population(values.get("population", ""), problems)
     latitude = _coordinate(values.get("latitude", ""), "latitude", 90, problems)
     longitude = _coordinate(values.get("longitude", ""), "longitude", 180, problems)
     if (values.get("latitude", "") == "") != (values.get("longitude", "") == ""):
         problems.append(_("give both latitude and longitude, or neither."))
     if problems:
-        errors.extend(RowError(line, problem) for problem in problems)
+        errors.extend(RowError(line, problem, unit) for problem in problems)
         return None
     return MemberRow(
         line=line,
@@ -381,7 +550,84 @@ def _check_row(
         admin_area=values.get("admin_area", ""),
         cohort=values.get("cohort", ""),
         source=values.get("source", ""),
+        status=status,
+        ended=ended,
+        unit=unit,
     )
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _check_joined(
+    joined: PartialDate, text: str, today: dt.date, problems: list[str]
+) -> PartialDate | None:
+    """Return the joining date if it is plausible, else None after naming the problem."""
+    if joined.start.year < EARLIEST_YEAR:
+        problems.append(
+            _("joined %(value)s is before %(year)d.") % {"value": text, "year": EARLIEST_YEAR}
+        )
+        return None
+    if joined.start > _one_year_after(today):
+        problems.append(_("joined %(value)s is more than a year in the future.") % {"value": text})
+        return None
+    return joined
+
+
+def _status_and_end(
+    values: dict[str, str], joined: PartialDate | None, today: dt.date, problems: list[str]
+) -> tuple[str, dt.date | None]:
+    """Return the status ("" when not given) and end date of a row, naming any problem."""
+    status = values.get("status", "").lower()
+    text = values.get("ended", "")
+    if status and status not in STATUSES:
+        problems.append(
+            _("status “%(value)s” is not one of %(statuses)s.")
+            % {"value": values["status"], "statuses": ", ".join(STATUSES)}
+        )
+        return "", None
+    ended = None
+    if text:
+        try:
+            if not _DAY.match(text):
+                raise ValueError
+            ended = dt.date.fromisoformat(text)
+        except ValueError:
+            problems.append(
+                _("ended “%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": text}
+            )
+            return status, None
+    if status in ("", MembershipStatus.ACTIVE):
+        if ended is not None:
+            problems.append(
+                _(
+                    "ended is given but the status is active; give the status lapsed or "
+                    "withdrawn, or leave ended empty."
+                )
+            )
+        return status, None
+    if ended is None:
+        problems.append(
+            _("a %(status)s membership needs its ended date (YYYY-MM-DD).") % {"status": status}
+        )
+        return status, None
+    if ended > today:
+        problems.append(
+            _("ended %(value)s is after today; record an end once it has happened.")
+            % {"value": text}
+        )
+        return status, None
+    if joined is not None and ended <= joined.end:
+        problems.append(
+            _("ended %(value)s is not after the membership began (%(start)s).")
+            % {"value": text, "start": joined.end.isoformat()}
+        )
+        return status, None
+    return status, ended
 
 
 def _population(text: str, problems: list[str]) -> int | None:
@@ -444,7 +690,10 @@ def write_members_csv(rows: Iterable[dict], out: TextIO) -> int:
 
 
 def write_members_json(rows: Iterable[dict], out: TextIO) -> int:
-    """Write member rows as a JSON list of objects (unknown numbers as null); return the count."""
+    """Write member rows as a JSON list of objects (unknown numbers and dates as null).
+
+    Returns the count. import-members reads the file back.
+    """
     items = [{column: row.get(column) for column in EXPORT_COLUMNS} for row in rows]
     json.dump(items, out, ensure_ascii=False, indent=2)
     out.write("\n")

@@ -1,26 +1,23 @@
 """The member list as the export writes it."""
 
-from ...enums import MembershipStatus
 from ...models import Membership
 
 
 def member_rows_for_export() -> list[dict]:
-    """Return one row per city that has a membership: its active one, else its latest.
+    """Return one row per membership: every period of every city that has been a member.
 
-    Rows are dicts keyed by the member-list columns (city, country, joined, ...),
-    ``joined`` written with its precision; ordered by country, then folded name.
-    One query, whatever the size of the network.
+    Rows are dicts keyed by the member-list columns (city, country, joined, ...,
+    status, ended), ``joined`` written with its precision and ``ended`` as
+    YYYY-MM-DD (None while the membership lasts); ordered by country, folded
+    name, then joining, so a city that rejoined has its periods in order and
+    the list imports back into the same register. One query, whatever the size
+    of the network.
     """
-    chosen: dict[int, Membership] = {}
     memberships = Membership.objects.select_related("city", "cohort").order_by(
         "city__country_id", "city__name_folded", "city_id", "member_from", "pk"
     )
-    for membership in memberships:
-        current = chosen.get(membership.city_id)
-        if current is None or current.status != MembershipStatus.ACTIVE:
-            chosen[membership.city_id] = membership
     rows = []
-    for membership in chosen.values():
+    for membership in memberships:
         city = membership.city
         rows.append(
             {
@@ -34,6 +31,8 @@ def member_rows_for_export() -> list[dict]:
                 "admin_area": city.admin_area,
                 "cohort": membership.cohort.name if membership.cohort else "",
                 "source": membership.source,
+                "status": membership.status,
+                "ended": membership.ended_on.isoformat() if membership.ended_on else None,
             }
         )
     return rows

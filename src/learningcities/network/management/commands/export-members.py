@@ -9,8 +9,9 @@ from learningcities.network.interfaces.members_csv import write_members_csv, wri
 
 class Command(BaseCommand):
     help = (
-        "Export the member cities (one row per city: its current or latest membership) "
-        "as CSV or JSON, to FILE or standard output. The CSV imports back with import-members."
+        "Export the member cities as CSV or JSON, one row per membership period (a city that "
+        "rejoined has a row per period, with status and ended), to FILE or standard output. "
+        "Either file imports back with import-members (docs/import-export.md)."
     )
 
     def add_arguments(self, parser):
@@ -30,4 +31,4 @@ class Command(BaseCommand):
                 count = write(rows, out)
         except OSError as error:
             raise CommandError(f"Cannot write {file}: {error.strerror or error}") from None
-        self.stderr.write(f"{count} member cities written to {file}.")
+        self.stderr.write(f"{count} memberships written to {file}.")

@@ -6,13 +6,14 @@ from learningcities.network.interfaces.members_csv import read_members_file
 
 class Command(BaseCommand):
     help = (
-        "Import member cities from a UTF-8 CSV file (columns city, country, joined; optional "
-        "population, latitude, longitude, local_name, admin_area, cohort, source). All rows "
+        "Import member cities from a UTF-8 CSV file, or the JSON that export-members writes "
+        "(columns city, country, joined; optional population, latitude, longitude, local_name, "
+        "admin_area, cohort, source, status, ended; see docs/import-export.md). All rows "
         "valid or nothing is imported; importing the same file twice changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the CSV file")
+        parser.add_argument("file", help="the CSV or JSON file")
         parser.add_argument(
             "--dry-run", action="store_true", help="check the file and say what would change"
         )
@@ -34,13 +35,19 @@ def write_summary(command: BaseCommand, result: ImportResult, *, verbosity: int 
     """Write what an import changed, and the locations it could not find, to stdout."""
     out = command.stdout
     if verbosity >= 2:
-        for line, city, country, action, fields in result.changes:
-            out.write(f"line {line}: {city} ({country}) {action}: {', '.join(fields)}")
+        for line, city, country, action, fields, unit in result.changes:
+            out.write(f"{unit} {line}: {city} ({country}) {action}: {', '.join(fields)}")
     prefix = "Dry run, nothing written: would have " if result.dry_run else ""
     out.write(
         f"{prefix}{result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged"
         + (f"; new cohorts: {', '.join(result.cohorts_created)}" if result.cohorts_created else "")
+        + (
+            f"; {len(result.same_place)} taken as a city of the register under another name "
+            "(see below)"
+            if result.same_place
+            else ""
+        )
         + (
             f"; {len(result.unresolved)} without coordinates (see below)"
             if result.unresolved
@@ -48,5 +55,10 @@ def write_summary(command: BaseCommand, result: ImportResult, *, verbosity: int 
         )
         + "."
     )
+    for same in result.same_place:
+        out.write(
+            f"  {same.unit} {same.line}: {same.city} ({same.country}) taken as {same.existing}, "
+            f"the same place ({same.place})"
+        )
     for place in result.unresolved:
-        out.write(f"  line {place.line}: {place.city} ({place.country}): {place.reason}")
+        out.write(f"  {place.unit} {place.line}: {place.city} ({place.country}): {place.reason}")

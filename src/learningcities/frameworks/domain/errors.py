@@ -1,0 +1,17 @@
+from ..validators import Problem
+
+
+class FrameworkError(Exception):
+    """A framework could not be loaded; the message says why."""
+
+
+class FrameworkInvalid(FrameworkError):
+    """A framework document has problems; each names its location."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+class FrameworkVersionConflict(FrameworkError):
+    """A framework version is loaded already with different content."""

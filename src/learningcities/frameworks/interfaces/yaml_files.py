@@ -1,0 +1,157 @@
+"""Read framework files (YAML) and tie every problem to its line in the file."""
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from learningcities.common.domain.activity import record_activity
+
+from ..domain.errors import FrameworkInvalid
+from ..domain.loading import LoadResult, load_framework
+from ..validators import Problem, join
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data"
+SHIPPED_FILES = ("key-features-short.yaml", "award-2024.yaml")
+_LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
+
+
+@dataclasses.dataclass
+class FrameworkFile:
+    """A framework document read from YAML, with the line of every key and list item."""
+
+    data: Any
+    lines: dict[str, int]
+
+    def line_of(self, path: str) -> int | None:
+        """Return the line of ``path``, or of its nearest ancestor the file has."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            shorter = _LAST_STEP.sub("", path)
+            if shorter == path:
+                break
+            path = shorter
+        return None
+
+    def locate(self, problems: list[Problem]) -> list[Problem]:
+        """Return the problems with their line numbers filled in."""
+        return [
+            problem
+            if problem.line is not None
+            else dataclasses.replace(problem, line=self.line_of(problem.path))
+            for problem in problems
+        ]
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Problem]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            where = join(path, key)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                # PyYAML would silently keep the last value; a framework file must not.
+                problems.append(
+                    Problem(where, f"duplicate key {key!r} (also on line {seen[key]})", line)
+                )
+                continue
+            seen[key] = line
+            lines[where] = line
+            _walk(value_node, where, lines, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            where = join(path, i)
+            lines[where] = child.start_mark.line + 1
+            _walk(child, where, lines, problems)
+
+
+def parse_framework_text(text: str) -> FrameworkFile:
+    """Parse YAML text; raise ``FrameworkInvalid`` naming line and column of a syntax error."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = str(error.problem or error.context)
+        if error.problem and error.context:
+            reason += f" ({error.context})"
+        raise FrameworkInvalid(
+            [
+                Problem(
+                    "",
+                    f"YAML syntax error: {reason}",
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise FrameworkInvalid([Problem("", f"YAML error: {error}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise FrameworkInvalid([Problem("", "the file is empty")])
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    _walk(node, "", lines, problems)
+    if problems:
+        raise FrameworkInvalid(problems)
+    return FrameworkFile(data=data, lines=lines)
+
+
+def read_framework_file(path: str | Path) -> FrameworkFile:
+    """Read a framework file (UTF-8 YAML); raise ``FrameworkInvalid`` for unreadable files."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise FrameworkInvalid(
+            [Problem("", f"not UTF-8 text (byte {error.start} cannot be read)")]
+        ) from None
+    except OSError as error:
+        raise FrameworkInvalid([Problem("", f"cannot be read: {error.strerror}")]) from None
+    return parse_framework_text(text)
+
+
+def load_framework_file(
+    path: str | Path, *, actor=None, dry_run: bool = False, record: bool = True
+) -> LoadResult:
+    """Read and load a framework file; problems carry their line numbers.
+
+    Effects: those of ``load_framework``.
+    """
+    document = read_framework_file(path)
+    try:
+        return load_framework(document.data, actor=actor, dry_run=dry_run, record=record)
+    except FrameworkInvalid as error:
+        raise FrameworkInvalid(document.locate(error.problems)) from None
+
+
+def load_shipped_frameworks(*, actor=None, dry_run: bool = False) -> list[LoadResult]:
+    """Load the frameworks shipped with the code that are not loaded yet, all or none.
+
+    Effects: creates each shipped framework version not loaded yet, and records
+    one ``frameworks.shipped.install`` entry naming them (like the country list,
+    this is reference data installed on migrate); a version loaded already with
+    the same content changes nothing, and nothing at all is recorded then.
+    """
+    with transaction.atomic():
+        results = [
+            load_framework_file(SHIPPED_DIR / name, actor=actor, dry_run=dry_run, record=False)
+            for name in SHIPPED_FILES
+        ]
+        created = [
+            f"{result.code} {result.version}"
+            for result in results
+            if result.status == "created" and not result.dry_run
+        ]
+        if created:
+            record_activity(
+                "frameworks.shipped.install", actor=actor, changes={"frameworks": [None, created]}
+            )
+    return results

@@ -1,0 +1,3 @@
+from .frameworks import Area, Criterion, Framework, Indicator, Section
+
+__all__ = ["Area", "Criterion", "Framework", "Indicator", "Section"]

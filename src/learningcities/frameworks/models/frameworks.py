@@ -1,0 +1,180 @@
+"""Criteria frameworks: framework > section > area > criterion > indicator.
+
+A framework is loaded from a file (``learningcities load-framework``) and never
+changes afterwards: a call pins one framework row, so its questions stay the
+same whatever is loaded later. Every foreign key is PROTECT, and the domain has
+no delete path; new content is loaded as a new version beside the old one.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import AnswerType
+
+
+class Framework(models.Model):
+    """One version of a criteria framework, such as the Key Features of Learning Cities."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    version = models.CharField(_("version"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(_("language"), max_length=20, default="en")
+    description = models.TextField(_("description"), blank=True)
+    is_official_wording = models.BooleanField(
+        _("official wording"),
+        default=False,
+        help_text=_(
+            "Whether the texts are the official ones, or the project's own short wording "
+            "of the structure."
+        ),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"))
+    content_hash = models.CharField(
+        _("content hash"),
+        max_length=64,
+        help_text=_("SHA-256 of the framework's canonical content."),
+    )
+
+    class Meta:
+        ordering = ["code", "loaded_at", "pk"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="frameworks_framework_code_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:detail", kwargs={"code": self.code, "version": self.version})
+
+
+class Section(models.Model):
+    """A top-level part of a framework, such as "Wider benefits"."""
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="sections"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["framework", "order"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="frameworks_section_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Area(models.Model):
+    """An area of focus within a section, such as "2.3 effective learning in the workplace"."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="areas"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["section", "order"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "code"], name="frameworks_area_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Criterion(models.Model):
+    """One question a city answers, with the form its answer takes.
+
+    ``framework`` repeats the area's framework so that a code is unique within
+    a framework and a call can list its criteria in one query.
+    """
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    guidance = models.TextField(_("guidance"), blank=True)
+    answer_type = models.CharField(_("answer type"), max_length=10, choices=AnswerType.choices)
+    word_limit = models.PositiveIntegerField(
+        _("word limit"), null=True, blank=True, help_text=_("For text answers; empty: no limit.")
+    )
+    rating_min = models.SmallIntegerField(_("lowest rating"), null=True, blank=True)
+    rating_max = models.SmallIntegerField(_("highest rating"), null=True, blank=True)
+    level_descriptors = models.JSONField(
+        _("level descriptors"),
+        default=list,
+        blank=True,
+        help_text=_("For ratings: what each point of the scale means, lowest first."),
+    )
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    file_kinds = models.JSONField(
+        _("file kinds"), default=list, blank=True, help_text=_("For files: pdf, image, office.")
+    )
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=3, default=Decimal(1))
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["framework", "order"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="frameworks_criterion_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def rating_points(self) -> list[tuple[int, str]]:
+        """Return ``(point, descriptor)`` for each point of a rating scale, lowest first."""
+        if self.answer_type != AnswerType.RATING or self.rating_min is None:
+            return []
+        points = range(self.rating_min, self.rating_max + 1)
+        descriptors = list(self.level_descriptors) + [""] * len(points)
+        return list(zip(points, descriptors, strict=False))
+
+
+class Indicator(models.Model):
+    """A suggested measurement for a criterion."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=30)
+    text = models.TextField(_("text"))
+    order = models.PositiveIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["criterion", "order"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "code"], name="frameworks_indicator_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"

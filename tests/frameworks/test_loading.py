@@ -1,0 +1,233 @@
+from decimal import Decimal
+
+import pytest
+from django.db.models import ProtectedError
+
+from learningcities.common.models import ActivityLogEntry
+from learningcities.frameworks.domain.errors import FrameworkInvalid, FrameworkVersionConflict
+from learningcities.frameworks.domain.loading import load_framework
+from learningcities.frameworks.domain.queries.frameworks import (
+    criteria_for_framework,
+    framework_tree,
+)
+from learningcities.frameworks.enums import AnswerType
+from learningcities.frameworks.interfaces.yaml_files import (
+    SHIPPED_DIR,
+    load_shipped_frameworks,
+    read_framework_file,
+)
+from learningcities.frameworks.models import Criterion, Framework
+from tests.accounts.factories import make_user
+
+from .helpers import framework_rows, small_document
+
+pytestmark = pytest.mark.django_db
+
+
+def shipped_document(name: str) -> dict:
+    return read_framework_file(SHIPPED_DIR / name).data
+
+
+def test_shipped_key_features_loaded_on_migrate_with_3_sections_12_areas_42_criteria():
+    framework = Framework.objects.get(code="key-features", version="2013-short")
+
+    sections = list(framework.sections.all())
+    areas = [area for section in sections for area in section.areas.all()]
+    assert [s.code for s in sections] == ["1", "2", "3"]
+    assert [a.code for a in areas] == [
+        "1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"
+    ]  # fmt: skip
+    assert framework.criteria.count() == 42
+    assert framework.is_official_wording is False
+    assert set(framework.criteria.values_list("answer_type", flat=True)) == set(AnswerType)
+    counts = [c.indicators.count() for c in framework.criteria.all()]
+    assert (min(counts), max(counts)) >= (1, 1)
+    assert max(counts) <= 3
+
+
+def test_shipped_award_criteria_loaded_on_migrate_as_8_equal_ratings():
+    framework = Framework.objects.get(code="learning-city-award", version="2024")
+
+    criteria = list(criteria_for_framework(framework))
+    assert [c.code for c in criteria] == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    assert criteria[0].title == "Learning city plan"
+    assert criteria[7].title == "Contribution to the network"
+    assert {(c.answer_type, c.rating_min, c.rating_max, c.weight) for c in criteria} == {
+        (AnswerType.RATING, 1, 5, Decimal(1))
+    }
+    assert all(len(c.level_descriptors) == 5 for c in criteria)
+    assert framework.sections.count() == 1
+
+
+def test_load_shipped_frameworks_again_reports_unchanged():
+    before = framework_rows()
+
+    results = load_shipped_frameworks()
+
+    assert [(r.code, r.status) for r in results] == [
+        ("key-features", "unchanged"),
+        ("learning-city-award", "unchanged"),
+    ]
+    assert framework_rows() == before
+
+
+def test_load_framework_shipped_file_as_new_version_creates_whole_tree():
+    data = shipped_document("key-features-short.yaml")
+    data["version"] = "2013-copy"
+    user = make_user("secretariat@example.org")
+
+    result = load_framework(data, actor=user)
+
+    assert (result.status, result.dry_run) == ("created", False)
+    assert result.counts == {"sections": 3, "areas": 12, "criteria": 42, "indicators": 57}
+    framework = result.framework
+    assert framework.criteria.count() == 42
+    assert sum(section.areas.count() for section in framework.sections.all()) == 12
+    entry = ActivityLogEntry.objects.get(
+        action="frameworks.framework.load", object_id=str(framework.pk)
+    )
+    assert entry.actor == user
+    assert entry.changes["version"] == [None, "2013-copy"]
+
+
+def test_load_framework_stores_every_answer_setting():
+    result = load_framework(small_document())
+
+    criteria = {c.code: c for c in result.framework.criteria.all()}
+    text, rating, number, file = (criteria[k] for k in ("1.1.1", "1.1.2", "1.2.1", "2.3"))
+    assert (text.answer_type, text.word_limit, text.weight, text.required) == (
+        "text", 200, Decimal(1), True
+    )  # fmt: skip
+    assert [i.text for i in text.indicators.all()] == ["First measure", "Second measure"]
+    assert [i.code for i in text.indicators.all()] == ["1", "2"]
+    assert (rating.rating_min, rating.rating_max, rating.weight) == (1, 3, Decimal("2.5"))
+    assert rating.rating_points == [(1, "Low"), (2, "Mid"), (3, "High")]
+    assert (number.unit, number.word_limit) == ("km2", None)
+    assert (file.file_kinds, file.required, file.area.code) == (["pdf"], False, "2.1")
+    assert [c.order for c in result.framework.criteria.order_by("order")] == [1, 2, 3, 4]
+
+
+def test_load_framework_twice_changes_nothing():
+    first = load_framework(small_document())
+    before = framework_rows()
+
+    second = load_framework(small_document())
+
+    assert second.status == "unchanged"
+    assert second.framework == first.framework
+    assert framework_rows() == before
+
+
+def test_load_framework_default_spelled_out_is_same_content():
+    load_framework(small_document())
+    data = small_document()
+    data["language"] = "en"
+    data["sections"][0]["areas"][0]["criteria"][0]["required"] = True
+    before = framework_rows()
+
+    result = load_framework(data)
+
+    assert result.status == "unchanged"
+    assert framework_rows() == before
+
+
+def test_load_framework_same_version_changed_content_refused():
+    load_framework(small_document())
+    data = small_document()
+    data["sections"][0]["areas"][0]["criteria"][0]["title"] = "A changed question"
+    before = framework_rows()
+
+    with pytest.raises(FrameworkVersionConflict) as excinfo:
+        load_framework(data)
+
+    assert str(excinfo.value) == (
+        "test-framework version 1.0 already loaded with different content; "
+        "give the new content a new version"
+    )
+    assert framework_rows() == before
+
+
+def test_load_framework_new_version_leaves_old_version_untouched():
+    v1 = load_framework(small_document("1.0")).framework
+    v1_criteria = list(Criterion.objects.filter(framework=v1).values().order_by("pk"))
+    v2_data = small_document("2.0")
+    v2_data["sections"][0]["areas"][0]["criteria"][0]["title"] = "A reworded question"
+    v2_data["sections"][0]["areas"][0]["criteria"][0]["word_limit"] = 300
+
+    v2 = load_framework(v2_data).framework
+
+    assert v2 != v1
+    assert list(Criterion.objects.filter(framework=v1).values().order_by("pk")) == v1_criteria
+    assert v1.criteria.get(code="1.1.1").title == "A text question"
+    assert (v2.criteria.get(code="1.1.1").title, v2.criteria.get(code="1.1.1").word_limit) == (
+        "A reworded question",
+        300,
+    )
+    assert Framework.objects.filter(code="test-framework").count() == 2
+
+
+def test_load_framework_dry_run_writes_nothing():
+    before = framework_rows()
+
+    result = load_framework(small_document(), dry_run=True)
+
+    assert (result.status, result.dry_run, result.framework) == ("created", True, None)
+    assert result.counts == {"sections": 2, "areas": 3, "criteria": 4, "indicators": 2}
+    assert framework_rows() == before
+
+
+def test_load_framework_invalid_document_writes_nothing():
+    data = small_document()
+    data["sections"][1]["areas"][0]["criteria"][0]["answer_type"] = "essay"
+    user = make_user("secretariat@example.org")
+    before = framework_rows()
+
+    with pytest.raises(FrameworkInvalid):
+        load_framework(data, actor=user)
+
+    assert framework_rows() == before
+    assert not Framework.objects.filter(code="test-framework").exists()
+
+
+def test_framework_delete_protected():
+    framework = load_framework(small_document()).framework
+
+    with pytest.raises(ProtectedError):
+        framework.delete()
+
+    assert Framework.objects.filter(pk=framework.pk).exists()
+
+
+def test_framework_tree_constant_queries(django_assert_num_queries):
+    small = load_framework(small_document()).framework
+    large = Framework.objects.get(code="key-features")
+
+    with django_assert_num_queries(5):
+        small_tree = framework_tree(small)
+        small_codes = [
+            (c.code, [i.code for i in c.indicators.all()])
+            for s in small_tree.sections.all()
+            for a in s.areas.all()
+            for c in a.criteria.all()
+        ]
+    with django_assert_num_queries(5):
+        large_tree = framework_tree(large)
+        large_count = sum(
+            len(c.indicators.all())
+            for s in large_tree.sections.all()
+            for a in s.areas.all()
+            for c in a.criteria.all()
+        )
+
+    assert small_codes == [("1.1.1", ["1", "2"]), ("1.1.2", []), ("1.2.1", []), ("2.3", [])]
+    assert large_count == 57
+
+
+def test_shipped_install_recorded_once_without_subject():
+    entry = ActivityLogEntry.objects.get(action="frameworks.shipped.install")
+
+    assert entry.changes == {
+        "frameworks": [None, ["key-features 2013-short", "learning-city-award 2024"]]
+    }
+    assert (entry.object_id, entry.actor) == ("", None)
+    assert not ActivityLogEntry.objects.filter(action="frameworks.framework.load").exists()
