@@ -113,21 +113,38 @@ HIDDEN: dict[str, dict] = {
 }
 
 
-def url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
-    """Return the name of every URL pattern under ``resolver`` (the admin's as ``admin:*``)."""
+def url_name_list(resolver: URLResolver | None = None, namespace: str = "") -> list[str]:
+    """Return the name of every URL pattern under ``resolver``, once per pattern.
+
+    The admin counts as one entry, ``admin:*``; a name given to two patterns
+    appears twice, so a second view hiding behind a known name is caught.
+    """
     resolver = resolver or get_resolver()
-    names = set()
+    names: list[str] = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
             if inner == "admin":
-                names.add("admin:*")
+                names.append("admin:*")
                 continue
-            names |= url_names(pattern, inner)
+            names += url_name_list(pattern, inner)
         elif isinstance(pattern, URLPattern):
             name = pattern.name or f"<unnamed {pattern.pattern}>"
-            names.add(f"{namespace}:{name}" if namespace else name)
+            names.append(f"{namespace}:{name}" if namespace else name)
     return names
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    """Return the set of URL names under ``resolver`` (the admin's as ``admin:*``)."""
+    return set(url_name_list(resolver, namespace))
+
+
+def test_every_url_pattern_has_its_own_name():
+    names = url_name_list()
+
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+
+    assert duplicates == [], f"URL names used by more than one pattern: {duplicates}"
 
 
 def test_matrix_covers_every_url():

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "learningcities.accounts",
     "learningcities.network",
     "learningcities.frameworks",
+    "learningcities.calls",
     "learningcities.api",
 ]
 
@@ -257,8 +258,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "learningcities.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# Failed logins are counted and locked by axes; allauth's own counter would
-# answer first with a different rule.
+# Failed logins are counted and locked by axes (wrong second-factor codes too:
+# accounts/signals.py feeds them in); allauth's own counter would answer first
+# with a different rule.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_ADAPTER = "learningcities.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -276,7 +278,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=LC_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "learningcities.accounts.security.login_identifier"
 AXES_LOCKOUT_CALLABLE = "learningcities.accounts.views.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# A success must not wipe failures: one address's failures count against other
+# accounts too, and a login to the attacker's own account would reset them.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 BEHIND_PROXY = env_bool("LC_BEHIND_PROXY")
 if BEHIND_PROXY:

@@ -94,3 +94,19 @@ def test_forwarded_for_header_does_not_choose_the_counted_address(client):
     response = _attempt(client, "ana@example.org", PASSWORD, ip="10.0.4.1")
 
     assert response.status_code == 429
+
+
+def test_logging_in_to_another_account_does_not_wipe_the_failures(client):
+    make_user("victim@example.org")
+    make_user("attacker@example.org")
+
+    for i in range(5):
+        _attempt(client, "victim@example.org", f"wrong-a-{i}", ip="10.0.0.1")
+    own_login = _attempt(client, "attacker@example.org", PASSWORD, ip="10.0.0.1")
+    client.logout()
+    for i in range(5):
+        _attempt(client, "victim@example.org", f"wrong-b-{i}", ip="10.0.0.2")
+    locked = _attempt(client, "victim@example.org", PASSWORD, ip="10.0.0.3")
+
+    assert own_login.status_code == 302
+    assert locked.status_code == 429

@@ -211,3 +211,30 @@ def test_profile_query_count_does_not_grow_with_affiliations(
         response = client.get("/account/profile/")
 
     assert response.content.decode().count("City coordinator") == count
+
+
+def test_demo_account_cannot_log_in_on_a_production_installation(client, settings):
+    from tests.accounts.factories import PASSWORD, make_user
+
+    make_user("demo-coordinator@example.org", is_demo=True)
+    settings.PRODUCTION = True
+
+    response = client.post(
+        "/account/login/",
+        {"login": "demo-coordinator@example.org", "password": PASSWORD},
+        follow=True,
+    )
+
+    assert "_auth_user_id" not in client.session
+    assert "Demo accounts cannot log in to a production installation." in response.content.decode()
+
+
+def test_demo_account_logs_in_on_the_embedded_installation(client, settings):
+    from tests.accounts.factories import PASSWORD, make_user
+
+    make_user("demo-coordinator@example.org", is_demo=True)
+    settings.PRODUCTION = False
+
+    client.post("/account/login/", {"login": "demo-coordinator@example.org", "password": PASSWORD})
+
+    assert client.session["_auth_user_id"]

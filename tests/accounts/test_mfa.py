@@ -184,3 +184,54 @@ def test_superuser_with_totp_reaches_the_admin(client):
 
     assert response.status_code == 200
     assert admin.email in response.content.decode()
+
+
+def _wrong_code(real: str) -> str:
+    return f"{(int(real) + 500_000) % 1_000_000:06d}"
+
+
+def test_wrong_codes_lock_the_account_like_wrong_passwords(client):
+    person_with_role(Role.JUROR, email="juror@example.org", totp=True)
+    _login_password(client, "juror@example.org")
+
+    answers = [
+        client.post("/account/2fa/authenticate/", {"code": _wrong_code(totp_code(TOTP_SECRET))})
+        for _ in range(10)
+    ]
+    # The pending login is gone: the right code no longer logs in, and the
+    # password step is locked too.
+    late_code = client.post("/account/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
+    password_again = _login_password(client, "juror@example.org")
+
+    assert [a.status_code for a in answers[:9]] == [200] * 9
+    assert "_auth_user_id" not in client.session
+    assert late_code.status_code != 200 or "_auth_user_id" not in client.session
+    assert password_again.status_code == 429
+
+
+def test_a_few_wrong_codes_do_not_lock(client):
+    person_with_role(Role.JUROR, email="juror@example.org", totp=True)
+    _login_password(client, "juror@example.org")
+    for _ in range(3):
+        client.post("/account/2fa/authenticate/", {"code": _wrong_code(totp_code(TOTP_SECRET))})
+
+    right = client.post("/account/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
+
+    assert right.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_activating_totp_through_the_pages_is_in_the_activity_log(client):
+    from allauth.mfa import signals as mfa_signals
+
+    from learningcities.common.models import ActivityLogEntry
+
+    user = person_with_role(Role.JUROR, email="juror@example.org", totp=True)
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+
+    mfa_signals.authenticator_added.send(
+        sender=Authenticator, request=None, user=user, authenticator=authenticator
+    )
+
+    entry = ActivityLogEntry.objects.filter(action="accounts.user.authenticator_add").get()
+    assert (entry.object_id, entry.changes) == (str(user.pk), {"authenticator": [None, "totp"]})

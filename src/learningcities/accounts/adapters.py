@@ -3,7 +3,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
-from django.http import HttpRequest
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from .domain.queries.people import is_privileged
 
@@ -12,6 +16,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Refuse sign-up: people join through an invitation or the secretariat."""
         return False
+
+    def pre_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse | None:
+        """Refuse demo accounts on a production installation (their passwords are known)."""
+        if settings.PRODUCTION and getattr(user, "is_demo", False):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.error(
+                request,
+                _(
+                    "Demo accounts cannot log in to a production installation. "
+                    "Ask an operator to remove them."
+                ),
+            )
+            return redirect("account_login")
+        return super().pre_login(request, user, **kwargs)
 
 
 class MFAAdapter(DefaultMFAAdapter):

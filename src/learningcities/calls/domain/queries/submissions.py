@@ -1,0 +1,49 @@
+"""Reads of submissions, by who may see them (the same rules as ``calls/rules.py``)."""
+
+from django.db.models import Q, QuerySet
+
+from learningcities.accounts.enums import Role
+from learningcities.accounts.rules import is_secretariat
+
+from ...enums import SubmissionState, submitted_states
+from ...models import Submission
+from ...rules import endorsed_country_ids, organisation_ids_in_role
+
+
+def _listed(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    return queryset.select_related("call", "city", "country", "organisation")
+
+
+def submissions_for_user(user) -> QuerySet[Submission]:
+    """Return the submissions ``user`` may see.
+
+    The secretariat (and operators): all. A city coordinator: their cities'.
+    An endorser: their countries' once submitted (never a draft, nor
+    a draft withdrawn before it was submitted). A juror: none
+    yet (assignments come with reviews). A person with several roles sees the
+    union.
+    """
+    if is_secretariat(user):
+        return _listed(Submission.objects.all())
+    visible = Q(pk__in=[])
+    coordinated = organisation_ids_in_role(user, Role.COORDINATOR)
+    if coordinated:
+        visible |= Q(organisation_id__in=coordinated)
+    countries = endorsed_country_ids(user)
+    if countries:
+        visible |= Q(
+            country_id__in=countries, state__in=submitted_states, submitted_at__isnull=False
+        )
+    if not coordinated and not countries:
+        return Submission.objects.none()
+    return _listed(Submission.objects.filter(visible))
+
+
+def endorsement_queue_for_user(user) -> QuerySet[Submission]:
+    """Return the submissions waiting for ``user``'s endorsement, the most urgent first."""
+    countries = endorsed_country_ids(user)
+    if not countries:
+        return Submission.objects.none()
+    return _listed(
+        Submission.objects.filter(country_id__in=countries, state=SubmissionState.SUBMITTED)
+    ).order_by("endorsement_due_at", "pk")

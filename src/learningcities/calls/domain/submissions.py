@@ -1,0 +1,429 @@
+"""Writes about a city's submission while it is being prepared.
+
+Drafts save as typed: nothing here asks for completeness (that is the
+submit guard's), but a value of the wrong type is refused with an error that
+names the field and what it expects.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learningcities.accounts.enums import OrganisationKind
+from learningcities.accounts.rules import is_secretariat
+from learningcities.common.domain.activity import field_changes, record_activity
+from learningcities.common.domain.documents import store_document
+from learningcities.common.enums import FileFamily
+from learningcities.frameworks.enums import DEFAULT_RATING_MAX, DEFAULT_RATING_MIN, AnswerType
+
+from ..enums import (
+    CHALLENGE_MAX,
+    CHALLENGE_MIN,
+    CallLanguage,
+    Challenge,
+    DocumentKind,
+    SubmissionState,
+    editable_states,
+)
+from ..models import Answer, Call, Submission, SubmissionDocument
+from ..rules import can_change_submission, is_coordinator_of_submission
+from .errors import SubmissionError, TransitionNotPermitted
+from .timing import in_call_zone
+
+INTEGER_FIELDS = ("data_year", "population")
+DECIMAL_FIELDS = (
+    "area_km2",
+    "gdp_per_capita_city",
+    "gdp_per_capita_country",
+    "schooling_years_men",
+    "schooling_years_women",
+)
+TEXT_FIELDS = ("motivation", "implementation", "contact_name", "contact_email", "contact_phone")
+PROFILE_FIELDS = (
+    *INTEGER_FIELDS,
+    *DECIMAL_FIELDS,
+    *TEXT_FIELDS,
+    "challenges",
+    "communication_language",
+)
+
+
+def _label(field: str) -> str:
+    label = str(Submission._meta.get_field(field).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def _wrong(field_label: str, expected: str) -> SubmissionError:
+    return SubmissionError(
+        _("%(field)s: expected %(expected)s.") % {"field": field_label, "expected": expected},
+        code="wrong_type",
+    )
+
+
+def _as_integer(value: Any, label: str) -> int:
+    if isinstance(value, bool):
+        raise _wrong(label, _("a whole number"))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise _wrong(label, _("a whole number"))
+    if number < 0:
+        raise _wrong(label, _("a number that is not negative"))
+    return number
+
+
+def _as_decimal(value: Any, label: str, *, max_digits: int, decimal_places: int) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise _wrong(label, _("a number"))
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise _wrong(label, _("a number")) from None
+    if not number.is_finite():
+        raise _wrong(label, _("a number"))
+    if number < 0:
+        raise _wrong(label, _("a number that is not negative"))
+    number = number.quantize(Decimal(1).scaleb(-decimal_places))
+    if number >= Decimal(10) ** (max_digits - decimal_places):
+        raise _wrong(label, _("a smaller number"))
+    return number
+
+
+def _check_actor_may_edit(submission: Submission, actor) -> None:
+    if not is_coordinator_of_submission(actor, submission):
+        raise TransitionNotPermitted(
+            _("Only a coordinator of %(city)s may change this submission.")
+            % {"city": submission.city}
+        )
+    if not can_change_submission(actor, submission):
+        raise SubmissionError(
+            _("A submission that is %(state)s cannot be changed.")
+            % {"state": submission.get_state_display()},
+            code="not_editable",
+        )
+
+
+def _locked(submission: Submission) -> Submission:
+    """Re-read ``submission`` with a row lock, so a change never races a transition."""
+    return Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+
+
+@transaction.atomic
+def start_submission(call: Call, *, city, actor, now: dt.datetime | None = None) -> Submission:
+    """Start ``city``'s draft submission to ``call``.
+
+    The call must be open (now between its opening and closing); the city must
+    have its organisation and ``actor`` must be one of its coordinators; a city
+    has one live submission per call. Effects: the draft; activity
+    ``calls.submission.create``.
+    """
+    now = now or timezone.now()
+    organisation = getattr(city, "organisation", None)
+    if organisation is None or organisation.kind != OrganisationKind.CITY:
+        raise SubmissionError(
+            _("%(city)s has no organisation on the platform yet.") % {"city": city},
+            code="no_organisation",
+        )
+    draft = Submission(call=call, city=city, organisation=organisation, country=city.country)
+    if not is_coordinator_of_submission(actor, draft):
+        raise TransitionNotPermitted(
+            _("Only a coordinator of %(city)s may apply for it.") % {"city": city}
+        )
+    if now < call.opens_at:
+        raise SubmissionError(
+            _("The call opens on %(opens)s.") % {"opens": in_call_zone(call.opens_at, call)},
+            code="not_open",
+        )
+    if now > call.closes_at:
+        raise SubmissionError(
+            _("The call closed on %(closes)s.") % {"closes": in_call_zone(call.closes_at, call)},
+            code="deadline_passed",
+        )
+    live = Submission.objects.filter(call=call, city=city).exclude(state=SubmissionState.WITHDRAWN)
+    duplicate = SubmissionError(
+        _("%(city)s has a submission to this call already.") % {"city": city}, code="duplicate"
+    )
+    if live.exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            draft.save(force_insert=True)
+    except IntegrityError:  # a concurrent start won the race
+        raise duplicate from None
+    record_activity(
+        "calls.submission.create",
+        actor=actor,
+        organisation=organisation,
+        subject=draft,
+        changes=field_changes(draft, ("call", "city", "state")),
+    )
+    return draft
+
+
+def _clean_challenges(value: Any) -> dict[str, int]:
+    label = _label("challenges")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _wrong(label, _("a rating from 1 to 5 for each challenge"))
+    cleaned = {}
+    for key, rating in value.items():
+        if key not in Challenge.values:
+            raise SubmissionError(
+                _("%(field)s: unknown challenge %(key)s.") % {"field": label, "key": key},
+                code="wrong_type",
+            )
+        if rating is None or rating == "":
+            continue
+        points = _as_integer(rating, f"{label} ({Challenge(key).label})")
+        if not CHALLENGE_MIN <= points <= CHALLENGE_MAX:
+            raise _wrong(f"{label} ({Challenge(key).label})", _("a rating from 1 to 5"))
+        cleaned[key] = points
+    return cleaned
+
+
+def clean_profile_value(field: str, value: Any) -> Any:
+    """Return ``value`` as stored in the profile ``field``; raise SubmissionError if it cannot be.
+
+    ``None`` (or an empty string) clears the field.
+    """
+    if field not in PROFILE_FIELDS:
+        raise SubmissionError(
+            _("Unknown field of a submission: %(field)s.") % {"field": field}, code="unknown_field"
+        )
+    if field == "challenges":
+        return _clean_challenges(value)
+    label = _label(field)
+    empty = value is None or (isinstance(value, str) and not value.strip())
+    if field in TEXT_FIELDS:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise _wrong(label, _("text"))
+        limit = Submission._meta.get_field(field).max_length
+        if limit and len(value.strip()) > limit:
+            raise _wrong(label, _("at most %(count)s characters") % {"count": limit})
+        return value.strip() if field not in ("motivation", "implementation") else value
+    if field == "communication_language":
+        if empty:
+            return ""
+        if value not in CallLanguage.values:
+            raise _wrong(label, ", ".join(CallLanguage.values))
+        return value
+    if empty:
+        return None
+    if field in INTEGER_FIELDS:
+        number = _as_integer(value, label)
+        if field == "data_year" and not 1900 <= number <= 2100:
+            raise _wrong(label, _("a year such as 2024"))
+        return number
+    model_field = Submission._meta.get_field(field)
+    return _as_decimal(
+        value, label, max_digits=model_field.max_digits, decimal_places=model_field.decimal_places
+    )
+
+
+@transaction.atomic
+def save_draft(submission: Submission, *, actor, **fields) -> Submission:
+    """Save profile fields of an editable submission as typed (no completeness check).
+
+    Each value is checked for its type only (SubmissionError naming the field
+    otherwise, and nothing is saved). Effects: the changed fields;
+    activity ``calls.submission.update`` listing them. Unchanged values write nothing.
+    """
+    cleaned = {field: clean_profile_value(field, value) for field, value in fields.items()}
+    locked = _locked(submission)
+    _check_actor_may_edit(locked, actor)
+    before = {field: getattr(locked, field) for field in cleaned}
+    changed = [field for field, value in cleaned.items() if before[field] != value]
+    for field in changed:
+        setattr(locked, field, cleaned[field])
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        record_activity(
+            "calls.submission.update",
+            actor=actor,
+            organisation=locked.organisation,
+            subject=locked,
+            changes=field_changes(locked, changed, before),
+        )
+    for field in cleaned:
+        setattr(submission, field, getattr(locked, field))
+    submission.updated_at = locked.updated_at
+    return submission
+
+
+def _answer_values(criterion, value: Any) -> dict[str, Any]:
+    """Return the Answer fields holding ``value`` for ``criterion``; raise on a wrong type."""
+    label = f"{criterion.code} {criterion.title}"
+    values = {"text_value": "", "number_value": None, "rating_value": None, "boolean_value": None}
+    if criterion.answer_type == AnswerType.FILE:
+        raise SubmissionError(
+            _("%(criterion)s is answered with evidence files, not a value.") % {"criterion": label},
+            code="wrong_type",
+        )
+    if value is None:
+        return values
+    if criterion.answer_type == AnswerType.TEXT:
+        if not isinstance(value, str):
+            raise _wrong(label, _("text"))
+        values["text_value"] = value
+    elif criterion.answer_type == AnswerType.NUMBER:
+        field = Answer._meta.get_field("number_value")
+        values["number_value"] = _as_decimal(
+            value, label, max_digits=field.max_digits, decimal_places=field.decimal_places
+        )
+    elif criterion.answer_type == AnswerType.RATING:
+        low = criterion.rating_min if criterion.rating_min is not None else DEFAULT_RATING_MIN
+        high = criterion.rating_max if criterion.rating_max is not None else DEFAULT_RATING_MAX
+        expected = _("a rating from %(low)s to %(high)s") % {"low": low, "high": high}
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise _wrong(label, expected)
+        points = _as_integer(value, label) if not isinstance(value, int) else value
+        if not low <= points <= high:
+            raise _wrong(label, expected)
+        values["rating_value"] = points
+    elif criterion.answer_type == AnswerType.YES_NO:
+        if not isinstance(value, bool):
+            raise _wrong(label, _("yes or no"))
+        values["boolean_value"] = value
+    return values
+
+
+def _check_criterion(submission: Submission, criterion) -> None:
+    if criterion.framework_id != submission.call.framework_id:
+        raise SubmissionError(
+            _("%(criterion)s is not a question of this call.") % {"criterion": criterion.code},
+            code="foreign_criterion",
+        )
+
+
+@transaction.atomic
+def save_answer(submission: Submission, criterion, *, actor, value: Any) -> Answer:
+    """Save the answer to ``criterion`` as typed; ``None`` clears it.
+
+    The value must fit the criterion's answer type (text, number, rating within
+    its scale, yes/no as a boolean); word limits are checked at submission, not
+    here. Effects: the answer row (created or changed); activity
+    ``calls.answer.update``.
+    """
+    _check_criterion(submission, criterion)
+    values = _answer_values(criterion, value)
+    locked = _locked(submission)
+    _check_actor_may_edit(locked, actor)
+    answer = Answer.objects.filter(submission=locked, criterion=criterion).first()
+    if answer is None:
+        answer = Answer.objects.create(submission=locked, criterion=criterion, **values)
+        before = {}
+    else:
+        before = {field: getattr(answer, field) for field in values}
+        if before == values:
+            return answer
+        for field, new in values.items():
+            setattr(answer, field, new)
+        answer.save(update_fields=[*values, "updated_at"])
+    record_activity(
+        "calls.answer.update",
+        actor=actor,
+        organisation=locked.organisation,
+        subject=answer,
+        changes=field_changes(answer, [f for f in values if before.get(f) != values[f]], before),
+    )
+    return answer
+
+
+@transaction.atomic
+def attach_document(
+    submission: Submission,
+    upload: IO[bytes],
+    *,
+    actor,
+    kind: str,
+    criterion=None,
+    name: str | None = None,
+) -> SubmissionDocument:
+    """Store ``upload`` as a private document of the submitting city and attach it.
+
+    A commitment letter is a PDF or an image; evidence for a criterion is one of
+    the criterion's file kinds (default PDF). Effects: the document (see
+    ``store_document``), the link; activity ``calls.document.create``.
+    """
+    if kind not in DocumentKind.values:
+        raise SubmissionError(
+            _("Unknown kind of document: %(kind)s.") % {"kind": kind}, code="document_kind"
+        )
+    if criterion is not None:
+        _check_criterion(submission, criterion)
+    locked = _locked(submission)
+    _check_actor_may_edit(locked, actor)
+    if kind == DocumentKind.COMMITMENT_LETTER:
+        allowed = [FileFamily.PDF, FileFamily.IMAGE]
+    else:
+        allowed = list((criterion.file_kinds if criterion else None) or [FileFamily.PDF])
+    document = store_document(
+        upload,
+        owner=locked.organisation,
+        uploaded_by=actor,
+        kind=f"calls.{kind}",
+        allowed=allowed,
+        related_object=locked,
+        name=name,
+    )
+    link = SubmissionDocument.objects.create(
+        submission=locked, document=document, criterion=criterion, kind=kind
+    )
+    record_activity(
+        "calls.document.create",
+        actor=actor,
+        organisation=locked.organisation,
+        subject=link,
+        changes=field_changes(link, ("document", "criterion", "kind")),
+    )
+    return link
+
+
+@transaction.atomic
+def extend_deadline(submission: Submission, *, actor, until: dt.datetime) -> Submission:
+    """Let this one city submit until ``until`` (an aware datetime after the call's close).
+
+    Only the secretariat may; only before the submission was first submitted.
+    Effects: ``deadline_extension``; activity ``calls.submission.extend_deadline``.
+    """
+    if not is_secretariat(actor):
+        raise TransitionNotPermitted(_("Only the secretariat may extend a deadline."))
+    if not isinstance(until, dt.datetime) or until.tzinfo is None:
+        raise SubmissionError(
+            _("The extended deadline must be a date and time with its time zone."),
+            code="naive_datetime",
+        )
+    locked = _locked(submission)
+    if until <= locked.call.closes_at:
+        raise SubmissionError(
+            _("An extension must end after the call closes (%(closes)s).")
+            % {"closes": in_call_zone(locked.call.closes_at, locked.call)},
+            code="extension_too_early",
+        )
+    if locked.state not in editable_states:
+        raise SubmissionError(
+            _("A submission that is %(state)s needs no extension.")
+            % {"state": locked.get_state_display()},
+            code="not_editable",
+        )
+    before = {"deadline_extension": locked.deadline_extension}
+    locked.deadline_extension = until
+    locked.save(update_fields=["deadline_extension", "updated_at"])
+    record_activity(
+        "calls.submission.extend_deadline",
+        actor=actor,
+        organisation=locked.organisation,
+        subject=locked,
+        changes=field_changes(locked, ["deadline_extension"], before),
+    )
+    submission.deadline_extension = until
+    return submission

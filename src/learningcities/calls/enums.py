@@ -1,0 +1,162 @@
+"""States and choices of calls and submissions, with the submission state machine.
+
+The table ``ALLOWED_TRANSITIONS`` is the state machine DESIGN.md draws; the
+one function that moves a submission (``domain.transitions.transition``)
+refuses anything outside it. ``ACTORS_FOR_STATE`` says who may move a
+submission *into* each state; ``calls/rules.py`` turns that into predicates.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CallKind(models.TextChoices):
+    MEMBERSHIP = "membership", _("Membership")
+    AWARD = "award", _("Award")
+
+
+class CallLanguage(models.TextChoices):
+    """The language a call is run in: its notifications are written in it."""
+
+    EN = "en", _("English")
+    FR = "fr", _("French")
+
+
+class DeadlineAction(models.TextChoices):
+    """What happens to a submission its National Commission has not acted on in time."""
+
+    DECLINE = "decline", _("Decline it")
+    ESCALATE = "escalate", _("Escalate it to the secretariat")
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("submission state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("submission state", "Submitted")
+    RETURNED = "returned", pgettext_lazy("submission state", "Returned to the city")
+    ENDORSED = "endorsed", pgettext_lazy("submission state", "Endorsed")
+    DECLINED = "declined", pgettext_lazy("submission state", "Declined")
+    ELIGIBLE = "eligible", pgettext_lazy("submission state", "Eligible")
+    INELIGIBLE = "ineligible", pgettext_lazy("submission state", "Ineligible")
+    NEEDS_CHANGES = "needs_changes", pgettext_lazy("submission state", "Needs changes")
+    IN_REVIEW = "in_review", pgettext_lazy("submission state", "In review")
+    REVIEWED = "reviewed", pgettext_lazy("submission state", "Reviewed")
+    DECIDED = "decided", pgettext_lazy("submission state", "Decided")
+    RELEASED = "released", pgettext_lazy("submission state", "Released")
+    WITHDRAWN = "withdrawn", pgettext_lazy("submission state", "Withdrawn")
+
+
+class Decision(models.TextChoices):
+    """The outcome of a decided submission.
+
+    The stored value is ``accepted`` or ``rejected`` from the moment the
+    secretariat decides; until the cohort is released, the city is shown
+    ``pending`` (``Submission.decision_for_city``). Blank before a decision.
+    """
+
+    PENDING = "pending", pgettext_lazy("decision", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("decision", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("decision", "Rejected")
+
+
+class DocumentKind(models.TextChoices):
+    COMMITMENT_LETTER = "commitment_letter", _("Mayor's commitment letter")
+    EVIDENCE = "evidence", _("Evidence")
+
+
+class Challenge(models.TextChoices):
+    """The challenges a city rates from 1 (minor) to 5 (major) in its profile."""
+
+    FUNDING = "funding", _("Funding lifelong learning")
+    COORDINATION = "coordination", _("Coordination between stakeholders")
+    PARTICIPATION = "participation", _("Participation of disadvantaged groups")
+    DATA = "data", _("Data and monitoring")
+    CAPACITY = "capacity", _("Staff capacity")
+    DIGITAL = "digital", _("Digital access")
+
+
+CHALLENGE_MIN = 1
+CHALLENGE_MAX = 5
+
+
+class TransitionActor(models.TextChoices):
+    """Who performs a transition: a role acting for the submission, or the system."""
+
+    COORDINATOR = "coordinator", _("City coordinator of the submitting city")
+    ENDORSER = "endorser", _("Endorser of the city's National Commission")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    SYSTEM = "system", _("The system (deadline actions)")
+
+
+S = SubmissionState
+
+# States in which a submission is still under way; it may be withdrawn from any
+# of them. ``decided`` and ``released`` are not open: once the secretariat has
+# decided, the decision stands (a city that no longer wants to join leaves
+# through the end of its membership, not by withdrawing a decided application).
+open_states = frozenset(
+    {
+        S.DRAFT,
+        S.SUBMITTED,
+        S.RETURNED,
+        S.ENDORSED,
+        S.ELIGIBLE,
+        S.NEEDS_CHANGES,
+        S.IN_REVIEW,
+        S.REVIEWED,
+    }
+)
+# States a submission never leaves.
+final_states = frozenset({S.DECLINED, S.INELIGIBLE, S.RELEASED, S.WITHDRAWN})
+# States in which the city may change its answers (drafts save as typed).
+editable_states = frozenset({S.DRAFT, S.RETURNED, S.NEEDS_CHANGES})
+# States the National Commission of the city sees (it was submitted at least once).
+submitted_states = frozenset(set(S) - {S.DRAFT})
+# States in which an endorsement stands and counts against the country's quota.
+endorsed_states = frozenset(
+    {S.ENDORSED, S.ELIGIBLE, S.INELIGIBLE, S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED}
+)
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.ENDORSED, S.RETURNED, S.DECLINED, S.WITHDRAWN}),
+    S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.ENDORSED: frozenset({S.ELIGIBLE, S.INELIGIBLE, S.NEEDS_CHANGES, S.WITHDRAWN}),
+    S.DECLINED: frozenset(),
+    S.ELIGIBLE: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
+    S.INELIGIBLE: frozenset(),
+    S.NEEDS_CHANGES: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.IN_REVIEW: frozenset({S.REVIEWED, S.WITHDRAWN}),
+    S.REVIEWED: frozenset({S.DECIDED, S.WITHDRAWN}),
+    S.DECIDED: frozenset({S.RELEASED}),
+    S.RELEASED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+A = TransitionActor
+
+# Who may move a submission into each state (from any state the table allows).
+# The system declines a submission its National Commission left past the
+# endorsement deadline when the call says so; when the call escalates instead,
+# the secretariat may then endorse, return or decline in the Commission's place.
+ACTORS_FOR_STATE: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({A.COORDINATOR}),
+    S.WITHDRAWN: frozenset({A.COORDINATOR}),
+    S.ENDORSED: frozenset({A.ENDORSER}),
+    S.RETURNED: frozenset({A.ENDORSER}),
+    S.DECLINED: frozenset({A.ENDORSER, A.SYSTEM}),
+    S.ELIGIBLE: frozenset({A.SECRETARIAT}),
+    S.INELIGIBLE: frozenset({A.SECRETARIAT}),
+    S.NEEDS_CHANGES: frozenset({A.SECRETARIAT}),
+    S.IN_REVIEW: frozenset({A.SECRETARIAT}),
+    S.REVIEWED: frozenset({A.SECRETARIAT}),
+    S.DECIDED: frozenset({A.SECRETARIAT}),
+    S.RELEASED: frozenset({A.SECRETARIAT}),
+}
+
+# Transitions that need a comment or reason from the person making them.
+COMMENT_REQUIRED = frozenset({S.RETURNED, S.DECLINED, S.INELIGIBLE, S.NEEDS_CHANGES})
+
+# The endorser's decisions, open to the secretariat once an escalated
+# endorsement deadline has passed.
+ENDORSER_STATES = frozenset({S.ENDORSED, S.RETURNED, S.DECLINED})

@@ -1,0 +1,95 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import CallKind, CallLanguage, DeadlineAction, DocumentKind
+from ..validators import validate_time_zone
+
+
+def default_required_documents() -> list[str]:
+    return [DocumentKind.COMMITMENT_LETTER.value]
+
+
+class Call(models.Model):
+    """A call for applications (membership) or nominations (award), its rules as data.
+
+    ``framework`` pins one framework version: the questions of every
+    submission to this call stay the same whatever is loaded later.
+    ``opens_at`` and ``closes_at`` are instants; ``time_zone`` is the zone the
+    call announces its deadline in.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    framework = models.ForeignKey(
+        "frameworks.Framework",
+        verbose_name=_("framework"),
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=60,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("IANA name, such as Europe/Paris; the deadline is announced in it."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=CallLanguage.choices, default=CallLanguage.EN
+    )
+    endorsement_days = models.PositiveSmallIntegerField(
+        _("endorsement window (days)"),
+        default=30,
+        help_text=_("Days the National Commission has to act after a city submits."),
+    )
+    deadline_action = models.CharField(
+        _("at the endorsement deadline"),
+        max_length=10,
+        choices=DeadlineAction.choices,
+        default=DeadlineAction.DECLINE,
+    )
+    quota_per_country = models.PositiveSmallIntegerField(
+        _("endorsements per country"),
+        null=True,
+        blank=True,
+        default=3,
+        help_text=_("Empty: no quota."),
+    )
+    # Eligibility rules, each off when empty.
+    population_minimum = models.PositiveBigIntegerField(
+        _("minimum population"), null=True, blank=True
+    )
+    require_not_member = models.BooleanField(_("only cities not yet members"), default=False)
+    member_for_months = models.PositiveSmallIntegerField(
+        _("member for more than (months)"), null=True, blank=True
+    )
+    not_winner_within_years = models.PositiveSmallIntegerField(
+        _("not a winner within (years)"), null=True, blank=True
+    )
+    required_documents = models.JSONField(
+        _("required documents"),
+        default=default_required_documents,
+        blank=True,
+        help_text=_("Kinds of document every submission must carry."),
+    )
+    motivation_word_limit = models.PositiveIntegerField(_("motivation word limit"), default=200)
+    implementation_word_limit = models.PositiveIntegerField(
+        _("implementation word limit"), default=200
+    )
+    min_reviews = models.PositiveSmallIntegerField(_("minimum reviews per submission"), default=3)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at", "pk"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="calls_call_opens_before_closing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,181 @@
+"""Permission rules of calls: who may act on a submission, and in which state.
+
+Role predicates come from ``accounts.rules``; here they are tied to the
+submission: a coordinator acts only for their own city's submission, an
+endorser only for the National Commission of the submission's country.
+``ACTORS_FOR_STATE`` (enums) says which of them may move a submission into
+each state; ``may_transition`` combines it with the transition table.
+"""
+
+import rules
+from django.utils import timezone
+
+from learningcities.accounts.enums import OrganisationKind, Role
+from learningcities.accounts.rules import (
+    affiliation_pairs,
+    is_active_person,
+    is_secretariat,
+)
+
+from .enums import (
+    ACTORS_FOR_STATE,
+    ALLOWED_TRANSITIONS,
+    ENDORSER_STATES,
+    DeadlineAction,
+    SubmissionState,
+    TransitionActor,
+    editable_states,
+    submitted_states,
+)
+
+_ENDORSED_COUNTRIES = "_lc_endorsed_country_ids"
+
+
+def organisation_ids_in_role(user, role: str) -> frozenset[int]:
+    """Return the ids of the organisations the person acts for in ``role``."""
+    return frozenset(org for org, held in affiliation_pairs(user) if held == role)
+
+
+def endorsed_country_ids(user) -> frozenset[str]:
+    """Return the codes of the countries whose National Commission the person endorses for.
+
+    One query per user object, memoised on it like the affiliations.
+    """
+    if not is_active_person(user):
+        return frozenset()
+    found = getattr(user, _ENDORSED_COUNTRIES, None)
+    if found is None:
+        from learningcities.accounts.models import Organisation
+
+        organisation_ids = organisation_ids_in_role(user, Role.ENDORSER)
+        found = (
+            frozenset(
+                Organisation.objects.filter(
+                    pk__in=organisation_ids, kind=OrganisationKind.NATIONAL_COMMISSION
+                ).values_list("country_id", flat=True)
+            )
+            if organisation_ids
+            else frozenset()
+        )
+        setattr(user, _ENDORSED_COUNTRIES, found)
+    return found
+
+
+@rules.predicate
+def is_coordinator_of_submission(user, submission) -> bool:
+    """The person is a coordinator of the submitting city."""
+    return submission is not None and submission.organisation_id in organisation_ids_in_role(
+        user, Role.COORDINATOR
+    )
+
+
+@rules.predicate
+def is_endorser_of_submission(user, submission) -> bool:
+    """The person endorses for the National Commission of the submission's country."""
+    return submission is not None and submission.country_id in endorsed_country_ids(user)
+
+
+@rules.predicate
+def is_editable(user, submission) -> bool:
+    return submission is not None and submission.state in editable_states
+
+
+@rules.predicate
+def was_submitted(user, submission) -> bool:
+    """The city has submitted it at least once (a draft stays the city's own)."""
+    return (
+        submission is not None
+        and submission.state in submitted_states
+        and submission.submitted_at is not None
+    )
+
+
+def is_escalated(submission, now=None) -> bool:
+    """Whether the endorsement deadline has passed and the call hands the decision over."""
+    return (
+        submission.state == SubmissionState.SUBMITTED
+        and submission.call.deadline_action == DeadlineAction.ESCALATE
+        and submission.endorsement_due_at is not None
+        and (now or timezone.now()) > submission.endorsement_due_at
+    )
+
+
+@rules.predicate
+def is_escalated_to_secretariat(user, submission) -> bool:
+    """The endorsement deadline has passed and the call hands the decision to the secretariat."""
+    return submission is not None and is_escalated(submission)
+
+
+def actor_roles(user, submission) -> frozenset[str]:
+    """Return the ``TransitionActor`` roles ``user`` holds towards ``submission``.
+
+    ``user`` None is the system (deadline actions).
+    """
+    if user is None:
+        return frozenset({TransitionActor.SYSTEM})
+    held = set()
+    if is_coordinator_of_submission(user, submission):
+        held.add(TransitionActor.COORDINATOR)
+    if is_endorser_of_submission(user, submission):
+        held.add(TransitionActor.ENDORSER)
+    if is_secretariat(user):
+        held.add(TransitionActor.SECRETARIAT)
+    return frozenset(held)
+
+
+def may_transition(user, submission, to_state: str, *, now=None) -> bool:
+    """Whether ``user`` (None: the system) may move ``submission`` to ``to_state`` now.
+
+    True only if the table allows the move from the current state and the person
+    holds a role allowed to make it; the secretariat may take the endorser's
+    decisions on a submission escalated to it. Guards that depend on dates,
+    quotas and completeness are the transition function's.
+    """
+    if to_state not in ALLOWED_TRANSITIONS.get(submission.state, ()):
+        return False
+    held = actor_roles(user, submission)
+    allowed = ACTORS_FOR_STATE.get(to_state, frozenset())
+    if held & allowed:
+        return True
+    return (
+        to_state in ENDORSER_STATES
+        and TransitionActor.SECRETARIAT in held
+        and is_escalated(submission, now)
+    )
+
+
+def _transition_predicate(to_state: str) -> rules.Predicate:
+    @rules.predicate(name=f"may_move_to_{to_state}")
+    def predicate(user, submission) -> bool:
+        return submission is not None and may_transition(user, submission, to_state)
+
+    return predicate
+
+
+can_view_submission = (
+    is_secretariat | is_coordinator_of_submission | (is_endorser_of_submission & was_submitted)
+)
+can_change_submission = is_coordinator_of_submission & is_editable
+
+rules.add_perm("calls.view_submission", can_view_submission)
+rules.add_perm("calls.change_submission", can_change_submission)
+rules.add_perm("calls.add_call", is_secretariat)
+rules.add_perm("calls.change_call", is_secretariat)
+rules.add_perm("calls.extend_deadline", is_secretariat)
+# One permission per verb, each checking the table and the actor for the target state.
+TRANSITION_PERMISSIONS: dict[str, str] = {
+    SubmissionState.SUBMITTED: "calls.submit_submission",
+    SubmissionState.WITHDRAWN: "calls.withdraw_submission",
+    SubmissionState.ENDORSED: "calls.endorse_submission",
+    SubmissionState.RETURNED: "calls.return_submission",
+    SubmissionState.DECLINED: "calls.decline_submission",
+    SubmissionState.ELIGIBLE: "calls.mark_eligible_submission",
+    SubmissionState.INELIGIBLE: "calls.mark_ineligible_submission",
+    SubmissionState.NEEDS_CHANGES: "calls.request_changes_submission",
+    SubmissionState.IN_REVIEW: "calls.start_review_submission",
+    SubmissionState.REVIEWED: "calls.finish_review_submission",
+    SubmissionState.DECIDED: "calls.decide_submission",
+    SubmissionState.RELEASED: "calls.release_submission",
+}
+for _state, _perm in TRANSITION_PERMISSIONS.items():
+    rules.add_perm(_perm, _transition_predicate(_state))
