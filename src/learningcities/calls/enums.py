@@ -64,6 +64,15 @@ class DocumentKind(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence")
 
 
+class CheckOutcome(models.TextChoices):
+    """The outcome of one eligibility check; a submission is eligible only if all passed."""
+
+    PASSED = "passed", pgettext_lazy("eligibility check", "Passed")
+    FAILED = "failed", pgettext_lazy("eligibility check", "Failed")
+    UNKNOWN = "unknown", pgettext_lazy("eligibility check", "Unknown")
+    MANUAL_PENDING = "manual_pending", pgettext_lazy("eligibility check", "To be checked")
+
+
 class Challenge(models.TextChoices):
     """The challenges a city rates from 1 (minor) to 5 (major) in its profile."""
 

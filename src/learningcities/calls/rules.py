@@ -162,6 +162,10 @@ rules.add_perm("calls.change_submission", can_change_submission)
 rules.add_perm("calls.add_call", is_secretariat)
 rules.add_perm("calls.change_call", is_secretariat)
 rules.add_perm("calls.extend_deadline", is_secretariat)
+# Screening: the secretariat ticks the call's manual eligibility checks.
+can_screen_submission = is_secretariat
+rules.add_perm("calls.screen_submission", can_screen_submission)
+rules.add_perm("calls.record_award_win", is_secretariat)
 # One permission per verb, each checking the table and the actor for the target state.
 TRANSITION_PERMISSIONS: dict[str, str] = {
     SubmissionState.SUBMITTED: "calls.submit_submission",

@@ -11,6 +11,7 @@ from learningcities.common.domain.activity import field_changes, record_activity
 from ..enums import CallKind, CallLanguage, DeadlineAction, DocumentKind
 from ..models import Call
 from ..validators import validate_time_zone
+from .eligibility import manual_check_code
 from .errors import SubmissionError
 
 CALL_FIELDS = (
@@ -29,6 +30,7 @@ CALL_FIELDS = (
     "member_for_months",
     "not_winner_within_years",
     "required_documents",
+    "manual_checks",
     "motivation_word_limit",
     "implementation_word_limit",
     "min_reviews",
@@ -67,6 +69,27 @@ def _check_call(call: Call) -> None:
             _("Unknown kinds of document: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))},
             code="document_kind",
         )
+    _check_manual_checks(call.manual_checks)
+
+
+def _check_manual_checks(labels) -> None:
+    if not isinstance(labels, list) or not all(
+        isinstance(label, str) and label.strip() for label in labels
+    ):
+        raise SubmissionError(
+            _("Manual checks must be a list of labels, none of them empty."),
+            code="manual_checks",
+        )
+    seen: dict[str, str] = {}
+    for label in labels:
+        code = manual_check_code(label)
+        if code in seen:
+            raise SubmissionError(
+                _("The manual checks “%(first)s” and “%(second)s” are the same check.")
+                % {"first": seen[code], "second": label},
+                code="manual_checks",
+            )
+        seen[code] = label
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from ..models import Submission, Transition
 from ..rules import is_escalated, may_transition
 from ..signals import submission_transitioned
 from .completeness import completeness
+from .eligibility import check_day, unmet_checks
 from .errors import SubmissionError, TransitionError, TransitionNotPermitted
 from .quotas import give_back_endorsement_slot, take_endorsement_slot
 from .timing import in_call_zone, submission_deadline
@@ -160,6 +161,22 @@ def _check_endorsement_window(
         )
 
 
+def _check_eligible(submission: Submission, now: dt.datetime) -> None:
+    unmet = unmet_checks(submission, today=check_day(submission.call, now))
+    if unmet:
+        raise TransitionError(
+            _("The submission is not eligible until every check passes: %(checks)s")
+            % {
+                "checks": "; ".join(
+                    _("%(check)s (%(outcome)s)")
+                    % {"check": check.label, "outcome": check.outcome_label}
+                    for check in unmet
+                )
+            },
+            code="eligibility",
+        )
+
+
 def transition(
     submission: Submission,
     to_state: str,
@@ -185,6 +202,8 @@ def transition(
     - declined by the system: only past the endorsement deadline of a call that
       declines then;
     - returned, declined, ineligible, needs_changes: a comment (the reason);
+    - eligible: every check of ``eligibility_checklist`` passed (TransitionError,
+      code ``eligibility``, naming each check failed, unknown or pending);
     - decided: ``decision`` accepted or rejected;
     - released: only with ``release=True`` (the cohort release does that).
 
@@ -247,6 +266,8 @@ def transition(
             _check_endorsement_window(locked, actor, to_state, now)
             if to_state == S.ENDORSED:
                 take_endorsement_slot(locked.call, locked.country)
+        elif to_state == S.ELIGIBLE:
+            _check_eligible(locked, now)
         elif to_state == S.DECIDED:
             if decision not in (Decision.ACCEPTED, Decision.REJECTED):
                 raise SubmissionError(

@@ -73,6 +73,15 @@ class Call(models.Model):
         blank=True,
         help_text=_("Kinds of document every submission must carry."),
     )
+    manual_checks = models.JSONField(
+        _("manual checks"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Checks the secretariat ticks while screening, one label each, "
+            "such as “Mayor's letter signed”."
+        ),
+    )
     motivation_word_limit = models.PositiveIntegerField(_("motivation word limit"), default=200)
     implementation_word_limit = models.PositiveIntegerField(
         _("implementation word limit"), default=200
