@@ -30,23 +30,22 @@ from learningcities.common.models import OutboxMessage
 from tests.accounts.factories import TOTP_SECRET, make_user, organisation, person_with_role
 from tests.common import files
 from tests.factories import CohortFactory, make_member
-
-LOGIN, MFA, ADMIN_LOGIN, HOME, REAUTH = "login", "mfa", "admin-login", "home", "reauth"
-ROLES = ("anonymous", "coordinator", "endorser", "juror", "secretariat", "admin", "no_totp")
-
-
-def row(*outcomes) -> dict:
-    assert len(outcomes) == len(ROLES)
-    return dict(zip(ROLES, outcomes, strict=True))
-
-
-# anonymous, coordinator, endorser, juror, secretariat, admin, no_totp (secretariat w/o TOTP)
-PUBLIC = row(200, 200, 200, 200, 200, 200, MFA)
-API = row(200, 200, 200, 200, 200, 200, 403)  # an API call with a session cannot do MFA set-up
-LOGGED_IN = row(LOGIN, 200, 200, 200, 200, 200, MFA)
-SECRETARIAT = row(LOGIN, 403, 403, 403, 200, 200, MFA)
-POST_ONLY = row(405, 405, 405, 405, 405, 405, MFA)
-ANONYMOUS_PAGE = row(200, HOME, HOME, HOME, HOME, HOME, MFA)
+from tests.url_matrix import extension_modules
+from tests.url_matrix.roles import (
+    ADMIN_LOGIN,
+    ANONYMOUS_PAGE,
+    API,
+    HOME,
+    LOGGED_IN,
+    LOGIN,
+    MFA,
+    POST_ONLY,
+    PUBLIC,
+    REAUTH,
+    ROLES,
+    SECRETARIAT,
+    row,
+)
 
 MATRIX: dict[str, dict] = {
     "health": row(200, 200, 200, 200, 200, 200, 200),
@@ -205,6 +204,11 @@ ALLAUTH: dict[str, dict] = {
 }
 MATRIX.update(ALLAUTH)
 
+# Areas that keep their entries in tests/url_matrix/<area>.py.
+for _module in extension_modules():
+    MATRIX.update(getattr(_module, "ENTRIES", {}))
+    HIDDEN.update(getattr(_module, "HIDDEN", {}))
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
@@ -284,6 +288,17 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "common:mail-template": {"code": "no.such.template", "language": "fr"},
             "accounts:invitation": {"token": "not-a-token"},
         }
+        context = {
+            "people": people,
+            "city_org": city_org,
+            "other_org": other_org,
+            "stranger": stranger,
+        }
+        for module in extension_modules():
+            if build := getattr(module, "build", None):
+                more_kwargs, more_hidden = build(context)
+                kwargs.update(more_kwargs)
+                hidden_kwargs.update(more_hidden)
         yield {"people": people, "kwargs": kwargs, "hidden_kwargs": hidden_kwargs}
         transaction.set_rollback(True)
 

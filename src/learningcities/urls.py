@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("", include("learningcities.common.urls")),  # workspace outbox, documents
     path("", include("learningcities.network.urls")),
     path("", include("learningcities.frameworks.urls")),
+    path("", include("learningcities.calls.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,3 @@
+"""URLs of urls_city (see calls/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of urls_endorsement (see calls/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of urls_secretariat (see calls/urls.py)."""
+
+urlpatterns: list = []
