@@ -573,6 +573,9 @@ def test_openapi_schema_lists_every_path(client):
         "/api/v1/cohorts/{id}",
         "/api/v1/countries",
         "/api/v1/network/stats",
+        "/api/v1/submissions",
+        "/api/v1/submissions/{id}",
+        "/api/v1/submissions/{id}/transitions",
     ]
     parameters = {p["name"] for p in schema["paths"]["/api/v1/cities"]["get"]["parameters"]}
     assert parameters == {"country", "region", "q", "member", "page", "page_size"}

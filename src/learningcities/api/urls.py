@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 
 from learningcities.api.errors import validation_error_response
+from learningcities.calls.api import router as calls_router
 from learningcities.network.api import router as network_router
 
 api = NinjaAPI(
@@ -13,7 +14,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data of the network: member cities, memberships, cohorts, countries and "
-        "statistics. Read-only and public. Lists come in pages "
+        "statistics, public and read-only; and, for people logged in, their own "
+        "applications to calls and the transitions they may perform (session login, "
+        "CSRF token on every POST). Lists come in pages "
         "(`count`, `page`, `page_size`, `next`, `previous`, `results`); an invalid "
         "parameter is answered with 422 and names the parameter."
     ),
@@ -26,3 +29,4 @@ api = NinjaAPI(
 )
 api.add_exception_handler(ValidationError, partial(validation_error_response, api=api))
 api.add_router("/", network_router)
+api.add_router("/", calls_router)

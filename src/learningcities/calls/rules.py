@@ -183,3 +183,17 @@ TRANSITION_PERMISSIONS: dict[str, str] = {
 }
 for _state, _perm in TRANSITION_PERMISSIONS.items():
     rules.add_perm(_perm, _transition_predicate(_state))
+
+# --- Area: endorsement and secretariat views (calls/views/endorsement.py, secretariat.py) ---
+from learningcities.accounts.rules import is_endorser  # noqa: E402
+
+# The endorser's queue and application pages (each application is further
+# limited to the person's countries by the view's query).
+rules.add_perm("calls.view_endorsement_queue", is_endorser)
+# The secretariat's call list, call dashboards and CSV exports.
+rules.add_perm("calls.view_call", is_secretariat)
+
+# --- city area (the coordinator's applications, calls/views/city.py) ---
+from learningcities.accounts.rules import is_city_coordinator  # noqa: E402
+
+rules.add_perm("calls.view_city_applications", is_city_coordinator)

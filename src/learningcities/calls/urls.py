@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("learningcities.calls.urls_city")),
     path("endorsements/", include("learningcities.calls.urls_endorsement")),
     path("workspace/calls/", include("learningcities.calls.urls_secretariat")),
+    path("dossiers/", include("learningcities.calls.urls_dossier")),
 ]

@@ -1,3 +1,10 @@
-"""URLs of urls_endorsement (see calls/urls.py)."""
+"""URLs of the endorser's journey (see calls/urls.py), mounted at /endorsements/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import endorsement
+
+urlpatterns: list = [
+    path("", endorsement.queue, name="endorsement-queue"),
+    path("<int:pk>/", endorsement.detail, name="endorsement-detail"),
+]

@@ -1,0 +1,210 @@
+"""REST API v1 of calls: a person's own submissions and the transitions they may make.
+
+Session authentication (ninja's ``django_auth``): anonymous callers get 401;
+unsafe methods need the CSRF token, as forms do. The rules are the pages':
+``submissions_for_user`` says what a person sees (anything else is 404, as if
+missing), ``may_transition`` what they may do, and ``transition()`` does it.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema, Status
+from ninja.security import django_auth
+
+from learningcities.api.errors import NotFoundOut, ValidationErrorOut, invalid_parameter
+from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
+
+from .domain.completeness import completeness
+from .domain.errors import SubmissionError, TransitionNotPermitted
+from .domain.queries.submissions import submissions_for_user
+from .domain.transitions import transition
+from .enums import ALLOWED_TRANSITIONS, Decision, SubmissionState
+from .models import Submission
+from .rules import may_transition
+
+router = Router(tags=["calls"], auth=django_auth)
+
+MAX_ID = 2**63 - 1  # the largest key a BigAutoField holds
+SubmissionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The submission's id.")]
+
+
+class CallRef(Schema):
+    id: int
+    title: str
+    kind: str
+
+
+class CityRef(Schema):
+    id: int
+    name: str
+
+
+class SubmissionOut(Schema):
+    id: int
+    state: str = Field(description="The state's code, such as draft or submitted.")
+    state_label: str
+    call: CallRef
+    city: CityRef
+    country: str = Field(description="ISO 3166-1 alpha-2 code of the city's country.")
+    submitted_at: dt.datetime | None
+    endorsement_due_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class SubmissionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[SubmissionOut]
+
+
+class MissingItemOut(Schema):
+    code: str
+    anchor: str
+    message: str
+
+
+class CompletenessOut(Schema):
+    complete: bool
+    missing: list[MissingItemOut]
+
+
+class SubmissionDetailOut(SubmissionOut):
+    completeness: CompletenessOut
+    allowed_transitions: list[str] = Field(
+        description=(
+            "The states this person may move the submission to now (the state machine and "
+            "their role); dates, quotas and completeness are checked when they do."
+        )
+    )
+
+
+class TransitionIn(Schema):
+    to: str = Field(description="The target state, such as submitted or withdrawn.")
+    comment: str = Field("", description="The reason; required to return or decline.")
+    decision: str = Field("", description="accepted or rejected, when deciding.")
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+def _item(submission: Submission) -> dict:
+    call, city = submission.call, submission.city
+    return {
+        "id": submission.pk,
+        "state": submission.state,
+        "state_label": str(SubmissionState(submission.state).label),
+        "call": {"id": call.pk, "title": call.title, "kind": call.kind},
+        "city": {"id": city.pk, "name": city.name},
+        "country": submission.country_id,
+        "submitted_at": submission.submitted_at,
+        "endorsement_due_at": submission.endorsement_due_at,
+        "updated_at": submission.updated_at,
+    }
+
+
+def allowed_transitions_for(user, submission: Submission) -> list[str]:
+    """Return the states ``user`` may move ``submission`` to now, in the machine's order.
+
+    The same test ``transition()`` makes first (``may_transition``: the table and
+    the person's role); its guards on dates, quotas and completeness come when
+    the move is made.
+    """
+    targets = ALLOWED_TRANSITIONS.get(submission.state, frozenset())
+    return [
+        state
+        for state in SubmissionState.values
+        if state in targets and may_transition(user, submission, state)
+    ]
+
+
+def _detail(user, submission: Submission) -> dict:
+    missing = completeness(submission)
+    return {
+        **_item(submission),
+        "completeness": {
+            "complete": not missing,
+            "missing": [
+                {"code": item.code, "anchor": item.anchor, "message": str(item.message)}
+                for item in missing
+            ],
+        },
+        "allowed_transitions": allowed_transitions_for(user, submission),
+    }
+
+
+def _not_found() -> Status:
+    return Status(404, {"detail": _("There is no submission with this id.")})
+
+
+@router.get(
+    "/submissions",
+    response={200: SubmissionPage, 422: ValidationErrorOut},
+    summary="The submissions you may see",
+)
+def list_submissions(
+    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+):
+    """Your city's submissions; an endorser's: their country's once submitted; the
+    secretariat's: all. Newest first, in pages."""
+    queryset = submissions_for_user(request.auth).order_by("-created_at", "-pk")
+    return paginate(request, queryset, params={}, page=page, page_size=page_size, item=_item)
+
+
+@router.get(
+    "/submissions/{id}",
+    response={200: SubmissionDetailOut, 404: NotFoundOut, 422: ValidationErrorOut},
+    summary="One submission, with what it lacks and what you may do with it",
+)
+def get_submission(request: HttpRequest, id: SubmissionId):
+    """A submission you may see, its completeness and ``allowed_transitions``; 404 otherwise."""
+    submission = submissions_for_user(request.auth).filter(pk=id).first()
+    if submission is None:
+        return _not_found()
+    return Status(200, _detail(request.auth, submission))
+
+
+@router.post(
+    "/submissions/{id}/transitions",
+    response={
+        200: SubmissionDetailOut,
+        403: ErrorOut,
+        404: NotFoundOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    summary="Move a submission to another state",
+)
+def transition_submission(request: HttpRequest, id: SubmissionId, body: TransitionIn):
+    """Move the submission to ``to`` as the pages would: 404 if you may not see it,
+    403 if you may not make this move, 409 if the rules refuse it now (the message
+    says why: the deadline, completeness, the quota...). Answers the submission."""
+    if body.to not in SubmissionState.values:
+        raise invalid_parameter(
+            "body",
+            "to",
+            _("“%(value)s” is not a state; use one of %(states)s.")
+            % {"value": body.to[:50], "states": ", ".join(SubmissionState.values)},
+        )
+    if body.decision and body.decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise invalid_parameter(
+            "body", "decision", _("The decision is either accepted or rejected.")
+        )
+    user = request.auth
+    submission = submissions_for_user(user).filter(pk=id).first()
+    if submission is None:
+        return _not_found()
+    try:
+        transition(submission, body.to, actor=user, comment=body.comment, decision=body.decision)
+    except TransitionNotPermitted as error:
+        return Status(403, {"detail": str(error), "code": error.code})
+    except SubmissionError as error:
+        return Status(409, {"detail": str(error), "code": error.code})
+    return Status(200, _detail(user, submission))

@@ -1,0 +1,143 @@
+"""The dossier of a submission: one PDF with its profile, answers and document list.
+
+For the jury and the archive. Rendered by WeasyPrint on each request (nothing
+is cached: the dossier shows the submission as it is now). Non-Latin scripts
+render with the Noto fonts the CSS names by family (Debian's fonts-noto-core
+and fonts-noto-cjk).
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
+from learningcities.frameworks.enums import AnswerType
+
+from .enums import Challenge
+from .models import Answer, Submission, SubmissionDocument
+
+logger = logging.getLogger(__name__)
+
+PROFILE_FIELDS = (
+    "data_year",
+    "population",
+    "area_km2",
+    "gdp_per_capita_city",
+    "gdp_per_capita_country",
+    "schooling_years_men",
+    "schooling_years_women",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "communication_language",
+)
+
+
+@dataclass
+class DossierCriterion:
+    criterion: object
+    answer: object
+    documents: list = field(default_factory=list)
+
+    @property
+    def value(self) -> object:
+        """Return the answer's value for the criterion's type (None: not answered)."""
+        if self.answer is None:
+            return None
+        return {
+            AnswerType.TEXT: self.answer.text_value or None,
+            AnswerType.NUMBER: self.answer.number_value,
+            AnswerType.RATING: self.answer.rating_value,
+            AnswerType.YES_NO: self.answer.boolean_value,
+        }.get(self.criterion.answer_type)
+
+
+@dataclass
+class DossierArea:
+    area: object
+    criteria: list[DossierCriterion] = field(default_factory=list)
+
+
+@dataclass
+class DossierSection:
+    section: object
+    areas: list[DossierArea] = field(default_factory=list)
+
+
+def dossier_context(submission: Submission) -> dict:
+    """Return what the dossier template shows: the answers by section, area and criterion.
+
+    Three queries (criteria with their areas and sections, answers, documents);
+    ``submission`` should come with its call, city and country (as
+    ``submissions_for_user`` gives it). Reads only.
+    """
+    answers = {
+        answer.criterion_id: answer for answer in Answer.objects.filter(submission=submission)
+    }
+    documents = list(
+        SubmissionDocument.objects.filter(submission=submission)
+        .select_related("document", "criterion")
+        .order_by("kind", "created_at", "pk")
+    )
+    evidence: dict[int, list] = {}
+    for link in documents:
+        if link.criterion_id:
+            evidence.setdefault(link.criterion_id, []).append(link)
+    sections: list[DossierSection] = []
+    for criterion in criteria_for_framework(submission.call.framework):
+        area = criterion.area
+        if not sections or sections[-1].section.pk != area.section_id:
+            sections.append(DossierSection(area.section))
+        areas = sections[-1].areas
+        if not areas or areas[-1].area.pk != area.pk:
+            areas.append(DossierArea(area))
+        areas[-1].criteria.append(
+            DossierCriterion(criterion, answers.get(criterion.pk), evidence.get(criterion.pk, []))
+        )
+    profile = [
+        (Submission._meta.get_field(name).verbose_name, _display(submission, name))
+        for name in PROFILE_FIELDS
+    ]
+    challenges = [
+        (challenge.label, (submission.challenges or {}).get(challenge.value))
+        for challenge in Challenge
+    ]
+    return {
+        "submission": submission,
+        "call": submission.call,
+        "city": submission.city,
+        "country": submission.country,
+        "profile": profile,
+        "challenges": challenges,
+        "sections": sections,
+        "documents": documents,
+        "generated_at": timezone.now(),
+    }
+
+
+def _display(submission: Submission, name: str) -> object:
+    display = getattr(submission, f"get_{name}_display", None)
+    value = getattr(submission, name)
+    return display() if display and value else value
+
+
+def render_dossier(submission: Submission) -> bytes:
+    """Return the dossier of ``submission`` as PDF bytes; logs how long it took.
+
+    No side effects besides the log line (``learningcities.calls.dossier``, INFO).
+    """
+    from weasyprint import HTML  # heavy import, only when a dossier is asked for
+
+    started = time.perf_counter()
+    html = render_to_string("calls/dossier/dossier.html", dossier_context(submission))
+    pdf = HTML(string=html).write_pdf()
+    logger.info(
+        "dossier of submission %s rendered in %.0f ms (%d bytes)",
+        submission.pk,
+        (time.perf_counter() - started) * 1000,
+        len(pdf),
+    )
+    return pdf

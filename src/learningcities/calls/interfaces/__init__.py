@@ -1,0 +1,1 @@
+"""Forms of calls, one module per audience."""

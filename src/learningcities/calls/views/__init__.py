@@ -1,0 +1,1 @@
+"""Views of calls, one module per audience."""

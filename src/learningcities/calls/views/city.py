@@ -1,0 +1,598 @@
+"""The city coordinator's applications: list, overview, profile, sections and preview.
+
+Every page asks for ``calls.view_city_applications`` (anonymous people log
+in, other roles get 403); an application is fetched among the coordinator's
+own cities' (another city's answers 404). Writes go through the domain
+(``start_submission``, ``save_draft``, ``save_answer``, ``attach_document``,
+``transition``); its refusals are shown as form errors or messages.
+
+The profile and section forms work as plain POST forms; ``lc/js/autosave.js``
+posts changed fields in the background with the header ``X-Autosave: 1``,
+answered 204 when saved, or JSON ``{"errors": {field: [messages]}}`` (400;
+409 when the application can no longer be changed).
+"""
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+
+import rules
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from learningcities.accounts.enums import OrganisationKind, Role
+from learningcities.accounts.models import Organisation
+from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.common.domain.documents import DocumentError
+from learningcities.frameworks.domain.queries.frameworks import (
+    criteria_for_framework,
+    framework_tree,
+)
+from learningcities.frameworks.enums import AnswerType
+
+from ..domain.completeness import completeness
+from ..domain.errors import SubmissionError
+from ..domain.queries.submissions import submissions_for_user
+from ..domain.submissions import (
+    PROFILE_FIELDS,
+    attach_document,
+    clean_profile_value,
+    save_answer,
+    save_draft,
+    start_submission,
+)
+from ..domain.timing import submission_deadline
+from ..domain.transitions import transition
+from ..enums import Challenge, DocumentKind, SubmissionState
+from ..interfaces.city_forms import (
+    CHALLENGE_PREFIX,
+    LETTER_FIELD,
+    NO,
+    YES,
+    ProfileForm,
+    SectionForm,
+    StartApplicationForm,
+    TransitionForm,
+    answer_field_name,
+    evidence_field_name,
+)
+from ..models import Call, Submission
+from ..rules import TRANSITION_PERMISSIONS, organisation_ids_in_role
+
+PERMISSION = "calls.view_city_applications"
+ACTIONS = {"submit": SubmissionState.SUBMITTED, "withdraw": SubmissionState.WITHDRAWN}
+
+
+def applications_for_coordinator(user) -> QuerySet[Submission]:
+    """Return the applications of the cities ``user`` coordinates (call, city, country joined)."""
+    return submissions_for_user(user).filter(
+        organisation_id__in=organisation_ids_in_role(user, Role.COORDINATOR)
+    )
+
+
+def _coordinated_cities(user) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(
+            pk__in=organisation_ids_in_role(user, Role.COORDINATOR), kind=OrganisationKind.CITY
+        )
+        .select_related("city")
+        .order_by("city__name", "pk")
+    )
+
+
+def _is_autosave(request: HttpRequest) -> bool:
+    return request.headers.get("X-Autosave") == "1"
+
+
+def _errors_json(errors: dict, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"errors": {name: [str(message) for message in found] for name, found in errors.items()}},
+        status=status,
+    )
+
+
+def _deadline_text(deadline: dt.datetime, call: Call) -> str:
+    """Return the deadline as ``15 June 2025, 23:59 Europe/Paris`` in the call's time zone."""
+    local = deadline.astimezone(zoneinfo.ZoneInfo(call.time_zone))
+    return f"{date_format(local, 'j F Y, H:i')} {call.time_zone}"
+
+
+def _remaining_text(remaining: dt.timedelta) -> str:
+    """Return ``3 days 4 hours`` (or hours and minutes under a day)."""
+    days, seconds = remaining.days, remaining.seconds
+    hours, minutes = seconds // 3600, (seconds % 3600) // 60
+    parts = []
+    if days:
+        parts.append(ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
+        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+    else:
+        if hours:
+            parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+        parts.append(
+            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        )
+    return " ".join(parts)
+
+
+def deadline_info(submission: Submission, now: dt.datetime | None = None) -> dict:
+    """Return the deadline of ``submission`` for display: its instant, wording and countdown."""
+    now = now or timezone.now()
+    deadline = submission_deadline(submission)
+    when = _deadline_text(deadline, submission.call)
+    if deadline > now:
+        text = _("closes in %(remaining)s (%(when)s)") % {
+            "remaining": _remaining_text(deadline - now),
+            "when": when,
+        }
+    else:
+        text = _("closed on %(when)s") % {"when": when}
+    return {"at": deadline, "when": when, "text": text, "passed": deadline <= now}
+
+
+@permission_required(PERMISSION)
+def applications(request: HttpRequest) -> HttpResponse:
+    """List the coordinator's applications and the open calls; POST starts an application."""
+    user = request.user
+    cities = _coordinated_cities(user)
+    if request.method == "POST":
+        form = StartApplicationForm(request.POST)
+        city_org = None
+        call = None
+        if form.is_valid():
+            now = timezone.now()
+            call = Call.objects.filter(
+                pk=form.cleaned_data["call"], opens_at__lte=now, closes_at__gte=now
+            ).first()
+            city_org = next(
+                (org for org in cities if org.pk == form.cleaned_data["organisation"]), None
+            )
+        if call is None or city_org is None:
+            messages.error(request, _("Choose an open call and one of your cities."))
+            return redirect("calls:city-applications")
+        try:
+            submission = start_submission(call, city=city_org.city, actor=user)
+        except SubmissionError as error:
+            messages.error(request, str(error))
+            return redirect("calls:city-applications")
+        messages.success(
+            request,
+            _("Your application to %(call)s has been started.") % {"call": call.title},
+        )
+        return redirect("calls:city-application", pk=submission.pk)
+    now = timezone.now()
+    submissions = list(applications_for_coordinator(user).order_by("-call__opens_at", "pk"))
+    live = {
+        (item.call_id, item.organisation_id)
+        for item in submissions
+        if item.state != SubmissionState.WITHDRAWN
+    }
+    open_calls = [
+        {
+            "call": call,
+            "deadline": _deadline_text(call.closes_at, call),
+            "cities": [org for org in cities if (call.pk, org.pk) not in live],
+        }
+        for call in Call.objects.filter(opens_at__lte=now, closes_at__gte=now).order_by(
+            "closes_at", "pk"
+        )
+    ]
+    return render(
+        request,
+        "calls/city/applications.html",
+        {"submissions": submissions, "open_calls": open_calls},
+    )
+
+
+def _section_progress(submission: Submission, criteria) -> list[dict]:
+    """Return per section: its code, title, answered and required criteria."""
+    answers = {answer.criterion_id: answer for answer in submission.answers.all()}
+    evidence = set(
+        submission.documents.filter(criterion__isnull=False).values_list("criterion_id", flat=True)
+    )
+    sections: dict[int, dict] = {}
+    for criterion in criteria:
+        section = criterion.area.section
+        row = sections.setdefault(
+            section.pk,
+            {"code": section.code, "title": section.title, "answered": 0, "required": 0},
+        )
+        if not criterion.required:
+            continue
+        row["required"] += 1
+        if criterion.answer_type == AnswerType.FILE:
+            done = criterion.pk in evidence
+        else:
+            done = _has_value(answers.get(criterion.pk))
+        row["answered"] += int(done)
+    return list(sections.values())
+
+
+def _has_value(answer) -> bool:
+    return answer is not None and (
+        bool(answer.text_value.strip())
+        or answer.number_value is not None
+        or answer.rating_value is not None
+        or answer.boolean_value is not None
+    )
+
+
+def _missing_links(submission: Submission, missing, criteria) -> list[dict]:
+    """Return each missing item with the URL of the place to fix it."""
+    section_of = {criterion.code: criterion.area.section.code for criterion in criteria}
+    profile_url = reverse("calls:city-profile", kwargs={"pk": submission.pk})
+    links = []
+    for item in missing:
+        if item.anchor.startswith("criterion-"):
+            code = item.anchor.removeprefix("criterion-")
+            url = reverse(
+                "calls:city-section", kwargs={"pk": submission.pk, "code": section_of[code]}
+            )
+            links.append({"message": item.message, "url": f"{url}#{item.anchor}"})
+        else:
+            links.append({"message": item.message, "url": f"{profile_url}#{item.anchor}"})
+    return links
+
+
+@permission_required(PERMISSION)
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the application's state, deadline, progress and what is missing; POST moves it."""
+    submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose submit or withdraw."))
+            status = 400
+        else:
+            to_state = ACTIONS[form.cleaned_data["action"]]
+            try:
+                transition(submission, to_state, actor=request.user)
+            except SubmissionError as error:
+                messages.error(request, str(error))
+                status = 409
+            else:
+                if to_state == SubmissionState.SUBMITTED:
+                    messages.success(request, _("Your application has been submitted."))
+                else:
+                    messages.success(request, _("Your application has been withdrawn."))
+                return redirect("calls:city-application", pk=submission.pk)
+    criteria = list(criteria_for_framework(submission.call.framework))
+    editable = rules.has_perm("calls.change_submission", request.user, submission)
+    missing = completeness(submission) if editable else []
+    actions = [
+        action
+        for action, state in ACTIONS.items()
+        if rules.has_perm(TRANSITION_PERMISSIONS[state], request.user, submission)
+    ]
+    return render(
+        request,
+        "calls/city/application.html",
+        {
+            "submission": submission,
+            "deadline": deadline_info(submission),
+            "progress": _section_progress(submission, criteria),
+            "missing": _missing_links(submission, missing, criteria),
+            "editable": editable,
+            "actions": actions,
+        },
+        status=status,
+    )
+
+
+def _refusal(submission: Submission) -> str:
+    return _("An application that is %(state)s cannot be changed.") % {
+        "state": submission.get_state_display()
+    }
+
+
+def _profile_initial(submission: Submission) -> dict:
+    initial = {}
+    for field in PROFILE_FIELDS:
+        if field == "challenges":
+            continue
+        value = getattr(submission, field)
+        initial[field] = "" if value is None else str(value)
+    for key, points in (submission.challenges or {}).items():
+        initial[f"{CHALLENGE_PREFIX}{key}"] = str(points)
+    return initial
+
+
+def _save_profile(request: HttpRequest, submission: Submission, form: ProfileForm) -> None:
+    """Save the posted profile fields that are right; leave errors on the others."""
+    form.is_valid()
+    changes = {}
+    for field in PROFILE_FIELDS:
+        if field == "challenges" or field not in request.POST or field in form.errors:
+            continue
+        try:
+            changes[field] = clean_profile_value(field, form.cleaned_data.get(field))
+        except SubmissionError as error:
+            form.add_error(field, str(error))
+    ratings = dict(submission.challenges or {})
+    rated = False
+    for challenge in Challenge:
+        name = f"{CHALLENGE_PREFIX}{challenge.value}"
+        if name in request.POST and name not in form.errors:
+            rated = True
+            points = form.cleaned_data.get(name)
+            if points:
+                ratings[challenge.value] = int(points)
+            else:
+                ratings.pop(challenge.value, None)
+    if rated:
+        changes["challenges"] = ratings
+    if changes:
+        try:
+            save_draft(submission, actor=request.user, **changes)
+        except SubmissionError as error:
+            form.add_error(None, str(error))
+    letter = form.cleaned_data.get(LETTER_FIELD) if LETTER_FIELD not in form.errors else None
+    if letter:
+        try:
+            attach_document(
+                submission,
+                letter,
+                actor=request.user,
+                kind=DocumentKind.COMMITMENT_LETTER,
+                name=letter.name,
+            )
+        except (SubmissionError, DocumentError) as error:
+            form.add_error(LETTER_FIELD, str(error))
+
+
+def _edit_response(request, submission, form, save, template, context, url) -> HttpResponse:
+    """Handle GET and POST (plain or autosave) of an editing page."""
+    editable = rules.has_perm("calls.change_submission", request.user, submission)
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            if _is_autosave(request):
+                return _errors_json({"__all__": [_refusal(submission)]}, 409)
+            messages.error(request, _refusal(submission))
+            status = 409
+        else:
+            save(request, submission, form)
+            if _is_autosave(request):
+                if form.errors:
+                    return _errors_json(form.errors, 400)
+                return HttpResponse(status=204)
+            if not form.errors:
+                messages.success(request, _("Your draft has been saved."))
+                return redirect(url)
+            status = 400
+    return render(
+        request,
+        template,
+        {**context, "submission": submission, "form": form, "editable": editable},
+        status=status,
+    )
+
+
+def _documents(submission: Submission, **filters) -> list:
+    return list(
+        submission.documents.filter(**filters).select_related("document").order_by("created_at")
+    )
+
+
+@permission_required(PERMISSION)
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the city's profile and attach the commitment letter (drafts save as typed)."""
+    submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
+    call = submission.call
+    limits = {
+        "motivation": call.motivation_word_limit,
+        "implementation": call.implementation_word_limit,
+    }
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, word_limits=limits)
+    else:
+        form = ProfileForm(initial=_profile_initial(submission), word_limits=limits)
+    url = reverse("calls:city-profile", kwargs={"pk": submission.pk})
+    challenge_fields = [form[f"{CHALLENGE_PREFIX}{challenge.value}"] for challenge in Challenge]
+    other_fields = [form[name] for name in form.fields if not name.startswith(CHALLENGE_PREFIX)]
+    return _edit_response(
+        request,
+        submission,
+        form,
+        _save_profile,
+        "calls/city/profile.html",
+        {
+            "challenge_fields": challenge_fields,
+            "fields": [field for field in other_fields if field.name != LETTER_FIELD],
+            "letter_field": form[LETTER_FIELD],
+            "letters": _documents(submission, kind=DocumentKind.COMMITMENT_LETTER),
+            "form_url": url,
+        },
+        url,
+    )
+
+
+def _answer_value(criterion, raw: str):
+    """Return the domain value of a posted answer (None clears it)."""
+    if raw in ("", None):
+        return None
+    if criterion.answer_type == AnswerType.YES_NO:
+        return {YES: True, NO: False}[raw]
+    return raw
+
+
+def _answer_initial(criterion, answer) -> str:
+    if answer is None:
+        return ""
+    if criterion.answer_type == AnswerType.TEXT:
+        return answer.text_value
+    if criterion.answer_type == AnswerType.NUMBER:
+        return "" if answer.number_value is None else f"{answer.number_value.normalize():f}"
+    if criterion.answer_type == AnswerType.RATING:
+        return "" if answer.rating_value is None else str(answer.rating_value)
+    if criterion.answer_type == AnswerType.YES_NO:
+        return {True: YES, False: NO}.get(answer.boolean_value, "")
+    return ""
+
+
+def _save_section(request: HttpRequest, submission: Submission, form: SectionForm) -> None:
+    """Save each posted answer that is right; leave errors on the others; attach evidence."""
+    form.is_valid()
+    answers = {answer.criterion_id: answer for answer in form.answers}
+    for criterion in form.criteria:
+        if criterion.answer_type == AnswerType.FILE:
+            name = evidence_field_name(criterion)
+            upload = form.cleaned_data.get(name) if name not in form.errors else None
+            if upload:
+                try:
+                    attach_document(
+                        submission,
+                        upload,
+                        actor=request.user,
+                        kind=DocumentKind.EVIDENCE,
+                        criterion=criterion,
+                        name=upload.name,
+                    )
+                except (SubmissionError, DocumentError) as error:
+                    form.add_error(name, str(error))
+            continue
+        name = answer_field_name(criterion)
+        if name not in request.POST or name in form.errors:
+            continue
+        value = _answer_value(criterion, form.cleaned_data.get(name))
+        if value is None and criterion.pk not in answers:
+            continue
+        try:
+            save_answer(submission, criterion, actor=request.user, value=value)
+        except SubmissionError as error:
+            form.add_error(name, str(error))
+
+
+@permission_required(PERMISSION)
+def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Edit the answers to one framework section's criteria (drafts save as typed)."""
+    submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
+    criteria = [
+        criterion
+        for criterion in criteria_for_framework(submission.call.framework)
+        if criterion.area.section.code == code
+    ]
+    if not criteria:
+        raise Http404
+    answers = list(submission.answers.filter(criterion__in=[c.pk for c in criteria]))
+    if request.method == "POST":
+        form = SectionForm(request.POST, request.FILES, criteria=criteria)
+    else:
+        by_criterion = {answer.criterion_id: answer for answer in answers}
+        form = SectionForm(
+            initial={
+                answer_field_name(c): _answer_initial(c, by_criterion.get(c.pk)) for c in criteria
+            },
+            criteria=criteria,
+        )
+    form.answers = answers
+    evidence = defaultdict(list)
+    for link in _documents(submission, criterion__in=[c.pk for c in criteria]):
+        evidence[link.criterion_id].append(link)
+    items = []
+    for criterion in criteria:
+        name = (
+            evidence_field_name(criterion)
+            if criterion.answer_type == AnswerType.FILE
+            else answer_field_name(criterion)
+        )
+        items.append(
+            {
+                "criterion": criterion,
+                "field": form[name],
+                "documents": evidence.get(criterion.pk, []),
+                "is_radio": criterion.answer_type in (AnswerType.RATING, AnswerType.YES_NO),
+            }
+        )
+    url = reverse("calls:city-section", kwargs={"pk": submission.pk, "code": code})
+    return _edit_response(
+        request,
+        submission,
+        form,
+        _save_section,
+        "calls/city/section.html",
+        {"section": criteria[0].area.section, "items": items, "form_url": url},
+        url,
+    )
+
+
+def _display_answer(criterion, answer) -> str:
+    if not _has_value(answer):
+        return ""
+    if criterion.answer_type == AnswerType.YES_NO:
+        return _("Yes") if answer.boolean_value else _("No")
+    if criterion.answer_type == AnswerType.RATING:
+        descriptors = dict(criterion.rating_points)
+        descriptor = descriptors.get(answer.rating_value, "")
+        return f"{answer.rating_value}: {descriptor}" if descriptor else str(answer.rating_value)
+    if criterion.answer_type == AnswerType.NUMBER:
+        number = f"{answer.number_value.normalize():f}"
+        return f"{number} {criterion.unit}".strip()
+    return answer.text_value
+
+
+@permission_required(PERMISSION)
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the whole application as the jury will read it."""
+    submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
+    framework = framework_tree(submission.call.framework)
+    answers = {answer.criterion_id: answer for answer in submission.answers.all()}
+    documents = defaultdict(list)
+    letters = []
+    for link in _documents(submission):
+        if link.criterion_id:
+            documents[link.criterion_id].append(link)
+        elif link.kind == DocumentKind.COMMITMENT_LETTER:
+            letters.append(link)
+    sections = [
+        {
+            "section": section_,
+            "areas": [
+                {
+                    "area": area,
+                    "criteria": [
+                        {
+                            "criterion": criterion,
+                            "answer": _display_answer(criterion, answers.get(criterion.pk)),
+                            "documents": documents.get(criterion.pk, []),
+                        }
+                        for criterion in area.criteria.all()
+                    ],
+                }
+                for area in section_.areas.all()
+            ],
+        }
+        for section_ in framework.sections.all()
+    ]
+    ratings = submission.challenges or {}
+    profile_rows = [
+        (Submission._meta.get_field(field).verbose_name, getattr(submission, field))
+        for field in PROFILE_FIELDS
+        if field not in ("challenges", "communication_language")
+    ]
+    profile_rows.append(
+        (
+            Submission._meta.get_field("communication_language").verbose_name,
+            submission.get_communication_language_display(),
+        )
+    )
+    return render(
+        request,
+        "calls/city/preview.html",
+        {
+            "submission": submission,
+            "profile_rows": profile_rows,
+            "challenges": [
+                (challenge.label, ratings.get(challenge.value)) for challenge in Challenge
+            ],
+            "sections": sections,
+            "letters": letters,
+        },
+    )

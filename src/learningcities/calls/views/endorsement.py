@@ -1,0 +1,220 @@
+"""The endorser's journey: the queue of their country's applications and each one read-only.
+
+Every view needs ``calls.view_endorsement_queue`` (endorsers of a National
+Commission; anyone else gets 403). An application is fetched among the
+submissions of the person's own countries, so another country's answers 404.
+The decisions go through ``transition()``; its refusals (quota exhausted,
+window closed...) come back as messages.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
+from learningcities.frameworks.enums import AnswerType
+
+from ..domain.errors import SubmissionError
+from ..domain.queries.submissions import endorsement_queue_for_user, submissions_for_user
+from ..domain.submissions import PROFILE_FIELDS
+from ..domain.transitions import transition
+from ..enums import Challenge, SubmissionState
+from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
+from ..models import EndorsementQuota, Submission
+from ..rules import endorsed_country_ids
+
+TARGET_STATE = {
+    ENDORSE: SubmissionState.ENDORSED,
+    RETURN: SubmissionState.RETURNED,
+    DECLINE: SubmissionState.DECLINED,
+}
+
+
+@dataclass
+class QuotaLine:
+    """Endorsements a country used and has left in one call (``left`` None: no quota)."""
+
+    call: object
+    country: object
+    used: int
+    left: int | None
+
+
+def quota_lines(submissions) -> list[QuotaLine]:
+    """Return the quota of each (call, country) of ``submissions``, in one query."""
+    pairs = {(s.call_id, s.country_id): s for s in submissions}
+    if not pairs:
+        return []
+    used = {
+        (row.call_id, row.country_id): row.used
+        for row in EndorsementQuota.objects.filter(
+            call_id__in={call for call, _country in pairs},
+            country_id__in={country for _call, country in pairs},
+        )
+    }
+    lines = []
+    for key, submission in pairs.items():
+        count = used.get(key, 0)
+        quota = submission.call.quota_per_country
+        lines.append(
+            QuotaLine(
+                submission.call,
+                submission.country,
+                count,
+                None if quota is None else max(quota - count, 0),
+            )
+        )
+    return lines
+
+
+def endorsable_submissions_for_user(user):
+    """The submissions of the person's own countries they may see (never another's)."""
+    return submissions_for_user(user).filter(country_id__in=endorsed_country_ids(user))
+
+
+@require_safe
+@permission_required("calls.view_endorsement_queue")
+def queue(request: HttpRequest) -> HttpResponse:
+    """List the applications waiting for the person's endorsement, the most urgent first."""
+    submissions = list(endorsement_queue_for_user(request.user))
+    now = timezone.now()
+    for submission in submissions:
+        submission.overdue = bool(
+            submission.endorsement_due_at and submission.endorsement_due_at < now
+        )
+    return render(
+        request,
+        "calls/endorsement/queue.html",
+        {"submissions": submissions, "quotas": quota_lines(submissions)},
+    )
+
+
+def answer_value(answer, criterion) -> str:
+    """Return an answer as text for reading (empty when unanswered)."""
+    if answer is None:
+        return ""
+    if criterion.answer_type == AnswerType.RATING:
+        return "" if answer.rating_value is None else str(answer.rating_value)
+    if criterion.answer_type == AnswerType.NUMBER:
+        if answer.number_value is None:
+            return ""
+        number = answer.number_value.normalize()
+        text = f"{number:f}"
+        return f"{text} {criterion.unit}".strip()
+    if criterion.answer_type == AnswerType.YES_NO:
+        if answer.boolean_value is None:
+            return ""
+        return _("Yes") if answer.boolean_value else _("No")
+    return answer.text_value
+
+
+def application_context(submission: Submission) -> dict:
+    """Return what an application page shows: profile, answers by section, documents.
+
+    A fixed number of queries whatever the size of the framework.
+    """
+    profile = []
+    for field in PROFILE_FIELDS:
+        if field == "challenges":
+            continue
+        model_field = Submission._meta.get_field(field)
+        value = getattr(submission, field)
+        if field == "communication_language" and value:
+            value = submission.get_communication_language_display()
+        label = str(model_field.verbose_name)
+        profile.append((label[:1].upper() + label[1:], "" if value is None else value))
+    challenges = [
+        (challenge.label, (submission.challenges or {}).get(challenge.value, ""))
+        for challenge in Challenge
+    ]
+    answers = {answer.criterion_id: answer for answer in submission.answers.all()}
+    documents = list(submission.documents.select_related("document").order_by("created_at"))
+    evidence = defaultdict(list)
+    general = []
+    for link in documents:
+        link.url = reverse("common:document", kwargs={"document_id": link.document_id})
+        if link.criterion_id:
+            evidence[link.criterion_id].append(link)
+        else:
+            general.append(link)
+    sections: dict[int, dict] = {}
+    for criterion in criteria_for_framework(submission.call.framework):
+        section = criterion.area.section
+        entry = sections.setdefault(section.pk, {"section": section, "criteria": []})
+        entry["criteria"].append(
+            {
+                "criterion": criterion,
+                "value": answer_value(answers.get(criterion.pk), criterion),
+                "documents": evidence.get(criterion.pk, []),
+            }
+        )
+    return {
+        "submission": submission,
+        "profile": profile,
+        "challenges": challenges,
+        "sections": list(sections.values()),
+        "documents": general,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.view_endorsement_queue")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an application of the person's country; POST endorses, returns or declines it.
+
+    ``action`` (endorse / return / decline) picks the decision; returning and
+    declining need a comment. Effects: ``transition()`` to endorsed, returned
+    or declined. Domain refusals become error messages; the page is shown again.
+    """
+    submission = get_object_for_user_or_404(request.user, endorsable_submissions_for_user, pk=pk)
+    forms = {action: EndorsementActionForm(action=action) for action in (ENDORSE, RETURN, DECLINE)}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in forms:
+            messages.error(request, _("Choose to endorse, return or decline the application."))
+            status = 400
+        else:
+            form = forms[action] = EndorsementActionForm(request.POST, action=action)
+            if form.is_valid():
+                try:
+                    transition(
+                        submission,
+                        TARGET_STATE[action],
+                        actor=request.user,
+                        comment=form.cleaned_data["comment"],
+                    )
+                except SubmissionError as error:
+                    messages.error(request, str(error))
+                    status = 409
+                else:
+                    messages.success(
+                        request,
+                        _("%(city)s's application is now “%(state)s”.")
+                        % {"city": submission.city, "state": submission.get_state_display()},
+                    )
+                    return redirect("calls:endorsement-queue")
+            else:
+                status = 400
+    context = application_context(submission)
+    now = timezone.now()
+    context.update(
+        {
+            "forms": [forms[ENDORSE], forms[RETURN], forms[DECLINE]],
+            "can_act": submission.state == SubmissionState.SUBMITTED,
+            "overdue": bool(submission.endorsement_due_at and submission.endorsement_due_at < now),
+            "quotas": quota_lines([submission]),
+            "transitions": submission.transitions.select_related("actor").order_by(
+                "created_at", "pk"
+            ),
+        }
+    )
+    return render(request, "calls/endorsement/detail.html", context, status=status)

@@ -1,0 +1,310 @@
+"""The secretariat's calls: the list, a new call, each call's dashboard, export and screening.
+
+Every view needs ``calls.view_call`` or ``calls.screen_submission`` (the
+secretariat and operators; anyone else gets 403). Counts are aggregated by
+the database in a fixed number of queries. Writes go through the calls
+domain (``create_call``, ``record_manual_check``, ``transition``); their
+refusals come back as form errors or messages.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.network.enums import Region
+from learningcities.network.models import Country
+
+from ..domain.calls import create_call
+from ..domain.eligibility import eligibility_checklist, manual_check_codes, record_manual_check
+from ..domain.errors import SubmissionError
+from ..domain.queries.submissions import submissions_for_user
+from ..domain.transitions import transition
+from ..enums import CheckOutcome, SubmissionState
+from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
+from ..interfaces.exports import submissions_csv
+from ..interfaces.secretariat_forms import (
+    ELIGIBLE,
+    INELIGIBLE,
+    NEEDS_CHANGES,
+    CallForm,
+    ManualCheckForm,
+    ScreeningActionForm,
+    SubmissionFilterForm,
+)
+from ..models import Call, ManualCheck, Submission
+from ..rules import is_escalated
+from .endorsement import application_context
+
+PAGE_SIZE = 50
+SCREENING_TARGET = {
+    ELIGIBLE: SubmissionState.ELIGIBLE,
+    INELIGIBLE: SubmissionState.INELIGIBLE,
+    NEEDS_CHANGES: SubmissionState.NEEDS_CHANGES,
+}
+# The National Commission's decisions, open to the secretariat once the
+# endorsement deadline of a call that escalates has passed.
+ESCALATED_TARGET = {
+    ENDORSE: SubmissionState.ENDORSED,
+    RETURN: SubmissionState.RETURNED,
+    DECLINE: SubmissionState.DECLINED,
+}
+
+
+def _state_counts():
+    return {
+        f"n_{state}": Count("submissions", filter=Q(submissions__state=state))
+        for state in SubmissionState.values
+    }
+
+
+@require_safe
+@permission_required("calls.view_call")
+def call_list(request: HttpRequest) -> HttpResponse:
+    """List every call, newest first, with its number of submissions in each state (one query)."""
+    calls = list(
+        Call.objects.select_related("framework").annotate(
+            n_total=Count("submissions"), **_state_counts()
+        )
+    )
+    for call in calls:
+        call.state_counts = [
+            (label, getattr(call, f"n_{value}")) for value, label in SubmissionState.choices
+        ]
+    return render(
+        request,
+        "calls/secretariat/call_list.html",
+        {"calls": calls, "states": SubmissionState.choices},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.add_call")
+def call_create(request: HttpRequest) -> HttpResponse:
+    """Show the form of a new call; POST creates it through ``create_call``.
+
+    Effects: a call (activity ``calls.call.create``); then its dashboard.
+    """
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = create_call(actor=request.user, **form.call_settings())
+        except SubmissionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The call “%(title)s” is created.") % {"title": call})
+            return redirect("calls:secretariat-call", pk=call.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "calls/secretariat/call_form.html", {"form": form}, status=status)
+
+
+def _calls_for_user(user):
+    """Every call (the views check ``calls.view_call`` first)."""
+    return Call.objects.all()
+
+
+def _call_submissions(call: Call):
+    """The call's submissions, each with its city and country, by city name."""
+    return (
+        Submission.objects.filter(call=call)
+        .select_related("city", "country")
+        .order_by("city__name", "pk")
+    )
+
+
+def _labelled(rows, key: str, labels: dict) -> list[tuple[str, int]]:
+    return [(labels.get(row[key], row[key] or "—"), row["n"]) for row in rows]
+
+
+@require_safe
+@permission_required("calls.view_call")
+def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a call: counts by state, region and country, overdue endorsements, submissions.
+
+    The list of submissions is filtered by ``state``, ``region`` and
+    ``country`` (query string); counts cover the whole call. A constant
+    number of queries.
+    """
+    call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
+    submissions = Submission.objects.filter(call=call)
+    by_state = dict(
+        submissions.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    state_counts = [(label, by_state.get(value, 0)) for value, label in SubmissionState.choices]
+    regions = dict(Region.choices)
+    by_region = _labelled(
+        submissions.values("country__region").annotate(n=Count("pk")).order_by("country__region"),
+        "country__region",
+        regions,
+    )
+    by_country = [
+        (Country(code=row["country_id"]).display_name, row["n"])
+        for row in submissions.values("country_id").annotate(n=Count("pk")).order_by("country_id")
+    ]
+    by_country.sort()
+    now = timezone.now()
+    overdue = list(
+        submissions.filter(state=SubmissionState.SUBMITTED, endorsement_due_at__lt=now)
+        .select_related("city", "country")
+        .order_by("endorsement_due_at", "pk")
+    )
+    filters = SubmissionFilterForm(request.GET or None)
+    listed = _call_submissions(call)
+    if filters.is_valid():
+        if filters.cleaned_data["state"]:
+            listed = listed.filter(state=filters.cleaned_data["state"])
+        if filters.cleaned_data["region"]:
+            listed = listed.filter(country__region=filters.cleaned_data["region"])
+        if filters.cleaned_data["country"]:
+            listed = listed.filter(country_id=filters.cleaned_data["country"])
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "calls/secretariat/call_dashboard.html",
+        {
+            "call": call,
+            "state_counts": state_counts,
+            "total": sum(by_state.values()),
+            "by_region": by_region,
+            "by_country": by_country,
+            "overdue": overdue,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+@permission_required("calls.view_call")
+def call_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the call's submissions as CSV, one row per submission (UTF-8, attachment)."""
+    call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
+    response = HttpResponse(
+        submissions_csv(_call_submissions(call)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-submissions.csv"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.screen_submission")
+def submission_screening(request: HttpRequest, pk: int) -> HttpResponse:
+    """Screen a submission: its eligibility checklist, manual checks, decisions, history.
+
+    POST ``form=manual`` records one manual check (``record_manual_check``);
+    POST ``action`` = eligible / ineligible (reason) / needs_changes
+    (comments) moves it through ``transition()``; on a submission escalated
+    to the secretariat (the endorsement deadline passed on a call that
+    escalates), ``action`` = endorse / return / decline decides in the
+    National Commission's place. Domain refusals become
+    error messages and the page is shown again.
+    """
+    submission = get_object_for_user_or_404(request.user, submissions_for_user, pk=pk)
+    actions = {
+        action: ScreeningActionForm(action=action)
+        for action in (ELIGIBLE, INELIGIBLE, NEEDS_CHANGES)
+    }
+    escalated = is_escalated(submission)
+    if escalated:
+        actions.update(
+            {action: EndorsementActionForm(action=action) for action in ESCALATED_TARGET}
+        )
+    targets = {**SCREENING_TARGET, **(ESCALATED_TARGET if escalated else {})}
+    manual_labels = manual_check_codes(submission.call)
+    bound_manual = None
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("form") == "manual":
+            bound_manual = ManualCheckForm(request.POST, prefix=request.POST.get("code", ""))
+            status = _record_manual(request, submission, bound_manual)
+            if status == 302:
+                return redirect("calls:secretariat-submission", pk=submission.pk)
+        else:
+            action = request.POST.get("action", "")
+            if action not in actions:
+                messages.error(
+                    request, _("Choose eligible, ineligible or needs changes for the submission.")
+                )
+                status = 400
+            else:
+                form_class = (
+                    EndorsementActionForm if action in ESCALATED_TARGET else ScreeningActionForm
+                )
+                form = actions[action] = form_class(request.POST, action=action)
+                status = 400
+                if form.is_valid():
+                    try:
+                        transition(
+                            submission,
+                            targets[action],
+                            actor=request.user,
+                            comment=form.cleaned_data["comment"],
+                        )
+                    except SubmissionError as error:
+                        messages.error(request, str(error))
+                        status = 409
+                    else:
+                        messages.success(
+                            request,
+                            _("%(city)s's submission is now “%(state)s”.")
+                            % {"city": submission.city, "state": submission.get_state_display()},
+                        )
+                        return redirect("calls:secretariat-submission", pk=submission.pk)
+    checklist = eligibility_checklist(submission)
+    answered = {row.code: row for row in ManualCheck.objects.filter(submission=submission)}
+    manual_forms = []
+    for code, label in manual_labels.items():
+        if bound_manual is not None and bound_manual.prefix == code:
+            form = bound_manual
+        else:
+            row = answered.get(code)
+            initial = {"code": code}
+            if row is not None:
+                initial.update({"passed": "yes" if row.passed else "no", "note": row.note})
+            form = ManualCheckForm(initial=initial, prefix=code)
+        form.label = label
+        manual_forms.append(form)
+    context = application_context(submission)
+    context.update(
+        {
+            "checklist": checklist,
+            "outcome_passed": CheckOutcome.PASSED,
+            "all_passed": all(check.passed for check in checklist),
+            "manual_forms": manual_forms,
+            "can_screen": submission.state == SubmissionState.ENDORSED,
+            "actions": [actions[ELIGIBLE], actions[INELIGIBLE], actions[NEEDS_CHANGES]],
+            "escalated": escalated,
+            "escalated_actions": [actions[key] for key in ESCALATED_TARGET if key in actions],
+            "transitions": submission.transitions.select_related("actor").order_by(
+                "created_at", "pk"
+            ),
+        }
+    )
+    return render(request, "calls/secretariat/submission.html", context, status=status)
+
+
+def _record_manual(request: HttpRequest, submission, form: ManualCheckForm) -> int:
+    """Record one manual check from ``form``; return 302 on success, else the error status."""
+    if not form.is_valid():
+        return 400
+    try:
+        record_manual_check(
+            submission,
+            form.cleaned_data["code"],
+            passed=form.cleaned_data["passed"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except SubmissionError as error:
+        messages.error(request, str(error))
+        return 409
+    messages.success(request, _("The check is recorded."))
+    return 302

@@ -1,0 +1,261 @@
+"""The endorser's pages: the queue of their country's applications and the decisions."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from learningcities.accounts.enums import Role
+from learningcities.calls.enums import SubmissionState
+from learningcities.calls.models import Submission
+from tests.accounts.factories import person_with_role
+from tests.calls.factories import Cast, endorser_of, make_call, submission_in
+
+pytestmark = pytest.mark.django_db
+S = SubmissionState
+
+
+@pytest.fixture
+def cast():
+    return Cast()
+
+
+def _queue(client, user):
+    client.force_login(user)
+    return client.get(reverse("calls:endorsement-queue"))
+
+
+def _detail_url(submission):
+    return reverse("calls:endorsement-detail", kwargs={"pk": submission.pk})
+
+
+def test_queue_lists_submitted_applications_of_own_country(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+
+    response = _queue(client, cast.endorser)
+
+    assert response.status_code == 200
+    assert list(response.context["submissions"]) == [submission]
+    content = response.content.decode()
+    assert cast.city.name in content
+    assert _detail_url(submission) in content
+
+
+def test_queue_omits_other_countries_and_other_states(client, cast):
+    submission_in(Cast(call=cast.call, country_code="FR"), S.SUBMITTED)
+    other_state = Cast(call=cast.call)
+    submission_in(other_state, S.ENDORSED)
+
+    response = _queue(client, cast.endorser)
+
+    assert list(response.context["submissions"]) == []
+    assert "No application is waiting" in response.content.decode()
+
+
+def test_queue_highlights_overdue_endorsements(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    Submission.objects.filter(pk=submission.pk).update(
+        endorsement_due_at=submission.submitted_at - dt.timedelta(days=1)
+    )
+
+    response = _queue(client, cast.endorser)
+
+    assert response.context["submissions"][0].overdue is True
+    assert 'class="overdue"' in response.content.decode()
+
+
+def test_queue_shows_quota_used_and_left(client, cast):
+    submission_in(cast, S.ENDORSED)
+    submission_in(Cast(call=cast.call), S.SUBMITTED)
+
+    response = _queue(client, cast.endorser)
+
+    [line] = response.context["quotas"]
+    assert (line.used, line.left) == (1, 2)
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR, Role.SECRETARIAT])
+def test_queue_refuses_people_who_are_not_endorsers(client, role):
+    response = _queue(client, person_with_role(role, totp=role != Role.COORDINATOR))
+
+    assert response.status_code == 403
+    assert b"Applications to endorse" not in response.content
+
+
+def test_queue_sends_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("calls:endorsement-queue"))
+
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_queue_query_count_does_not_grow(client, django_assert_num_queries, count):
+    call = make_call()
+    casts = [Cast(call=call) for _ in range(count)]
+    for cast in casts:
+        submission_in(cast, S.SUBMITTED)
+    endorser = casts[0].endorser
+    client.force_login(endorser)
+    client.get(reverse("calls:endorsement-queue"))
+
+    # session, user, affiliations, endorsed countries, queue, quotas
+    with django_assert_num_queries(6):
+        response = client.get(reverse("calls:endorsement-queue"))
+
+    assert len(response.context["submissions"]) == count
+
+
+def test_detail_shows_profile_answers_and_documents(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.get(_detail_url(submission))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Aoife Byrne" in content
+    assert "Libraries, schools and employers run a shared programme." in content
+    letter = submission.documents.get(kind="commitment_letter")
+    assert reverse("common:document", kwargs={"document_id": letter.document_id}) in content
+    assert "letter.pdf" in content
+    assert "evidence.pdf" in content
+    for criterion in submission.call.framework.criteria.all():
+        assert criterion.title in content
+    assert 'value="endorse"' in content
+
+
+def test_detail_of_another_country_is_404(client, cast):
+    hidden = submission_in(Cast(call=cast.call, country_code="FR"), S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.get(_detail_url(hidden))
+
+    assert response.status_code == 404
+    assert hidden.city.name.encode() not in response.content
+
+
+def test_detail_of_a_draft_is_404(client, cast):
+    draft = cast.draft()
+    client.force_login(cast.endorser)
+
+    response = client.get(_detail_url(draft))
+
+    assert response.status_code == 404
+
+
+def test_detail_refuses_the_city_coordinator(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.coordinator)
+
+    response = client.get(_detail_url(submission))
+
+    assert response.status_code == 403
+
+
+def test_endorse_moves_the_application_and_uses_the_quota(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.post(_detail_url(submission), {"action": "endorse"}, follow=True)
+
+    submission.refresh_from_db()
+    assert submission.state == S.ENDORSED
+    assert response.redirect_chain[-1][0] == reverse("calls:endorsement-queue")
+    assert "Endorsed" in response.content.decode()
+    assert submission.transitions.last().actor == cast.endorser
+
+
+def test_return_needs_comments(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.post(_detail_url(submission), {"action": "return", "return-comment": " "})
+
+    submission.refresh_from_db()
+    assert response.status_code == 400
+    assert submission.state == S.SUBMITTED
+    assert "Say why" in response.content.decode()
+    assert 'aria-describedby="id_return-comment_error"' in response.content.decode()
+
+
+def test_return_with_comments_sends_it_back_to_the_city(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    client.post(_detail_url(submission), {"action": "return", "return-comment": "Add the budget."})
+
+    submission.refresh_from_db()
+    assert submission.state == S.RETURNED
+    assert submission.transitions.last().comment == "Add the budget."
+
+
+def test_decline_needs_a_reason(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.post(_detail_url(submission), {"action": "decline"})
+
+    submission.refresh_from_db()
+    assert response.status_code == 400
+    assert submission.state == S.SUBMITTED
+
+
+def test_decline_with_a_reason_declines(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    client.post(_detail_url(submission), {"action": "decline", "decline-comment": "Not now."})
+
+    submission.refresh_from_db()
+    assert submission.state == S.DECLINED
+
+
+def test_endorse_when_quota_exhausted_shows_the_domain_error(client):
+    cast = Cast(call=make_call(quota_per_country=1))
+    submission_in(cast, S.ENDORSED)
+    waiting = submission_in(Cast(call=cast.call), S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.post(_detail_url(waiting), {"action": "endorse"})
+
+    waiting.refresh_from_db()
+    assert response.status_code == 409
+    assert waiting.state == S.SUBMITTED
+    assert "used all 1 endorsements" in response.content.decode()
+
+
+def test_endorse_after_the_window_closed_shows_the_domain_error(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    Submission.objects.filter(pk=submission.pk).update(
+        endorsement_due_at=submission.submitted_at - dt.timedelta(minutes=1)
+    )
+    client.force_login(cast.endorser)
+
+    response = client.post(_detail_url(submission), {"action": "endorse"})
+
+    submission.refresh_from_db()
+    assert response.status_code == 409
+    assert submission.state == S.SUBMITTED
+    assert "endorsement deadline" in response.content.decode()
+
+
+def test_unknown_action_is_refused_with_a_message(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.post(_detail_url(submission), {"action": "approve"})
+
+    assert response.status_code == 400
+    assert "Choose to endorse, return or decline" in response.content.decode()
+
+
+def test_endorser_of_another_country_cannot_post(client, cast):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(endorser_of("FR"))
+
+    response = client.post(_detail_url(submission), {"action": "endorse"})
+
+    submission.refresh_from_db()
+    assert response.status_code == 404
+    assert submission.state == S.SUBMITTED
