@@ -23,7 +23,7 @@ help:
 	@echo "make run    serve the platform with the demo network at http://$(HOST):$(PORT)"
 	@echo "make test   run the test suite (SQLite; set LC_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  benchmark public pages and API on a 10,000-city synthetic network"
+	@echo "make bench  benchmark public pages and API on a 10,000-city synthetic network, then a 1,000-submission call"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -61,6 +61,7 @@ format: install
 
 bench: install
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/calls.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

@@ -9,4 +9,5 @@ urlpatterns = [
     path("endorsements/", include("learningcities.calls.urls_endorsement")),
     path("workspace/calls/", include("learningcities.calls.urls_secretariat")),
     path("dossiers/", include("learningcities.calls.urls_dossier")),
+    path("applications/", include("learningcities.calls.urls_workbook")),
 ]

@@ -1,0 +1,265 @@
+"""Benchmark the calls pages with a big call against the hello-world view on the same server.
+
+Builds a database of its own under var/bench-calls: a synthetic network
+(`generate-network --cities 2000`) and a synthetic membership call on the
+key-features framework (`generate-call --submissions 1000`: 1,000 submissions x
+42 answers). Starts `learningcities serve` (granian, 2 workers) on loopback
+and drives, with wrk and a session cookie, the hello-world view, the
+secretariat's call dashboard (calls:secretariat-call) and the endorser's queue
+(calls:endorsement-queue) of the country with the most submissions. Each
+figure is the median of its rounds, with its ratio to the hello-world view;
+every response must be a 200. The table replaces the section between
+`<!-- calls-benchmark -->` and `<!-- /calls-benchmark -->` of docs/benchmarks.md
+(appended the first time; bench/run.py keeps the section when it rewrites the file).
+
+Logging in: the sessions are created in the database by Django's test client
+(`force_login`, in a `learningcities shell -c` one-liner), which is what a
+completed login leaves behind. The secretariat member has a TOTP
+authenticator, so the two-factor middleware lets the session through; the
+allauth login flow itself (password, then the RFC 6238 code) is covered by
+tests/accounts/test_mfa.py. Each session is checked with one request (a 200
+showing the page, not a redirect to the login) before the load starts.
+
+    make bench                                   # runs bench/run.py, then this
+    .venv/bin/python bench/calls.py --submissions 50 --cities 200 --duration 2   # a quick look
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import (  # bench/ is not a package: run.py is imported by path
+    LC,
+    ROOT,
+    ensure_wrk,
+    free_port,
+    median_figures,
+    parse_wrk,
+    run,
+    wait_until_up,
+)
+
+START, END = "<!-- calls-benchmark -->", "<!-- /calls-benchmark -->"
+TARGET_RATIO = 0.2
+
+SESSIONS_SCRIPT = """
+import json
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from learningcities.accounts.models import User
+from learningcities.calls.models import Call
+call = Call.objects.order_by('-pk').first()
+out = {'dashboard': reverse('calls:secretariat-call', args=[call.pk]),
+       'queue': reverse('calls:endorsement-queue'), 'title': call.title}
+for key, prefix in (('secretariat', 'synthetic-secretariat-'), ('endorser', 'synthetic-endorser-')):
+    client = Client()
+    client.force_login(User.objects.filter(email__startswith=prefix).order_by('pk').first())
+    out[key] = client.cookies[settings.SESSION_COOKIE_NAME].value
+print('SESSIONS ' + json.dumps(out))
+"""
+
+
+def get(port: int, path: str, cookie: str) -> tuple[int, str]:
+    """GET ``path`` with a session cookie, without following redirects: (status, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def wrk_cookie(wrk: str, url: str, cookie: str, *, duration: int, options) -> dict:
+    """Run wrk on ``url`` with the session cookie; return parse_wrk's figures."""
+    args = [wrk, f"-t{options.threads}", f"-c{options.connections}", f"-d{duration}s"]
+    if cookie:
+        args += ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run(
+        [*args, "--latency", url], check=True, text=True, capture_output=True
+    ).stdout
+    return parse_wrk(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cities", type=int, default=2000)
+    parser.add_argument("--submissions", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per URL and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="granian workers")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    options = parser.parse_args()
+
+    wrk = ensure_wrk()
+    data_dir = ROOT / "var" / "bench-calls"
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "LC_DATA_DIR": str(data_dir),
+        "LC_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "learningcities.settings",
+    }
+    env.pop("LC_DATABASE_URL", None)
+
+    print(
+        f"--- building a synthetic call: {options.submissions} submissions from a network of "
+        f"{options.cities} cities"
+    )
+    started = time.monotonic()
+    run([LC, "migrate", "--no-input"], env)
+    run([LC, "collectstatic", "--no-input", "--verbosity", "0"], env)
+    seed = str(options.seed)
+    run([LC, "generate-network", "--cities", str(options.cities), "--seed", seed], env)
+    generated = run(
+        [LC, "generate-call", "--submissions", str(options.submissions), "--seed", seed], env
+    )
+    print(generated.stdout.strip().splitlines()[0])
+    build_seconds = time.monotonic() - started
+    shell = run([LC, "shell", "-c", SESSIONS_SCRIPT], env).stdout
+    sessions = json.loads(shell.split("SESSIONS ", 1)[1].splitlines()[0])
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [LC, "serve", "--port", str(port), "--workers", str(options.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"{base}/-/health")
+        targets = [
+            ("hello-world view", "/-/health", ""),
+            ("call dashboard (secretariat)", sessions["dashboard"], sessions["secretariat"]),
+            ("endorsement queue (endorser)", sessions["queue"], sessions["endorser"]),
+        ]
+        for label, path, cookie in targets[1:]:
+            status, body = get(port, path, cookie)
+            if status != 200 or (path == sessions["dashboard"] and sessions["title"] not in body):
+                raise SystemExit(f"{label}: {path} answered {status}, not the page; login failed")
+        for _label, path, cookie in targets:
+            wrk_cookie(wrk, base + path, cookie, duration=2, options=options)  # warm-up
+        rounds: dict[str, list[dict]] = {path: [] for _label, path, _cookie in targets}
+        for number in range(1, options.rounds + 1):
+            for label, path, cookie in targets:
+                figures = wrk_cookie(
+                    wrk, base + path, cookie, duration=options.duration, options=options
+                )
+                rounds[path].append(figures)
+                print(
+                    f"round {number}: {label:30} {figures['rps']:9.0f} req/s  "
+                    f"p99 {figures['p99_ms']:8.1f} ms  non-2xx {figures['non2xx']}"
+                )
+        results = [(label, path, median_figures(rounds[path])) for label, path, _c in targets]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+    section = render_section(results, options, build_seconds)
+    print()
+    print(section)
+    if not options.no_write:
+        write_section(Path(options.output), section)
+        print(f"written to {options.output}")
+    hello = results[0][2]["rps"]
+    failures = [r for r in results if r[2]["non2xx"]]
+    slow = [r for r in results[1:] if r[2]["rps"] / hello < TARGET_RATIO]
+    if slow:
+        # A missed target is a finding for the table, not a broken run.
+        print(f"TARGET NOT MET ({TARGET_RATIO} of hello-world): {', '.join(r[0] for r in slow)}")
+    if failures:
+        raise SystemExit("calls benchmark got error answers: see the table")
+
+
+def write_section(path: Path, section: str) -> None:
+    """Put ``section`` between the calls markers of ``path``, appending it the first time."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{START}\n{section.rstrip()}\n{END}\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1].lstrip("\n")
+        text = before + block + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text, encoding="utf-8")
+
+
+def render_section(results, options, build_seconds: float) -> str:
+    hello = results[0][2]
+    lines = [
+        "## Calls: a call with 1,000 submissions"
+        if options.submissions == 1000
+        else f"## Calls: a call with {options.submissions:,} submissions",
+        "",
+        "Figures from one run of `bench/calls.py` (run by `make bench` after bench/run.py), "
+        "with each page's ratio to the hello-world view measured on the same server in the "
+        "same run.",
+        "",
+        f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- data: synthetic network of {options.cities:,} cities, a membership call on the "
+        f"key-features framework with {options.submissions:,} submissions x 42 answers "
+        f"(seed {options.seed}), SQLite; built in {build_seconds:.0f} s",
+        "- sessions: a secretariat member (with TOTP) and the endorser of the country with the "
+        "most submissions, logged in by sessions created in the database (`force_login`)",
+        f"- server: `learningcities serve` (granian WSGI, {options.workers} workers), loopback",
+        f"- load: wrk, {options.threads} threads, {options.connections} connections, "
+        f"{options.duration} s per URL in each of {options.rounds} rounds after a 2 s "
+        "warm-up; figures are medians over the rounds",
+        f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}",
+        "",
+        "| what | URL | req/s | ratio to hello-world | p50 ms | p99 ms | errors | req/s by round |",
+        "|---|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for label, path, f in results:
+        errors = f["non2xx"] + (1 if f["socket_errors"] else 0)
+        lines.append(
+            f"| {label} | `{path}` | {f['rps']:,.0f} | {f['rps'] / hello['rps']:.2f} | "
+            f"{f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {errors} | "
+            f"{' / '.join(f'{x:,.0f}' for x in f['rps_all'])} |"
+        )
+    worst = min(f["rps"] / hello["rps"] for _l, _p, f in results[1:])
+    lines += [
+        "",
+        "Errors are non-2xx responses plus 1 for any round with socket errors (wrk counts a "
+        "response slower than 2 s as a timeout): "
+        + (
+            "; ".join(
+                f"{label}: {f['socket_errors']}" for label, _p, f in results if f["socket_errors"]
+            )
+            or "none"
+        )
+        + ".",
+        "",
+        f"Lowest ratio: {worst:.2f} (target: {TARGET_RATIO} or more). Both pages run a "
+        "constant number of queries whatever the number of submissions "
+        "(tests/calls/test_synthetic_call.py).",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
