@@ -63,6 +63,9 @@ def _state_counts():
     }
 
 
+OVERDUE_SHOWN = 20
+
+
 @require_safe
 @permission_required("calls.view_call")
 def call_list(request: HttpRequest) -> HttpResponse:
@@ -148,11 +151,15 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     by_country.sort()
     now = timezone.now()
+    # The most overdue first, and only a screenful: one row more tells whether
+    # there are others, without counting them all.
     overdue = list(
         submissions.filter(state=SubmissionState.SUBMITTED, endorsement_due_at__lt=now)
         .select_related("city", "country")
-        .order_by("endorsement_due_at", "pk")
+        .order_by("endorsement_due_at", "pk")[: OVERDUE_SHOWN + 1]
     )
+    overdue_more = len(overdue) > OVERDUE_SHOWN
+    overdue = overdue[:OVERDUE_SHOWN]
     filters = SubmissionFilterForm(request.GET or None)
     listed = _call_submissions(call)
     if filters.is_valid():
@@ -175,6 +182,7 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "by_region": by_region,
             "by_country": by_country,
             "overdue": overdue,
+            "overdue_more": overdue_more,
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
