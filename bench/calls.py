@@ -30,7 +30,6 @@ import http.client
 import json
 import os
 import platform
-import shutil
 import signal
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from run import (  # bench/ is not a package: run.py is imported by path
     ROOT,
     ensure_wrk,
     free_port,
+    fresh_installation,
     median_figures,
     parse_wrk,
     run,
@@ -108,17 +108,7 @@ def main() -> None:
     options = parser.parse_args()
 
     wrk = ensure_wrk()
-    data_dir = ROOT / "var" / "bench-calls"
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
-    env = {
-        **os.environ,
-        "LC_DATA_DIR": str(data_dir),
-        "LC_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "learningcities.settings",
-    }
-    env.pop("LC_DATABASE_URL", None)
+    _data_dir, env = fresh_installation("bench-calls")
 
     print(
         f"--- building a synthetic call: {options.submissions} submissions from a network of "

@@ -58,6 +58,22 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"the server did not answer {url} within {timeout:.0f} s")
 
 
+def fresh_installation(name: str) -> tuple[Path, dict]:
+    """Return an emptied data folder var/<name> and the environment of an installation there."""
+    data_dir = ROOT / "var" / name
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "LC_DATA_DIR": str(data_dir),
+        "LC_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "learningcities.settings",
+    }
+    env.pop("LC_DATABASE_URL", None)
+    return data_dir, env
+
+
 def ensure_wrk() -> str:
     wrk = shutil.which("wrk")
     if wrk:
@@ -120,17 +136,7 @@ def main() -> None:
     options = parser.parse_args()
 
     wrk = ensure_wrk()
-    data_dir = ROOT / "var" / "bench"
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
-    env = {
-        **os.environ,
-        "LC_DATA_DIR": str(data_dir),
-        "LC_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "learningcities.settings",
-    }
-    env.pop("LC_DATABASE_URL", None)
+    data_dir, env = fresh_installation("bench")
 
     print(f"--- building a synthetic network of {options.cities} cities")
     started = time.monotonic()

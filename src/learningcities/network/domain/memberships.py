@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from learningcities.common.domain.activity import record_activity
 
-from ..dates import PartialDate, period_end
+from ..dates import PartialDate
 from ..enums import MEMBERSHIP_TRANSITIONS, MembershipStatus
 from ..exceptions import NetworkError
 from ..models import City, Cohort, Membership
@@ -148,7 +148,3 @@ def end_membership(
         changes={"status": [previous, status], "ended_on": [None, ended_on.isoformat()]},
     )
     return membership
-
-
-def member_from_for(start: dt.date, precision: str) -> dt.date:
-    return period_end(start, precision)

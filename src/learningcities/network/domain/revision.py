@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.db.models import F
 
 from ..models import NetworkRevision
@@ -13,12 +12,4 @@ def bump_network_revision() -> None:
     updated = NetworkRevision.objects.filter(pk=1).update(number=F("number") + 1)
     if not updated:
         NetworkRevision.objects.get_or_create(pk=1, defaults={"number": 1})
-    # Caches key on the number, so nothing else to clear; on_commit keeps the
-    # per-process memo from seeing a number that was rolled back.
-    transaction.on_commit(_forget_memo)
-
-
-def _forget_memo() -> None:
-    from .queries.revision import forget_revision_memo
-
-    forget_revision_memo()
+    # Caches key on the number, so nothing else needs clearing.

@@ -3,8 +3,6 @@ from django.db import connections, router
 
 from ...models import NetworkRevision
 
-_memo: dict[str, int] = {}
-
 
 def current_revision() -> int:
     """Return the register's revision number (one indexed read).
@@ -19,10 +17,6 @@ def current_revision() -> int:
         cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [1])  # noqa: S608
         row = cursor.fetchone()
     return (row[0] if row else 0) or 0
-
-
-def forget_revision_memo() -> None:
-    _memo.clear()
 
 
 # A small memo in each process in front of the shared cache: its keys carry the
