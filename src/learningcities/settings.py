@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "learningcities.network",
     "learningcities.frameworks",
     "learningcities.calls",
+    "learningcities.reviews",
     "learningcities.api",
 ]
 

@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("learningcities.network.urls")),
     path("", include("learningcities.frameworks.urls")),
     path("", include("learningcities.calls.urls")),
+    path("", include("learningcities.reviews.urls")),
     prefix_default_language=False,
 )

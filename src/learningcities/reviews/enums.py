@@ -1,0 +1,57 @@
+"""Choices of the jury: what a review phase allows, ties, recommendations."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class OtherReviews(models.TextChoices):
+    """When a juror may read the other jurors' reviews of a submission."""
+
+    NEVER = "never", _("Never")
+    AFTER_OWN = "after_own", _("After submitting their own review")
+    ALWAYS = "always", _("Always")
+
+
+class TieKind(models.TextChoices):
+    """Why a juror is tied to a country or a city.
+
+    Nationality and affiliations are read from the person's account; these
+    are the ties recorded on top of them.
+    """
+
+    RESIDENCE = "residence", _("Country of residence")
+    WORK = "work", _("Country of work")
+    DECLARED = "declared", _("Declared tie")
+
+
+class TieSource(models.TextChoices):
+    JUROR = "juror", _("Declared by the juror")
+    SECRETARIAT = "secretariat", _("Added by the secretariat")
+
+
+class ConflictReason(models.TextChoices):
+    """Why a juror may not see a submission (computed, see ``domain.queries.conflicts``)."""
+
+    NATIONALITY = "nationality", _("Nationality")
+    RESIDENCE = "residence", _("Country of residence")
+    WORK = "work", _("Country of work")
+    DECLARED = "declared", _("Declared tie")
+    ORGANISATION = "organisation", _("Belongs to an organisation of the city or country")
+    RECUSAL = "recusal", _("Recused")
+
+
+class AssignmentMethod(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    AUTOMATIC = "automatic", _("Automatic")
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("review state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("review state", "Submitted")
+
+
+class Recommendation(models.TextChoices):
+    ADMIT = "admit", _("Admit")
+    DO_NOT_ADMIT = "do_not_admit", _("Do not admit")
+    ABSTAIN = "abstain", _("Abstain")

@@ -1,0 +1,51 @@
+"""Permission rules of the jury.
+
+A juror sees a submission only when assigned to it and not conflicted with
+it (``domain.queries.conflicts``); the conflict is checked again on every
+request, so a tie recorded after the assignment hides the submission at
+once. Lists go through ``domain.queries.reviews.submissions_for_juror``,
+which applies the same two conditions.
+"""
+
+import rules
+
+from learningcities.accounts.rules import is_juror, is_secretariat
+from learningcities.common.rules import register_document_viewer
+
+from .domain.queries.conflicts import conflict_reasons
+
+
+def is_assigned(user, submission) -> bool:
+    from .models import Assignment
+
+    return Assignment.objects.filter(submission=submission, juror_id=user.pk).exists()
+
+
+@rules.predicate
+def is_unconflicted_assigned_juror(user, submission) -> bool:
+    """The person is a juror assigned to ``submission`` and not conflicted with it."""
+    if submission is None or not is_juror(user):
+        return False
+    return is_assigned(user, submission) and not conflict_reasons(user, submission)
+
+
+@register_document_viewer
+@rules.predicate
+def is_juror_of_document(user, document) -> bool:
+    """A juror may open the documents of a submission they may review."""
+    from learningcities.calls.models import SubmissionDocument
+
+    if not is_juror(user):
+        return False
+    for submission_document in SubmissionDocument.objects.filter(document=document).select_related(
+        "submission"
+    ):
+        if is_unconflicted_assigned_juror(user, submission_document.submission):
+            return True
+    return False
+
+
+rules.add_perm("reviews.review_submission", is_unconflicted_assigned_juror)
+rules.add_perm("reviews.view_jury_workspace", is_juror)
+rules.add_perm("reviews.manage_panel", is_secretariat)
+rules.add_perm("reviews.declare_tie", is_juror)
