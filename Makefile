@@ -62,6 +62,7 @@ format: install
 bench: install
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/calls.py
+	$(VENV)/bin/python bench/reviews.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

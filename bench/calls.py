@@ -4,11 +4,13 @@ Builds a database of its own under var/bench-calls: a synthetic network
 (`generate-network --cities 2000`) and a synthetic membership call on the
 key-features framework (`generate-call --submissions 1000`: 1,000 submissions x
 42 answers). Starts `learningcities serve` (granian, 2 workers) on loopback
-and drives, with wrk and a session cookie, the hello-world view, the
-secretariat's call dashboard (calls:secretariat-call) and the endorser's queue
-(calls:endorsement-queue) of the country with the most submissions. Each
-figure is the median of its rounds, with its ratio to the hello-world view;
-every response must be a 200. The table replaces the section between
+and drives, with wrk and a session cookie, the hello-world view, a reference
+page (the endorser's queue of a country with nothing waiting: what every
+logged-in workspace page costs), the secretariat's call dashboard
+(calls:secretariat-call; its first page, and page 2 of the submitted ones) and
+the endorser's queue (calls:endorsement-queue) of the country with the most
+applications waiting. Each figure is the median of its rounds, with its
+ratio to the hello-world view; every response must be a 200. The table replaces the section between
 `<!-- calls-benchmark -->` and `<!-- /calls-benchmark -->` of docs/benchmarks.md
 (appended the first time; bench/run.py keeps the section when it rewrites the file).
 
@@ -52,20 +54,44 @@ from run import (  # bench/ is not a package: run.py is imported by path
 
 START, END = "<!-- calls-benchmark -->", "<!-- /calls-benchmark -->"
 TARGET_RATIO = 0.2
+# A logged-in workspace page with nothing listed: what every page of the
+# workspace pays before showing anything (session, person, roles, second
+# factor, the page frame); the calls pages cannot be faster than this.
+REFERENCE_LABEL = "reference: the queue with nothing waiting"
 
 SESSIONS_SCRIPT = """
 import json
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from learningcities.accounts.models import User
-from learningcities.calls.models import Call
+from learningcities.accounts.domain.organisations import add_affiliation, create_organisation
+from learningcities.accounts.domain.users import create_user
+from learningcities.accounts.enums import OrganisationKind, Role
+from learningcities.accounts.models import Organisation, User
+from learningcities.calls.models import Call, Submission
+from learningcities.network.models import Country
 call = Call.objects.order_by('-pk').first()
 out = {'dashboard': reverse('calls:secretariat-call', args=[call.pk]),
        'queue': reverse('calls:endorsement-queue'), 'title': call.title}
-for key, prefix in (('secretariat', 'synthetic-secretariat-'), ('endorser', 'synthetic-endorser-')):
+# The reference page: the same queue for the endorser of a country with nothing waiting.
+applied = Submission.objects.values_list('country_id', flat=True)
+taken = Organisation.objects.filter(kind=OrganisationKind.NATIONAL_COMMISSION).values_list(
+    'country_id', flat=True)
+idle = Country.objects.exclude(code__in=applied).exclude(code__in=taken).order_by('code').first()
+commission = create_organisation(kind=OrganisationKind.NATIONAL_COMMISSION,
+                                 name=f'National Commission of {idle.code} (bench)', country=idle,
+                                 actor=None)
+idle_endorser = create_user('bench-idle-endorser@example.org', password=None, name='Idle endorser')
+add_affiliation(commission, user=idle_endorser, role=Role.ENDORSER, actor=None)
+synthetic = User.objects.order_by('pk')
+people = {
+    'secretariat': synthetic.filter(email__startswith='synthetic-secretariat-').first(),
+    'endorser': synthetic.filter(email__startswith='synthetic-endorser-').first(),
+    'idle': idle_endorser,
+}
+for key, person in people.items():
     client = Client()
-    client.force_login(User.objects.filter(email__startswith=prefix).order_by('pk').first())
+    client.force_login(person)
     out[key] = client.cookies[settings.SESSION_COOKIE_NAME].value
 print('SESSIONS ' + json.dumps(out))
 """
@@ -138,29 +164,46 @@ def main() -> None:
     )
     try:
         wait_until_up(f"{base}/-/health")
+        dashboard, queue = sessions["dashboard"], sessions["queue"]
         targets = [
-            ("hello-world view", "/-/health", ""),
-            ("call dashboard (secretariat)", sessions["dashboard"], sessions["secretariat"]),
-            ("endorsement queue (endorser)", sessions["queue"], sessions["endorser"]),
+            ("hello-world view", "/-/health", "", None),
+            (REFERENCE_LABEL, queue, sessions["idle"], "No application is waiting"),
+            ("call dashboard (secretariat)", dashboard, sessions["secretariat"], sessions["title"]),
+            (
+                "call dashboard, submitted, page 2",
+                f"{dashboard}?state=submitted&page=2",
+                sessions["secretariat"],
+                sessions["title"],
+            ),
+            (
+                "endorsement queue (endorser)",
+                queue,
+                sessions["endorser"],
+                '<table class="endorsement-queue">',
+            ),
         ]
-        for label, path, cookie in targets[1:]:
+        for label, path, cookie, expected in targets[1:]:
             status, body = get(port, path, cookie)
-            if status != 200 or (path == sessions["dashboard"] and sessions["title"] not in body):
+            if status != 200 or expected not in body:
                 raise SystemExit(f"{label}: {path} answered {status}, not the page; login failed")
+        targets = [target[:3] for target in targets]
         for _label, path, cookie in targets:
             wrk_cookie(wrk, base + path, cookie, duration=2, options=options)  # warm-up
-        rounds: dict[str, list[dict]] = {path: [] for _label, path, _cookie in targets}
+        # Keyed by label: the reference page and the busy queue share a URL.
+        rounds: dict[str, list[dict]] = {label: [] for label, _path, _cookie in targets}
+        load_before = os.getloadavg()
         for number in range(1, options.rounds + 1):
             for label, path, cookie in targets:
                 figures = wrk_cookie(
                     wrk, base + path, cookie, duration=options.duration, options=options
                 )
-                rounds[path].append(figures)
+                rounds[label].append(figures)
                 print(
                     f"round {number}: {label:30} {figures['rps']:9.0f} req/s  "
                     f"p99 {figures['p99_ms']:8.1f} ms  non-2xx {figures['non2xx']}"
                 )
-        results = [(label, path, median_figures(rounds[path])) for label, path, _c in targets]
+        results = [(label, path, median_figures(rounds[label])) for label, path, _c in targets]
+        options.load = (load_before, os.getloadavg())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -176,7 +219,7 @@ def main() -> None:
         print(f"written to {options.output}")
     hello = results[0][2]["rps"]
     failures = [r for r in results if r[2]["non2xx"]]
-    slow = [r for r in results[1:] if r[2]["rps"] / hello < TARGET_RATIO]
+    slow = [r for r in results[2:] if r[2]["rps"] / hello < TARGET_RATIO]
     if slow:
         # A missed target is a finding for the table, not a broken run.
         print(f"TARGET NOT MET ({TARGET_RATIO} of hello-world): {', '.join(r[0] for r in slow)}")
@@ -191,7 +234,7 @@ def write_section(path: Path, section: str) -> None:
     if START in text and END in text:
         before, rest = text.split(START, 1)
         after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + block + after
+        text = before + block + ("\n" + after if after else "")
     else:
         text = text.rstrip("\n") + "\n\n" + block
     path.write_text(text, encoding="utf-8")
@@ -212,14 +255,17 @@ def render_section(results, options, build_seconds: float) -> str:
         f"- data: synthetic network of {options.cities:,} cities, a membership call on the "
         f"key-features framework with {options.submissions:,} submissions x 42 answers "
         f"(seed {options.seed}), SQLite; built in {build_seconds:.0f} s",
-        "- sessions: a secretariat member (with TOTP) and the endorser of the country with the "
-        "most submissions, logged in by sessions created in the database (`force_login`)",
+        "- sessions: a secretariat member (with TOTP), the endorser of the country with the "
+        "most applications waiting, and an endorser of a country with none (the reference "
+        "page), logged in by sessions created in the database (`force_login`)",
         f"- server: `learningcities serve` (granian WSGI, {options.workers} workers), loopback",
         f"- load: wrk, {options.threads} threads, {options.connections} connections, "
         f"{options.duration} s per URL in each of {options.rounds} rounds after a 2 s "
         "warm-up; figures are medians over the rounds",
         f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.machine()}",
+        f"{platform.system()} {platform.machine()} (load generator on the same cores); "
+        f"load average {options.load[0][0]:.1f} before the measured rounds, "
+        f"{options.load[1][0]:.1f} after",
         "",
         "| what | URL | req/s | ratio to hello-world | p50 ms | p99 ms | errors | req/s by round |",
         "|---|---|--:|--:|--:|--:|--:|---|",
@@ -227,11 +273,13 @@ def render_section(results, options, build_seconds: float) -> str:
     for label, path, f in results:
         errors = f["non2xx"] + (1 if f["socket_errors"] else 0)
         lines.append(
-            f"| {label} | `{path}` | {f['rps']:,.0f} | {f['rps'] / hello['rps']:.2f} | "
+            f"| {label} | `{path}` | {f['rps']:,.0f} | {f['rps'] / hello['rps']:.3f} | "
             f"{f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {errors} | "
             f"{' / '.join(f'{x:,.0f}' for x in f['rps_all'])} |"
         )
-    worst = min(f["rps"] / hello["rps"] for _l, _p, f in results[1:])
+    reference = results[1][2]["rps"]
+    pages = results[2:]
+    worst = min(f["rps"] / hello["rps"] for _l, _p, f in pages)
     lines += [
         "",
         "Errors are non-2xx responses plus 1 for any round with socket errors (wrk counts a "
@@ -244,9 +292,22 @@ def render_section(results, options, build_seconds: float) -> str:
         )
         + ".",
         "",
-        f"Lowest ratio: {worst:.2f} (target: {TARGET_RATIO} or more). Both pages run a "
-        "constant number of queries whatever the number of submissions "
-        "(tests/calls/test_synthetic_call.py).",
+        f"Lowest ratio of the calls pages: {worst:.3f} (target: {TARGET_RATIO} or more"
+        + ("; met)." if worst >= TARGET_RATIO else "; **not met**).")
+        + f" The reference page reaches {reference / hello['rps']:.3f}: it is the endorsement "
+        "queue of a country with nothing waiting, so it pays only what every logged-in "
+        "workspace page pays (the session, the person and their roles, the second-factor "
+        "check, the page frame with its menus) and its two empty queries. Relative to it, "
+        + ", ".join(f"{label} reaches {f['rps'] / reference:.2f}" for label, _p, f in pages)
+        + ".",
+        "",
+        "Both pages read a constant number of queries whatever the number of submissions "
+        "and pages (tests/calls/test_views_secretariat.py, test_views_endorsement.py, "
+        "test_synthetic_call.py): the dashboard counts by state, region and country with one "
+        "aggregate query each and draws their tables once per set of counts (a fragment "
+        "cached under a digest of the counts read in the request, so never stale); both "
+        "lists are paginated (25 a page, filters kept in the links) and read only the "
+        "columns they show, never the answers.",
     ]
     return "\n".join(lines)
 

@@ -229,12 +229,13 @@ def main() -> None:
     print(table)
     if not options.no_write:
         output = Path(options.output)
-        # Keep the section bench/calls.py writes between its markers.
+        # Keep the sections bench/calls.py and bench/reviews.py write between their markers.
         previous = output.read_text(encoding="utf-8") if output.exists() else ""
-        start, end = "<!-- calls-benchmark -->", "<!-- /calls-benchmark -->"
-        if start in previous and end in previous:
-            kept = start + previous.split(start, 1)[1].split(end, 1)[0] + end
-            table = table.rstrip("\n") + "\n\n" + kept + "\n"
+        for name in ("calls", "reviews"):
+            start, end = f"<!-- {name}-benchmark -->", f"<!-- /{name}-benchmark -->"
+            if start in previous and end in previous:
+                kept = start + previous.split(start, 1)[1].split(end, 1)[0] + end
+                table = table.rstrip("\n") + "\n\n" + kept + "\n"
         output.write_text(table, encoding="utf-8")
         print(f"written to {options.output}")
     failures = [r for r in results if r[2]["non2xx"] or r[2]["socket_errors"]]

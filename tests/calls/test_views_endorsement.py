@@ -8,6 +8,7 @@ from django.urls import reverse
 from learningcities.accounts.enums import Role
 from learningcities.calls.enums import SubmissionState
 from learningcities.calls.models import Submission
+from learningcities.calls.views import endorsement as endorsement_views
 from tests.accounts.factories import person_with_role
 from tests.calls.factories import Cast, endorser_of, make_call, submission_in
 
@@ -35,8 +36,9 @@ def test_queue_lists_submitted_applications_of_own_country(client, cast):
     response = _queue(client, cast.endorser)
 
     assert response.status_code == 200
-    assert list(response.context["submissions"]) == [submission]
+    assert response.context["submissions"] == [submission]
     content = response.content.decode()
+    assert f"<td>{cast.call.title}</td>" in content
     assert cast.city.name in content
     assert _detail_url(submission) in content
 
@@ -49,6 +51,7 @@ def test_queue_omits_other_countries_and_other_states(client, cast):
     response = _queue(client, cast.endorser)
 
     assert list(response.context["submissions"]) == []
+    assert response.context["quotas"] == []
     assert "No application is waiting" in response.content.decode()
 
 
@@ -71,7 +74,13 @@ def test_queue_shows_quota_used_and_left(client, cast):
     response = _queue(client, cast.endorser)
 
     [line] = response.context["quotas"]
-    assert (line.used, line.left) == (1, 2)
+    assert (line.call_title, line.country_name, line.waiting, line.used, line.left) == (
+        cast.call.title,
+        "Ireland",
+        1,
+        1,
+        2,
+    )
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR, Role.SECRETARIAT])
@@ -89,21 +98,64 @@ def test_queue_sends_anonymous_visitors_to_log_in(client):
     assert "/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("count", [1, 3])
-def test_queue_query_count_does_not_grow(client, django_assert_num_queries, count):
+def _waiting(count: int) -> list:
+    """``count`` submitted applications from Ireland to one call, the most urgent first."""
     call = make_call()
     casts = [Cast(call=call) for _ in range(count)]
-    for cast in casts:
-        submission_in(cast, S.SUBMITTED)
-    endorser = casts[0].endorser
+    submissions = [submission_in(cast, S.SUBMITTED) for cast in casts]
+    for index, submission in enumerate(submissions):
+        Submission.objects.filter(pk=submission.pk).update(
+            endorsement_due_at=submission.submitted_at + dt.timedelta(days=index + 1)
+        )
+    return casts[0].endorser, submissions
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_queue_query_count_does_not_grow(client, django_assert_num_queries, count):
+    endorser, _submissions = _waiting(count)
     client.force_login(endorser)
     client.get(reverse("calls:endorsement-queue"))
 
-    # session, user, affiliations, endorsed countries, queue, quotas
-    with django_assert_num_queries(6):
+    # session, user, affiliations, endorsed countries, waiting by call and country,
+    # quotas used, page (the quota lines give the paginator its total)
+    with django_assert_num_queries(7):
         response = client.get(reverse("calls:endorsement-queue"))
 
     assert len(response.context["submissions"]) == count
+
+
+def test_queue_second_page_has_the_rest_and_the_same_query_count(
+    client, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(endorsement_views, "QUEUE_PAGE_SIZE", 2)
+    endorser, submissions = _waiting(3)
+    client.force_login(endorser)
+    client.get(reverse("calls:endorsement-queue"))
+
+    with django_assert_num_queries(7):
+        first = client.get(reverse("calls:endorsement-queue"))
+    with django_assert_num_queries(7):
+        second = client.get(reverse("calls:endorsement-queue") + "?page=2")
+
+    assert first.context["submissions"] == submissions[:2]
+    assert second.context["submissions"] == [submissions[2]]
+    # The quotas cover the whole queue on every page.
+    assert [(line.waiting, line.used, line.left) for line in second.context["quotas"]] == [
+        (3, 0, 3)
+    ]
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+    assert "Page 2 of 2" in second.content.decode()
+    assert 'href="?page=1" rel="prev"' in second.content.decode()
+
+
+def test_queue_page_out_of_range_shows_the_last_page(client):
+    endorser, submissions = _waiting(1)
+    client.force_login(endorser)
+
+    response = client.get(reverse("calls:endorsement-queue") + "?page=9")
+
+    assert response.status_code == 200
+    assert response.context["submissions"] == submissions
 
 
 def test_detail_shows_profile_answers_and_documents(client, cast):

@@ -5,12 +5,16 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from learningcities.accounts.enums import Role
 from learningcities.calls.domain.eligibility import manual_check_code
 from learningcities.calls.enums import SubmissionState
 from learningcities.calls.models import Call, ManualCheck, Submission
+from learningcities.calls.views import secretariat as secretariat_views
 from learningcities.common.models import ActivityLogEntry
 from learningcities.network.enums import Region
 from tests.accounts.factories import person_with_role
@@ -181,22 +185,52 @@ def test_dashboard_counts_by_state_region_and_country(client, staff):
 
     response = client.get(_dashboard_url(call))
 
-    context = response.context
-    states = dict(context["state_counts"])
+    counts = response.context["counts"]
+    states = dict(counts.by_state)
     assert (states[S.SUBMITTED.label], states[S.ENDORSED.label], states[S.DRAFT.label]) == (
         2,
         1,
         1,
     )
-    assert dict(context["by_region"]) == {
+    assert dict(counts.by_region) == {
         Region.EUROPE_NORTH_AMERICA.label: 3,
         Region.ASIA_PACIFIC.label: 1,
     }
-    assert dict(context["by_country"]) == {"Ireland": 2, "France": 1, "Japan": 1}
-    assert context["total"] == 4
-    assert reverse("calls:secretariat-call-export", kwargs={"pk": call.pk}) in (
-        response.content.decode()
-    )
+    assert dict(counts.by_country) == {"Ireland": 2, "France": 1, "Japan": 1}
+    assert counts.total == 4
+    content = response.content.decode()
+    assert "<tr><td>France</td><td>1</td></tr>" in content
+    assert reverse("calls:secretariat-call-export", kwargs={"pk": call.pk}) in content
+
+
+def test_dashboard_counts_follow_a_transition(client, staff):
+    call = make_call()
+    irish, _endorsed, _french, _japanese = _spread(call)
+    before = client.get(_dashboard_url(call))
+    Cast(call=call).move(irish, S.ENDORSED)
+
+    after = client.get(_dashboard_url(call))
+
+    by_state_before = dict(before.context["counts"].by_state)
+    by_state_after = dict(after.context["counts"].by_state)
+    assert (by_state_before[S.ENDORSED.label], by_state_after[S.ENDORSED.label]) == (1, 2)
+    assert before.context["counts"].digest != after.context["counts"].digest
+    # The cached tables are drawn again for the new counts, not served stale.
+    endorsed_row = f"<tr><td>{S.ENDORSED.label}</td><td>2</td></tr>"
+    assert endorsed_row not in before.content.decode()
+    assert endorsed_row in after.content.decode()
+
+
+def test_dashboard_counts_tables_follow_the_language(client, staff):
+    call = make_call()
+    _spread(call)
+    english = client.get(_dashboard_url(call))
+
+    french = client.get("/fr" + _dashboard_url(call))
+
+    assert "<tr><td>Ireland</td><td>2</td></tr>" in english.content.decode()
+    assert "<tr><td>Irlande</td><td>2</td></tr>" in french.content.decode()
+    assert "<tr><td>Ireland</td>" not in french.content.decode()
 
 
 def test_dashboard_lists_overdue_endorsements(client, staff):
@@ -208,7 +242,8 @@ def test_dashboard_lists_overdue_endorsements(client, staff):
 
     response = client.get(_dashboard_url(call))
 
-    assert response.context["overdue"] == [french]
+    assert [row["pk"] for row in response.context["overdue"]] == [french.pk]
+    assert response.context["overdue"][0]["country_name"] == "France"
     assert "No endorsement is overdue" not in response.content.decode()
 
 
@@ -228,8 +263,26 @@ def test_dashboard_filters_the_list(client, staff, query, expected):
 
     response = client.get(_dashboard_url(call, **query))
 
-    listed = set(response.context["page"].object_list)
-    assert listed == {names[key] for key in expected}
+    page = response.context["page"]
+    assert {row["pk"] for row in page.object_list} == {names[key].pk for key in expected}
+    assert page.paginator.count == len(expected)
+
+
+def test_dashboard_list_rows_show_city_country_and_state(client, staff):
+    call = make_call()
+    irish, *_others = _spread(call)
+
+    response = client.get(_dashboard_url(call, country="IE", state="submitted"))
+
+    [row] = response.context["page"].object_list
+    assert (row["city_name"], row["country_name"], row["state_label"]) == (
+        irish.city.name,
+        "Ireland",
+        S.SUBMITTED.label,
+    )
+    assert row["submitted"] == timezone.localtime(irish.submitted_at).strftime("%Y-%m-%d %H:%M")
+    assert row["due"] == timezone.localtime(irish.endorsement_due_at).strftime("%Y-%m-%d %H:%M")
+    assert f'<a href="{_screening_url(irish)}">{irish.city.name}</a>' in response.content.decode()
 
 
 def test_dashboard_of_a_missing_call_is_404(client, staff):
@@ -238,26 +291,92 @@ def test_dashboard_of_a_missing_call_is_404(client, staff):
     assert response.status_code == 404
 
 
+def _overdue_submissions(call, count: int) -> list[Submission]:
+    """``count`` submitted applications of ``call`` (IE, FR, JP...), all past their deadline."""
+    submissions = []
+    for index in range(count):
+        cast = Cast(call=call, country_code=("IE", "FR", "JP")[index % 3])
+        submission = submission_in(cast, S.SUBMITTED)
+        Submission.objects.filter(pk=submission.pk).update(
+            endorsement_due_at=submission.submitted_at - dt.timedelta(hours=1 + index)
+        )
+        submissions.append(submission)
+    return submissions
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_dashboard_query_count_does_not_grow(client, staff, django_assert_num_queries, count):
     call = make_call()
-    for index in range(count):
-        cast = Cast(call=call, country_code=("IE", "FR", "JP")[index])
-        submission = submission_in(cast, S.SUBMITTED)
-        Submission.objects.filter(pk=submission.pk).update(
-            endorsement_due_at=submission.submitted_at - dt.timedelta(hours=1)
-        )
+    _overdue_submissions(call, count)
     client.get(_dashboard_url(call))
 
-    # session, user, affiliations, TOTP?, call, by state, region, country, overdue, count, page
-    with django_assert_num_queries(11):
+    # session, user, affiliations, TOTP?, call, by state, by region, by country,
+    # overdue, page (the counts give the paginator its total)
+    with django_assert_num_queries(10):
         response = client.get(_dashboard_url(call))
 
     assert len(response.context["page"].object_list) == count
     assert len(response.context["overdue"]) == count
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_dashboard_filtered_by_region_query_count_does_not_grow(
+    client, staff, django_assert_num_queries, count
+):
+    call = make_call()
+    _overdue_submissions(call, count)
+    url = _dashboard_url(call, region="europe_north_america")
+    client.get(url)
+
+    # as above, and the paginator counts the region's submissions
+    with django_assert_num_queries(11):
+        response = client.get(url)
+
+    # IE; then IE, FR (Europe and North America) and JP (Asia and the Pacific)
+    assert response.context["page"].paginator.count == {1: 1, 3: 2}[count]
+
+
+def test_dashboard_second_page_keeps_the_filters_and_the_query_count(
+    client, staff, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(secretariat_views, "PAGE_SIZE", 2)
+    call = make_call()
+    submissions = _overdue_submissions(call, 3)
+    client.get(_dashboard_url(call, state="submitted"))
+
+    with django_assert_num_queries(10):
+        first = client.get(_dashboard_url(call, state="submitted"))
+    with django_assert_num_queries(10):
+        second = client.get(_dashboard_url(call, state="submitted", page=2))
+
+    by_name = sorted(submissions, key=lambda s: (s.city.name, s.pk))
+    assert [row["pk"] for row in first.context["page"].object_list] == [s.pk for s in by_name[:2]]
+    assert [row["pk"] for row in second.context["page"].object_list] == [by_name[2].pk]
+    first_content = first.content.decode()
+    assert 'href="?state=submitted&amp;page=2" rel="next"' in first_content
+    assert 'aria-label="Pages"' in first_content
+    assert "Page 1 of 2" in first_content
+    assert 'href="?state=submitted&amp;page=1" rel="prev"' in second.content.decode()
+
+
+def test_dashboard_reads_no_answers(client, staff):
+    call = make_call()
+    _overdue_submissions(call, 3)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_dashboard_url(call))
+
+    assert response.status_code == 200
+    assert [q["sql"] for q in queries if "calls_answer" in q["sql"]] == []
+    assert [q["sql"] for q in queries if '"motivation"' in q["sql"]] == []
+
+
 # CSV export
+
+
+def _export_rows(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_export_has_one_row_per_submission(client, staff):
@@ -270,7 +389,7 @@ def test_export_has_one_row_per_submission(client, staff):
     assert response["Content-Disposition"] == (
         f'attachment; filename="call-{call.pk}-submissions.csv"'
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = _export_rows(response)
     assert len(rows) == 4
     by_id = {int(row["submission_id"]): row for row in rows}
     assert by_id[irish.pk]["city"] == irish.city.name
@@ -282,6 +401,19 @@ def test_export_has_one_row_per_submission(client, staff):
     assert by_id[japanese.pk]["completeness"] == "incomplete"
     assert int(by_id[japanese.pk]["missing_items"]) > 0
     assert by_id[japanese.pk]["submitted_at"] == ""
+
+
+def test_export_streams_every_submission_past_the_page_size(client, staff, monkeypatch):
+    monkeypatch.setattr(secretariat_views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(secretariat_views, "EXPORT_CHUNK", 2)
+    call = make_call()
+    submissions = [*_spread(call), *_overdue_submissions(call, 1)]
+
+    response = client.get(reverse("calls:secretariat-call-export", kwargs={"pk": call.pk}))
+
+    assert response.streaming is True
+    rows = _export_rows(response)
+    assert sorted(int(row["submission_id"]) for row in rows) == sorted(s.pk for s in submissions)
 
 
 # Screening

@@ -8,6 +8,7 @@ from ninja.errors import ValidationError
 from learningcities.api.errors import validation_error_response
 from learningcities.calls.api import router as calls_router
 from learningcities.network.api import router as network_router
+from learningcities.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="learningcities API",
@@ -30,3 +31,4 @@ api = NinjaAPI(
 api.add_exception_handler(ValidationError, partial(validation_error_response, api=api))
 api.add_router("/", network_router)
 api.add_router("/", calls_router)
+api.add_router("/", reviews_router)

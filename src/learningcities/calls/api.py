@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.security import django_auth
 
+from learningcities.accounts.rules import is_secretariat
 from learningcities.api.errors import NotFoundOut, ValidationErrorOut, invalid_parameter
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 
@@ -21,7 +22,7 @@ from .domain.completeness import completeness
 from .domain.errors import SubmissionError, TransitionNotPermitted
 from .domain.queries.submissions import submissions_for_user
 from .domain.transitions import transition
-from .enums import ALLOWED_TRANSITIONS, Decision, SubmissionState
+from .enums import ALLOWED_TRANSITIONS, Decision, SubmissionState, staged_states
 from .models import Submission
 from .rules import may_transition
 
@@ -95,12 +96,14 @@ class ErrorOut(Schema):
     code: str
 
 
-def _item(submission: Submission) -> dict:
+def _item(submission: Submission, *, sees_staged: bool = False) -> dict:
+    """The submission as a list item; a staged step reads as in review unless ``sees_staged``."""
     call, city = submission.call, submission.city
+    state = submission.state if sees_staged else submission.state_for_city
     return {
         "id": submission.pk,
-        "state": submission.state,
-        "state_label": str(SubmissionState(submission.state).label),
+        "state": state,
+        "state_label": str(SubmissionState(state).label),
         "call": {"id": call.pk, "title": call.title, "kind": call.kind},
         "city": {"id": city.pk, "name": city.name},
         "country": submission.country_id,
@@ -128,7 +131,7 @@ def allowed_transitions_for(user, submission: Submission) -> list[str]:
 def _detail(user, submission: Submission) -> dict:
     missing = completeness(submission)
     return {
-        **_item(submission),
+        **_item(submission, sees_staged=is_secretariat(user)),
         "completeness": {
             "complete": not missing,
             "missing": [
@@ -155,7 +158,15 @@ def list_submissions(
     """Your city's submissions; an endorser's: their country's once submitted; the
     secretariat's: all. Newest first, in pages."""
     queryset = submissions_for_user(request.auth).order_by("-created_at", "-pk")
-    return paginate(request, queryset, params={}, page=page, page_size=page_size, item=_item)
+    sees_staged = is_secretariat(request.auth)
+    return paginate(
+        request,
+        queryset,
+        params={},
+        page=page,
+        page_size=page_size,
+        item=lambda submission: _item(submission, sees_staged=sees_staged),
+    )
 
 
 @router.get(
@@ -201,6 +212,17 @@ def transition_submission(request: HttpRequest, id: SubmissionId, body: Transiti
     submission = submissions_for_user(user).filter(pk=id).first()
     if submission is None:
         return _not_found()
+    if body.to in staged_states:
+        # The jury's phases and the award's one winner per country are checked there.
+        return Status(
+            409,
+            {
+                "detail": _(
+                    "Reviews are finished and decisions staged on the call's decisions page."
+                ),
+                "code": "decisions_page",
+            },
+        )
     try:
         transition(submission, body.to, actor=user, comment=body.comment, decision=body.decision)
     except TransitionNotPermitted as error:

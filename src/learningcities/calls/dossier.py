@@ -16,7 +16,7 @@ from django.utils import timezone
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
 from learningcities.frameworks.enums import AnswerType
 
-from .enums import Challenge
+from .enums import Challenge, DocumentKind
 from .models import Answer, Submission, SubmissionDocument
 
 logger = logging.getLogger(__name__)
@@ -67,20 +67,27 @@ class DossierSection:
     areas: list[DossierArea] = field(default_factory=list)
 
 
-def dossier_context(submission: Submission) -> dict:
+# What an anonymous dossier leaves out: who the city is and who speaks for it.
+IDENTIFYING_FIELDS = frozenset({"contact_name", "contact_email", "contact_phone"})
+
+
+def dossier_context(submission: Submission, *, anonymous: bool = False) -> dict:
     """Return what the dossier template shows: the answers by section, area and criterion.
 
     Three queries (criteria with their areas and sections, answers, documents);
     ``submission`` should come with its call, city and country (as
-    ``submissions_for_user`` gives it). Reads only.
+    ``submissions_for_user`` gives it). Reads only. ``anonymous`` (for a jury
+    phase that hides identities) leaves out the city, country, contact person
+    and the mayor's commitment letter; the dossier is titled "Application N".
     """
     answers = {
         answer.criterion_id: answer for answer in Answer.objects.filter(submission=submission)
     }
+    documents = SubmissionDocument.objects.filter(submission=submission)
+    if anonymous:
+        documents = documents.exclude(kind=DocumentKind.COMMITMENT_LETTER)
     documents = list(
-        SubmissionDocument.objects.filter(submission=submission)
-        .select_related("document", "criterion")
-        .order_by("kind", "created_at", "pk")
+        documents.select_related("document", "criterion").order_by("kind", "created_at", "pk")
     )
     evidence: dict[int, list] = {}
     for link in documents:
@@ -100,6 +107,7 @@ def dossier_context(submission: Submission) -> dict:
     profile = [
         (Submission._meta.get_field(name).verbose_name, _display(submission, name))
         for name in PROFILE_FIELDS
+        if not (anonymous and name in IDENTIFYING_FIELDS)
     ]
     challenges = [
         (challenge.label, (submission.challenges or {}).get(challenge.value))
@@ -107,9 +115,10 @@ def dossier_context(submission: Submission) -> dict:
     ]
     return {
         "submission": submission,
+        "anonymous": anonymous,
         "call": submission.call,
-        "city": submission.city,
-        "country": submission.country,
+        "city": None if anonymous else submission.city,
+        "country": None if anonymous else submission.country,
         "profile": profile,
         "challenges": challenges,
         "sections": sections,
@@ -124,15 +133,18 @@ def _display(submission: Submission, name: str) -> object:
     return display() if display and value else value
 
 
-def render_dossier(submission: Submission) -> bytes:
+def render_dossier(submission: Submission, *, anonymous: bool = False) -> bytes:
     """Return the dossier of ``submission`` as PDF bytes; logs how long it took.
 
+    ``anonymous``: without the city's identity (see ``dossier_context``).
     No side effects besides the log line (``learningcities.calls.dossier``, INFO).
     """
     from weasyprint import HTML  # heavy import, only when a dossier is asked for
 
     started = time.perf_counter()
-    html = render_to_string("calls/dossier/dossier.html", dossier_context(submission))
+    html = render_to_string(
+        "calls/dossier/dossier.html", dossier_context(submission, anonymous=anonymous)
+    )
     pdf = HTML(string=html).write_pdf()
     logger.info(
         "dossier of submission %s rendered in %.0f ms (%d bytes)",

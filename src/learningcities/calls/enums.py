@@ -100,9 +100,11 @@ class TransitionActor(models.TextChoices):
 S = SubmissionState
 
 # States in which a submission is still under way; it may be withdrawn from any
-# of them. ``decided`` and ``released`` are not open: once the secretariat has
-# decided, the decision stands (a city that no longer wants to join leaves
-# through the end of its membership, not by withdrawing a decided application).
+# of them. ``decided`` is one of them: the city is told nothing of a staged
+# decision until the cohort is released, so it must be able to do then
+# whatever it could do while the jury was at work. Once released, the decision
+# stands (a city that no longer wants to belong leaves through the end of its
+# membership).
 open_states = frozenset(
     {
         S.DRAFT,
@@ -113,6 +115,7 @@ open_states = frozenset(
         S.NEEDS_CHANGES,
         S.IN_REVIEW,
         S.REVIEWED,
+        S.DECIDED,
     }
 )
 # States a submission never leaves.
@@ -126,6 +129,11 @@ endorsed_states = frozenset(
     {S.ENDORSED, S.ELIGIBLE, S.INELIGIBLE, S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED}
 )
 
+# States the city and its National Commission see as "in review": the jury has
+# finished or a decision is staged, which nobody outside the secretariat may know
+# until the release (``Submission.state_for_city``).
+staged_states = frozenset({S.REVIEWED, S.DECIDED})
+
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.ENDORSED, S.RETURNED, S.DECLINED, S.WITHDRAWN}),
@@ -137,7 +145,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEEDS_CHANGES: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.IN_REVIEW: frozenset({S.REVIEWED, S.WITHDRAWN}),
     S.REVIEWED: frozenset({S.DECIDED, S.WITHDRAWN}),
-    S.DECIDED: frozenset({S.RELEASED}),
+    S.DECIDED: frozenset({S.RELEASED, S.WITHDRAWN}),
     S.RELEASED: frozenset(),
     S.WITHDRAWN: frozenset(),
 }

@@ -23,6 +23,7 @@ CALL_FIELDS = (
     "time_zone",
     "language",
     "endorsement_days",
+    "endorsement_reminder_days",
     "deadline_action",
     "quota_per_country",
     "population_minimum",
@@ -58,6 +59,16 @@ def _check_call(call: Call) -> None:
     if call.language not in CallLanguage.values:
         raise SubmissionError(
             _("Unknown language of a call: %(language)s.") % {"language": call.language}
+        )
+    reminder = call.endorsement_reminder_days
+    if reminder is not None and not 1 <= reminder < call.endorsement_days:
+        raise SubmissionError(
+            _(
+                "The reminder must come 1 to %(most)s days before the endorsement deadline, "
+                "within the endorsement window of %(days)s days."
+            )
+            % {"most": max(call.endorsement_days - 1, 1), "days": call.endorsement_days},
+            code="reminder_days",
         )
     if call.deadline_action not in DeadlineAction.values:
         raise SubmissionError(

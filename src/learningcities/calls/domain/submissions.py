@@ -10,13 +10,14 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from learningcities.accounts.enums import OrganisationKind
 from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.documents import store_document
+from learningcities.common.domain.outbox import queue_message
 from learningcities.common.enums import FileFamily
 from learningcities.frameworks.enums import DEFAULT_RATING_MAX, DEFAULT_RATING_MIN, AnswerType
 
@@ -32,7 +33,9 @@ from ..enums import (
 from ..models import Answer, Call, Submission, SubmissionDocument
 from ..rules import can_change_submission, is_coordinator_of_submission
 from .errors import SubmissionError, TransitionNotPermitted
-from .timing import in_call_zone
+from .revision import bump_call_revision
+from .timing import in_call_zone, submission_deadline
+from .transitions import COORDINATORS, recipients_for
 
 INTEGER_FIELDS = ("data_year", "population")
 DECIMAL_FIELDS = (
@@ -104,7 +107,7 @@ def _check_actor_may_edit(submission: Submission, actor) -> None:
     if not can_change_submission(actor, submission):
         raise SubmissionError(
             _("A submission that is %(state)s cannot be changed.")
-            % {"state": submission.get_state_display()},
+            % {"state": submission.state_for_city_display},
             code="not_editable",
         )
 
@@ -120,8 +123,8 @@ def start_submission(call: Call, *, city, actor, now: dt.datetime | None = None)
 
     The call must be open (now between its opening and closing); the city must
     have its organisation and ``actor`` must be one of its coordinators; a city
-    has one live submission per call. Effects: the draft; activity
-    ``calls.submission.create``.
+    has one live submission per call. Effects: the draft; the call's
+    ``revision`` bumped; activity ``calls.submission.create``.
     """
     now = now or timezone.now()
     organisation = getattr(city, "organisation", None)
@@ -156,6 +159,7 @@ def start_submission(call: Call, *, city, actor, now: dt.datetime | None = None)
             draft.save(force_insert=True)
     except IntegrityError:  # a concurrent start won the race
         raise duplicate from None
+    bump_call_revision(call.pk)
     record_activity(
         "calls.submission.create",
         actor=actor,
@@ -392,8 +396,11 @@ def attach_document(
 def extend_deadline(submission: Submission, *, actor, until: dt.datetime) -> Submission:
     """Let this one city submit until ``until`` (an aware datetime after the call's close).
 
-    Only the secretariat may; only before the submission was first submitted.
-    Effects: ``deadline_extension``; activity ``calls.submission.extend_deadline``.
+    Only the secretariat may; only while the city may still change it (a draft,
+    or returned / needing changes). Effects: ``deadline_extension``; activity
+    ``calls.submission.extend_deadline``; a notice to the city's coordinators
+    (``calls.submission.deadline_extended``, in the call's language) naming the
+    new deadline and the one it replaces, in the call's time zone.
     """
     if not is_secretariat(actor):
         raise TransitionNotPermitted(_("Only the secretariat may extend a deadline."))
@@ -416,6 +423,7 @@ def extend_deadline(submission: Submission, *, actor, until: dt.datetime) -> Sub
             code="not_editable",
         )
     before = {"deadline_extension": locked.deadline_extension}
+    previous = submission_deadline(locked)
     locked.deadline_extension = until
     locked.save(update_fields=["deadline_extension", "updated_at"])
     record_activity(
@@ -425,5 +433,29 @@ def extend_deadline(submission: Submission, *, actor, until: dt.datetime) -> Sub
         subject=locked,
         changes=field_changes(locked, ["deadline_extension"], before),
     )
+    _notify_extension(locked, previous=previous)
     submission.deadline_extension = until
     return submission
+
+
+def _notify_extension(submission: Submission, *, previous: dt.datetime) -> None:
+    call = submission.call
+    recipients = recipients_for(submission, COORDINATORS)
+    if not recipients:
+        return
+    with translation.override(call.language):
+        context = {
+            "city": str(submission.city),
+            "country": str(submission.country),
+            "call": call.title,
+            "deadline": in_call_zone(submission.deadline_extension, call),
+            "previous_deadline": in_call_zone(previous, call),
+            "audience": COORDINATORS,
+        }
+    queue_message(
+        "calls.submission.deadline_extended",
+        recipients=recipients,
+        context=context,
+        related_object=submission,
+        language=call.language,
+    )

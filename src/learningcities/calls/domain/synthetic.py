@@ -32,6 +32,7 @@ from ..enums import CallKind, SubmissionState
 from ..models import Answer, Call, EndorsementQuota, Submission
 from .calls import create_call
 from .errors import SubmissionError
+from .revision import bump_call_revision
 
 S = SubmissionState
 SYNTHETIC_TITLE = "Synthetic membership call"
@@ -212,6 +213,7 @@ def generate_call(*, submissions: int = 1000, seed: int = 1) -> SyntheticCall:
             for code in sorted({row.country_id for row in created})
         ]
     )
+    bump_call_revision(call.pk)  # the call's cached lists (empty until now) change
 
     # The busy country is the one with the longest endorsement queue.
     country_counts = Counter(row.country_id for row in created if row.state == S.SUBMITTED)

@@ -18,6 +18,7 @@ from ..enums import (
     Decision,
     SubmissionState,
     endorsed_states,
+    staged_states,
 )
 from ..models import Submission, Transition
 from ..rules import is_escalated, may_transition
@@ -26,6 +27,7 @@ from .completeness import completeness
 from .eligibility import check_day, unmet_checks
 from .errors import SubmissionError, TransitionError, TransitionNotPermitted
 from .quotas import give_back_endorsement_slot, take_endorsement_slot
+from .revision import bump_call_revision
 from .timing import in_call_zone, submission_deadline
 
 S = SubmissionState
@@ -80,7 +82,9 @@ def recipients_for(submission: Submission, audience: str) -> list[str]:
     return sorted(set(people.values_list("email", flat=True)))
 
 
-def _notify(submission: Submission, transition_row: Transition, *, audiences) -> None:
+def _notify(
+    submission: Submission, transition_row: Transition, *, audiences, extra: dict | None = None
+) -> None:
     call = submission.call
     code = template_code(transition_row.to_state)
     # A missing template fails the transition even when nobody is to be told.
@@ -105,6 +109,7 @@ def _notify(submission: Submission, transition_row: Transition, *, audiences) ->
                 else ""
             ),
             "decision": (str(Decision(submission.decision).label) if submission.decision else ""),
+            **(extra or {}),
         }
     for audience in audiences:
         recipients = recipients_for(submission, audience)
@@ -186,6 +191,7 @@ def transition(
     now: dt.datetime | None = None,
     decision: str = "",
     release: bool = False,
+    notice_context: dict | None = None,
 ) -> Submission:
     """Move ``submission`` to ``to_state`` on behalf of ``actor`` (None: the system).
 
@@ -207,12 +213,15 @@ def transition(
     - decided: ``decision`` accepted or rejected;
     - released: only with ``release=True`` (the cohort release does that).
 
+    ``notice_context`` adds to (or overrides) the context of the notices, such
+    as the jury's comments in the released decision.
+
     Effects, all in one transaction (any failure leaves nothing): the state
     and its timestamps saved with ``update_fields`` (submitted: ``submitted_at``
     and ``endorsement_due_at``; decided: ``decision``); the quota slot taken or
     given back (an endorsement stops standing on needs_changes and on
-    withdrawal); a ``Transition`` row; activity ``calls.submission.<to_state>``;
-    notices from the template ``calls.submission.<to_state>`` in the call's
+    withdrawal); the call's ``revision`` bumped; a ``Transition`` row;
+    activity ``calls.submission.<to_state>``; notices from the template ``calls.submission.<to_state>`` in the call's
     language to the audiences of ``AUDIENCES``; the ``submission_transitioned``
     signal. ``submission`` is updated in place and returned.
     """
@@ -285,6 +294,7 @@ def transition(
 
         locked.state = to_state
         locked.save(update_fields=[*changed, "updated_at"])
+        bump_call_revision(locked.call_id)
         row = Transition.objects.create(
             submission=locked,
             from_state=from_state,
@@ -295,7 +305,9 @@ def transition(
         record_activity(
             f"calls.submission.{to_state}",
             actor=actor,
-            organisation=locked.organisation,
+            # The city's people read their organisation's log: a staged step
+            # (reviewed, decided) is logged for the secretariat alone.
+            organisation=None if to_state in staged_states else locked.organisation,
             subject=locked,
             changes={
                 **field_changes(locked, [f for f in changed if f != "escalated_at"], before),
@@ -305,7 +317,7 @@ def transition(
         audiences = AUDIENCES[to_state]
         if to_state == S.WITHDRAWN and from_state == S.DRAFT:
             audiences = (COORDINATORS,)  # nobody else knew of a draft
-        _notify(locked, row, audiences=audiences)
+        _notify(locked, row, audiences=audiences, extra=notice_context)
         submission_transitioned.send(
             sender=Submission,
             submission=locked,

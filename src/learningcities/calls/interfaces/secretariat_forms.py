@@ -56,6 +56,17 @@ class CallForm(forms.Form):
         initial=30,
         help_text=_("Days the National Commission has to act after a city submits."),
     )
+    endorsement_reminder_days = forms.IntegerField(
+        label=_("Reminder before the endorsement deadline (days)"),
+        min_value=1,
+        max_value=364,
+        required=False,
+        initial=7,
+        help_text=_(
+            "The National Commission is reminded this many days before its deadline. "
+            "Empty: no reminder."
+        ),
+    )
     deadline_action = forms.ChoiceField(
         label=_("At the endorsement deadline"),
         choices=DeadlineAction.choices,
@@ -99,6 +110,13 @@ class CallForm(forms.Form):
             data["closes_at"] = _in_zone(data["closes"], zone)
             if data["opens_at"] >= data["closes_at"]:
                 self.add_error("closes", _("The call must close after it opens."))
+        window, reminder = data.get("endorsement_days"), data.get("endorsement_reminder_days")
+        if window and reminder and reminder >= window:
+            self.add_error(
+                "endorsement_reminder_days",
+                _("The reminder must come before the endorsement window of %(days)s days ends.")
+                % {"days": window},
+            )
         return data
 
     def call_settings(self) -> dict:
@@ -113,6 +131,7 @@ class CallForm(forms.Form):
             "time_zone",
             "language",
             "endorsement_days",
+            "endorsement_reminder_days",
             "deadline_action",
             "quota_per_country",
             "population_minimum",

@@ -387,7 +387,7 @@ def import_workbook(submission: Submission, data: bytes, *, actor) -> ImportSumm
     if not can_change_submission(actor, submission):
         raise SubmissionError(
             _("A submission that is %(state)s cannot be changed.")
-            % {"state": submission.get_state_display()},
+            % {"state": submission.state_for_city_display},
             code="not_editable",
         )
     try:

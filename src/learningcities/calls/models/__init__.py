@@ -1,5 +1,6 @@
 from .calls import Call
 from .quotas import EndorsementQuota
+from .releases import Certificate, Release
 from .screening import AwardWin, ManualCheck
 from .submissions import Answer, Submission, SubmissionDocument, Transition
 
@@ -7,8 +8,10 @@ __all__ = [
     "Answer",
     "AwardWin",
     "Call",
+    "Certificate",
     "EndorsementQuota",
     "ManualCheck",
+    "Release",
     "Submission",
     "SubmissionDocument",
     "Transition",

@@ -43,6 +43,16 @@ class Call(models.Model):
         default=30,
         help_text=_("Days the National Commission has to act after a city submits."),
     )
+    endorsement_reminder_days = models.PositiveSmallIntegerField(
+        _("reminder before the endorsement deadline (days)"),
+        null=True,
+        blank=True,
+        default=7,
+        help_text=_(
+            "The National Commission is reminded this many days before its deadline. "
+            "Empty: no reminder."
+        ),
+    )
     deadline_action = models.CharField(
         _("at the endorsement deadline"),
         max_length=10,
@@ -88,6 +98,11 @@ class Call(models.Model):
     )
     min_reviews = models.PositiveSmallIntegerField(_("minimum reviews per submission"), default=3)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Bumped (in the writer's transaction) by every write that changes what the
+    # call's lists show: a submission started or moved (``transition``, which
+    # also takes and gives back quota slots). Pages drawn from the call's
+    # submissions are cached under it (calls.domain.revision).
+    revision = models.PositiveBigIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         ordering = ["-opens_at", "pk"]

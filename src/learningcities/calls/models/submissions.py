@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import CallLanguage, Decision, DocumentKind, SubmissionState
+from ..enums import CallLanguage, Decision, DocumentKind, SubmissionState, staged_states
 
 
 class Submission(models.Model):
@@ -91,6 +91,12 @@ class Submission(models.Model):
         help_text=_("This city may submit until then, whatever the call's closing time."),
     )
     endorsement_due_at = models.DateTimeField(_("endorsement due"), null=True, blank=True)
+    endorsement_reminded_at = models.DateTimeField(
+        _("endorsers reminded"),
+        null=True,
+        blank=True,
+        help_text=_("When the National Commission was last reminded of its deadline."),
+    )
     escalated_at = models.DateTimeField(_("escalated to the secretariat"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -109,10 +115,32 @@ class Submission(models.Model):
         ]
         indexes = [
             models.Index(fields=["call", "country", "state"], name="calls_submission_queue"),
+            # The call dashboard's overdue endorsements and the endorser's queue,
+            # both by endorsement deadline.
+            models.Index(
+                fields=["call", "state", "endorsement_due_at"], name="calls_submission_overdue"
+            ),
+            models.Index(
+                fields=["country", "state", "endorsement_due_at"], name="calls_submission_endorse"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.city} · {self.call}"
+
+    @property
+    def state_for_city(self) -> str:
+        """Return the state as the city and its National Commission may know it.
+
+        Reviewed and decided read as in review until the release: a staged
+        decision (and even that the jury has finished) is the secretariat's alone.
+        """
+        return SubmissionState.IN_REVIEW if self.state in staged_states else self.state
+
+    @property
+    def state_for_city_display(self) -> str:
+        """Return the label of ``state_for_city``."""
+        return str(SubmissionState(self.state_for_city).label)
 
     @property
     def decision_for_city(self) -> str:

@@ -63,7 +63,7 @@ from ..interfaces.city_forms import (
     answer_field_name,
     evidence_field_name,
 )
-from ..models import Call, Submission
+from ..models import Call, Certificate, Submission, Transition
 from ..rules import TRANSITION_PERMISSIONS, organisation_ids_in_role
 
 PERMISSION = "calls.view_city_applications"
@@ -281,14 +281,43 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": _missing_links(submission, missing, criteria),
             "editable": editable,
             "actions": actions,
+            "reason": _reason_given(submission),
+            # Known to the city only once released (a staged decision stays hidden).
+            "certificate": (
+                Certificate.objects.filter(submission=submission).first()
+                if submission.state == SubmissionState.RELEASED
+                else None
+            ),
         },
         status=status,
     )
 
 
+# States the city reached because someone else gave a reason it must read.
+REASONED_STATES = frozenset(
+    {
+        SubmissionState.RETURNED,
+        SubmissionState.NEEDS_CHANGES,
+        SubmissionState.DECLINED,
+        SubmissionState.INELIGIBLE,
+    }
+)
+
+
+def _reason_given(submission: Submission) -> Transition | None:
+    """Return the move into the current state when it came with a reason for the city."""
+    if submission.state not in REASONED_STATES:
+        return None
+    return (
+        Transition.objects.filter(submission=submission, to_state=submission.state)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def _refusal(submission: Submission) -> str:
     return _("An application that is %(state)s cannot be changed.") % {
-        "state": submission.get_state_display()
+        "state": submission.state_for_city_display
     }
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,14 +24,20 @@ from learningcities.frameworks.domain.queries.frameworks import criteria_for_fra
 from learningcities.frameworks.enums import AnswerType
 
 from ..domain.errors import SubmissionError
-from ..domain.queries.submissions import endorsement_queue_for_user, submissions_for_user
+from ..domain.queries.dashboard import (
+    endorsement_queue_rows_for_user,
+    endorsement_quotas_for_user,
+)
+from ..domain.queries.submissions import submissions_for_user
 from ..domain.submissions import PROFILE_FIELDS
 from ..domain.transitions import transition
-from ..enums import Challenge, SubmissionState
+from ..enums import Challenge, SubmissionState, staged_states
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
 from ..models import EndorsementQuota, Submission
 from ..rules import endorsed_country_ids
+from .display import moment, url_for_pk
 
+QUEUE_PAGE_SIZE = 25
 TARGET_STATE = {
     ENDORSE: SubmissionState.ENDORSED,
     RETURN: SubmissionState.RETURNED,
@@ -83,17 +90,31 @@ def endorsable_submissions_for_user(user):
 @require_safe
 @permission_required("calls.view_endorsement_queue")
 def queue(request: HttpRequest) -> HttpResponse:
-    """List the applications waiting for the person's endorsement, the most urgent first."""
-    submissions = list(endorsement_queue_for_user(request.user))
+    """List the applications waiting for the person's endorsement, the most urgent first.
+
+    Paginated by ``page`` (query string); the quotas above the list cover
+    every call with an application waiting, whatever the page. A constant
+    number of queries: the quota lines count the queue, so the paginator
+    does not count it again.
+    """
+    quotas = endorsement_quotas_for_user(request.user)
+    paginator = Paginator(endorsement_queue_rows_for_user(request.user), QUEUE_PAGE_SIZE)
+    # Every waiting application is in exactly one quota line.
+    paginator.count = sum(line.waiting for line in quotas)
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
+    url = url_for_pk("calls:endorsement-detail")
+    submissions = list(page.object_list)
     for submission in submissions:
-        submission.overdue = bool(
-            submission.endorsement_due_at and submission.endorsement_due_at < now
-        )
+        due = submission.endorsement_due_at
+        submission.overdue = bool(due and due < now)
+        submission.url = url(submission.pk)
+        submission.submitted = moment(submission.submitted_at)
+        submission.due = moment(due)
     return render(
         request,
         "calls/endorsement/queue.html",
-        {"submissions": submissions, "quotas": quota_lines(submissions)},
+        {"page": page, "submissions": submissions, "quotas": quotas, "query": ""},
     )
 
 
@@ -212,9 +233,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": submission.state == SubmissionState.SUBMITTED,
             "overdue": bool(submission.endorsement_due_at and submission.endorsement_due_at < now),
             "quotas": quota_lines([submission]),
-            "transitions": submission.transitions.select_related("actor").order_by(
-                "created_at", "pk"
-            ),
+            # The jury's steps (reviewed, a staged decision) are the secretariat's.
+            "transitions": submission.transitions.exclude(to_state__in=staged_states)
+            .select_related("actor")
+            .order_by("created_at", "pk"),
         }
     )
     return render(request, "calls/endorsement/detail.html", context, status=status)

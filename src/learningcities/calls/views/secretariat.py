@@ -10,24 +10,27 @@ refusals come back as form errors or messages.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcities.common.access import get_object_for_user_or_404, permission_required
-from learningcities.network.enums import Region
-from learningcities.network.models import Country
 
 from ..domain.calls import create_call
 from ..domain.eligibility import eligibility_checklist, manual_check_codes, record_manual_check
 from ..domain.errors import SubmissionError
+from ..domain.queries.dashboard import (
+    call_submission_rows,
+    count_call_submissions,
+    overdue_endorsement_rows,
+)
 from ..domain.queries.submissions import submissions_for_user
 from ..domain.transitions import transition
 from ..enums import CheckOutcome, SubmissionState
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
-from ..interfaces.exports import submissions_csv
+from ..interfaces.exports import submissions_csv_lines
 from ..interfaces.secretariat_forms import (
     ELIGIBLE,
     INELIGIBLE,
@@ -39,9 +42,11 @@ from ..interfaces.secretariat_forms import (
 )
 from ..models import Call, ManualCheck, Submission
 from ..rules import is_escalated
+from .display import rows_for_display
 from .endorsement import application_context
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
+EXPORT_CHUNK = 200
 SCREENING_TARGET = {
     ELIGIBLE: SubmissionState.ELIGIBLE,
     INELIGIBLE: SubmissionState.INELIGIBLE,
@@ -120,56 +125,42 @@ def _call_submissions(call: Call):
     )
 
 
-def _labelled(rows, key: str, labels: dict) -> list[tuple[str, int]]:
-    return [(labels.get(row[key], row[key] or "—"), row["n"]) for row in rows]
-
-
 @require_safe
 @permission_required("calls.view_call")
 def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a call: counts by state, region and country, overdue endorsements, submissions.
 
     The list of submissions is filtered by ``state``, ``region`` and
-    ``country`` (query string); counts cover the whole call. A constant
-    number of queries.
+    ``country`` and paginated by ``page`` (query string; the pagination
+    links keep the filters); counts cover the whole call. A constant number
+    of queries whatever the size of the call: the counts are one aggregate
+    query each, and their tables are drawn once per set of counts and
+    language (cached under the counts' digest); the lists read only the
+    columns they show.
     """
     call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
-    submissions = Submission.objects.filter(call=call)
-    by_state = dict(
-        submissions.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
-    )
-    state_counts = [(label, by_state.get(value, 0)) for value, label in SubmissionState.choices]
-    regions = dict(Region.choices)
-    by_region = _labelled(
-        submissions.values("country__region").annotate(n=Count("pk")).order_by("country__region"),
-        "country__region",
-        regions,
-    )
-    by_country = [
-        (Country(code=row["country_id"]).display_name, row["n"])
-        for row in submissions.values("country_id").annotate(n=Count("pk")).order_by("country_id")
-    ]
-    by_country.sort()
-    now = timezone.now()
+    counts = count_call_submissions(call)
     # The most overdue first, and only a screenful: one row more tells whether
     # there are others, without counting them all.
-    overdue = list(
-        submissions.filter(state=SubmissionState.SUBMITTED, endorsement_due_at__lt=now)
-        .select_related("city", "country")
-        .order_by("endorsement_due_at", "pk")[: OVERDUE_SHOWN + 1]
+    overdue = rows_for_display(
+        overdue_endorsement_rows(call, now=timezone.now(), limit=OVERDUE_SHOWN + 1),
+        "calls:secretariat-submission",
     )
     overdue_more = len(overdue) > OVERDUE_SHOWN
-    overdue = overdue[:OVERDUE_SHOWN]
     filters = SubmissionFilterForm(request.GET or None)
-    listed = _call_submissions(call)
+    chosen = {"state": "", "region": "", "country": ""}
+    filters_key = None  # the filters' form is drawn once per language and valid input
+    if not filters.is_bound or filters.is_valid():
+        raw = filters.data if filters.is_bound else {}
+        filters_key = repr([filters.is_bound, *(raw.get(name, "") for name in chosen)])
     if filters.is_valid():
-        if filters.cleaned_data["state"]:
-            listed = listed.filter(state=filters.cleaned_data["state"])
-        if filters.cleaned_data["region"]:
-            listed = listed.filter(country__region=filters.cleaned_data["region"])
-        if filters.cleaned_data["country"]:
-            listed = listed.filter(country_id=filters.cleaned_data["country"])
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        chosen.update({key: filters.cleaned_data[key] for key in chosen})
+    paginator = Paginator(call_submission_rows(call, **chosen), PAGE_SIZE)
+    if not chosen["region"] and not chosen["country"]:
+        # The counts have these already: spare the paginator its COUNT query.
+        paginator.count = counts.states.get(chosen["state"], 0) if chosen["state"] else counts.total
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = rows_for_display(page.object_list, "calls:secretariat-submission")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -177,13 +168,11 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "calls/secretariat/call_dashboard.html",
         {
             "call": call,
-            "state_counts": state_counts,
-            "total": sum(by_state.values()),
-            "by_region": by_region,
-            "by_country": by_country,
-            "overdue": overdue,
+            "counts": counts,
+            "overdue": overdue[:OVERDUE_SHOWN],
             "overdue_more": overdue_more,
             "filters": filters,
+            "filters_key": filters_key,
             "page": page,
             "query": query.urlencode(),
         },
@@ -192,11 +181,22 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @permission_required("calls.view_call")
-def call_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """Return the call's submissions as CSV, one row per submission (UTF-8, attachment)."""
+def call_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """Stream the call's submissions as CSV, one row per submission (UTF-8, attachment).
+
+    Every submission, not a page: the rows are read from the database in
+    chunks (with their answers, for the completeness column) and written as
+    they come, so neither the server nor the first byte waits for the whole call.
+    """
     call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
-    response = HttpResponse(
-        submissions_csv(_call_submissions(call)), content_type="text/csv; charset=utf-8"
+    submissions = (
+        _call_submissions(call)
+        .select_related("call")
+        .prefetch_related("answers")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    response = StreamingHttpResponse(
+        submissions_csv_lines(submissions), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-submissions.csv"'
     return response

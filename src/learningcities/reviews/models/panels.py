@@ -52,6 +52,10 @@ class Panel(models.Model):
         help_text=_("On the mean score per criterion, between the highest and lowest review."),
     )
     scores_revision = models.PositiveIntegerField(default=0, editable=False)
+    # Computed with the aggregates (``domain.aggregation``), at the same revision.
+    agreement = models.FloatField(
+        _("inter-rater agreement (Krippendorff's alpha)"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

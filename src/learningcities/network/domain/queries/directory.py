@@ -133,13 +133,16 @@ def joining_years() -> list[int]:
 
 
 def city_for_public(pk: int) -> City | None:
-    """Return the city with its country and every membership (with cohort), or None."""
+    """Return the city with its country, every membership (with cohort) and award year, or None."""
     city = City.objects.select_related("country").filter(pk=pk).first()
     if city is None:
         return None
     city.membership_history = list(
         Membership.objects.filter(city=city).select_related("cohort").order_by("member_from", "pk")
     )
+    # The award's record (calls.AwardWin, read through its relation: the
+    # register does not import calls); a release bumps the revision.
+    city.award_years = sorted(set(city.award_wins.values_list("year", flat=True)), reverse=True)
     return city
 
 

@@ -1,0 +1,321 @@
+"""REST API v1 of the jury: a juror's assigned submissions and their review.
+
+Session authentication (ninja's ``django_auth``); unsafe methods need the CSRF
+token. The rules are the pages': ``submissions_for_juror`` says what a juror
+sees (anything else, conflicted included, is 404 as if missing); the phase
+in force says whether the city's identity is shown (otherwise ``city`` and
+``country`` are null and ``label`` reads "Application 17") and whether the
+review may be written; ``domain.reviews`` does every write.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema, Status
+from ninja.security import django_auth
+
+from learningcities.api.errors import NotFoundOut, ValidationErrorOut
+from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
+from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
+
+from .domain.queries.reviews import phase_in_force, submissions_for_juror
+from .domain.queries.workspace import annotate_progress, phases_for_juror
+from .domain.reviews import ReviewError, open_review, save_review, save_score, submit_review
+from .models import Assignment, Review, Score
+
+router = Router(tags=["jury"], auth=django_auth)
+
+MAX_ID = 2**63 - 1
+SubmissionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The submission's id.")]
+
+
+class JuryCallRef(Schema):
+    id: int
+    title: str
+
+
+class JuryCityRef(Schema):
+    id: int
+    name: str
+
+
+class JurySubmissionOut(Schema):
+    id: int
+    label: str = Field(description="The city's name, or “Application 17” when identity is hidden.")
+    call: JuryCallRef
+    city: JuryCityRef | None = Field(description="Null while the phase hides identities.")
+    country: str | None = Field(description="ISO alpha-2 code; null while identity is hidden.")
+    review_state: str = Field(description="not_started, draft or submitted.")
+    scored: int = Field(description="Criteria you have scored.")
+    criteria: int = Field(description="Criteria to score.")
+
+
+class JurySubmissionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[JurySubmissionOut]
+
+
+class CriterionOut(Schema):
+    id: int
+    code: str
+    title: str
+    weight: float
+
+
+class ScoreOut(Schema):
+    criterion: int
+    value: int | None
+    comment: str
+
+
+class ReviewOut(Schema):
+    state: str
+    recommendation: str
+    comment: str
+    submitted_at: dt.datetime | None
+    scores: list[ScoreOut]
+
+
+class PhaseOut(Schema):
+    name: str
+    may_review: bool
+    sees_identity: bool
+    sees_other_reviews: str
+
+
+class JurySubmissionDetailOut(Schema):
+    id: int
+    label: str
+    call: JuryCallRef
+    city: JuryCityRef | None
+    country: str | None
+    phase: PhaseOut | None
+    score_min: int
+    score_max: int
+    level_descriptors: dict[str, str]
+    criteria: list[CriterionOut]
+    review: ReviewOut | None
+
+
+class ScoreIn(Schema):
+    criterion: int = Field(description="The criterion's id.")
+    value: int | None = Field(None, description="The score; null empties it.")
+    comment: str = ""
+
+
+class ReviewIn(Schema):
+    scores: list[ScoreIn] = Field(default_factory=list)
+    recommendation: str | None = Field(
+        None, description="admit, do_not_admit, abstain, or empty; absent leaves it."
+    )
+    comment: str | None = Field(None, description="The overall comment; absent leaves it.")
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+def _label(submission, shows_identity: bool) -> str:
+    if shows_identity:
+        return submission.city.name
+    return _("Application %(number)s") % {"number": submission.pk}
+
+
+def _identity(submission, shows_identity: bool) -> dict:
+    return {
+        "label": _label(submission, shows_identity),
+        "city": (
+            {"id": submission.city_id, "name": submission.city.name} if shows_identity else None
+        ),
+        "country": submission.country_id if shows_identity else None,
+    }
+
+
+def _not_found() -> Status:
+    return Status(404, {"detail": _("There is no submission with this id.")})
+
+
+@router.get(
+    "/jury/submissions",
+    response={200: JurySubmissionPage, 422: ValidationErrorOut},
+    summary="The submissions assigned to you for review",
+)
+def list_jury_submissions(
+    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+):
+    """The submissions you are assigned to and not conflicted with, with your progress."""
+    user = request.auth
+    phases = phases_for_juror(user)
+    queryset = annotate_progress(
+        submissions_for_juror(user).select_related("call__panel"), user
+    ).order_by("call__closes_at", "call_id", "pk")
+
+    def item(submission) -> dict:
+        phase = phases.get(submission.call.panel.pk)
+        shows = bool(phase and phase.sees_identity)
+        return {
+            "id": submission.pk,
+            **_identity(submission, shows),
+            "call": {"id": submission.call_id, "title": submission.call.title},
+            "review_state": submission.review_state,
+            "scored": submission.scored,
+            "criteria": submission.criteria,
+        }
+
+    return paginate(request, queryset, params={}, page=page, page_size=page_size, item=item)
+
+
+def _detail(user, submission) -> dict:
+    assignment = Assignment.objects.select_related("panel").get(
+        submission=submission, juror_id=user.pk
+    )
+    panel = assignment.panel
+    phase = phase_in_force(panel)
+    shows = bool(phase and phase.sees_identity)
+    review = Review.objects.filter(assignment=assignment).first()
+    return {
+        "id": submission.pk,
+        **_identity(submission, shows),
+        "call": {"id": submission.call_id, "title": submission.call.title},
+        "phase": (
+            {
+                "name": phase.name,
+                "may_review": phase.may_review,
+                "sees_identity": phase.sees_identity,
+                "sees_other_reviews": phase.sees_other_reviews,
+            }
+            if phase
+            else None
+        ),
+        "score_min": panel.score_min,
+        "score_max": panel.score_max,
+        "level_descriptors": {
+            str(key): str(value) for key, value in (panel.level_descriptors or {}).items()
+        },
+        "criteria": [
+            {"id": c.pk, "code": c.code, "title": c.title, "weight": float(c.weight)}
+            for c in criteria_for_framework(submission.call.framework)
+        ],
+        "review": (
+            {
+                "state": review.state,
+                "recommendation": review.recommendation,
+                "comment": review.comment,
+                "submitted_at": review.submitted_at,
+                "scores": [
+                    {"criterion": s.criterion_id, "value": s.value, "comment": s.comment}
+                    for s in Score.objects.filter(review=review).order_by("criterion__order")
+                ],
+            }
+            if review
+            else None
+        ),
+    }
+
+
+@router.get(
+    "/jury/submissions/{id}",
+    response={200: JurySubmissionDetailOut, 404: NotFoundOut, 422: ValidationErrorOut},
+    summary="One submission assigned to you, with the scale, criteria and your review",
+)
+def get_jury_submission(request: HttpRequest, id: SubmissionId):
+    """A submission you are assigned to and not conflicted with; 404 otherwise."""
+    submission = submissions_for_juror(request.auth).filter(pk=id).first()
+    if submission is None:
+        return _not_found()
+    return Status(200, _detail(request.auth, submission))
+
+
+def _review_for(request, id):
+    submission = submissions_for_juror(request.auth).filter(pk=id).first()
+    if submission is None:
+        return None, None
+    assignment = Assignment.objects.select_related("panel", "submission__call").get(
+        submission=submission, juror_id=request.auth.pk
+    )
+    return submission, assignment
+
+
+def _refusal(error: ReviewError) -> Status:
+    status = 400 if error.code in ("invalid", "incomplete") else 409
+    return Status(status, {"detail": str(error), "code": error.code})
+
+
+@router.put(
+    "/jury/submissions/{id}/review",
+    response={
+        200: JurySubmissionDetailOut,
+        400: ErrorOut,
+        404: NotFoundOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    summary="Save your draft review (scores, recommendation, comments)",
+)
+def save_jury_review(request: HttpRequest, id: SubmissionId, body: ReviewIn):
+    """Save the scores and fields given, as typed; absent fields stay as they are.
+
+    400 names a bad value (a score off the scale, an unknown criterion); 409
+    when the phase does not allow reviewing or the review is submitted.
+    """
+    submission, assignment = _review_for(request, id)
+    if submission is None:
+        return _not_found()
+    criteria = {c.pk: c for c in criteria_for_framework(submission.call.framework)}
+    try:
+        review = open_review(assignment, actor=request.auth)
+        for item in body.scores:
+            criterion = criteria.get(item.criterion)
+            if criterion is None:
+                raise ReviewError(
+                    _("Criterion %(id)s is not one of the call's framework.")
+                    % {"id": item.criterion}
+                )
+            save_score(
+                review, criterion, actor=request.auth, value=item.value, comment=item.comment
+            )
+        save_review(
+            review,
+            actor=request.auth,
+            recommendation=body.recommendation,
+            comment=body.comment,
+        )
+    except ReviewError as error:
+        return _refusal(error)
+    return Status(200, _detail(request.auth, submission))
+
+
+@router.post(
+    "/jury/submissions/{id}/review/submit",
+    response={
+        200: JurySubmissionDetailOut,
+        400: ErrorOut,
+        404: NotFoundOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    summary="Submit your review: it is then locked",
+)
+def submit_jury_review(request: HttpRequest, id: SubmissionId):
+    """Submit the review; 400 (code ``incomplete``) lists what is missing, 409 if refused."""
+    submission, assignment = _review_for(request, id)
+    if submission is None:
+        return _not_found()
+    review = Review.objects.filter(assignment=assignment).first()
+    if review is None:
+        return Status(
+            400,
+            {"detail": _("There is no review to submit yet: save it first."), "code": "incomplete"},
+        )
+    try:
+        submit_review(review, actor=request.auth)
+    except ReviewError as error:
+        return _refusal(error)
+    return Status(200, _detail(request.auth, submission))

@@ -1,0 +1,703 @@
+"""Who reviews what: manual assignment, and the automatic one solved as a min-cost flow.
+
+Every submission of the call that is eligible or in review is to get
+``call.min_reviews`` (k) reviews; no juror takes more than ``panel.max_load``
+submissions; a conflicted juror never gets one. ``auto_assign`` keeps the
+assignments already made, drops those that became conflicted (unless the
+review was submitted), and fills the gaps by a min-cost maximum flow
+(OR-Tools' ``SimpleMinCostFlow``):
+
+    source -> submission (capacity: reviews still needed)
+           -> (submission, region) (the first reviewer of a region not yet among
+              the submission's reviewers is free, any other costs ``region_cost``)
+           -> juror (capacity 1, only if not conflicted and not yet assigned)
+           -> sink (one arc per unit of the juror's spare load, costing the
+              load it brings the juror to: convex, so loads balance)
+
+The flow is maximal first, then cheapest: the costs are preferences that
+never leave a review unassigned that could have been assigned. A submission
+left short is short because every juror free of conflicts with it is
+assigned already or at the load limit (otherwise an augmenting path would
+exist); the report says which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from learningcities.accounts.enums import Role
+from learningcities.accounts.models import User
+from learningcities.calls.domain.transitions import transition
+from learningcities.calls.enums import SubmissionState
+from learningcities.calls.models import Submission
+from learningcities.common.domain.activity import record_activity
+from learningcities.network.enums import Region
+
+from ..enums import AssignmentMethod, ConflictReason, ReviewState
+from ..models import Assignment, Panel, Recusal
+from .errors import ReviewError
+from .queries.conflicts import conflict_reasons, juror_ties, prefetch_juror_ties
+
+S = SubmissionState
+# The states in which a submission is assigned to jurors.
+ASSIGNABLE_STATES = (S.ELIGIBLE, S.IN_REVIEW)
+UNKNOWN_REGION = ""
+
+
+# --- the solver: plain data in, plain data out --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The new assignments of a run: ``{submission key: [juror key, ...]}``."""
+
+    new: dict
+    cost: int = 0
+
+    def count(self) -> int:
+        return sum(len(jurors) for jurors in self.new.values())
+
+
+def plan_assignments(
+    *,
+    needs: Mapping,
+    capacity: Mapping,
+    allowed: Mapping[object, Iterable],
+    juror_region: Mapping | None = None,
+    covered_regions: Mapping[object, Iterable[str]] | None = None,
+    current_load: Mapping | None = None,
+    region_cost: int | None = None,
+) -> Plan:
+    """Return new assignments: as many as can be made, then the cheapest.
+
+    ``needs``: reviews still needed per submission; ``capacity``: submissions
+    each juror may still take; ``allowed``: per submission, the jurors that
+    may review it (not conflicted, not assigned yet); ``juror_region``: each
+    juror's region; ``covered_regions``: per submission, the regions of the
+    reviewers it has; ``current_load``: each juror's load before the run.
+    No juror gets a submission twice or beyond its capacity; no submission
+    gets more than it needs.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    juror_region = juror_region or {}
+    covered_regions = covered_regions or {}
+    current_load = current_load or {}
+    submissions = [key for key, need in needs.items() if need > 0 and allowed.get(key)]
+    jurors = [key for key, spare in capacity.items() if spare > 0]
+    if not submissions or not jurors:
+        return Plan(new={})
+    if region_cost is None:
+        # Worth as much as one juror carrying the mean load more than another.
+        total_need = sum(needs[key] for key in submissions)
+        region_cost = max(1, -(-total_need // len(jurors)))
+    juror_node = {key: 2 + index for index, key in enumerate(jurors)}
+    next_node = 2 + len(jurors)
+    tails: list[int] = []
+    heads: list[int] = []
+    capacities: list[int] = []
+    costs: list[int] = []
+
+    def arc(tail: int, head: int, cap: int, cost: int) -> int:
+        tails.append(tail)
+        heads.append(head)
+        capacities.append(cap)
+        costs.append(cost)
+        return len(tails) - 1
+
+    source, sink = 0, 1
+    review_arcs: list[tuple[int, object, object]] = []
+    for submission in submissions:
+        need = needs[submission]
+        node = next_node
+        next_node += 1
+        arc(source, node, need, 0)
+        by_region: dict[str, list] = defaultdict(list)
+        for juror in allowed[submission]:
+            if juror in juror_node:
+                by_region[juror_region.get(juror, UNKNOWN_REGION)].append(juror)
+        covered = set(covered_regions.get(submission, ()))
+        for region, region_jurors in sorted(by_region.items()):
+            region_node = next_node
+            next_node += 1
+            if region in covered or region == UNKNOWN_REGION:
+                arc(node, region_node, need, region_cost)
+            else:
+                arc(node, region_node, 1, 0)
+                if need > 1:
+                    arc(node, region_node, need - 1, region_cost)
+            for juror in region_jurors:
+                index = arc(region_node, juror_node[juror], 1, 0)
+                review_arcs.append((index, submission, juror))
+    for juror in jurors:
+        load = current_load.get(juror, 0)
+        for unit in range(capacity[juror]):
+            # Convex: the (load + 1)-th submission costs more than the load-th.
+            arc(juror_node[juror], sink, 1, load + unit + 1)
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    total = sum(needs[key] for key in submissions)
+    flow.set_node_supply(source, total)
+    flow.set_node_supply(sink, -total)
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:  # pragma: no cover - the graph is well-formed by construction
+        raise ReviewError(_("The assignment could not be solved."), code="solver_failed")
+    new: dict = defaultdict(list)
+    for index, submission, juror in review_arcs:
+        if flow.flow(index) > 0:
+            new[submission].append(juror)
+    return Plan(new=dict(new), cost=int(flow.optimal_cost()))
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass
+class ShortSubmission:
+    """A submission left with fewer reviewers than the call asks, and why."""
+
+    submission_id: int
+    city: str
+    country: str
+    required: int
+    assigned: int
+    jurors: int
+    free_of_conflict: int
+    conflicts: dict[str, int]
+    at_limit: int
+
+    @property
+    def missing(self) -> int:
+        return self.required - self.assigned
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why no more jurors could be assigned, in words."""
+        found: list[str] = []
+        if self.free_of_conflict < self.required:
+            found.append(
+                ngettext(
+                    "only %(n)s juror is free of conflicts with %(city)s (%(country)s)",
+                    "only %(n)s jurors are free of conflicts with %(city)s (%(country)s)",
+                    self.free_of_conflict,
+                )
+                % {"n": self.free_of_conflict, "city": self.city, "country": self.country}
+            )
+            if self.conflicts:
+                found.append(
+                    _("conflicts: %(reasons)s")
+                    % {
+                        "reasons": ", ".join(
+                            f"{ConflictReason(reason).label} {count}"
+                            for reason, count in sorted(self.conflicts.items())
+                        )
+                    }
+                )
+        if self.at_limit:
+            if self.at_limit + self.assigned >= self.free_of_conflict:
+                found.append(_("every other juror without a conflict is at the load limit"))
+            else:
+                found.append(
+                    ngettext(
+                        "%(n)s juror without a conflict is at the load limit",
+                        "%(n)s jurors without a conflict are at the load limit",
+                        self.at_limit,
+                    )
+                    % {"n": self.at_limit}
+                )
+        return found
+
+
+@dataclass
+class JurorLoad:
+    juror_id: int
+    name: str
+    region: str
+    load: int
+    new: int
+    max_load: int
+
+
+@dataclass
+class AssignmentReport:
+    """What one run of ``auto_assign`` did and could not do."""
+
+    submissions: int = 0
+    required: int = 0
+    kept: int = 0
+    created: int = 0
+    dropped: int = 0
+    moved_to_review: int = 0
+    short: list[ShortSubmission] = field(default_factory=list)
+    loads: list[JurorLoad] = field(default_factory=list)
+    conflicted_kept: int = 0
+    seconds: float = 0.0
+
+    @property
+    def assigned(self) -> int:
+        """Reviews now assigned towards the requirement (kept plus created)."""
+        return self.kept + self.created
+
+    @property
+    def complete(self) -> bool:
+        return not self.short
+
+    def summary(self) -> str:
+        return _(
+            "%(submissions)s submissions need %(required)s reviews: %(assigned)s assigned "
+            "(%(kept)s kept, %(created)s new), %(missing)s missing; %(dropped)s conflicted "
+            "assignments dropped."
+        ) % {
+            "submissions": self.submissions,
+            "required": self.required,
+            "assigned": self.assigned,
+            "kept": self.kept,
+            "created": self.created,
+            "missing": self.required - self.assigned,
+            "dropped": self.dropped,
+        }
+
+
+# --- reads shared by the pages and the run ---------------------------------------------------
+
+
+def panel_jurors(panel: Panel) -> list[User]:
+    """Return the panel's active jurors with their nationality (one query), by name."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            affiliations__organisation_id=panel.organisation_id,
+            affiliations__role=Role.JUROR,
+        )
+        .select_related("nationality")
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+def juror_region(juror: User) -> str:
+    nationality = juror.nationality
+    return (nationality.region or UNKNOWN_REGION) if nationality else UNKNOWN_REGION
+
+
+def is_panel_juror(panel: Panel, juror: User) -> bool:
+    return (
+        juror.is_active
+        and juror.affiliations.filter(
+            organisation_id=panel.organisation_id, role=Role.JUROR
+        ).exists()
+    )
+
+
+def _recused_pairs(submission_ids: Iterable[int]) -> set[tuple[int, int]]:
+    return set(
+        Recusal.objects.filter(submission_id__in=list(submission_ids)).values_list(
+            "submission_id", "juror_id"
+        )
+    )
+
+
+def conflicted_assignments(
+    panel: Panel, *, jurors: Iterable[User] = ()
+) -> list[tuple[Assignment, frozenset[str]]]:
+    """Return the panel's assignments whose juror is now conflicted, with the reasons.
+
+    ``jurors`` may give people whose ties are read already (``prefetch_juror_ties``).
+    A fixed number of queries: the assignments with their submission, juror
+    and review, the ties of the jurors not given, the recusals.
+    """
+    known = {juror.pk: juror for juror in jurors}
+    assignments = list(
+        Assignment.objects.filter(panel=panel)
+        .select_related("submission__city", "submission__country", "juror__nationality", "review")
+        .order_by("submission__city__name", "pk")
+    )
+    unknown = {}
+    for assignment in assignments:
+        if assignment.juror_id in known:
+            assignment.juror = known[assignment.juror_id]
+        else:
+            unknown[assignment.juror_id] = assignment.juror
+    prefetch_juror_ties(unknown.values())
+    for assignment in assignments:
+        assignment.juror = known.get(assignment.juror_id) or unknown[assignment.juror_id]
+    recused = _recused_pairs({assignment.submission_id for assignment in assignments})
+    found = []
+    for assignment in assignments:
+        reasons = conflict_reasons(
+            assignment.juror,
+            assignment.submission,
+            recused=(assignment.submission_id, assignment.juror_id) in recused,
+        )
+        if reasons:
+            found.append((assignment, reasons))
+    return found
+
+
+def conflict_map(
+    jurors: Sequence[User], submissions: Sequence[Submission], recused: set[tuple[int, int]]
+) -> dict[tuple[int, int], frozenset[str]]:
+    """Return ``{(submission id, juror id): reasons}`` for every conflicted pair.
+
+    The same reasons as ``conflict_reasons`` (tests hold them equal), found
+    through an index from each country, city and organisation to the jurors
+    tied to it, so a call of 1,000 submissions and 60 jurors does not ask
+    60,000 questions. The jurors' ties must be read (``prefetch_juror_ties``).
+    """
+    by_country: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    by_city: dict[int, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    by_organisation: dict[int, list[int]] = defaultdict(list)
+    for juror in jurors:
+        ties = juror_ties(juror)
+        for code, reasons in ties.countries.items():
+            by_country[code].append((juror.pk, reasons))
+        for city_id, reasons in ties.cities.items():
+            by_city[city_id].append((juror.pk, reasons))
+        for organisation_id in ties.organisations:
+            by_organisation[organisation_id].append(juror.pk)
+    juror_ids = {juror.pk for juror in jurors}
+    found: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for submission in submissions:
+        for juror_id, reasons in by_country.get(submission.country_id, ()):
+            found[(submission.pk, juror_id)] |= reasons
+        for juror_id, reasons in by_city.get(submission.city_id, ()):
+            found[(submission.pk, juror_id)] |= reasons
+        for juror_id in by_organisation.get(submission.organisation_id, ()):
+            found[(submission.pk, juror_id)].add(ConflictReason.ORGANISATION)
+    submission_ids = {submission.pk for submission in submissions}
+    for submission_id, juror_id in recused:
+        if submission_id in submission_ids and juror_id in juror_ids:
+            found[(submission_id, juror_id)].add(ConflictReason.RECUSAL)
+    return {pair: frozenset(reasons) for pair, reasons in found.items()}
+
+
+def _review_state(assignment: Assignment) -> str | None:
+    review = getattr(assignment, "review", None)
+    return review.state if review is not None else None
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def _move_to_review(submission: Submission, *, actor, now: dt.datetime | None = None) -> bool:
+    if submission.state != S.ELIGIBLE:
+        return False
+    transition(submission, S.IN_REVIEW, actor=actor, now=now)
+    return True
+
+
+@transaction.atomic
+def assign_submission(panel: Panel, submission: Submission, juror: User, *, actor) -> Assignment:
+    """Assign ``juror`` to review ``submission`` (by hand).
+
+    Refused with ReviewError when the submission is of another call
+    (``wrong_call``) or not eligible or in review (``not_assignable``), the
+    person is not an active juror of the panel (``not_a_juror``), is
+    assigned already (``assigned_already``), is conflicted with it
+    (``conflicted``, naming the reasons) or is at the panel's load limit
+    (``max_load``). Effects: the assignment (method ``manual``, by
+    ``actor``); an eligible submission moves to ``in_review`` through
+    ``transition`` (by ``actor``, who must be of the secretariat); activity
+    ``reviews.assignment.add``.
+    """
+    locked = Panel.objects.select_for_update().get(pk=panel.pk)
+    if submission.call_id != locked.call_id:
+        raise ReviewError(
+            _("This submission was made to another call than the panel's."), code="wrong_call"
+        )
+    if submission.state not in ASSIGNABLE_STATES:
+        raise ReviewError(
+            _(
+                "Only eligible submissions and submissions in review are assigned; "
+                "this one is “%(state)s”."
+            )
+            % {"state": submission.get_state_display()},
+            code="not_assignable",
+        )
+    if not is_panel_juror(locked, juror):
+        raise ReviewError(
+            _("%(person)s is not a juror of this panel.") % {"person": juror}, code="not_a_juror"
+        )
+    if Assignment.objects.filter(submission=submission, juror=juror).exists():
+        raise ReviewError(
+            _("%(juror)s is assigned to this submission already.") % {"juror": juror},
+            code="assigned_already",
+        )
+    reasons = conflict_reasons(juror, submission)
+    if reasons:
+        raise ReviewError(
+            _("%(juror)s has a conflict of interest with %(city)s: %(reasons)s.")
+            % {
+                "juror": juror,
+                "city": submission.city,
+                "reasons": ", ".join(
+                    str(ConflictReason(reason).label) for reason in sorted(reasons)
+                ),
+            },
+            code="conflicted",
+        )
+    load = Assignment.objects.filter(panel=locked, juror=juror).count()
+    if load >= locked.max_load:
+        raise ReviewError(
+            _("%(juror)s has %(load)s submissions, the panel's limit.")
+            % {"juror": juror, "load": load},
+            code="max_load",
+        )
+    assignment = Assignment.objects.create(
+        panel=locked,
+        submission=submission,
+        juror=juror,
+        method=AssignmentMethod.MANUAL,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _move_to_review(submission, actor=actor)
+    record_activity(
+        "reviews.assignment.add",
+        actor=actor,
+        organisation=submission.organisation,
+        subject=assignment,
+        changes={
+            "submission": [None, str(submission.pk)],
+            "juror": [None, str(juror.pk)],
+            "method": [None, AssignmentMethod.MANUAL],
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def unassign_submission(assignment: Assignment, *, actor) -> None:
+    """Remove an assignment; refused once its review was submitted (``review_submitted``).
+
+    Effects: the assignment deleted with any draft review; activity
+    ``reviews.assignment.remove``. The submission stays in review.
+    """
+    if _review_state(assignment) == ReviewState.SUBMITTED:
+        raise ReviewError(
+            _("%(juror)s has submitted the review: the assignment stays (a recusal removes it).")
+            % {"juror": assignment.juror},
+            code="review_submitted",
+        )
+    record_activity(
+        "reviews.assignment.remove",
+        actor=actor,
+        organisation=assignment.submission.organisation,
+        subject=assignment,
+        changes={
+            "submission": [str(assignment.submission_id), None],
+            "juror": [str(assignment.juror_id), None],
+            "had_draft": [_review_state(assignment) == ReviewState.DRAFT, None],
+        },
+    )
+    assignment.delete()
+
+
+def auto_assign(panel: Panel, *, actor, now: dt.datetime | None = None) -> AssignmentReport:
+    """Assign jurors to every eligible submission and submission in review of the panel's call.
+
+    In one transaction: conflicted assignments, and those of people no
+    longer jurors of the panel, without a submitted review are dropped (a
+    draft goes with them); the others are kept; each
+    submission then gets up to ``call.min_reviews`` assignments that count
+    (a kept conflicted one with a submitted review does not count), never
+    from a conflicted juror, no juror beyond ``panel.max_load``, regions
+    spread and loads balanced (``plan_assignments``). New assignments are
+    bulk-created (method ``automatic``); each eligible submission that has
+    a reviewer moves to ``in_review`` through ``transition`` (by ``actor``,
+    who must be of the secretariat); activity ``reviews.assignment.auto``
+    with the counts. Returns the report: counts, loads per juror, and each
+    submission left short with the reasons.
+    """
+    started = timezone.now()
+    with transaction.atomic():
+        panel = Panel.objects.select_for_update().select_related("call").get(pk=panel.pk)
+        call = panel.call
+        k = call.min_reviews
+        jurors = panel_jurors(panel)
+        prefetch_juror_ties(jurors)
+        by_id = {juror.pk: juror for juror in jurors}
+        submissions = list(
+            Submission.objects.filter(call=call, state__in=ASSIGNABLE_STATES)
+            .select_related("city", "country", "organisation")
+            .order_by("pk")
+        )
+        submission_ids = {submission.pk for submission in submissions}
+        recused = _recused_pairs(submission_ids)
+        conflicts = conflict_map(jurors, submissions, recused)
+        juror_ids = [juror.pk for juror in jurors]
+
+        existing = list(
+            Assignment.objects.filter(panel=panel).values_list(
+                "pk", "submission_id", "juror_id", "review__state"
+            )
+        )
+        drop: list[int] = []
+        counted: dict[int, list[int]] = defaultdict(list)
+        assigned_pairs: set[tuple[int, int]] = set()
+        conflicted_kept = 0
+        for pk, submission_id, juror_id, review_state in existing:
+            in_run = submission_id in submission_ids
+            # A person who left the panel reviews no more: like a conflicted
+            # juror, replaced unless the review is in.
+            conflicted = in_run and (
+                juror_id not in by_id or (submission_id, juror_id) in conflicts
+            )
+            if conflicted and review_state != ReviewState.SUBMITTED:
+                drop.append(pk)
+                continue
+            if in_run and juror_id not in by_id:
+                conflicted = False  # a former juror's submitted review counts
+            assigned_pairs.add((submission_id, juror_id))
+            if conflicted:
+                conflicted_kept += 1
+            elif submission_id in submission_ids:
+                counted[submission_id].append(juror_id)
+        if drop:
+            Assignment.objects.filter(pk__in=drop).delete()
+        dropped = set(drop)
+        load = Counter(
+            juror_id for pk, _submission, juror_id, _state in existing if pk not in dropped
+        )
+
+        needs = {
+            submission.pk: max(0, k - len(counted[submission.pk])) for submission in submissions
+        }
+        capacity = {juror.pk: max(0, panel.max_load - load[juror.pk]) for juror in jurors}
+        regions = {juror.pk: juror_region(juror) for juror in jurors}
+        allowed = {
+            submission.pk: [
+                juror_id
+                for juror_id in juror_ids
+                if (submission.pk, juror_id) not in conflicts
+                and (submission.pk, juror_id) not in assigned_pairs
+            ]
+            for submission in submissions
+            if needs[submission.pk]
+        }
+        covered = {
+            submission_id: {regions.get(juror_id, UNKNOWN_REGION) for juror_id in juror_ids}
+            for submission_id, juror_ids in counted.items()
+        }
+        plan = plan_assignments(
+            needs=needs,
+            capacity=capacity,
+            allowed=allowed,
+            juror_region=regions,
+            covered_regions=covered,
+            current_load=load,
+        )
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    panel=panel,
+                    submission_id=submission_id,
+                    juror_id=juror_id,
+                    method=AssignmentMethod.AUTOMATIC,
+                )
+                for submission_id, juror_ids in plan.new.items()
+                for juror_id in juror_ids
+            ],
+            batch_size=1000,
+        )
+        new_load = Counter(juror_id for ids in plan.new.values() for juror_id in ids)
+        moved = 0
+        for submission in submissions:
+            if submission.state == S.ELIGIBLE and (
+                counted[submission.pk] or plan.new.get(submission.pk)
+            ):
+                moved += _move_to_review(submission, actor=actor, now=now)
+
+        report = AssignmentReport(
+            submissions=len(submissions),
+            required=k * len(submissions),
+            kept=sum(min(k, len(ids)) for ids in counted.values()),
+            created=plan.count(),
+            dropped=len(drop),
+            moved_to_review=moved,
+            conflicted_kept=conflicted_kept,
+        )
+        for submission in submissions:
+            got = len(counted[submission.pk]) + len(plan.new.get(submission.pk, ()))
+            if got >= k:
+                continue
+            free = [
+                juror_id for juror_id in juror_ids if (submission.pk, juror_id) not in conflicts
+            ]
+            reasons_count: Counter[str] = Counter()
+            for juror_id in juror_ids:
+                for reason in conflicts.get((submission.pk, juror_id), ()):
+                    reasons_count[reason] += 1
+            mine = set(counted[submission.pk]) | set(plan.new.get(submission.pk, ()))
+            at_limit = sum(
+                1
+                for juror_id in free
+                if juror_id not in mine and load[juror_id] + new_load[juror_id] >= panel.max_load
+            )
+            report.short.append(
+                ShortSubmission(
+                    submission_id=submission.pk,
+                    city=str(submission.city),
+                    country=str(submission.country),
+                    required=k,
+                    assigned=got,
+                    jurors=len(jurors),
+                    free_of_conflict=len(free),
+                    conflicts=dict(reasons_count),
+                    at_limit=at_limit,
+                )
+            )
+        report.loads = [
+            JurorLoad(
+                juror_id=juror.pk,
+                name=str(juror),
+                region=str(Region(regions[juror.pk]).label) if regions[juror.pk] else "",
+                load=load[juror.pk] + new_load[juror.pk],
+                new=new_load[juror.pk],
+                max_load=panel.max_load,
+            )
+            for juror in jurors
+        ]
+        record_activity(
+            "reviews.assignment.auto",
+            actor=actor,
+            organisation=panel.organisation,
+            subject=panel,
+            changes={
+                "submissions": [None, report.submissions],
+                "required": [None, report.required],
+                "kept": [None, report.kept],
+                "created": [None, report.created],
+                "dropped": [None, report.dropped],
+                "moved_to_review": [None, report.moved_to_review],
+                "short": [None, len(report.short)],
+            },
+        )
+    report.seconds = (timezone.now() - started).total_seconds()
+    return report
+
+
+def assignment_counts(panel: Panel, jurors: Sequence[User]) -> dict[int, dict[str, int]]:
+    """Return ``{juror id: {"assigned": n, "submitted": n}}`` on the panel (one query)."""
+    rows = (
+        Assignment.objects.filter(panel=panel, juror__in=list(jurors))
+        .values("juror_id", "review__state")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {
+        juror.pk: {"assigned": 0, "submitted": 0} for juror in jurors
+    }
+    for row in rows:
+        counts[row["juror_id"]]["assigned"] += row["n"]
+        if row["review__state"] == ReviewState.SUBMITTED:
+            counts[row["juror_id"]]["submitted"] += row["n"]
+    return counts

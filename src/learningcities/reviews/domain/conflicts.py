@@ -1,0 +1,191 @@
+"""Writes about conflicts of interest: a juror's ties and recusals.
+
+The conflicts themselves are computed (``domain.queries.conflicts``) from
+the juror's nationality and organisations plus the ties recorded here, on
+every read: a tie recorded after an assignment hides the submission at once.
+The assignment stays, listed as a conflicted assignment for the secretariat
+to replace (``auto_assign`` drops it when no review was submitted).
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from learningcities.accounts.models import User
+from learningcities.accounts.rules import is_juror, is_secretariat
+from learningcities.calls.models import Submission
+from learningcities.common.domain.activity import record_activity
+from learningcities.network.models import City, Country
+
+from ..enums import ReviewState, TieKind, TieSource
+from ..models import Assignment, JurorTie, Panel, Recusal
+from .errors import ReviewError
+from .queries.conflicts import forget_juror_ties
+
+
+def _source_for(juror: User, actor) -> str:
+    """Return who records a tie or recusal for ``juror``: the juror, or the secretariat."""
+    if actor is not None and getattr(actor, "pk", None) == juror.pk:
+        return TieSource.JUROR
+    if actor is None or is_secretariat(actor):
+        return TieSource.SECRETARIAT
+    raise ReviewError(_("Only the juror or the secretariat may record this."), code="not_permitted")
+
+
+@transaction.atomic
+def record_tie(
+    juror: User,
+    *,
+    kind: str,
+    country: Country | None = None,
+    city: City | None = None,
+    reason: str = "",
+    actor,
+) -> JurorTie:
+    """Record ``juror``'s tie to a country or a city.
+
+    The juror records their own (source ``juror``); the secretariat may add
+    one for any juror (source ``secretariat``); anyone else is refused
+    (``not_permitted``). Residence and work are ties to a country; a
+    declared tie is to a country or a city and needs a reason. Effects: the
+    tie; the juror's memo of ties forgotten; activity ``reviews.tie.add``.
+    From then on the juror no longer sees that country's or city's
+    submissions, assigned or not.
+    """
+    source = _source_for(juror, actor)
+    if not is_juror(juror):
+        raise ReviewError(_("%(person)s is not a juror.") % {"person": juror}, code="not_a_juror")
+    if kind not in TieKind.values:
+        raise ReviewError(
+            _("Choose the kind of tie: %(choices)s.")
+            % {"choices": ", ".join(str(label) for label in TieKind.labels)},
+            code="kind_invalid",
+        )
+    if (country is None) == (city is None):
+        raise ReviewError(_("A tie is to one country or one city."), code="place_missing")
+    if city is not None and kind != TieKind.DECLARED:
+        raise ReviewError(
+            _("Residence and work are ties to a country; declare a tie to a city."),
+            code="city_not_declared",
+        )
+    reason = (reason or "").strip()
+    if kind == TieKind.DECLARED and not reason:
+        raise ReviewError(_("Say why you are tied (the reason)."), code="reason_missing")
+    try:
+        with transaction.atomic():
+            tie = JurorTie.objects.create(
+                juror=juror,
+                kind=kind,
+                country=country,
+                city=city,
+                reason=reason,
+                source=source,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError:
+        raise ReviewError(
+            _("This tie to %(place)s is recorded already.") % {"place": country or city},
+            code="tie_exists",
+        ) from None
+    forget_juror_ties(juror)
+    record_activity(
+        "reviews.tie.add",
+        actor=actor,
+        subject=tie,
+        changes={
+            "juror": [None, str(juror.pk)],
+            "kind": [None, kind],
+            "country": [None, country.pk if country else None],
+            "city": [None, city.pk if city else None],
+            "source": [None, source],
+        },
+    )
+    return tie
+
+
+@transaction.atomic
+def remove_tie(tie: JurorTie, *, actor) -> None:
+    """Delete a recorded tie.
+
+    The secretariat removes any; a juror removes only a tie they declared
+    themselves (``not_permitted`` otherwise). Effects: the row; the juror's
+    memo forgotten; activity ``reviews.tie.remove``.
+    """
+    if not is_secretariat(actor) and not (
+        getattr(actor, "pk", None) == tie.juror_id and tie.source == TieSource.JUROR
+    ):
+        raise ReviewError(
+            _("Only the secretariat removes a tie it recorded."), code="not_permitted"
+        )
+    record_activity(
+        "reviews.tie.remove",
+        actor=actor,
+        subject=tie,
+        changes={
+            "juror": [str(tie.juror_id), None],
+            "kind": [tie.kind, None],
+            "country": [tie.country_id, None],
+            "city": [tie.city_id, None],
+        },
+    )
+    juror = tie.juror
+    tie.delete()
+    forget_juror_ties(juror)
+
+
+@transaction.atomic
+def recuse(submission: Submission, juror: User, *, reason: str, actor) -> Recusal:
+    """Record that ``juror`` steps back from ``submission``.
+
+    The juror recuses themself, or the secretariat records it (anyone else:
+    ``not_permitted``); a reason is needed. Effects: a ``Recusal`` (a
+    conflict from then on); the juror's assignment to the submission
+    deleted with any review (a draft is simply gone); when that review was
+    submitted, the panel's ``scores_revision`` grows so the figures are
+    recomputed without it; activity ``reviews.recusal.add``. Raises
+    ReviewError when the juror recused already (``recused_already``).
+    """
+    _source_for(juror, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError(_("Say why (the reason for the recusal)."), code="reason_missing")
+    try:
+        with transaction.atomic():
+            recusal = Recusal.objects.create(
+                submission=submission,
+                juror=juror,
+                reason=reason,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError:
+        raise ReviewError(
+            _("%(juror)s has recused themself from this submission already.") % {"juror": juror},
+            code="recused_already",
+        ) from None
+    assignments = list(
+        Assignment.objects.filter(submission=submission, juror=juror).select_related("review")
+    )
+    submitted_panels = {
+        assignment.panel_id
+        for assignment in assignments
+        if getattr(assignment, "review", None) is not None
+        and assignment.review.state == ReviewState.SUBMITTED
+    }
+    Assignment.objects.filter(pk__in=[assignment.pk for assignment in assignments]).delete()
+    if submitted_panels:
+        Panel.objects.filter(pk__in=submitted_panels).update(
+            scores_revision=F("scores_revision") + 1
+        )
+    record_activity(
+        "reviews.recusal.add",
+        actor=actor,
+        organisation=submission.organisation,
+        subject=recusal,
+        changes={
+            "submission": [None, str(submission.pk)],
+            "juror": [None, str(juror.pk)],
+            "assignments_removed": [None, len(assignments)],
+            "submitted_review_removed": [None, bool(submitted_panels)],
+        },
+    )
+    return recusal

@@ -1,0 +1,351 @@
+"""Writes about jury panels and their review phases.
+
+A call has at most one panel; the panel's jurors are the people affiliated as
+jurors to its organisation (of kind ``panel``). Phases are data: dates and
+what jurors may see and do in each.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learningcities.accounts.domain.organisations import create_organisation
+from learningcities.accounts.enums import OrganisationKind
+from learningcities.accounts.models import Organisation
+from learningcities.calls.models import Call
+from learningcities.common.domain.activity import field_changes, record_activity
+
+from ..enums import OtherReviews
+from ..models import Panel, ReviewPhase, Score
+from .errors import ReviewError
+
+# The settings a panel takes, with their defaults (the model's).
+PANEL_SETTINGS = (
+    "score_min",
+    "score_max",
+    "level_descriptors",
+    "max_load",
+    "normalise_min_reviews",
+    "disagreement_spread",
+)
+# Settings that change the stored figures: a change makes the aggregates stale.
+FIGURE_SETTINGS = frozenset({"normalise_min_reviews", "disagreement_spread"})
+PHASE_FIELDS = (
+    "name",
+    "order",
+    "starts_at",
+    "ends_at",
+    "may_review",
+    "sees_other_reviews",
+    "sees_identity",
+    "may_change_state",
+)
+
+
+def _clean_descriptors(descriptors, score_min: int, score_max: int) -> dict[str, str]:
+    """Return the level descriptors with string keys, or raise naming the key out of the scale."""
+    if descriptors in (None, ""):
+        return {}
+    if not isinstance(descriptors, dict):
+        raise ReviewError(
+            _("Level descriptors map each score to its meaning."), code="descriptors_invalid"
+        )
+    cleaned: dict[str, str] = {}
+    for key, text in descriptors.items():
+        try:
+            level = int(str(key).strip())
+        except ValueError:
+            raise ReviewError(
+                _("“%(key)s” is not a score: level descriptors are keyed by whole numbers.")
+                % {"key": key},
+                code="descriptors_invalid",
+            ) from None
+        if not score_min <= level <= score_max:
+            raise ReviewError(
+                _("The descriptor of %(level)s is outside the scale %(min)s to %(max)s.")
+                % {"level": level, "min": score_min, "max": score_max},
+                code="descriptors_outside_scale",
+            )
+        text = str(text or "").strip()
+        if text:
+            cleaned[str(level)] = text
+    return dict(sorted(cleaned.items(), key=lambda item: int(item[0])))
+
+
+def _clean_settings(current: dict, changes: dict) -> dict:
+    """Return the panel's settings after ``changes``, validated together."""
+    unknown = sorted(set(changes) - set(PANEL_SETTINGS))
+    if unknown:
+        raise ReviewError(
+            _("Unknown panel settings: %(names)s.") % {"names": ", ".join(unknown)},
+            code="unknown_setting",
+        )
+    data = {**current, **changes}
+    try:
+        score_min, score_max = int(data["score_min"]), int(data["score_max"])
+        max_load = int(data["max_load"])
+        normalise_min_reviews = int(data["normalise_min_reviews"])
+    except (TypeError, ValueError):
+        raise ReviewError(_("Scores and loads are whole numbers."), code="not_a_number") from None
+    if score_min >= score_max:
+        raise ReviewError(
+            _("The lowest score (%(min)s) must be below the highest (%(max)s).")
+            % {"min": score_min, "max": score_max},
+            code="scale_invalid",
+        )
+    if score_min < -100 or score_max > 100:
+        raise ReviewError(_("Scores run between -100 and 100."), code="scale_invalid")
+    if max_load < 1:
+        raise ReviewError(
+            _("A juror must be able to take at least one submission."), code="max_load_invalid"
+        )
+    if normalise_min_reviews < 2:
+        raise ReviewError(
+            _("Normalising a juror's scores needs at least 2 reviews."),
+            code="normalise_min_invalid",
+        )
+    try:
+        spread = Decimal(str(data["disagreement_spread"]))
+    except (InvalidOperation, ValueError):
+        raise ReviewError(_("The disagreement spread is a number."), code="not_a_number") from None
+    if spread <= 0:
+        raise ReviewError(_("The disagreement spread must be above 0."), code="spread_invalid")
+    return {
+        "score_min": score_min,
+        "score_max": score_max,
+        "level_descriptors": _clean_descriptors(data["level_descriptors"], score_min, score_max),
+        "max_load": max_load,
+        "normalise_min_reviews": normalise_min_reviews,
+        "disagreement_spread": spread.quantize(Decimal("0.01")),
+    }
+
+
+def _defaults() -> dict:
+    return {name: Panel._meta.get_field(name).get_default() for name in PANEL_SETTINGS}
+
+
+@transaction.atomic
+def create_panel(
+    call: Call,
+    *,
+    organisation: Organisation | None = None,
+    organisation_name: str = "",
+    actor,
+    **settings,
+) -> Panel:
+    """Create the jury panel of ``call``.
+
+    ``organisation`` is an existing organisation of kind ``panel`` (its
+    jurors become the call's); without one, a panel organisation named
+    ``organisation_name`` (default: "Jury of <call>") is created. ``settings``
+    are the panel's (``PANEL_SETTINGS``), validated together: a scale
+    ordered, level descriptors within the scale, a load of 1 or more.
+    Effects: the panel (and perhaps its organisation); activity
+    ``reviews.panel.create``. Raises ReviewError when the call has a panel
+    already (``panel_exists``), the organisation is not a panel
+    (``not_a_panel``) or a setting is wrong.
+    """
+    if Panel.objects.filter(call=call).exists():
+        raise ReviewError(
+            _("The call “%(call)s” has a jury panel already.") % {"call": call},
+            code="panel_exists",
+        )
+    cleaned = _clean_settings(_defaults(), settings)
+    if organisation is None:
+        organisation = create_organisation(
+            kind=OrganisationKind.PANEL,
+            name=(organisation_name or "").strip() or _("Jury of %(call)s") % {"call": call},
+            actor=actor,
+        )
+    elif organisation.kind != OrganisationKind.PANEL:
+        raise ReviewError(
+            _("“%(organisation)s” is not a jury panel.") % {"organisation": organisation},
+            code="not_a_panel",
+        )
+    try:
+        with transaction.atomic():
+            panel = Panel.objects.create(call=call, organisation=organisation, **cleaned)
+    except IntegrityError:  # a concurrent twin won the race
+        raise ReviewError(
+            _("The call “%(call)s” has a jury panel already.") % {"call": call},
+            code="panel_exists",
+        ) from None
+    record_activity(
+        "reviews.panel.create",
+        actor=actor,
+        organisation=organisation,
+        subject=panel,
+        changes={"call": [None, str(call.pk)], **field_changes(panel, PANEL_SETTINGS)},
+    )
+    return panel
+
+
+@transaction.atomic
+def update_panel_settings(panel: Panel, *, actor, **settings) -> Panel:
+    """Change the panel's settings (``PANEL_SETTINGS``), validated together.
+
+    The scale cannot change once a score is recorded (``scale_locked``).
+    Effects: the panel saved with the changed fields; a change of a setting
+    that shapes the figures (``FIGURE_SETTINGS``) bumps ``scores_revision``
+    so the stored aggregates are recomputed; activity
+    ``reviews.panel.update`` (nothing when nothing changed).
+    """
+    locked = Panel.objects.select_for_update().get(pk=panel.pk)
+    current = {name: getattr(locked, name) for name in PANEL_SETTINGS}
+    cleaned = _clean_settings(current, settings)
+    changed = [name for name in PANEL_SETTINGS if cleaned[name] != current[name]]
+    if not changed:
+        return panel
+    scale_changed = {"score_min", "score_max"} & set(changed)
+    if (
+        scale_changed
+        and Score.objects.filter(review__assignment__panel=locked, value__isnull=False).exists()
+    ):
+        raise ReviewError(
+            _("The scale cannot change once jurors have scored."), code="scale_locked"
+        )
+    for name in changed:
+        setattr(locked, name, cleaned[name])
+    fields = list(changed)
+    if FIGURE_SETTINGS & set(changed):
+        locked.scores_revision += 1
+        fields.append("scores_revision")
+    locked.save(update_fields=fields)
+    record_activity(
+        "reviews.panel.update",
+        actor=actor,
+        organisation=locked.organisation,
+        subject=locked,
+        changes=field_changes(locked, changed, current),
+    )
+    for name in (*PANEL_SETTINGS, "scores_revision"):
+        setattr(panel, name, getattr(locked, name))
+    return panel
+
+
+def _clean_phase(data: dict) -> dict:
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise ReviewError(_("A phase needs a name."), code="name_missing")
+    starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+    if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime):
+        raise ReviewError(_("A phase needs a start and an end."), code="dates_missing")
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise ReviewError(_("Phase dates need a time zone."), code="dates_naive")
+    if starts_at >= ends_at:
+        raise ReviewError(_("A phase must end after it starts."), code="dates_order")
+    if data.get("sees_other_reviews") not in OtherReviews.values:
+        raise ReviewError(
+            _("Choose when jurors see the other reviews: %(choices)s.")
+            % {"choices": ", ".join(str(label) for label in OtherReviews.labels)},
+            code="sees_other_reviews_invalid",
+        )
+    try:
+        order = int(data.get("order") or 0)
+    except (TypeError, ValueError):
+        raise ReviewError(_("The order is a whole number."), code="not_a_number") from None
+    if order < 0:
+        raise ReviewError(_("The order is 0 or more."), code="not_a_number")
+    return {
+        "name": name[:120],
+        "order": order,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "may_review": bool(data.get("may_review")),
+        "sees_other_reviews": data["sees_other_reviews"],
+        "sees_identity": bool(data.get("sees_identity")),
+        "may_change_state": bool(data.get("may_change_state")),
+    }
+
+
+@transaction.atomic
+def add_phase(
+    panel: Panel,
+    *,
+    actor,
+    name: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    order: int | None = None,
+    may_review: bool = True,
+    sees_other_reviews: str = OtherReviews.AFTER_OWN,
+    sees_identity: bool = True,
+    may_change_state: bool = False,
+) -> ReviewPhase:
+    """Add a review phase to ``panel``.
+
+    ``order`` defaults to after the last phase. Dates are aware and ordered.
+    Effects: the phase; activity ``reviews.phase.add``. Raises ReviewError
+    naming what is wrong.
+    """
+    if order is None:
+        last = ReviewPhase.objects.filter(panel=panel).order_by("-order").first()
+        order = last.order + 1 if last else 0
+    cleaned = _clean_phase(
+        {
+            "name": name,
+            "order": order,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "may_review": may_review,
+            "sees_other_reviews": sees_other_reviews,
+            "sees_identity": sees_identity,
+            "may_change_state": may_change_state,
+        }
+    )
+    phase = ReviewPhase.objects.create(panel=panel, **cleaned)
+    record_activity(
+        "reviews.phase.add",
+        actor=actor,
+        organisation=panel.organisation,
+        subject=phase,
+        changes=field_changes(phase, PHASE_FIELDS),
+    )
+    return phase
+
+
+@transaction.atomic
+def update_phase(phase: ReviewPhase, *, actor, **fields) -> ReviewPhase:
+    """Change a phase's name, order, dates or permissions (``PHASE_FIELDS``).
+
+    Effects: the phase saved with the changed fields; activity
+    ``reviews.phase.update`` (nothing when nothing changed).
+    """
+    unknown = sorted(set(fields) - set(PHASE_FIELDS))
+    if unknown:
+        raise ReviewError(
+            _("Unknown phase fields: %(names)s.") % {"names": ", ".join(unknown)},
+            code="unknown_setting",
+        )
+    before = {name: getattr(phase, name) for name in PHASE_FIELDS}
+    cleaned = _clean_phase({**before, **fields})
+    changed = [name for name in PHASE_FIELDS if cleaned[name] != before[name]]
+    if not changed:
+        return phase
+    for name in changed:
+        setattr(phase, name, cleaned[name])
+    phase.save(update_fields=changed)
+    record_activity(
+        "reviews.phase.update",
+        actor=actor,
+        organisation=phase.panel.organisation,
+        subject=phase,
+        changes=field_changes(phase, changed, before),
+    )
+    return phase
+
+
+@transaction.atomic
+def remove_phase(phase: ReviewPhase, *, actor) -> None:
+    """Delete a phase. Effects: the row; activity ``reviews.phase.remove``."""
+    record_activity(
+        "reviews.phase.remove",
+        actor=actor,
+        organisation=phase.panel.organisation,
+        subject=phase,
+        changes=field_changes(phase, PHASE_FIELDS),
+    )
+    phase.delete()

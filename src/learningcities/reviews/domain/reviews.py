@@ -1,0 +1,256 @@
+"""Writes of a juror's review: open the draft, save scores as typed, submit and lock.
+
+Every function here refuses (``ReviewError``) unless the phase in force
+allows reviewing (``phase_in_force(panel).may_review``) and the person may
+review the submission (rule ``reviews.review_submission``: assigned and not
+conflicted). Drafts save as typed, without checking completeness; submitting
+checks that every criterion of the call's framework has a score on the
+panel's scale and that a recommendation is given.
+
+``ReviewError.code`` here: ``phase`` (the phase in force does not allow
+reviewing), ``not_permitted`` (not assigned, or conflicted), ``locked``
+(already submitted), ``invalid`` (a value off the scale, an unknown
+criterion), ``incomplete`` (submitting with a score or the recommendation
+missing).
+"""
+
+import datetime as dt
+
+import rules
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learningcities.common.domain.activity import record_activity
+from learningcities.common.models import ActivityLogEntry
+from learningcities.frameworks.models import Criterion
+
+from ..enums import Recommendation, ReviewState
+from ..models import Assignment, Panel, Review, Score
+from .errors import ReviewError
+from .queries.reviews import phase_in_force
+
+__all__ = [
+    "KEEP",
+    "ReviewError",
+    "open_review",
+    "save_review",
+    "save_score",
+    "submit_review",
+]
+
+
+class _Keep:
+    """Marks an argument left out: the stored value stays."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+
+
+def _check_may_review(assignment: Assignment, actor, now: dt.datetime | None = None) -> None:
+    phase = phase_in_force(assignment.panel, now=now)
+    if phase is None or not phase.may_review:
+        raise ReviewError(
+            _("The jury's current phase does not allow writing or submitting reviews."),
+            code="phase",
+        )
+    if assignment.juror_id != getattr(actor, "pk", None) or not rules.has_perm(
+        "reviews.review_submission", actor, assignment.submission
+    ):
+        raise ReviewError(_("You may not review this application."), code="not_permitted")
+
+
+def _log(action: str, *, actor, review: Review, changes: dict | None = None) -> None:
+    """Record ``action`` on ``review`` under a neutral name.
+
+    A review's own name holds the city's; the juror's activity page lists
+    the entries they made, so the entry is named "Review 12 of application
+    34" instead, which reveals nothing in a phase that hides identities.
+    """
+    entry = record_activity(action, actor=actor, subject=review, changes=changes)
+    neutral = f"Review {review.pk} of application {review.assignment.submission_id}"
+    ActivityLogEntry.objects.filter(pk=entry.pk).update(object_repr=neutral)
+
+
+def _check_draft(review: Review) -> None:
+    if review.state != ReviewState.DRAFT:
+        raise ReviewError(
+            _("This review has been submitted and can no longer be changed."), code="locked"
+        )
+
+
+def scale_error(panel: Panel, value) -> str | None:
+    """Return why ``value`` is not a score on the panel's scale (None: it is, or it is empty)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("The score must be a whole number from %(min)s to %(max)s.") % {
+            "min": panel.score_min,
+            "max": panel.score_max,
+        }
+    if not panel.score_min <= value <= panel.score_max:
+        return _("The score %(value)s is off the scale: choose from %(min)s to %(max)s.") % {
+            "value": value,
+            "min": panel.score_min,
+            "max": panel.score_max,
+        }
+    return None
+
+
+@transaction.atomic
+def open_review(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Review:
+    """Return the juror's review of ``assignment``, creating the empty draft the first time.
+
+    Effects: a draft review (activity ``reviews.review.open``) when there was
+    none. Raises ReviewError when the phase or the rules refuse.
+    """
+    _check_may_review(assignment, actor, now)
+    review, created = Review.objects.get_or_create(assignment=assignment)
+    if created:
+        _log("reviews.review.open", actor=actor, review=review)
+    return review
+
+
+@transaction.atomic
+def save_score(
+    review: Review,
+    criterion: Criterion,
+    *,
+    actor,
+    value: int | _Keep | None = KEEP,
+    comment: str | _Keep = KEEP,
+    now: dt.datetime | None = None,
+) -> Score:
+    """Save the score and comment on ``criterion`` as typed (``KEEP`` leaves one as it is).
+
+    An empty value (None) is allowed in a draft; a value off the panel's
+    scale is refused. Effects: the score row (created or updated). No
+    activity entry: drafts change at every keystroke and stay private until
+    submitted (``submit_review`` records the outcome).
+    """
+    assignment = review.assignment
+    _check_may_review(assignment, actor, now)
+    _check_draft(review)
+    if criterion.framework_id != assignment.submission.call.framework_id:
+        raise ReviewError(_("This criterion is not one of the call's framework."))
+    if value is not KEEP:
+        problem = scale_error(assignment.panel, value)
+        if problem:
+            raise ReviewError(problem)
+    score, _created = Score.objects.get_or_create(review=review, criterion=criterion)
+    changed = []
+    if value is not KEEP and score.value != value:
+        score.value = value
+        changed.append("value")
+    if comment is not KEEP and score.comment != comment:
+        score.comment = comment
+        changed.append("comment")
+    if changed:
+        score.save(update_fields=changed)
+        review.save(update_fields=["updated_at"])
+    return score
+
+
+@transaction.atomic
+def save_review(
+    review: Review,
+    *,
+    actor,
+    recommendation: str | None = None,
+    comment: str | None = None,
+    now: dt.datetime | None = None,
+) -> Review:
+    """Save the recommendation and the overall comment as typed (None leaves one as it is).
+
+    An empty recommendation ("") is allowed in a draft. Effects: the review row.
+    """
+    _check_may_review(review.assignment, actor, now)
+    _check_draft(review)
+    changed = []
+    if recommendation is not None:
+        if recommendation and recommendation not in Recommendation.values:
+            raise ReviewError(
+                _("“%(value)s” is not a recommendation; choose admit, do not admit or abstain.")
+                % {"value": recommendation[:50]}
+            )
+        if review.recommendation != recommendation:
+            review.recommendation = recommendation
+            changed.append("recommendation")
+    if comment is not None and review.comment != comment:
+        review.comment = comment
+        changed.append("comment")
+    if changed:
+        review.save(update_fields=[*changed, "updated_at"])
+    return review
+
+
+def missing_for_submission(review: Review) -> list[str]:
+    """Return what keeps ``review`` from being submitted, one message each (empty: ready)."""
+    assignment = review.assignment
+    panel = assignment.panel
+    criteria = list(
+        Criterion.objects.filter(framework_id=assignment.submission.call.framework_id).order_by(
+            "order"
+        )
+    )
+    values = dict(Score.objects.filter(review=review).values_list("criterion_id", "value"))
+    missing = []
+    for criterion in criteria:
+        value = values.get(criterion.pk)
+        if value is None:
+            missing.append(
+                _("Give a score to %(code)s %(title)s.")
+                % {"code": criterion.code, "title": criterion.title}
+            )
+        elif scale_error(panel, value):
+            missing.append(
+                _("The score of %(code)s is off the scale (%(min)s to %(max)s).")
+                % {"code": criterion.code, "min": panel.score_min, "max": panel.score_max}
+            )
+    if not review.recommendation:
+        missing.append(_("Choose a recommendation."))
+    return missing
+
+
+@transaction.atomic
+def submit_review(review: Review, *, actor, now: dt.datetime | None = None) -> Review:
+    """Submit the review: checked complete, then locked for good.
+
+    Requires a score on the panel's scale for every criterion of the call's
+    framework and a recommendation. Effects: state ``submitted`` and
+    ``submitted_at``; the panel's ``scores_revision`` grows by one (so stored
+    aggregates are recomputed); activity ``reviews.review.submit``.
+    Raises ReviewError (``incomplete``) listing everything missing.
+    """
+    given = review
+    review = (
+        Review.objects.select_for_update()
+        .select_related("assignment__panel", "assignment__submission__call")
+        .get(pk=given.pk)
+    )
+    _check_may_review(review.assignment, actor, now)
+    _check_draft(review)
+    missing = missing_for_submission(review)
+    if missing:
+        raise ReviewError(" ".join(str(message) for message in missing), code="incomplete")
+    review.state = ReviewState.SUBMITTED
+    review.submitted_at = now or timezone.now()
+    review.save(update_fields=["state", "submitted_at", "updated_at"])
+    Panel.objects.filter(pk=review.assignment.panel_id).update(
+        scores_revision=F("scores_revision") + 1
+    )
+    _log(
+        "reviews.review.submit",
+        actor=actor,
+        review=review,
+        changes={
+            "state": [ReviewState.DRAFT, ReviewState.SUBMITTED],
+            "recommendation": [None, review.recommendation],
+        },
+    )
+    given.state, given.submitted_at = review.state, review.submitted_at
+    return review

@@ -1,0 +1,187 @@
+"""The secretariat's decisions page: finish reviews, stage decisions, release the call.
+
+Every view needs ``reviews.stage_decisions`` (the secretariat and operators;
+anyone else gets 403); a call that does not exist answers 404. The page reads
+a fixed number of queries whatever the number of submissions. Writes go
+through the domain (``finish_review``, ``stage_decision``, ``release_cohort``,
+``release_winners``); their refusals come back as messages (status 409 when
+nothing was done) and the page is shown again.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from learningcities.calls.domain.errors import SubmissionError
+from learningcities.calls.domain.release import release_cohort, release_winners
+from learningcities.calls.enums import CallKind, SubmissionState
+from learningcities.calls.models import Call, Release, Submission
+from learningcities.common.access import permission_required
+
+from ..domain.decisions import finish_review, stage_decision
+from ..domain.errors import ReviewError
+from ..domain.queries.decisions import decision_rows, jury_comments_for_call, staged_counts
+from ..domain.queries.reviews import phase_in_force
+from ..interfaces.decision_forms import (
+    DecideForm,
+    FinishReviewsForm,
+    ReleaseCohortForm,
+    ReleaseWinnersForm,
+)
+from ..models import Panel
+
+PERMISSION = "reviews.stage_decisions"
+S = SubmissionState
+
+
+def _call(pk: int) -> Call:
+    return get_object_or_404(Call, pk=pk)
+
+
+def _release_form(call: Call, data=None):
+    form_class = ReleaseWinnersForm if call.kind == CallKind.AWARD else ReleaseCohortForm
+    return form_class(data, prefix="release")
+
+
+def _page(request: HttpRequest, call: Call, *, release_form=None, status: int = 200):
+    panel = Panel.objects.filter(call=call).first()
+    rows = decision_rows(call, panel=panel)
+    release = Release.objects.filter(call=call).select_related("cohort", "released_by").first()
+    return render(
+        request,
+        "reviews/decisions/page.html",
+        {
+            "call": call,
+            "panel": panel,
+            "phase": phase_in_force(panel) if panel else None,
+            "rows": rows,
+            "counts": staged_counts(call),
+            "release": release,
+            "release_form": release_form or _release_form(call),
+            "is_award": call.kind == CallKind.AWARD,
+            "states": S,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@permission_required(PERMISSION)
+def decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the call's submissions in ranking order with their decisions and the release form."""
+    return _page(request, _call(pk))
+
+
+@require_POST
+@permission_required(PERMISSION)
+def finish_reviews(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finish the jury's work on the ticked submissions; each one refused is named."""
+    call = _call(pk)
+    candidates = Submission.objects.filter(call=call, state=S.IN_REVIEW).select_related(
+        "call", "city", "country", "organisation"
+    )
+    by_pk = {submission.pk: submission for submission in candidates}
+    form = FinishReviewsForm(request.POST, submission_ids=list(by_pk))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _page(request, call, status=400)
+    finished, refused = 0, []
+    for submission_pk in form.cleaned_data["submission"]:
+        try:
+            finish_review(
+                by_pk[submission_pk], actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (SubmissionError, ReviewError) as error:
+            refused.append(str(error))
+        else:
+            finished += 1
+    if finished:
+        messages.success(
+            request,
+            ngettext(
+                "The review of %(count)s submission is finished.",
+                "The reviews of %(count)s submissions are finished.",
+                finished,
+            )
+            % {"count": finished},
+        )
+    for message in refused:
+        messages.error(request, message)
+    if refused and not finished:
+        return _page(request, call, status=409)
+    return redirect("reviews:decisions", pk=call.pk)
+
+
+@require_POST
+@permission_required(PERMISSION)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stage or change the decision on one submission of the call."""
+    call = _call(pk)
+    candidates = Submission.objects.filter(call=call, state__in=(S.REVIEWED, S.DECIDED))
+    by_pk = {submission.pk: submission for submission in candidates.select_related("city")}
+    form = DecideForm(request.POST, submission_ids=list(by_pk))
+    if not form.is_valid():
+        messages.error(request, _("Choose a submission that is reviewed and a decision."))
+        return _page(request, call, status=400)
+    submission = by_pk[form.cleaned_data["submission"]]
+    try:
+        stage_decision(
+            submission,
+            actor=request.user,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+    except (SubmissionError, ReviewError) as error:
+        messages.error(request, str(error))
+        return _page(request, call, status=409)
+    messages.success(
+        request,
+        _("%(city)s: %(decision)s (staged; the city learns it at the release).")
+        % {"city": submission.city.name, "decision": submission.get_decision_display()},
+    )
+    return redirect("reviews:decisions", pk=call.pk)
+
+
+@require_POST
+@permission_required(PERMISSION)
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Release the call's staged decisions: the cohort (membership) or the winners (award)."""
+    call = _call(pk)
+    form = _release_form(call, request.POST)
+    if not form.is_valid():
+        return _page(request, call, release_form=form, status=400)
+    data = form.cleaned_data
+    comments = jury_comments_for_call(call) if data["include_comments"] else None
+    already = Release.objects.filter(call=call).exists()
+    try:
+        if call.kind == CallKind.AWARD:
+            done = release_winners(
+                call, actor=request.user, year=data["year"], jury_comments=comments
+            )
+        else:
+            done = release_cohort(
+                call,
+                actor=request.user,
+                name=data["name"],
+                joined_on=data["joined_on"],
+                jury_comments=comments,
+            )
+    except SubmissionError as error:
+        messages.error(request, str(error))
+        return _page(request, call, release_form=form, status=409)
+    if already:
+        messages.info(request, _("These decisions were released already; nothing changed."))
+    elif done.cohort_id:
+        messages.success(
+            request,
+            _("The cohort %(cohort)s is released: the decisions are sent.")
+            % {"cohort": done.cohort.name},
+        )
+    else:
+        messages.success(request, _("The winners are released: the decisions are sent."))
+    return redirect("reviews:decisions", pk=call.pk)

@@ -1,0 +1,313 @@
+"""The juror's pages: the workspace, the review form beside the dossier, the dossier PDF.
+
+Every page needs ``reviews.view_jury_workspace`` (jurors; anyone else gets
+403) and fetches submissions through ``submissions_for_juror``: a submission
+the juror is not assigned to, or is conflicted with, answers 404 like a
+missing one. The phase in force decides whether the juror may write
+(``may_review``), sees the city's identity (``sees_identity``: otherwise
+"Application 17", no city, country, contact or mayor's letter anywhere) and
+reads the other reviews (never, after their own is submitted, always).
+
+The review form is a plain POST form; ``lc/js/autosave.js`` posts changed
+fields in the background with ``X-Autosave: 1`` and gets 204, or JSON
+errors with 400 (a bad value) or 409 (the phase or a lock refuses).
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from learningcities.calls.dossier import dossier_context, render_dossier
+from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
+
+from ..domain.queries.reviews import phase_in_force, submissions_for_juror
+from ..domain.queries.workspace import calls_for_juror, phases_for_juror, workspace_for_juror
+from ..domain.reviews import (
+    ReviewError,
+    missing_for_submission,
+    open_review,
+    save_review,
+    save_score,
+    submit_review,
+)
+from ..enums import OtherReviews, Recommendation, ReviewState
+from ..interfaces.jury_forms import (
+    WorkspaceFilterForm,
+    comment_field,
+    parse_review_post,
+    score_field,
+)
+from ..models import Assignment, Review, Score
+from .ranking import link_maker
+
+PAGE_SIZE = 50
+
+
+def application_label(submission) -> str:
+    """Return the name a juror sees when the city's identity is hidden."""
+    return _("Application %(number)s") % {"number": submission.pk}
+
+
+@require_safe
+@permission_required("reviews.view_jury_workspace")
+def workspace(request: HttpRequest) -> HttpResponse:
+    """List the juror's assigned submissions across calls, with their progress.
+
+    Filters (query string): ``q`` (application number, or the city's name
+    where the phase shows identities), ``call``, ``state`` (not_started,
+    draft, submitted). A constant number of queries.
+    """
+    user = request.user
+    phases = phases_for_juror(user)
+    identity_panels = frozenset(
+        panel_id for panel_id, phase in phases.items() if phase.sees_identity
+    )
+    filters = WorkspaceFilterForm(request.GET or None, calls=calls_for_juror(user))
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    submissions = workspace_for_juror(
+        user,
+        search=chosen.get("q", ""),
+        call=chosen.get("call"),
+        state=chosen.get("state", ""),
+        identity_panels=identity_panels,
+    )
+    page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
+    link = link_maker("reviews:jury-review")
+    for submission in page.object_list:
+        submission.link = link(submission.pk)
+        panel_id = submission.call.panel.pk
+        phase = phases.get(panel_id)
+        submission.shows_identity = panel_id in identity_panels
+        submission.label = (
+            submission.city.name if submission.shows_identity else application_label(submission)
+        )
+        submission.phase = phase
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/jury/workspace.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+def _assignment(submission, user) -> Assignment:
+    return (
+        Assignment.objects.filter(submission=submission, juror_id=user.pk)
+        .select_related("panel")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _recuse_url(submission) -> str | None:
+    """The panel helper's recusal form (``reviews:recuse``), when it is installed."""
+    for kwargs in ({"pk": submission.pk}, {"submission_pk": submission.pk}):
+        try:
+            return reverse("reviews:recuse", kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _other_reviews(submission, user, phase, own: Review | None) -> list[dict] | None:
+    """Return the other jurors' submitted reviews if the phase shows them now, else None."""
+    rule = phase.sees_other_reviews if phase else OtherReviews.NEVER
+    own_submitted = own is not None and own.state == ReviewState.SUBMITTED
+    if rule == OtherReviews.NEVER or (rule == OtherReviews.AFTER_OWN and not own_submitted):
+        return None
+    reviews = list(
+        Review.objects.filter(assignment__submission=submission, state=ReviewState.SUBMITTED)
+        .exclude(assignment__juror_id=user.pk)
+        .order_by("submitted_at", "pk")
+    )
+    scores: dict[int, dict[int, Score]] = {}
+    for score in Score.objects.filter(review__in=reviews):
+        scores.setdefault(score.review_id, {})[score.criterion_id] = score
+    return [
+        {"number": index, "review": review, "scores": scores.get(review.pk, {})}
+        for index, review in enumerate(reviews, start=1)
+    ]
+
+
+def _review_page_context(request, submission, assignment, phase, review, entered=None):
+    user = request.user
+    panel = assignment.panel
+    sees_identity = bool(phase and phase.sees_identity)
+    dossier = dossier_context(submission, anonymous=not sees_identity)
+    answers = {
+        entry.criterion.pk: entry
+        for section in dossier["sections"]
+        for area in section.areas
+        for entry in area.criteria
+    }
+    stored = {}
+    if review is not None:
+        stored = {score.criterion_id: score for score in Score.objects.filter(review=review)}
+    others = _other_reviews(submission, user, phase, review)
+    entered = entered or {}
+    descriptors = panel.level_descriptors or {}
+    items = []
+    for criterion in criteria_for_framework(submission.call.framework):
+        score = stored.get(criterion.pk)
+        value = entered.get(score_field(criterion.pk), score.value if score else None)
+        comment = entered.get(comment_field(criterion.pk), score.comment if score else "")
+        items.append(
+            {
+                "criterion": criterion,
+                "answer": answers.get(criterion.pk),
+                "score_name": score_field(criterion.pk),
+                "comment_name": comment_field(criterion.pk),
+                "value": value,
+                "comment": comment,
+                "points": [
+                    {
+                        "value": point,
+                        "label": descriptors.get(str(point), ""),
+                        "checked": value is not None and str(value) == str(point),
+                    }
+                    for point in range(panel.score_min, panel.score_max + 1)
+                ],
+                "others": [
+                    {"number": other["number"], "score": other["scores"].get(criterion.pk)}
+                    for other in others or ()
+                ],
+            }
+        )
+    editable = bool(phase and phase.may_review) and (
+        review is None or review.state == ReviewState.DRAFT
+    )
+    return {
+        **dossier,
+        "label": submission.city.name if sees_identity else application_label(submission),
+        "sees_identity": sees_identity,
+        "panel": panel,
+        "phase": phase,
+        "review": review,
+        "items": items,
+        "editable": editable,
+        "recommendation": entered.get("recommendation", review.recommendation if review else ""),
+        "overall_comment": entered.get("comment", review.comment if review else ""),
+        "recommendations": Recommendation.choices,
+        "others": others,
+        "recuse_url": _recuse_url(submission) if editable else None,
+        "missing": missing_for_submission(review) if editable and review is not None else [],
+    }
+
+
+def _errors_json(errors: dict, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"errors": {name: [str(message) for message in found] for name, found in errors.items()}},
+        status=status,
+    )
+
+
+def _save(request, assignment, criteria) -> tuple[Review | None, dict, int]:
+    """Apply the POST to the review; return it, the errors by field and a status."""
+    entered = parse_review_post(request.POST, criteria)
+    errors: dict[str, list[str]] = dict(entered.errors)
+    try:
+        review = open_review(assignment, actor=request.user)
+    except ReviewError as error:
+        return None, {"__all__": [str(error)]}, 409
+    by_pk = {criterion.pk: criterion for criterion in criteria}
+    try:
+        for pk in sorted(set(entered.scores) | set(entered.comments)):
+            name = score_field(pk)
+            if name in errors:
+                continue
+            kwargs = {}
+            if pk in entered.scores:
+                kwargs["value"] = entered.scores[pk]
+            if pk in entered.comments:
+                kwargs["comment"] = entered.comments[pk]
+            try:
+                save_score(review, by_pk[pk], actor=request.user, **kwargs)
+            except ReviewError as error:
+                if error.code != "invalid":
+                    raise
+                errors[name] = [str(error)]
+        if "recommendation" not in errors:
+            save_review(
+                review,
+                actor=request.user,
+                recommendation=entered.recommendation,
+                comment=entered.comment,
+            )
+        if entered.submit and not errors:
+            if not entered.confirmed:
+                errors["confirm"] = [_("Tick the box to confirm that you are submitting.")]
+            else:
+                submit_review(review, actor=request.user)
+    except ReviewError as error:
+        key = "__all__"
+        return review, {**errors, key: [str(error)]}, 400 if error.code == "incomplete" else 409
+    return review, errors, 400 if errors else 200
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("reviews.view_jury_workspace")
+def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the dossier of submission ``pk`` with the juror's review form; POST saves it.
+
+    POST (plain or autosave) saves the fields it carries (``save_score``,
+    ``save_review``); with ``intent=submit`` and ``confirm=yes`` it then
+    submits (``submit_review``), after which the review is read-only.
+    Refusals: 400 (a bad value, an incomplete review), 409 (the phase does
+    not allow reviewing, the review is locked).
+    """
+    submission = get_object_for_user_or_404(request.user, submissions_for_juror, pk=pk)
+    assignment = _assignment(submission, request.user)
+    phase = phase_in_force(assignment.panel)
+    review = Review.objects.filter(assignment=assignment).first()
+    status = 200
+    entered = None
+    errors: dict = {}
+    if request.method == "POST":
+        autosave = request.headers.get("X-Autosave") == "1"
+        criteria = list(criteria_for_framework(submission.call.framework))
+        review, errors, status = _save(request, assignment, criteria)
+        if autosave:
+            return HttpResponse(status=204) if status == 200 else _errors_json(errors, status)
+        if status == 200:
+            if review is not None and review.state == ReviewState.SUBMITTED:
+                messages.success(request, _("Your review is submitted. Thank you."))
+            else:
+                messages.success(request, _("Your review is saved as a draft."))
+            return redirect("reviews:jury-review", pk=submission.pk)
+        entered = {
+            key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"
+        }
+        if review is None:
+            review = Review.objects.filter(assignment=assignment).first()
+    context = _review_page_context(request, submission, assignment, phase, review, entered)
+    context["errors"] = errors
+    context["general_errors"] = errors.get("__all__", []) + errors.get("confirm", [])
+    return render(request, "reviews/jury/review.html", context, status=status)
+
+
+@require_safe
+@permission_required("reviews.view_jury_workspace")
+def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the dossier PDF of submission ``pk`` for its juror, anonymous if the phase says so."""
+    submission = get_object_for_user_or_404(request.user, submissions_for_juror, pk=pk)
+    assignment = _assignment(submission, request.user)
+    phase = phase_in_force(assignment.panel)
+    anonymous = not (phase and phase.sees_identity)
+    response = HttpResponse(
+        render_dossier(submission, anonymous=anonymous), content_type="application/pdf"
+    )
+    name = (
+        f"application-{submission.pk}"
+        if anonymous
+        else slugify(f"{submission.city.name}-{submission.pk}") or f"application-{submission.pk}"
+    )
+    response["Content-Disposition"] = f'inline; filename="dossier-{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
