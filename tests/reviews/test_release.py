@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from learningcities.accounts.domain.users import activate_totp
 from learningcities.accounts.enums import Role
 from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
 from learningcities.calls.domain.release import release_cohort, render_certificate
@@ -18,7 +19,7 @@ from learningcities.common.models import ActivityLogEntry, Document, OutboxMessa
 from learningcities.network.models import Cohort, Membership, NetworkRevision
 from learningcities.reviews.domain.decisions import finish_review, stage_decision
 from learningcities.reviews.models import ReviewPhase
-from tests.accounts.factories import person_with_role
+from tests.accounts.factories import TOTP_SECRET, person_with_role
 from tests.reviews.decision_helpers import (
     _private_root,  # noqa: F401 -- an autouse fixture: certificates go to a folder of the test
     casts_in_review,
@@ -695,3 +696,16 @@ def test_city_withdrawing_after_a_staged_acceptance_is_left_out_of_the_release(s
     assert Submission.objects.get(pk=cork.pk).state == SubmissionState.WITHDRAWN
     assert Membership.objects.filter(city=cork_cast.city).count() == 0
     assert Certificate.objects.filter(submission=cork).count() == 0
+
+
+def test_secretariat_dossier_shows_the_staged_state(client, staged_call):
+    cast, submission = staged_call["accepted"]
+    activate_totp(cast.secretary, secret=TOTP_SECRET)
+    client.force_login(cast.secretary)
+
+    response = client.get(reverse("calls:dossier-pdf", kwargs={"pk": submission.pk}))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+    assert response.status_code == 200
+    assert "Decided" in text
+    assert "In review" not in text

@@ -71,7 +71,9 @@ class DossierSection:
 IDENTIFYING_FIELDS = frozenset({"contact_name", "contact_email", "contact_phone"})
 
 
-def dossier_context(submission: Submission, *, anonymous: bool = False) -> dict:
+def dossier_context(
+    submission: Submission, *, anonymous: bool = False, staged_visible: bool = False
+) -> dict:
     """Return what the dossier template shows: the answers by section, area and criterion.
 
     Three queries (criteria with their areas and sections, answers, documents);
@@ -79,6 +81,8 @@ def dossier_context(submission: Submission, *, anonymous: bool = False) -> dict:
     ``submissions_for_user`` gives it). Reads only. ``anonymous`` (for a jury
     phase that hides identities) leaves out the city, country, contact person
     and the mayor's commitment letter; the dossier is titled "Application N".
+    ``staged_visible`` (the secretariat): the state as it is, reviewed or
+    decided included; everyone else reads the state the city knows.
     """
     answers = {
         answer.criterion_id: answer for answer in Answer.objects.filter(submission=submission)
@@ -116,6 +120,9 @@ def dossier_context(submission: Submission, *, anonymous: bool = False) -> dict:
     return {
         "submission": submission,
         "anonymous": anonymous,
+        "state_label": (
+            submission.get_state_display() if staged_visible else submission.state_for_city_display
+        ),
         "call": submission.call,
         "city": None if anonymous else submission.city,
         "country": None if anonymous else submission.country,
@@ -133,17 +140,21 @@ def _display(submission: Submission, name: str) -> object:
     return display() if display and value else value
 
 
-def render_dossier(submission: Submission, *, anonymous: bool = False) -> bytes:
+def render_dossier(
+    submission: Submission, *, anonymous: bool = False, staged_visible: bool = False
+) -> bytes:
     """Return the dossier of ``submission`` as PDF bytes; logs how long it took.
 
-    ``anonymous``: without the city's identity (see ``dossier_context``).
+    ``anonymous``: without the city's identity; ``staged_visible``: the state
+    as the secretariat knows it (see ``dossier_context``).
     No side effects besides the log line (``learningcities.calls.dossier``, INFO).
     """
     from weasyprint import HTML  # heavy import, only when a dossier is asked for
 
     started = time.perf_counter()
     html = render_to_string(
-        "calls/dossier/dossier.html", dossier_context(submission, anonymous=anonymous)
+        "calls/dossier/dossier.html",
+        dossier_context(submission, anonymous=anonymous, staged_visible=staged_visible),
     )
     pdf = HTML(string=html).write_pdf()
     logger.info(

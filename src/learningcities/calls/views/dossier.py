@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from learningcities.accounts.rules import is_secretariat
 from learningcities.common.access import get_object_for_user_or_404
 
 from ..domain.queries.submissions import submissions_for_user
@@ -21,7 +22,8 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     secretariat. Anyone else gets 404, as for a missing submission.
     """
     submission = get_object_for_user_or_404(request.user, submissions_for_user, pk=pk)
-    response = HttpResponse(render_dossier(submission), content_type="application/pdf")
+    pdf = render_dossier(submission, staged_visible=is_secretariat(request.user))
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = slugify(f"{submission.city.name}-{submission.call.title}") or "dossier"
     response["Content-Disposition"] = f'inline; filename="dossier-{name}-{submission.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
