@@ -26,6 +26,26 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture
+def private_root(settings, tmp_path):
+    """Point the private storage (letters, evidence, certificates) at a folder of this test."""
+    root = tmp_path / "private"
+    settings.LC_PRIVATE_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -8,7 +8,8 @@ LC_DATABASE_URL     database URL (default: SQLite at ``$LC_DATA_DIR/db.sqlite3``
 LC_SECRET_KEY       secret key (default: generated once into ``$LC_DATA_DIR``)
 LC_DEBUG            ``1``/``true`` for debug pages (default: off)
 LC_ALLOWED_HOSTS    comma-separated host names (default: localhost names)
-LC_CACHE_URL        ``redis://...`` for a shared cache (default: process memory)
+LC_CACHE_URL        ``redis://...`` for a shared cache (default: process memory);
+                    ``LC_REDIS_URL`` is read when it is not set
 LC_TIME_ZONE        the secretariat's time zone (default: ``UTC``)
 LC_MAP_TILES_URL    a tile server URL template for the map, such as
                     ``https://tile.openstreetmap.org/{z}/{x}/{y}.png`` (default:
@@ -39,6 +40,21 @@ LC_PRIVATE_ROOT     the folder of private documents (default: ``$LC_DATA_DIR/pri
 LC_MAX_UPLOAD_MB    the largest document accepted, in megabytes (default: 20)
 LC_VIRUS_SCANNER    dotted path to a callable(file) -> (clean, detail) that scans
                     every upload (default: none; documents are "not scanned")
+LC_S3_BUCKET        keep private documents in this bucket of an S3-compatible
+                    store instead of LC_PRIVATE_ROOT (private ACL, no public URLs;
+                    still served only through the permission-checked view)
+LC_S3_ENDPOINT_URL  the store's address, for a store other than Amazon S3
+                    (MinIO, Garage, Ceph...: ``https://s3.example.org``)
+LC_S3_REGION        the bucket's region (default: the store's own default)
+LC_S3_ACCESS_KEY_ID, LC_S3_SECRET_ACCESS_KEY  the store's credentials (default:
+                    boto3's own lookup: environment, instance role...)
+LC_S3_PREFIX        a folder inside the bucket for the documents (default: none)
+LC_TASKS            where background jobs run: ``immediate`` (default: at once, in
+                    the process that asks, as the embedded installation does) or
+                    ``database`` (queued in the database and run by
+                    ``learningcities db_worker`` processes; recommended in production)
+LC_JOB_MAX_ATTEMPTS  ``run-scheduled`` re-queues a failed job until it has been
+                    tried this many times (default: 3)
 ==================  ==========================================================
 """
 
@@ -117,6 +133,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "axes",
+    "django_tasks_db",  # the database queue of background jobs (LC_TASKS=database)
     "rules.apps.AutodiscoverRulesConfig",  # loads each app's rules.py
     "learningcities.common",
     "learningcities.accounts",
@@ -185,7 +202,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-if cache_url := os.environ.get("LC_CACHE_URL"):
+if cache_url := os.environ.get("LC_CACHE_URL") or os.environ.get("LC_REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
     }
@@ -320,6 +337,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LC_LOG_LEVEL", "WARNING")},
 }
 
+# Background jobs (django.tasks): run at once by default; a database queue and
+# ``learningcities db_worker`` processes in production (docs/scheduled-work.md).
+LC_TASKS = os.environ.get("LC_TASKS", "immediate").strip().lower()
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if LC_TASKS not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"LC_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {LC_TASKS!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[LC_TASKS]}}
+LC_JOB_MAX_ATTEMPTS = int(os.environ.get("LC_JOB_MAX_ATTEMPTS", "3"))
+
 # Network policy defaults that are not per-call data.
 LC_DIRECTORY_PAGE_SIZE = 25
 LC_API_PAGE_SIZE = 50
@@ -380,6 +411,21 @@ STORAGES["private"] = {
         "file_permissions_mode": 0o600,
     },
 }
+if s3_bucket := os.environ.get("LC_S3_BUCKET"):
+    # Web processes keep nothing on their own disk: any of them serves any document.
+    STORAGES["private"] = {
+        "BACKEND": "learningcities.common.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": s3_bucket,
+            "endpoint_url": os.environ.get("LC_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("LC_S3_REGION") or None,
+            "access_key": os.environ.get("LC_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("LC_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("LC_S3_PREFIX", "").strip("/"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 LC_MAX_UPLOAD_MB = int(os.environ.get("LC_MAX_UPLOAD_MB", "20"))
 # Larger uploads stream to a temporary file rather than memory; the form part of
 # a request stays small.

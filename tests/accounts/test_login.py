@@ -205,9 +205,9 @@ def test_profile_query_count_does_not_grow_with_affiliations(
     client.force_login(user)
     client.get("/account/profile/")  # warm the per-process caches (content types, countries)
 
-    # session, user, roles (read once: privileged? and the workspace link), affiliations,
-    # countries, TOTP?
-    with django_assert_num_queries(6):
+    # session, user, affiliations, countries (the roles and the second factor
+    # come from the session's snapshot)
+    with django_assert_num_queries(4):
         response = client.get("/account/profile/")
 
     assert response.content.decode().count("City coordinator") == count

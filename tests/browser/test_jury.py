@@ -9,11 +9,14 @@ from tests.browser.conftest import axe_violations
 from tests.reviews.factories import submitted_review
 from tests.reviews.scoring_helpers import (
     Jury,
-    private_root,  # noqa: F401 (autouse fixture)
     secretary_with_totp,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_root"),
+]
 
 STATUS = "[data-autosave-status]"
 

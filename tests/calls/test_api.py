@@ -109,7 +109,7 @@ def test_submission_list_query_count_constant(django_assert_num_queries, size):
     url = reverse("api-v1:list_submissions")
 
     # session, user, affiliations, endorsed countries (none: no query), count, page
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert response.json()["count"] == size

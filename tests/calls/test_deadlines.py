@@ -292,6 +292,8 @@ def test_run_scheduled_runs_reminders_and_deadline_actions():
     assert out.getvalue().splitlines() == [
         "Endorsement reminders: 1 submissions reminded.",
         "Endorsement deadlines: 1 submissions declined or escalated.",
+        "Outbox: 0 messages sent or tried.",
+        "Finished jobs: 0 old job records deleted.",
     ]
     assert fresh(overdue).state == S.DECLINED
     assert fresh(near).endorsement_reminded_at is not None

@@ -7,8 +7,10 @@ import pytest
 from learningcities.calls.domain.completeness import completeness
 from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
 from learningcities.calls.domain.submissions import save_answer, save_draft
-from learningcities.calls.models import Answer, Submission
+from learningcities.calls.models import Answer, Call, Submission
+from learningcities.frameworks.domain.loading import load_framework
 from learningcities.frameworks.models import Criterion
+from tests.frameworks.helpers import small_document
 
 from .factories import Cast, city_with_coordinator, make_call, submission_in
 
@@ -120,3 +122,25 @@ def test_completeness_on_the_shipped_key_features_lists_42_criteria():
     }
 
     assert len(criteria) == 41  # one of the 42 features is optional
+
+
+def test_call_keeps_its_framework_version_after_a_new_version_is_loaded():
+    cast = Cast()
+    submission = cast.draft()
+    questions_before = [
+        (criterion.code, criterion.title, criterion.word_limit)
+        for criterion in submission.call.framework.criteria.order_by("order")
+    ]
+    newer = small_document("2.0")
+    newer["sections"][0]["areas"][0]["criteria"][0]["title"] = "A reworded question"
+    load_framework(newer)
+
+    call = Call.objects.get(pk=cast.call.pk)
+    questions_after = [
+        (criterion.code, criterion.title, criterion.word_limit)
+        for criterion in call.framework.criteria.order_by("order")
+    ]
+
+    assert call.framework.version == "1.0"
+    assert questions_after == questions_before
+    assert completeness(Submission.objects.get(pk=submission.pk)) == []

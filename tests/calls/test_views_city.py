@@ -132,7 +132,7 @@ def test_applications_list_query_count_does_not_grow(django_assert_num_queries, 
         start_submission(call, city=organisation.city, actor=coordinator)
     client = logged_in(coordinator)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("calls:city-applications"))
 
     assert response.content.decode().count("/applications/") >= count

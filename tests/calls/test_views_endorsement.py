@@ -114,14 +114,19 @@ def _waiting(count: int) -> list:
 def test_queue_query_count_does_not_grow(client, django_assert_num_queries, count):
     endorser, _submissions = _waiting(count)
     client.force_login(endorser)
-    client.get(reverse("calls:endorsement-queue"))
 
-    # session, user, affiliations, endorsed countries, waiting by call and country,
-    # quotas used, page (the quota lines give the paginator its total)
-    with django_assert_num_queries(7):
-        response = client.get(reverse("calls:endorsement-queue"))
+    # session, user, endorsed countries, calls' revisions, register revision;
+    # then, to draw it: waiting by call and country, quotas used, page (the
+    # quota lines give the paginator its total)
+    with django_assert_num_queries(8):
+        drawn = client.get(reverse("calls:endorsement-queue"))
+    # from the cache: the first five alone
+    with django_assert_num_queries(5):
+        cached = client.get(reverse("calls:endorsement-queue"))
 
-    assert len(response.context["submissions"]) == count
+    assert len(drawn.context["submissions"]) == count
+    # The page's main part (the header differs: its logout form has a new CSRF mask).
+    assert cached.content.split(b"<main")[1] == drawn.content.split(b"<main")[1]
 
 
 def test_queue_second_page_has_the_rest_and_the_same_query_count(
@@ -130,12 +135,13 @@ def test_queue_second_page_has_the_rest_and_the_same_query_count(
     monkeypatch.setattr(endorsement_views, "QUEUE_PAGE_SIZE", 2)
     endorser, submissions = _waiting(3)
     client.force_login(endorser)
-    client.get(reverse("calls:endorsement-queue"))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         first = client.get(reverse("calls:endorsement-queue"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         second = client.get(reverse("calls:endorsement-queue") + "?page=2")
+    with django_assert_num_queries(5):
+        client.get(reverse("calls:endorsement-queue") + "?page=2")
 
     assert first.context["submissions"] == submissions[:2]
     assert second.context["submissions"] == [submissions[2]]
@@ -194,6 +200,34 @@ def test_detail_of_a_draft_is_404(client, cast):
     response = client.get(_detail_url(draft))
 
     assert response.status_code == 404
+
+
+def _document_url(submission, kind: str) -> str:
+    link = submission.documents.filter(kind=kind).first()
+    return reverse("common:document", kwargs={"document_id": link.document_id})
+
+
+@pytest.mark.parametrize("kind", ["commitment_letter", "evidence"])
+def test_endorser_opens_the_letter_and_evidence_of_their_country(client, cast, kind):
+    submission = submission_in(cast, S.SUBMITTED)
+    client.force_login(cast.endorser)
+
+    response = client.get(_document_url(submission, kind))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("kind", ["commitment_letter", "evidence"])
+def test_endorser_cannot_open_documents_of_another_country_or_of_a_draft(client, cast, kind):
+    foreign = submission_in(Cast(call=cast.call, country_code="FR"), S.SUBMITTED)
+    draft = cast.draft()
+    client.force_login(cast.endorser)
+
+    foreign_response = client.get(_document_url(foreign, kind))
+    draft_response = client.get(_document_url(draft, kind))
+
+    assert (foreign_response.status_code, draft_response.status_code) == (404, 404)
 
 
 def test_detail_refuses_the_city_coordinator(client, cast):

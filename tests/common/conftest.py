@@ -110,20 +110,5 @@ def smtp_server(settings):
     controller.stop()
 
 
-@pytest.fixture
-def private_root(settings, tmp_path):
-    """Point the private storage at an empty folder of this test."""
-    root = tmp_path / "private"
-    settings.LC_PRIVATE_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
-
-
 def stored_files(root) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())

@@ -5,8 +5,6 @@ person for each transition); finishing the review and staging decisions go
 through the domain functions under test.
 """
 
-import pytest
-
 from learningcities.calls.enums import SubmissionState
 from learningcities.calls.models import Call, Submission
 from learningcities.network.domain.cities import save_city
@@ -14,22 +12,6 @@ from learningcities.reviews.domain.decisions import finish_review, stage_decisio
 from tests.calls.factories import Cast, make_call, small_framework, submission_in
 
 S = SubmissionState
-
-
-@pytest.fixture(autouse=True)
-def _private_root(settings, tmp_path):
-    """Certificates and letters go to a private folder of this test."""
-    root = tmp_path / "private"
-    settings.LC_PRIVATE_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return root
 
 
 def casts_in_review(call: Call, countries: list[str]) -> list[tuple[Cast, Submission]]:

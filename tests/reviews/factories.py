@@ -14,6 +14,7 @@ from learningcities.accounts.domain.users import activate_totp, update_profile
 from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.models import User
 from learningcities.calls.models import Call
+from learningcities.reviews.domain.revision import bump_scores_revision
 from learningcities.reviews.enums import ReviewState
 from learningcities.reviews.models import Assignment, Panel, Review, ReviewPhase, Score
 from tests.accounts.factories import TOTP_SECRET, make_user
@@ -53,9 +54,11 @@ def make_juror(panel: Panel, nationality: str = "FR", *, totp: bool = True, **fi
 
 
 def assign(panel: Panel, submission, juror: User) -> Assignment:
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         panel=panel, submission=submission, juror=juror, method="manual"
     )
+    bump_scores_revision([panel.pk])
+    return assignment
 
 
 def submitted_review(
@@ -73,7 +76,5 @@ def submitted_review(
         Score(review=review, criterion=criterion, value=value)
         for criterion, value in scores.items()
     )
-    Panel.objects.filter(pk=assignment.panel_id).update(
-        scores_revision=assignment.panel.scores_revision + 1
-    )
+    bump_scores_revision([assignment.panel_id])
     return review

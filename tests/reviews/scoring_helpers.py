@@ -1,14 +1,8 @@
-"""Set-up shared by the scoring tests: a submission in review, its panel, jurors, clients.
-
-Import the fixtures into a test module to use them::
-
-    from tests.reviews.scoring_helpers import private_root  # noqa: F401 (fixture)
-"""
+"""Set-up shared by the scoring tests: a submission in review, its panel, jurors, clients."""
 
 import datetime as dt
 import io
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
@@ -25,22 +19,6 @@ from tests.reviews.factories import assign, make_juror, make_panel
 # A city name found nowhere else: if it shows in a response, the response leaks.
 UNIQUE_CITY = "Qwyxlborough"
 CONTACT = "Aoife Byrne"  # the contact person of tests.calls.factories.PROFILE
-
-
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    """Commitment letters and evidence go to a private folder of this test."""
-    root = tmp_path / "private"
-    settings.LC_PRIVATE_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return root
 
 
 def client_for(user) -> Client:
@@ -102,6 +80,5 @@ __all__ = [
     "OtherReviews",
     "client_for",
     "pdf_text",
-    "private_root",
     "secretary_with_totp",
 ]

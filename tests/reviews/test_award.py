@@ -17,7 +17,6 @@ from learningcities.reviews.domain.decisions import finish_review, stage_decisio
 from tests.calls.factories import Cast, submission_in
 from tests.factories import make_member
 from tests.reviews.decision_helpers import (
-    _private_root,  # noqa: F401 -- an autouse fixture: documents go to a folder of the test
     membership_call,
     rename_city,
     stage,

@@ -200,13 +200,15 @@ def test_recuse_removes_assignment_and_draft(setting):
     panel, submission, juror, _cast = setting
     assignment = Assignment.objects.get(juror=juror)
     Review.objects.create(assignment=assignment, state=ReviewState.DRAFT)
+    panel.refresh_from_db()
     revision = panel.scores_revision
 
     recuse(submission, juror, reason="I advised this city.", actor=juror)
 
     panel.refresh_from_db()
     assert (Assignment.objects.count(), Review.objects.count()) == (0, 0)
-    assert panel.scores_revision == revision
+    # One reviewer fewer: the submission's figures (reviews n of k) change.
+    assert panel.scores_revision == revision + 1
     assert conflict_reasons(juror, submission) == {R.RECUSAL}
 
 

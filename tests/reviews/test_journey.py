@@ -28,7 +28,6 @@ from learningcities.reviews.models import Assignment
 from tests.accounts.factories import person_with_role
 from tests.calls.factories import city_with_coordinator, endorser_of, fill_in, make_call
 from tests.reviews.decision_helpers import (
-    _private_root,  # noqa: F401 -- an autouse fixture: documents go to a folder of the test
     rename_city,
 )
 from tests.reviews.factories import make_juror

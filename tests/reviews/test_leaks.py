@@ -36,7 +36,6 @@ from tests.reviews.scoring_helpers import (
     Jury,
     client_for,
     pdf_text,
-    private_root,  # noqa: F401 (autouse fixture)
 )
 
 pytestmark = pytest.mark.django_db

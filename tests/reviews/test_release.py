@@ -21,7 +21,6 @@ from learningcities.reviews.domain.decisions import finish_review, stage_decisio
 from learningcities.reviews.models import ReviewPhase
 from tests.accounts.factories import TOTP_SECRET, person_with_role
 from tests.reviews.decision_helpers import (
-    _private_root,  # noqa: F401 -- an autouse fixture: certificates go to a folder of the test
     casts_in_review,
     files_under,
     membership_call,
@@ -517,7 +516,7 @@ def test_decisions_page_query_count_does_not_grow(client, staff, django_assert_n
         submitted_review(assign(panel, submission, juror), {}, comment="Fine.")
     client.get(_url("decisions", call))
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get(_url("decisions", call))
 
     assert len(response.context["rows"]) == count

@@ -17,7 +17,6 @@ from tests.frameworks.helpers import small_document
 from tests.reviews.scoring_helpers import (
     UNIQUE_CITY,
     Jury,
-    private_root,  # noqa: F401 (autouse fixture)
 )
 
 pytestmark = pytest.mark.django_db
@@ -110,13 +109,14 @@ def test_submit_review_locks_and_bumps_the_revision():
     jury = Jury()
     review = open_review(jury.assignment, actor=jury.juror)
     complete(jury, review)
+    revision = Panel.objects.get(pk=jury.panel.pk).scores_revision
 
     submit_review(review, actor=jury.juror)
 
     review.refresh_from_db()
     assert review.state == ReviewState.SUBMITTED
     assert review.submitted_at is not None
-    assert Panel.objects.get(pk=jury.panel.pk).scores_revision == 1
+    assert Panel.objects.get(pk=jury.panel.pk).scores_revision == revision + 1
     assert ActivityLogEntry.objects.filter(action="reviews.review.submit").count() == 1
 
 
@@ -124,6 +124,7 @@ def test_submit_review_refused_when_incomplete():
     jury = Jury()
     review = open_review(jury.assignment, actor=jury.juror)
     save_score(review, jury.criteria[0], actor=jury.juror, value=3)
+    revision = Panel.objects.get(pk=jury.panel.pk).scores_revision
 
     with pytest.raises(ReviewError) as caught:
         submit_review(review, actor=jury.juror)
@@ -132,7 +133,7 @@ def test_submit_review_refused_when_incomplete():
     assert "Give a score to 1.1.2 A rating." in str(caught.value)
     assert "Choose a recommendation." in str(caught.value)
     assert Review.objects.get().state == ReviewState.DRAFT
-    assert Panel.objects.get(pk=jury.panel.pk).scores_revision == 0
+    assert Panel.objects.get(pk=jury.panel.pk).scores_revision == revision
 
 
 def test_save_score_refused_after_submitting():
@@ -153,12 +154,13 @@ def test_submit_review_refused_twice():
     review = open_review(jury.assignment, actor=jury.juror)
     complete(jury, review)
     submit_review(review, actor=jury.juror)
+    revision = Panel.objects.get(pk=jury.panel.pk).scores_revision
 
     with pytest.raises(ReviewError) as caught:
         submit_review(review, actor=jury.juror)
 
     assert caught.value.code == "locked"
-    assert Panel.objects.get(pk=jury.panel.pk).scores_revision == 1
+    assert Panel.objects.get(pk=jury.panel.pk).scores_revision == revision
 
 
 def test_save_score_refused_when_the_phase_does_not_allow_reviewing():

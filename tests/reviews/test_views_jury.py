@@ -5,22 +5,22 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from learningcities.calls.enums import DocumentKind
 from learningcities.calls.models import SubmissionDocument
 from learningcities.reviews.domain.aggregation import ensure_aggregates
 from learningcities.reviews.enums import OtherReviews, ReviewState
-from learningcities.reviews.models import Review, Score
+from learningcities.reviews.models import Review, ReviewAggregate, Score
 from tests.calls.factories import Cast, submission_in
-from tests.reviews.factories import assign, submitted_review
+from tests.reviews.factories import assign, make_juror, submitted_review
 from tests.reviews.scoring_helpers import (
     CONTACT,
     UNIQUE_CITY,
     Jury,
     client_for,
     pdf_text,
-    private_root,  # noqa: F401 (autouse fixture)
     secretary_with_totp,
 )
 
@@ -74,7 +74,7 @@ def test_workspace_queries_do_not_grow_with_submissions(count, django_assert_num
     client = client_for(jury.juror)
     client.get(reverse("reviews:jury-workspace"))
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(reverse("reviews:jury-workspace"))
 
     assert len(response.context["page"].object_list) == count
@@ -457,6 +457,18 @@ def ranked_jury(count: int) -> Jury:
     return jury
 
 
+# The page's queries: the person (session, user, roles), the call with its panel; then,
+# when the table is not cached, its page of rows and their count.
+RANKING_QUERIES_CACHED = 3
+RANKING_QUERIES_RENDERED = 5
+
+
+def ranking_section(response) -> str:
+    """The ranking's table section (the page frame holds a per-request CSRF token)."""
+    html = response.content.decode()
+    return html[html.index('aria-labelledby="ranking-heading"') :]
+
+
 def ranking_url(jury: Jury, name: str = "reviews:ranking") -> str:
     return reverse(name, kwargs={"call_pk": jury.cast.call.pk})
 
@@ -479,11 +491,30 @@ def test_ranking_queries_do_not_grow_with_submissions(count, django_assert_num_q
     client = client_for(secretary_with_totp())
     ensure_aggregates(jury.panel)
     client.get(ranking_url(jury))
+    cache.clear()
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(RANKING_QUERIES_RENDERED):
         response = client.get(ranking_url(jury))
+    with django_assert_num_queries(RANKING_QUERIES_CACHED):
+        again = client.get(ranking_url(jury))
 
     assert len(response.context["page"].object_list) == count
+    assert ranking_section(again) == ranking_section(response)
+
+
+def test_ranking_table_follows_a_new_review_at_once():
+    jury = ranked_jury(2)
+    client = client_for(secretary_with_totp())
+    before = client.get(ranking_url(jury)).content.decode()
+    newcomer = make_juror(jury.panel, "JP")
+    submission = jury.panel.assignments.first().submission
+    submitted_review(assign(jury.panel, submission, newcomer), jury.scores(1))
+
+    after = client.get(ranking_url(jury)).content.decode()
+
+    assert "2 of 3" not in before
+    assert "2 of 3" in after
+    assert ReviewAggregate.objects.get(submission=submission).reviews == 2
 
 
 def test_ranking_filters_by_country():

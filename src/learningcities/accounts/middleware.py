@@ -1,11 +1,23 @@
-"""The second factor is required for privileged people before anything else."""
+"""The second factor is required for privileged people before anything else.
+
+The person's roles and whether they have an authenticator are read on nearly
+every page; they are kept in the session as a snapshot taken under the
+person's ``access_version`` (bumped with every change of their affiliations or
+authenticators, see accounts.signals) and trusted only while the user row read
+for this request carries the same number. A change therefore counts from the
+very next request, in every process, and an unchanged person pays no query
+for them.
+"""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .domain.queries.people import has_totp, is_privileged
+from .domain.queries.people import has_totp, is_privileged, remember_totp
+from .rules import affiliation_pairs, forget_affiliations, remember_affiliations
+
+ACCESS_SNAPSHOT = "_lc_access"
 
 # Pages a privileged person without an authenticator app may still open: the
 # set-up itself (allauth's MFA pages and the re-authentication they may ask
@@ -14,6 +26,45 @@ from .domain.queries.people import has_totp, is_privileged
 ALLOWED_URL_NAMES = frozenset(
     {"account_logout", "account_reauthenticate", "health", "javascript-catalog"}
 )
+
+
+def load_access_snapshot(request: HttpRequest) -> None:
+    """Give the logged-in person their roles and second factor from the session's snapshot.
+
+    The snapshot ``[user id, access version, affiliation pairs, has TOTP]``
+    is used when it belongs to this person at their current access version;
+    otherwise both are read (two queries) and the snapshot is replaced.
+    """
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return
+    snapshot = request.session.get(ACCESS_SNAPSHOT)
+    if (
+        isinstance(snapshot, list)
+        and len(snapshot) == 4
+        and snapshot[0] == user.pk
+        and snapshot[1] == user.access_version
+    ):
+        remember_affiliations(user, frozenset((org, role) for org, role in snapshot[2]))
+        remember_totp(user, bool(snapshot[3]))
+        return
+    store_access_snapshot(request.session, user)
+
+
+def store_access_snapshot(session, user) -> None:
+    """Read the person's roles and second factor (two queries) into ``session``'s snapshot.
+
+    Also on login (accounts.signals), so the first page after it pays nothing.
+    """
+    # The version is the one of the row read before the roles: a change
+    # committed in between makes the snapshot outdated at once, never wrong.
+    version = user.access_version
+    forget_affiliations(user)
+    pairs = affiliation_pairs(user)
+    remember_totp(user, None)
+    totp = has_totp(user)
+    remember_totp(user, totp)
+    session[ACCESS_SNAPSHOT] = [user.pk, version, sorted(map(list, pairs)), totp]
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
@@ -51,6 +102,7 @@ class RequireSecondFactorMiddleware:
         # Without a session cookie nobody is logged in: no need to load a session.
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None
+        load_access_snapshot(request)
         if not needs_second_factor(request):
             return None
         if request.path_info.startswith("/api/"):

@@ -27,6 +27,11 @@ def affiliation_pairs(user) -> frozenset[tuple[int, str]]:
     return pairs
 
 
+def remember_affiliations(user, pairs: frozenset[tuple[int, str]]) -> None:
+    """Set the memo of ``affiliation_pairs`` (from a session's snapshot of a current version)."""
+    setattr(user, _CACHE, pairs)
+
+
 def forget_affiliations(user) -> None:
     """Drop the memo of ``affiliation_pairs`` (after the person's roles changed)."""
     if hasattr(user, _CACHE):

@@ -1,7 +1,14 @@
-"""Receivers for allauth's events: login protection and the activity log.
+"""Receivers for allauth's events: login protection and the activity log; access versions.
 
 allauth performs these changes itself (password change, TOTP set-up, ...), so
 the record is written right after its save, in a transaction of its own.
+
+A person's ``access_version`` is bumped on every save or deletion of one of
+their affiliations or authenticators, whoever writes it (the accounts domain,
+allauth's MFA pages, the Django admin, a cascade), in the writer's transaction:
+sessions trust their snapshot of the roles and the second factor only while
+the number is unchanged, so a revoked role or a removed authenticator counts
+from the very next request, in every process.
 """
 
 from allauth.account import signals as account_signals
@@ -9,6 +16,8 @@ from allauth.mfa import signals as mfa_signals
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 
 from learningcities.common.domain.activity import record_activity
 
@@ -70,7 +79,48 @@ def on_authenticator_reset(sender, request, user, authenticator, **kwargs):
     _record("accounts.user.authenticator_reset", user, request, authenticator=authenticator.type)
 
 
+def bump_access_version(user_id: int | None) -> None:
+    """Bump the person's ``access_version`` (one UPDATE; nothing for no person)."""
+    if user_id is None:
+        return
+    from .models import User
+
+    User.objects.filter(pk=user_id).update(access_version=F("access_version") + 1)
+
+
+def on_access_changed(sender, instance, **kwargs) -> None:
+    """An affiliation or authenticator was saved or deleted: its person's access changed."""
+    bump_access_version(instance.user_id)
+
+
+def on_logged_in(sender, request, user, **kwargs) -> None:
+    """Take the new session's snapshot of the person's roles and second factor."""
+    session = getattr(request, "session", None)
+    if session is not None and user is not None and user.is_active:
+        from .middleware import store_access_snapshot
+        from .models import User
+
+        # The object logged in may be older than its row (the number is read
+        # before the roles, as in the middleware).
+        user.access_version = (
+            User.objects.filter(pk=user.pk).values_list("access_version", flat=True).first() or 0
+        )
+        store_access_snapshot(session, user)
+
+
 def connect() -> None:
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.signals import user_logged_in
+
+    from .models import Affiliation
+
+    user_logged_in.connect(on_logged_in, dispatch_uid="lc-access-login")
+    for model in (Affiliation, Authenticator):
+        label = model._meta.label_lower
+        post_save.connect(on_access_changed, sender=model, dispatch_uid=f"lc-access-save-{label}")
+        post_delete.connect(
+            on_access_changed, sender=model, dispatch_uid=f"lc-access-delete-{label}"
+        )
     mfa_signals.authentication_failed.connect(count_mfa_failure, dispatch_uid="lc-mfa-failure")
     account_signals.password_changed.connect(on_password_changed, dispatch_uid="lc-pw-change")
     account_signals.password_set.connect(on_password_set, dispatch_uid="lc-pw-set")

@@ -16,6 +16,7 @@ from learningcities.accounts.rules import (
     is_active_person,
     is_secretariat,
 )
+from learningcities.common.rules import register_document_viewer
 
 from .enums import (
     ACTORS_FOR_STATE,
@@ -158,6 +159,22 @@ can_view_submission = (
 can_change_submission = is_coordinator_of_submission & is_editable
 
 rules.add_perm("calls.view_submission", can_view_submission)
+
+
+@register_document_viewer
+@rules.predicate
+def is_viewer_of_submission_document(user, document) -> bool:
+    """Whoever may see a submission may open its letter and evidence (its endorsers too).
+
+    The city's own people open them as members of the owning organisation;
+    this adds the National Commission of the city's country once submitted.
+    """
+    from .models import SubmissionDocument
+
+    links = SubmissionDocument.objects.filter(document=document).select_related("submission")
+    return any(can_view_submission.test(user, link.submission) for link in links)
+
+
 rules.add_perm("calls.change_submission", can_change_submission)
 rules.add_perm("calls.add_call", is_secretariat)
 rules.add_perm("calls.change_call", is_secretariat)

@@ -1,10 +1,10 @@
 """Private file storage: outside every publicly served path.
 
 The storage is the ``"private"`` alias of ``settings.STORAGES``: by default a
-folder (``LC_PRIVATE_ROOT``, default ``$LC_DATA_DIR/private``); an S3-compatible
-store later by pointing that alias at ``storages.backends.s3.S3Storage``
-(django-storages) with private ACLs. Files are only ever served by the
-documents view, which applies the permission rules.
+folder (``LC_PRIVATE_ROOT``, default ``$LC_DATA_DIR/private``), or a bucket of
+an S3-compatible store when ``LC_S3_BUCKET`` is set (``storage_s3.PrivateS3Storage``,
+django-storages, private ACLs). Files are only ever served by the documents view,
+which applies the permission rules and reads them with ``storage.open()``.
 """
 
 from django.core.files.storage import FileSystemStorage, storages

@@ -2,8 +2,10 @@
 
 from django.tasks import task
 
-from .domain.outbox import send_message
+from .domain.jobs import prune_finished_jobs
+from .domain.outbox import send_due_messages, send_message
 from .models import OutboxMessage
+from .scheduling import periodic
 
 
 @task
@@ -13,3 +15,18 @@ def send_outbox_message(message_id: int) -> str:
     if message is None:  # its transaction was rolled back after all
         return "missing"
     return send_message(message).status
+
+
+# Last of the periodic jobs: the mail the others queued goes out in the same run.
+@periodic(label="Outbox", counted="messages sent or tried", order=90)
+@task
+def send_due_outbox_messages() -> int:
+    """Send the outbox messages due (new, or failed and due for a retry); return how many."""
+    return sum(send_due_messages().values())
+
+
+@periodic(label="Finished jobs", counted="old job records deleted", order=100)
+@task
+def prune_job_results() -> int:
+    """Delete the records of long-finished background jobs; return how many."""
+    return prune_finished_jobs()

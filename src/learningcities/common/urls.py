@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, mail_templates, outbox
+from .views import documents, jobs, mail_templates, outbox
 
 app_name = "common"
 
@@ -14,5 +14,7 @@ urlpatterns = [
         mail_templates.mail_template_edit,
         name="mail-template",
     ),
+    path("workspace/jobs/", jobs.jobs, name="jobs"),
+    path("workspace/jobs/<uuid:pk>/retry/", jobs.job_retry, name="job-retry"),
     path("documents/<uuid:document_id>/", documents.document_file, name="document"),
 ]

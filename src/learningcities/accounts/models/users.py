@@ -48,6 +48,11 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         _("demo account"), default=False, help_text=_("Created for the demo; never in production.")
     )
+    # Bumped (in the same transaction) whenever what the person may do changes:
+    # an affiliation added or removed, an authenticator added or removed. A
+    # session keeps a snapshot of the roles and the second factor under this
+    # number and trusts it only while the number is unchanged (accounts.middleware).
+    access_version = models.PositiveBigIntegerField(_("access version"), default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -221,9 +221,10 @@ def transition(
     and ``endorsement_due_at``; decided: ``decision``); the quota slot taken or
     given back (an endorsement stops standing on needs_changes and on
     withdrawal); the call's ``revision`` bumped; a ``Transition`` row;
-    activity ``calls.submission.<to_state>``; notices from the template ``calls.submission.<to_state>`` in the call's
-    language to the audiences of ``AUDIENCES``; the ``submission_transitioned``
-    signal. ``submission`` is updated in place and returned.
+    activity ``calls.submission.<to_state>``; notices from the template
+    ``calls.submission.<to_state>`` in the call's language to the audiences of
+    ``AUDIENCES``; the ``submission_transitioned`` signal. ``submission`` is
+    updated in place and returned.
     """
     now = now or timezone.now()
     comment = (comment or "").strip()

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calls', '0005_submission_list_indexes'),
+        ("calls", "0005_submission_list_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='call',
-            name='revision',
-            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name='revision'),
+            model_name="call",
+            name="revision",
+            field=models.PositiveBigIntegerField(
+                default=0, editable=False, verbose_name="revision"
+            ),
         ),
     ]

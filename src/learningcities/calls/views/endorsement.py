@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +23,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
 from learningcities.frameworks.enums import AnswerType
+from learningcities.network.domain.queries.revision import current_revision
 
 from ..domain.errors import SubmissionError
 from ..domain.queries.dashboard import (
     endorsement_queue_rows_for_user,
     endorsement_quotas_for_user,
 )
+from ..domain.queries.revision import calls_revision_key
 from ..domain.queries.submissions import submissions_for_user
 from ..domain.submissions import PROFILE_FIELDS
 from ..domain.transitions import transition
@@ -35,7 +38,7 @@ from ..enums import Challenge, SubmissionState, staged_states
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
 from ..models import EndorsementQuota, Submission
 from ..rules import endorsed_country_ids
-from .display import moment, url_for_pk
+from .display import Fragment, cached_page, moment, page_number, url_for_pk
 
 QUEUE_PAGE_SIZE = 25
 TARGET_STATE = {
@@ -93,29 +96,53 @@ def queue(request: HttpRequest) -> HttpResponse:
     """List the applications waiting for the person's endorsement, the most urgent first.
 
     Paginated by ``page`` (query string); the quotas above the list cover
-    every call with an application waiting, whatever the page. A constant
-    number of queries: the quota lines count the queue, so the paginator
+    every call with an application waiting, whatever the page. The list is
+    the same for every endorser of the same countries: it is drawn once and
+    cached under those countries, the calls' revisions and the register's
+    (read on every request, so a decision or a new application shows at
+    once) until a deadline on the page passes; so is the page around it, the
+    person's name and CSRF token put in on the way out. A constant number of
+    queries.
+    """
+    countries = endorsed_country_ids(request.user)
+    number = page_number(request.GET.get("page"))
+    return cached_page(
+        request,
+        "calls/endorsement/queue.html",
+        "endorsement-queue",
+        (sorted(countries), number, calls_revision_key(), current_revision()),
+        lambda now: _queue_body(request.user, number, now),
+        {},
+    )
+
+
+def _queue_body(user, number: int, now) -> Fragment:
+    """Draw the queue's quotas and one page of it; stale when a shown deadline passes.
+
+    Four queries at most: the quota lines count the queue, so the paginator
     does not count it again.
     """
-    quotas = endorsement_quotas_for_user(request.user)
-    paginator = Paginator(endorsement_queue_rows_for_user(request.user), QUEUE_PAGE_SIZE)
+    quotas = endorsement_quotas_for_user(user)
+    paginator = Paginator(endorsement_queue_rows_for_user(user), QUEUE_PAGE_SIZE)
     # Every waiting application is in exactly one quota line.
     paginator.count = sum(line.waiting for line in quotas)
-    page = paginator.get_page(request.GET.get("page"))
-    now = timezone.now()
+    page = paginator.get_page(number)
     url = url_for_pk("calls:endorsement-detail")
     submissions = list(page.object_list)
+    upcoming = []
     for submission in submissions:
         due = submission.endorsement_due_at
         submission.overdue = bool(due and due < now)
+        if due and not submission.overdue:
+            upcoming.append(due)
         submission.url = url(submission.pk)
         submission.submitted = moment(submission.submitted_at)
         submission.due = moment(due)
-    return render(
-        request,
-        "calls/endorsement/queue.html",
+    html = render_to_string(
+        "calls/endorsement/_queue_body.html",
         {"page": page, "submissions": submissions, "quotas": quotas, "query": ""},
     )
+    return html, min(upcoming, default=None)
 
 
 def answer_value(answer, criterion) -> str:

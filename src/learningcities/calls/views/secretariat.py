@@ -10,13 +10,16 @@ refusals come back as form errors or messages.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.network.domain.queries.revision import current_revision
 
 from ..domain.calls import create_call
 from ..domain.eligibility import eligibility_checklist, manual_check_codes, record_manual_check
@@ -24,6 +27,7 @@ from ..domain.errors import SubmissionError
 from ..domain.queries.dashboard import (
     call_submission_rows,
     count_call_submissions,
+    next_endorsement_deadline,
     overdue_endorsement_rows,
 )
 from ..domain.queries.submissions import submissions_for_user
@@ -42,7 +46,7 @@ from ..interfaces.secretariat_forms import (
 )
 from ..models import Call, ManualCheck, Submission
 from ..rules import is_escalated
-from .display import rows_for_display
+from .display import Fragment, cached_page, page_number, rows_for_display
 from .endorsement import application_context
 
 PAGE_SIZE = 25
@@ -132,22 +136,61 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
     The list of submissions is filtered by ``state``, ``region`` and
     ``country`` and paginated by ``page`` (query string; the pagination
-    links keep the filters); counts cover the whole call. A constant number
-    of queries whatever the size of the call: the counts are one aggregate
-    query each, and their tables are drawn once per set of counts and
-    language (cached under the counts' digest); the lists read only the
-    columns they show.
+    links keep the filters); counts cover the whole call. Everything below
+    the call's settings is the same for every member of the secretariat: it
+    is drawn once per call revision, register revision, filters and page
+    (cached; the revisions are read on every request, so a write shows at
+    once, in every process) until the next endorsement deadline passes; so is
+    the page around it, the person's name and CSRF token put in on the way
+    out. Invalid filters are drawn afresh with their errors. A constant number of
+    queries whatever the size of the call.
     """
     call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
+    filters = SubmissionFilterForm(request.GET or None)
+    number = page_number(request.GET.get("page"))
+    if filters.is_bound and not filters.is_valid():
+        html, _stale_at = _dashboard_body(call, filters, number, timezone.now())
+        body = mark_safe(html)  # noqa: S308 - HTML drawn by our own template
+    else:
+        raw = filters.data if filters.is_bound else {}
+        chosen = [raw.get(name, "") for name in ("state", "region", "country")]
+        return cached_page(
+            request,
+            "calls/secretariat/call_dashboard.html",
+            "call-dashboard",
+            (
+                call.pk,
+                call.created_at.isoformat(),
+                call.revision,
+                # The settings shown above the counts (the call's own row, read here).
+                (call.title, call.kind, call.opens_at, call.closes_at, call.time_zone),
+                current_revision(),
+                filters.is_bound,
+                chosen,
+                number,
+            ),
+            lambda now: _dashboard_body(call, filters, number, now),
+            {"title": call.title},
+        )
+    return render(
+        request, "calls/secretariat/call_dashboard.html", {"title": call.title, "body": body}
+    )
+
+
+def _dashboard_body(call: Call, filters: SubmissionFilterForm, number: int, now) -> Fragment:
+    """Draw the dashboard's counts, overdue endorsements and a page of submissions.
+
+    Stale when the next endorsement deadline of a submitted application
+    passes (it joins the overdue list). Seven queries at most.
+    """
     counts = count_call_submissions(call)
     # The most overdue first, and only a screenful: one row more tells whether
     # there are others, without counting them all.
     overdue = rows_for_display(
-        overdue_endorsement_rows(call, now=timezone.now(), limit=OVERDUE_SHOWN + 1),
+        overdue_endorsement_rows(call, now=now, limit=OVERDUE_SHOWN + 1),
         "calls:secretariat-submission",
     )
     overdue_more = len(overdue) > OVERDUE_SHOWN
-    filters = SubmissionFilterForm(request.GET or None)
     chosen = {"state": "", "region": "", "country": ""}
     filters_key = None  # the filters' form is drawn once per language and valid input
     if not filters.is_bound or filters.is_valid():
@@ -159,13 +202,16 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if not chosen["region"] and not chosen["country"]:
         # The counts have these already: spare the paginator its COUNT query.
         paginator.count = counts.states.get(chosen["state"], 0) if chosen["state"] else counts.total
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(number)
     page.object_list = rows_for_display(page.object_list, "calls:secretariat-submission")
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "calls/secretariat/call_dashboard.html",
+    # The links keep the filters given, nothing else: the page is shared.
+    query = QueryDict(mutable=True)
+    raw = filters.data if filters.is_bound else {}
+    for name in chosen:
+        if raw.get(name):
+            query[name] = raw[name]
+    html = render_to_string(
+        "calls/secretariat/_call_dashboard_body.html",
         {
             "call": call,
             "counts": counts,
@@ -177,6 +223,7 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+    return html, next_endorsement_deadline(call, now=now)
 
 
 @require_safe

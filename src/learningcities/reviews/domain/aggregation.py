@@ -41,8 +41,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from learningcities.frameworks.models import Criterion
 
@@ -81,40 +79,13 @@ class PanelFigures:
 
 
 def aggregates_are_stale(panel: Panel) -> bool:
-    """Say whether the panel's stored aggregates need recomputing (one query).
+    """Say whether the panel's stored aggregates need recomputing (no query).
 
-    Stale when a row is older than the panel's ``scores_revision``, or when
-    the rows do not match the submissions assigned in the panel (one is
-    missing, or left from a removed assignment).
+    Every change the figures depend on bumps the panel's ``scores_revision``
+    (``domain.revision``); the aggregates remember the revision they were
+    computed at. ``panel`` must have been read in this request.
     """
-    assigned = (
-        Assignment.objects.filter(panel=OuterRef("pk"))
-        .order_by()
-        .values("panel")
-        .annotate(n=Count("submission", distinct=True))
-        .values("n")
-    )
-    stored = (
-        ReviewAggregate.objects.filter(panel=OuterRef("pk"))
-        .order_by()
-        .values("panel")
-        .annotate(n=Count("pk"), oldest=Min("panel_revision"))
-    )
-    row = (
-        Panel.objects.filter(pk=panel.pk)
-        .annotate(
-            assigned=Coalesce(Subquery(assigned, output_field=IntegerField()), 0),
-            stored=Coalesce(Subquery(stored.values("n"), output_field=IntegerField()), 0),
-            oldest=Subquery(stored.values("oldest"), output_field=IntegerField()),
-        )
-        .values("scores_revision", "assigned", "stored", "oldest")
-        .first()
-    )
-    if row is None:
-        return False
-    if row["assigned"] != row["stored"]:
-        return True
-    return row["stored"] > 0 and row["oldest"] < row["scores_revision"]
+    return panel.aggregated_revision != panel.scores_revision
 
 
 def ensure_aggregates(panel: Panel) -> None:
@@ -135,9 +106,11 @@ def ensure_aggregates(panel: Panel) -> None:
         figures = compute_panel(locked)
         ReviewAggregate.objects.filter(panel=locked).delete()
         ReviewAggregate.objects.bulk_create(figures.aggregates, batch_size=500)
-        Panel.objects.filter(pk=locked.pk).update(agreement=figures.agreement)
+        Panel.objects.filter(pk=locked.pk).update(
+            agreement=figures.agreement, aggregated_revision=locked.scores_revision
+        )
     panel.agreement = figures.agreement
-    panel.scores_revision = locked.scores_revision
+    panel.scores_revision = panel.aggregated_revision = locked.scores_revision
 
 
 def compute_panel(panel: Panel) -> PanelFigures:

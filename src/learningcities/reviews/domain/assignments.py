@@ -46,6 +46,7 @@ from ..enums import AssignmentMethod, ConflictReason, ReviewState
 from ..models import Assignment, Panel, Recusal
 from .errors import ReviewError
 from .queries.conflicts import conflict_reasons, juror_ties, prefetch_juror_ties
+from .revision import bump_scores_revision
 
 S = SubmissionState
 # The states in which a submission is assigned to jurors.
@@ -461,6 +462,7 @@ def assign_submission(panel: Panel, submission: Submission, juror: User, *, acto
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     _move_to_review(submission, actor=actor)
+    bump_scores_revision([locked.pk])
     record_activity(
         "reviews.assignment.add",
         actor=actor,
@@ -500,6 +502,7 @@ def unassign_submission(assignment: Assignment, *, actor) -> None:
         },
     )
     assignment.delete()
+    bump_scores_revision([assignment.panel_id])
 
 
 def auto_assign(panel: Panel, *, actor, now: dt.datetime | None = None) -> AssignmentReport:
@@ -610,6 +613,8 @@ def auto_assign(panel: Panel, *, actor, now: dt.datetime | None = None) -> Assig
             batch_size=1000,
         )
         new_load = Counter(juror_id for ids in plan.new.values() for juror_id in ids)
+        if drop or plan.new:
+            bump_scores_revision([panel.pk])
         moved = 0
         for submission in submissions:
             if submission.state == S.ELIGIBLE and (

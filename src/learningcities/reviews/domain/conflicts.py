@@ -8,7 +8,6 @@ to replace (``auto_assign`` drops it when no review was submitted).
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from learningcities.accounts.models import User
@@ -18,9 +17,10 @@ from learningcities.common.domain.activity import record_activity
 from learningcities.network.models import City, Country
 
 from ..enums import ReviewState, TieKind, TieSource
-from ..models import Assignment, JurorTie, Panel, Recusal
+from ..models import Assignment, JurorTie, Recusal
 from .errors import ReviewError
 from .queries.conflicts import forget_juror_ties
+from .revision import bump_scores_revision
 
 
 def _source_for(juror: User, actor) -> str:
@@ -165,17 +165,14 @@ def recuse(submission: Submission, juror: User, *, reason: str, actor) -> Recusa
     assignments = list(
         Assignment.objects.filter(submission=submission, juror=juror).select_related("review")
     )
-    submitted_panels = {
-        assignment.panel_id
-        for assignment in assignments
-        if getattr(assignment, "review", None) is not None
+    submitted_review_removed = any(
+        getattr(assignment, "review", None) is not None
         and assignment.review.state == ReviewState.SUBMITTED
-    }
+        for assignment in assignments
+    )
     Assignment.objects.filter(pk__in=[assignment.pk for assignment in assignments]).delete()
-    if submitted_panels:
-        Panel.objects.filter(pk__in=submitted_panels).update(
-            scores_revision=F("scores_revision") + 1
-        )
+    # The submission loses a reviewer (and maybe a submitted review): its figures change.
+    bump_scores_revision(assignment.panel_id for assignment in assignments)
     record_activity(
         "reviews.recusal.add",
         actor=actor,
@@ -185,7 +182,7 @@ def recuse(submission: Submission, juror: User, *, reason: str, actor) -> Recusa
             "submission": [None, str(submission.pk)],
             "juror": [None, str(juror.pk)],
             "assignments_removed": [None, len(assignments)],
-            "submitted_review_removed": [None, bool(submitted_panels)],
+            "submitted_review_removed": [None, submitted_review_removed],
         },
     )
     return recusal

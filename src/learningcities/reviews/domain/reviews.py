@@ -18,7 +18,6 @@ import datetime as dt
 
 import rules
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +29,7 @@ from ..enums import Recommendation, ReviewState
 from ..models import Assignment, Panel, Review, Score
 from .errors import ReviewError
 from .queries.reviews import phase_in_force
+from .revision import bump_scores_revision
 
 __all__ = [
     "KEEP",
@@ -240,9 +240,7 @@ def submit_review(review: Review, *, actor, now: dt.datetime | None = None) -> R
     review.state = ReviewState.SUBMITTED
     review.submitted_at = now or timezone.now()
     review.save(update_fields=["state", "submitted_at", "updated_at"])
-    Panel.objects.filter(pk=review.assignment.panel_id).update(
-        scores_revision=F("scores_revision") + 1
-    )
+    bump_scores_revision([review.assignment.panel_id])
     _log(
         "reviews.review.submit",
         actor=actor,

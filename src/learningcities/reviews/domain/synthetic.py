@@ -15,7 +15,6 @@ from collections import defaultdict
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from learningcities.accounts.enums import Role
@@ -31,6 +30,7 @@ from ..enums import OtherReviews, Recommendation, ReviewState, TieKind, TieSourc
 from ..models import Assignment, JurorTie, Panel, Review, ReviewPhase, Score
 from .errors import ReviewError
 from .panels import create_panel
+from .revision import bump_scores_revision
 
 SYNTHETIC_MARK = "(synthetic)"
 COMMENTS = (
@@ -219,7 +219,7 @@ def generate_scores(panel: Panel, *, seed: int = 1) -> int:
         for criterion, value in zip(criteria, scores, strict=True)
     ]
     Score.objects.bulk_create(rows, batch_size=5000)
-    Panel.objects.filter(pk=panel.pk).update(scores_revision=F("scores_revision") + 1)
+    bump_scores_revision([panel.pk])
     panel.refresh_from_db(fields=["scores_revision"])
     record_activity(
         "reviews.synthetic.scores",

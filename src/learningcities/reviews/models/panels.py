@@ -12,8 +12,10 @@ class Panel(models.Model):
     The jurors are the people affiliated as jurors to ``organisation`` (an
     organisation of kind ``panel``). Each submission gets ``call.min_reviews``
     reviews; no juror gets more than ``max_load``. ``scores_revision`` grows
-    with every submitted review, so that stored aggregates
-    (``ReviewAggregate``) know when they are stale.
+    with every change the jury's figures depend on (a submitted review, an
+    assignment made or removed, a setting of the figures);
+    ``aggregated_revision`` is the revision the stored aggregates
+    (``ReviewAggregate``) were computed at, so staleness costs no query.
     """
 
     call = models.OneToOneField(
@@ -52,6 +54,8 @@ class Panel(models.Model):
         help_text=_("On the mean score per criterion, between the highest and lowest review."),
     )
     scores_revision = models.PositiveIntegerField(default=0, editable=False)
+    # The ``scores_revision`` the stored aggregates were computed at.
+    aggregated_revision = models.PositiveIntegerField(default=0, editable=False)
     # Computed with the aggregates (``domain.aggregation``), at the same revision.
     agreement = models.FloatField(
         _("inter-rater agreement (Krippendorff's alpha)"), null=True, blank=True, editable=False

@@ -7,13 +7,18 @@ of queries whatever the number of rows.
 """
 
 import csv
+import hashlib
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -25,6 +30,8 @@ from ..domain.aggregation import ensure_aggregates
 from ..domain.queries.ranking import ranking_for_panel
 
 PAGE_SIZE = 50
+# A cached table page lives this long at most; a new review makes a new key anyway.
+TABLE_SECONDS = 3600
 
 
 class RankingFilterForm(forms.Form):
@@ -68,6 +75,39 @@ def ranking(request: HttpRequest, call_pk: int) -> HttpResponse:
     inter-rater agreement (Krippendorff's alpha) explained in plain words.
     """
     call, panel, filters, rows = _ranking(request, call_pk)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/ranking/ranking.html",
+        {
+            "call": call,
+            "panel": panel,
+            "filters": filters,
+            "table": _table(request, call, panel, rows, query.urlencode()),
+            "agreement": panel.agreement,
+            "agreement_level": agreement_level(panel.agreement),
+            "export_query": query.urlencode(),
+        },
+    )
+
+
+def _table(request: HttpRequest, call: Call, panel, rows, query: str) -> str:
+    """Return the rendered table of one page of the ranking, from the cache when fresh.
+
+    The figures change only with the panel's ``scores_revision`` (read from
+    the database in this request, so every process sees a change at once);
+    the key holds it with the language and the query string. A cached page
+    costs no query: a ranking read again and again between two reviews is
+    served from the cache.
+    """
+    raw = "|".join(
+        (str(panel.pk), str(panel.scores_revision), get_language() or "", request.GET.urlencode())
+    )
+    key = "reviews:ranking:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # noqa: S308 -- rendered by the template below, escaped there
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     link = link_maker("calls:secretariat-submission")
     number = number_formatter()
@@ -78,22 +118,13 @@ def ranking(request: HttpRequest, call_pk: int) -> HttpResponse:
             number(value)
             for value in (row.mean, row.median, row.weighted_total, row.normalised, row.spread)
         ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    html = render_to_string(
+        "reviews/ranking/_table.html",
+        {"call": call, "page": page, "query": query},
         request,
-        "reviews/ranking/ranking.html",
-        {
-            "call": call,
-            "panel": panel,
-            "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
-            "agreement": panel.agreement,
-            "agreement_level": agreement_level(panel.agreement),
-            "export_query": query.urlencode(),
-        },
     )
+    cache.set(key, html, TABLE_SECONDS)
+    return html
 
 
 def number_formatter():

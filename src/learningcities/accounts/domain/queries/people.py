@@ -30,9 +30,24 @@ def is_privileged(user: User) -> bool:
     return any(role in PRIVILEGED_ROLES for _org, role in affiliation_pairs(user))
 
 
+_TOTP_MEMO = "_lc_has_totp"
+
+
 def has_totp(user: User) -> bool:
-    """Tell whether the person has activated an authenticator app."""
+    """Tell whether the person has activated an authenticator app.
+
+    One query, unless the request's session snapshot of a current access
+    version already said (``remember_totp``, set by accounts.middleware).
+    """
+    known = getattr(user, _TOTP_MEMO, None)
+    if known is not None:
+        return known
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def remember_totp(user: User, value: bool | None) -> None:
+    """Set the answer of ``has_totp`` for this user object (None: ask the database again)."""
+    setattr(user, _TOTP_MEMO, value)
 
 
 def people_for_user(user, *, search: str = "", role: str = "") -> QuerySet[User]:

@@ -120,6 +120,21 @@ def overdue_endorsement_rows(call: Call, *, now, limit: int) -> list[dict]:
     )
 
 
+def next_endorsement_deadline(call: Call, *, now):
+    """Return the earliest endorsement deadline of ``call``'s submitted rows still to come.
+
+    None when none is: the moment the overdue list next changes by itself.
+    """
+    return (
+        Submission.objects.filter(
+            call=call, state=SubmissionState.SUBMITTED, endorsement_due_at__gte=now
+        )
+        .order_by("endorsement_due_at")
+        .values_list("endorsement_due_at", flat=True)
+        .first()
+    )
+
+
 def endorsement_queue_rows_for_user(user) -> QuerySet[Submission]:
     """Return the submissions waiting for ``user``'s endorsement, the most urgent first.
 

@@ -1,0 +1,655 @@
+"""Backups: the whole installation (database rows and stored files) in one archive.
+
+The archive is a zip file:
+
+- ``manifest.json``: format and version, when and from what it was made
+  (application, Django, database vendor, the applied migrations), every data
+  member with its row count, size and SHA-256, every stored file with its
+  storage, name, size and SHA-256;
+- ``data/<app>.<model>.jsonl``: the rows of one model, one JSON object a line
+  (Django's ``jsonl`` serializer), in primary-key order, models in dependency
+  order;
+- ``files/<storage>/<name>``: the files of the private documents storage and of
+  the default (media) storage.
+
+What is in it, and why:
+
+- Every model of every installed app, with its own primary keys. Content
+  types and permissions are kept too (not rebuilt by natural keys): a restore
+  replaces the ones ``migrate`` made in the target with the archive's, so every
+  row that points at a content type (documents, the activity log, admin
+  history, permissions) keeps pointing at the same thing and every row comes
+  back identical.
+- Failed-login records (axes) are kept: a lock in force is still in force after
+  a restore, and the record of attempts is part of the security history.
+- Sessions are left out: logins do not survive a restore, everyone signs in
+  again (a session is a credential, and an archive is often kept elsewhere).
+
+A restore happens only into an installation that holds no data of its own yet
+(freshly migrated: only the reference data ``migrate`` installs), checks every
+checksum before it changes anything, loads every row in one transaction (rows
+are inserted as they are: no ``save()``, no signals, timestamps untouched),
+writes the files, checks the row counts, and on any failure rolls back and
+removes the files it wrote.
+"""
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import itertools
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import django
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.cache import cache
+from django.core.files.base import File
+from django.core.files.storage import storages
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.utils import DatabaseError
+from django.utils import timezone
+
+import learningcities
+
+FORMAT = "learningcities-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNK_ROWS = 2000
+CHUNK_BYTES = 1024 * 1024
+# Storages whose files are part of an installation (settings.STORAGES aliases).
+FILE_STORAGES = ("private", "default")
+# Left out: a login is a credential and does not survive a restore.
+EXCLUDED_MODELS = {"sessions.session"}
+# Left out: the queue of background jobs (LC_TASKS=database). A job only carries
+# ids and re-reads the database; replaying old results or queued jobs into
+# another installation would run work twice. Mail waits in the outbox (kept)
+# and due reminders are found again by `run-scheduled`.
+EXCLUDED_APPS = {"django_tasks_database"}
+# Filled by ``migrate`` itself (post_migrate: content types, permissions, the
+# country list, the shipped mail templates and frameworks). An installation
+# whose other tables are empty, and whose activity log records only these
+# installs, holds no data of its own.
+SETUP_APPS = {"contenttypes", "frameworks"}
+SETUP_MODELS = {
+    "auth.permission",
+    "common.messagetemplate",
+    "network.country",
+    "network.networkrevision",
+    "common.activitylogentry",
+}
+SETUP_ACTIONS = {"network.countries.sync", "frameworks.shipped.install"}
+
+
+class BackupError(Exception):
+    """A backup or restore was refused or failed; the message says why."""
+
+
+@dataclass
+class ModelEntry:
+    label: str
+    member: str
+    rows: int
+    size: int
+    sha256: str
+
+
+@dataclass
+class FileEntry:
+    storage: str
+    name: str
+    member: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class BackupSummary:
+    path: str
+    models: list[ModelEntry] = field(default_factory=list)
+    files: list[FileEntry] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(entry.rows for entry in self.models)
+
+    @property
+    def file_bytes(self) -> int:
+        return sum(entry.size for entry in self.files)
+
+
+# Which models -----------------------------------------------------------------
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """Return every model whose rows go into a backup, each before the models that need it."""
+    ordered = serializers.sort_dependencies(
+        [(config, None) for config in apps.get_app_configs()], allow_cycles=True
+    )
+    return [
+        model
+        for model in ordered
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label_lower not in EXCLUDED_MODELS
+        and model._meta.app_label not in EXCLUDED_APPS
+    ]
+
+
+def check_migrated(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Raise BackupError if the database lacks migrations of this version of the code."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in plan[:5])
+        raise BackupError(
+            f"The database is not migrated ({len(plan)} migrations to apply: {names}); "
+            "run `learningcities migrate` first."
+        )
+
+
+def applied_migrations(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
+    """Return the applied migrations of the database, by app, sorted."""
+    applied: dict[str, list[str]] = {}
+    for app_label, name in MigrationRecorder(connections[using]).applied_migrations():
+        applied.setdefault(app_label, []).append(name)
+    return {label: sorted(names) for label, names in sorted(applied.items())}
+
+
+# Writing ----------------------------------------------------------------------
+
+
+class _ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder without its rounding: times keep their microseconds."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+class _HashingWriter:
+    """A text sink for the serializer: encodes, counts and hashes what it passes on."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        data = text.encode()
+        self.digest.update(data)
+        self.size += len(data)
+        self.binary.write(data)
+
+
+@contextlib.contextmanager
+def _snapshot(using: str):
+    """Read everything inside one transaction, so the archive is one moment's state."""
+    connection = connections[using]
+    if connection.in_atomic_block:  # called inside a transaction already (tests)
+        yield
+        return
+    if connection.vendor == "sqlite":
+        # A deferred (read) transaction: writers go on working while the
+        # snapshot is read (WAL); Django's atomic() would take the write lock.
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+        return
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _storage_files(storage, folder: str = "") -> Iterator[str]:
+    """Yield the name of every file in ``storage``, folders walked depth first, sorted."""
+    try:
+        folders, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for name in sorted(folders):
+        yield from _storage_files(storage, f"{folder}/{name}" if folder else name)
+
+
+def _write_model(archive: zipfile.ZipFile, model, using: str) -> ModelEntry:
+    label = model._meta.label_lower
+    member = f"data/{label}.jsonl"
+    queryset = model._base_manager.using(using).order_by("pk")
+    many_to_many = [
+        f.name for f in model._meta.local_many_to_many if f.remote_field.through._meta.auto_created
+    ]
+    if many_to_many:
+        queryset = queryset.prefetch_related(*many_to_many)
+    rows = 0
+
+    def counted():
+        nonlocal rows
+        for obj in queryset.iterator(chunk_size=CHUNK_ROWS):
+            rows += 1
+            yield obj
+
+    with archive.open(member, "w", force_zip64=True) as binary:
+        sink = _HashingWriter(binary)
+        serializers.serialize("jsonl", counted(), stream=sink, cls=_ExactEncoder)
+    return ModelEntry(label, member, rows, sink.size, sink.digest.hexdigest())
+
+
+def _write_file(archive: zipfile.ZipFile, storage_alias: str, storage, name: str) -> FileEntry:
+    member = f"files/{storage_alias}/{name}"
+    digest = hashlib.sha256()
+    size = 0
+    with storage.open(name, "rb") as source, archive.open(member, "w", force_zip64=True) as target:
+        while chunk := source.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+            target.write(chunk)
+    return FileEntry(storage_alias, name, member, size, digest.hexdigest())
+
+
+def write_backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS) -> BackupSummary:
+    """Write the whole installation into the archive ``path``.
+
+    Effects: writes a temporary file beside ``path`` and renames it over
+    ``path`` once complete (an interrupted backup leaves nothing half-written);
+    reads every row in one read-only transaction (REPEATABLE READ on
+    PostgreSQL, one read transaction on SQLite). Changes nothing in the
+    database or the storages.
+    """
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise BackupError(f"The folder {target.parent} does not exist.")
+    connection = connections[using]
+    check_migrated(using)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    summary = BackupSummary(path=str(target))
+    try:
+        with (
+            zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            _snapshot(using),
+        ):
+            for model in backed_up_models():
+                summary.models.append(_write_model(archive, model, using))
+            # Files are copied after the rows they belong to; the manifest
+            # lists exactly what was copied.
+            for alias in FILE_STORAGES:
+                storage = storages[alias]
+                for name in _storage_files(storage):
+                    summary.files.append(_write_file(archive, alias, storage, name))
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "created_at": timezone.now().isoformat(),
+                "app_version": learningcities.__version__,
+                "django_version": django.get_version(),
+                "database_vendor": connection.vendor,
+                "migrations": applied_migrations(using),
+                "models": [entry.__dict__ for entry in summary.models],
+                "files": [entry.__dict__ for entry in summary.files],
+            }
+            archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
+        os.chmod(temporary, 0o600)  # it holds personal data and password hashes
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return summary
+
+
+# Reading ----------------------------------------------------------------------
+
+
+def open_archive(path: str | os.PathLike) -> tuple[zipfile.ZipFile, dict]:
+    """Open an archive and return it with its manifest; BackupError if it is not one of ours."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError as error:
+        raise BackupError(f"{path}: no such file.") from error
+    except (zipfile.BadZipFile, OSError) as error:
+        raise BackupError(
+            f"{path} is not a learningcities backup (not a zip archive, or truncated: {error})."
+        ) from error
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except KeyError as error:
+        archive.close()
+        raise BackupError(
+            f"{path} is not a learningcities backup: it has no {MANIFEST}."
+        ) from error
+    except (ValueError, zipfile.BadZipFile, OSError) as error:
+        archive.close()
+        raise BackupError(f"{path}: the manifest cannot be read ({error}).") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        archive.close()
+        raise BackupError(f"{path} is not a learningcities backup (unknown manifest format).")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        archive.close()
+        raise BackupError(
+            f"{path} has backup format version {manifest.get('format_version')!r}; "
+            f"this version of learningcities reads version {FORMAT_VERSION}."
+        )
+    return archive, manifest
+
+
+def _member_digest(archive: zipfile.ZipFile, member: str) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with archive.open(member) as source:
+        while chunk := source.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def verify_archive(archive: zipfile.ZipFile, manifest: dict) -> None:
+    """Check every member the manifest lists: present, of its size and checksum.
+
+    Raises BackupError naming the first member that is missing or damaged.
+    """
+    try:
+        entries = [*manifest["models"], *manifest["files"]]
+        known = set(archive.namelist())
+        for entry in entries:
+            member = entry["member"]
+            if member not in known:
+                raise BackupError(f"The archive is incomplete: {member} is missing.")
+            try:
+                size, sha256 = _member_digest(archive, member)
+            except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as error:
+                raise BackupError(f"The archive is damaged: {member} ({error}).") from error
+            if size != entry["size"] or sha256 != entry["sha256"]:
+                raise BackupError(f"The archive is damaged: {member} does not match its checksum.")
+    except (KeyError, TypeError) as error:
+        raise BackupError(f"The manifest is incomplete ({error}).") from error
+
+
+def canonical_rows(archive: zipfile.ZipFile, member: str) -> Iterator[str]:
+    """Yield the rows of a data member as canonical JSON (keys sorted), for comparisons."""
+    with archive.open(member) as source:
+        for line in io.TextIOWrapper(source, encoding="utf-8"):
+            if line.strip():
+                yield json.dumps(json.loads(line), sort_keys=True)
+
+
+# Restoring --------------------------------------------------------------------
+
+
+def _model_for(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError) as error:
+        raise BackupError(
+            f"The archive holds rows of {label}, which this installation does not have."
+        ) from error
+
+
+def not_empty(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Return what holds data of the installation's own (empty list: nothing)."""
+    from learningcities.common.models import ActivityLogEntry
+
+    found = []
+    for model in backed_up_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in SETUP_APPS or label in SETUP_MODELS:
+            continue
+        count = model._base_manager.using(using).count()
+        if count:
+            found.append(f"{label} ({count} rows)")
+    activity = (
+        ActivityLogEntry.objects.using(using)
+        .exclude(actor__isnull=True, action__in=SETUP_ACTIONS)
+        .count()
+    )
+    if activity:
+        found.append(f"{ActivityLogEntry._meta.label_lower} ({activity} rows)")
+    return found
+
+
+def _flush(using: str) -> None:
+    """Empty every table (in the restore's transaction): what migrate made is replaced too."""
+    connection = connections[using]
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=False)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def _load_model(archive: zipfile.ZipFile, model, member: str, using: str) -> int:
+    """Insert the rows of one member as they are; return how many."""
+    meta = model._meta
+    fields = meta.local_concrete_fields
+    through = {
+        f.name: f for f in meta.local_many_to_many if f.remote_field.through._meta.auto_created
+    }
+    rows = 0
+    batch: list = []
+    links: list = []
+
+    def flush_batch():
+        if batch:
+            # Inserted as save() would, but raw (values as stored) and without
+            # signals: a receiver must not touch rows while they come back.
+            model._base_manager.using(using)._insert(batch, fields=fields, raw=True, using=using)
+            batch.clear()
+        for through_model, pairs in _group_links(links).items():
+            through_model._base_manager.using(using).bulk_create(pairs)
+        links.clear()
+
+    with archive.open(member) as source:
+        stream = io.TextIOWrapper(source, encoding="utf-8")
+        for deserialized in serializers.deserialize("jsonl", stream, using=using):
+            obj = deserialized.object
+            if type(obj) is not model:
+                raise BackupError(f"{member} holds a row of another model ({type(obj).__name__}).")
+            batch.append(obj)
+            for name, pks in (deserialized.m2m_data or {}).items():
+                relation = through[name]
+                source_name = relation.m2m_field_name()
+                target_name = relation.m2m_reverse_field_name()
+                for pk in pks:
+                    links.append(
+                        relation.remote_field.through(
+                            **{f"{source_name}_id": obj.pk, f"{target_name}_id": pk}
+                        )
+                    )
+            rows += 1
+            if len(batch) >= 500:
+                flush_batch()
+        flush_batch()
+    return rows
+
+
+def _group_links(links) -> dict:
+    grouped: dict = {}
+    for row in links:
+        grouped.setdefault(type(row), []).append(row)
+    return grouped
+
+
+def _stored_digest(storage, name: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as source:
+        while chunk := source.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _reset_sequences(models_loaded, using: str) -> None:
+    connection = connections[using]
+    statements = connection.ops.sequence_reset_sql(no_style(), models_loaded)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+@dataclass
+class RestoreSummary:
+    rows: int
+    models: int
+    files: int
+    file_bytes: int
+
+
+def restore_backup(
+    path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, force: bool = False
+) -> RestoreSummary:
+    """Restore the archive ``path`` into this (empty) installation.
+
+    Checks, before changing anything: the archive and its format version, every
+    member's checksum, that this installation has the same migrations applied,
+    that it holds no data of its own (unless ``force``) and that no stored file
+    would be overwritten by a different one (an identical one is left as it is).
+    Then writes the stored files and, in one transaction, empties every table
+    (also the reference data ``migrate`` installed: the archive's copy replaces
+    it), inserts every row as it was, resets the sequences (PostgreSQL) and
+    checks the row counts against the manifest. On any failure the transaction
+    is rolled back and the files it wrote are removed. After success the cache
+    is cleared.
+    """
+    archive, manifest = open_archive(path)
+    with archive:
+        verify_archive(archive, manifest)
+        check_migrated(using)
+        loaded_models = [(_model_for(entry["label"]), entry) for entry in manifest["models"]]
+        here = applied_migrations(using)
+        there = manifest.get("migrations", {})
+        if here != there:
+            differing = sorted(
+                label for label in set(here) | set(there) if here.get(label) != there.get(label)
+            )
+            raise BackupError(
+                "The archive was made with other migrations than this installation has "
+                f"(apps: {', '.join(differing)}). Restore into an installation of the version "
+                f"that made it ({manifest.get('app_version')}), then upgrade and migrate."
+            )
+        if not force and (holding := not_empty(using)):
+            raise BackupError(
+                "This installation is not empty; restore only into a freshly migrated one. "
+                f"It holds: {', '.join(holding)}."
+            )
+        present = set()  # files the storage holds already, byte for byte
+        for entry in manifest["files"]:
+            if entry["storage"] not in FILE_STORAGES:
+                raise BackupError(f"The archive names an unknown storage: {entry['storage']}.")
+            storage = storages[entry["storage"]]
+            if storage.exists(entry["name"]):
+                if _stored_digest(storage, entry["name"]) != entry["sha256"]:
+                    raise BackupError(
+                        f"The file {entry['name']} already exists in the {entry['storage']} "
+                        "storage with other content; restore into an installation without "
+                        "stored files."
+                    )
+                present.add((entry["storage"], entry["name"]))
+        written: list[tuple] = []
+        try:
+            for entry in manifest["files"]:
+                if (entry["storage"], entry["name"]) in present:
+                    continue
+                storage = storages[entry["storage"]]
+                with archive.open(entry["member"]) as source:
+                    content = File(source, name=entry["name"])
+                    content.size = entry["size"]
+                    saved = storage.save(entry["name"], content)
+                written.append((storage, saved))
+                if saved != entry["name"]:
+                    raise BackupError(f"The file {entry['name']} could not keep its name.")
+            with transaction.atomic(using=using):
+                connection = connections[using]
+                _flush(using)
+                rows = 0
+                with connection.constraint_checks_disabled():
+                    for model, entry in loaded_models:
+                        count = _load_model(archive, model, entry["member"], using)
+                        if count != entry["rows"]:
+                            raise BackupError(
+                                f"{entry['member']} holds {count} rows; the manifest says "
+                                f"{entry['rows']}."
+                            )
+                        rows += count
+                table_names = [model._meta.db_table for model, _entry in loaded_models]
+                try:
+                    connection.check_constraints(table_names=table_names)
+                except Exception as error:
+                    raise BackupError(f"The restored rows do not hold together: {error}") from error
+                _reset_sequences([model for model, _entry in loaded_models], using)
+                for model, entry in loaded_models:
+                    count = model._base_manager.using(using).count()
+                    if count != entry["rows"]:
+                        raise BackupError(
+                            f"{entry['label']} has {count} rows after the restore; "
+                            f"the manifest says {entry['rows']}."
+                        )
+        except BaseException as error:
+            for storage, name in written:
+                with contextlib.suppress(Exception):
+                    storage.delete(name)
+            if isinstance(error, DatabaseError | DeserializationError):
+                raise BackupError(f"The restore failed and was rolled back: {error}") from error
+            raise
+    cache.clear()
+    ContentType.objects.clear_cache()  # ids may now name other models than before
+    return RestoreSummary(
+        rows=rows,
+        models=len(loaded_models),
+        files=len(manifest["files"]),
+        file_bytes=sum(entry["size"] for entry in manifest["files"]),
+    )
+
+
+def compare_archives(first: str | os.PathLike, second: str | os.PathLike) -> list[str]:
+    """Return the differences between two archives' rows and files (empty list: the same).
+
+    Rows are compared as canonical JSON (every field, keys sorted), so two
+    databases of different vendors holding the same data compare equal; files
+    by size and SHA-256.
+    """
+    differences = []
+    archive_a, manifest_a = open_archive(first)
+    archive_b, manifest_b = open_archive(second)
+    with archive_a, archive_b:
+        models_a = {entry["label"]: entry for entry in manifest_a["models"]}
+        models_b = {entry["label"]: entry for entry in manifest_b["models"]}
+        for label in sorted(set(models_a) ^ set(models_b)):
+            differences.append(f"{label}: in one archive only")
+        for label in sorted(set(models_a) & set(models_b)):
+            rows_a = canonical_rows(archive_a, models_a[label]["member"])
+            rows_b = canonical_rows(archive_b, models_b[label]["member"])
+            for number, (row_a, row_b) in enumerate(itertools.zip_longest(rows_a, rows_b), start=1):
+                if row_a != row_b:
+                    differences.append(f"{label}: row {number} differs: {row_a} != {row_b}")
+                    break
+        files_a = {(e["storage"], e["name"]): (e["size"], e["sha256"]) for e in manifest_a["files"]}
+        files_b = {(e["storage"], e["name"]): (e["size"], e["sha256"]) for e in manifest_b["files"]}
+        for key in sorted(set(files_a) | set(files_b)):
+            if files_a.get(key) != files_b.get(key):
+                differences.append(f"file {key[0]}:{key[1]} differs")
+    return differences
