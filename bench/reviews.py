@@ -130,14 +130,17 @@ def measure_ranking(panel, *, env: dict, options) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     seconds = []
     for _round in range(options.rounds):
+        # From nothing: no stored row, and the panel's figures marked stale.
         ReviewAggregate.objects.filter(panel=panel).delete()
+        Panel.objects.filter(pk=panel.pk).update(aggregated_revision=0)
         fresh = Panel.objects.get(pk=panel.pk)
         started = time.perf_counter()
         ensure_aggregates(fresh)
         seconds.append(time.perf_counter() - started)
         print(f"ensure_aggregates from nothing: {seconds[-1]:.2f} s")
+    fresh = Panel.objects.get(pk=panel.pk)  # a request reads its panel with the call anyway
     started = time.perf_counter()
-    ensure_aggregates(Panel.objects.get(pk=panel.pk))
+    ensure_aggregates(fresh)
     check_ms = (time.perf_counter() - started) * 1000
     aggregates = ReviewAggregate.objects.filter(panel=panel).count()
     rows.append(
@@ -147,7 +150,7 @@ def measure_ranking(panel, *, env: dict, options) -> list[tuple[str, str]]:
             f"{statistics.median(seconds):.2f} s",
         )
     )
-    rows.append(("aggregation check when fresh (every ranking request)", f"{check_ms:.1f} ms"))
+    rows.append(("aggregation check when fresh (every ranking request)", f"{check_ms:.3f} ms"))
 
     secretary = (
         User.objects.filter(email__startswith="synthetic-secretariat-").order_by("pk").first()
