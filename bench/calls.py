@@ -32,10 +32,10 @@ import http.client
 import json
 import os
 import platform
-import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,12 +44,11 @@ from run import (  # bench/ is not a package: run.py is imported by path
     LC,
     ROOT,
     ensure_wrk,
-    free_port,
     fresh_installation,
     median_figures,
     parse_wrk,
     run,
-    wait_until_up,
+    serving,
 )
 
 START, END = "<!-- calls-benchmark -->", "<!-- /calls-benchmark -->"
@@ -98,9 +97,10 @@ print('SESSIONS ' + json.dumps(out))
 """
 
 
-def get(port: int, path: str, cookie: str) -> tuple[int, str]:
+def get(base: str, path: str, cookie: str) -> tuple[int, str]:
     """GET ``path`` with a session cookie, without following redirects: (status, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    address = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     try:
         connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
         response = connection.getresponse()
@@ -154,17 +154,7 @@ def main() -> None:
     shell = run([LC, "shell", "-c", SESSIONS_SCRIPT], env).stdout
     sessions = json.loads(shell.split("SESSIONS ", 1)[1].splitlines()[0])
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [LC, "serve", "--port", str(port), "--workers", str(options.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_until_up(f"{base}/-/health")
+    with serving(env, workers=options.workers) as base:
         dashboard, queue = sessions["dashboard"], sessions["queue"]
         targets = [
             ("hello-world view", "/-/health", "", None),
@@ -184,7 +174,7 @@ def main() -> None:
             ),
         ]
         for label, path, cookie, expected in targets[1:]:
-            status, body = get(port, path, cookie)
+            status, body = get(base, path, cookie)
             if status != 200 or expected not in body:
                 raise SystemExit(f"{label}: {path} answered {status}, not the page; login failed")
         targets = [target[:3] for target in targets]
@@ -205,12 +195,6 @@ def main() -> None:
                 )
         results = [(label, path, median_figures(rounds[label])) for label, path, _c in targets]
         options.load = (load_before, os.getloadavg())
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
     section = render_section(results, options, build_seconds)
     print()

@@ -112,8 +112,6 @@ def measure_ranking(panel, *, env: dict, options) -> list[tuple[str, str]]:
     hello-world view and the ranking page with a secretariat session, as
     bench/calls.py does; every answer must be a 200.
     """
-    import signal
-    import subprocess
 
     from django.conf import settings
     from django.db import connection
@@ -125,7 +123,7 @@ def measure_ranking(panel, *, env: dict, options) -> list[tuple[str, str]]:
     from learningcities.accounts.models import User
     from learningcities.reviews.domain.aggregation import ensure_aggregates
     from learningcities.reviews.models import Panel, ReviewAggregate
-    from run import ensure_wrk, free_port, median_figures, wait_until_up
+    from run import ensure_wrk, median_figures, serving
 
     rows: list[tuple[str, str]] = []
     seconds = []
@@ -169,18 +167,8 @@ def measure_ranking(panel, *, env: dict, options) -> list[tuple[str, str]]:
     rows.append(("ranking page, queries (first page / last page)", " / ".join(map(str, counts))))
 
     wrk = ensure_wrk()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [LC, "serve", "--port", str(port), "--workers", str(options.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_until_up(f"{base}/-/health")
-        status, body = get(port, path, cookie)
+    with serving(env, workers=options.workers) as base:
+        status, body = get(base, path, cookie)
         if status != 200 or "Krippendorff" not in body:
             raise SystemExit(f"ranking: {path} answered {status}, not the page; login failed")
         targets = [("hello-world", "/-/health", ""), ("ranking", path, cookie)]
@@ -197,12 +185,6 @@ def measure_ranking(panel, *, env: dict, options) -> list[tuple[str, str]]:
                     f"round {number}: {label:12} {figures['rps']:9.0f} req/s  "
                     f"p99 {figures['p99_ms']:8.1f} ms  non-2xx {figures['non2xx']}"
                 )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
     hello = median_figures(rounds["hello-world"])
     ranking = median_figures(rounds["ranking"])
     if ranking["non2xx"] or hello["non2xx"]:

@@ -12,6 +12,7 @@ immediately after an import (the cache follows the register's revision).
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +58,29 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"the server did not answer {url} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serving(env: dict, *, workers: int) -> Iterator[str]:
+    """Run `learningcities serve` on a free loopback port; yield its base URL, stop it after."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [LC, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"{base}/-/health")
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 def fresh_installation(name: str) -> tuple[Path, dict]:
@@ -171,17 +196,7 @@ def main() -> None:
         .splitlines()[-1]
     )
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [LC, "serve", "--port", str(port), "--workers", str(options.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_until_up(f"{base}/-/health")
+    with serving(env, workers=options.workers) as base:
         targets = [
             ("hello-world view", "/-/health"),
             ("home", "/"),
@@ -217,12 +232,6 @@ def main() -> None:
         results = [(label, path, median_figures(rounds[path])) for label, path in targets]
 
         freshness = check_freshness(base, env, data_dir)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
     table = render_table(results, options, build_seconds, freshness)
     print()

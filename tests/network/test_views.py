@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from learningcities.common.views.shared_pages import CSRF_PLACEHOLDER
 from learningcities.network.domain.cities import save_city
-from learningcities.network.views.caching import CSRF_PLACEHOLDER
 from tests.factories import CityFactory, CohortFactory, country, make_member
 
 pytestmark = pytest.mark.django_db

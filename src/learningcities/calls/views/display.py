@@ -13,7 +13,6 @@ import rules
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from learningcities.common.views.shared_pages import CSRF_PLACEHOLDER, with_csrf_token
 from learningcities.network.models.countries import localised_country_name
 
 from ..enums import SubmissionState
@@ -106,9 +106,9 @@ def page_number(raw: str | None) -> int:
     return 1
 
 
-# Stand-ins for what the page frame shows of the person, put in on the way out.
-USER_NAME_PLACEHOLDER = "lc-user-name-placeholder-7f3a"
-CSRF_PLACEHOLDER = "lc-csrf-token-placeholder-7f3a"
+# A stand-in for the person's name in the page frame, put in on the way out
+# (the CSRF token likewise, see common.views.shared_pages).
+USER_NAME_PLACEHOLDER = "lc-user-name-placeholder"
 # What the frame (base.html, the workspace menu) shows or hides by permission.
 FRAME_PERMISSIONS = (
     "accounts.view_workspace",
@@ -151,6 +151,4 @@ def cached_page(
 
     html = cached_fragment(f"{name}-page", (key, flags, request.get_full_path()), build_page)
     html = html.replace(USER_NAME_PLACEHOLDER, escape(str(user)), 1)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return HttpResponse(html)
+    return HttpResponse(with_csrf_token(request, html))

@@ -14,15 +14,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from ..domain.queries.revision import cached_for_revision
+from learningcities.common.views.shared_pages import CSRF_PLACEHOLDER, with_csrf_token
 
-CSRF_PLACEHOLDER = "lc-csrf-token-placeholder"
+from ..domain.queries.revision import cached_for_revision
 
 # What a view gives to render: the template and its context.
 Page = tuple[str, dict]
@@ -44,9 +43,7 @@ def render_page(request: HttpRequest, page: Page) -> str:
 
 def page_response(request: HttpRequest, html: str, *, status: int = 200) -> HttpResponse:
     """Answer with ``html``, the visitor's CSRF token put in place."""
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    response = HttpResponse(html, status=status)
+    response = HttpResponse(with_csrf_token(request, html), status=status)
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
