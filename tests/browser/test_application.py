@@ -93,7 +93,8 @@ def test_section_autosave_updates_the_progress_and_what_is_missing(live_server, 
     before = page.locator(".section-progress").first.inner_text()
     missing_before = page.locator(".missing-items").inner_text()
 
-    page.get_by_role("link", name=re.compile(r"^1 First section")).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(r"^1 First section")).click()
     page.get_by_label(re.compile("A text question")).fill("Schools, libraries and employers.")
     wait_for_status(page, "Saved at")
     visit(page, overview_url)

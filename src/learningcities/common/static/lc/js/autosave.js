@@ -252,6 +252,16 @@
       schedule(event.type === "change" ? 0 : DELAY);
     }
 
+    // What was typed before this script ran (a slow connection) is saved too.
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.type === "file" || field.name === "csrfmiddlewaretoken") return;
+      var edited = field.type === "checkbox" || field.type === "radio"
+        ? field.checked !== field.defaultChecked
+        : "defaultValue" in field && field.value !== field.defaultValue;
+      if (edited) keep(field.name, valueOf(form, field.name));
+    });
+    if (Object.keys(pending).length) schedule(0);
+
     // Changes kept from an earlier visit that the server never confirmed.
     var kept = readKept(form);
     var restored = 0;
