@@ -17,13 +17,14 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format bench demo clean
+.PHONY: help install run test lint audit format bench soak demo clean
 
 help:
 	@echo "make run    serve the platform with the demo network at http://$(HOST):$(PORT)"
 	@echo "make test   run the test suite (SQLite; set LC_DATABASE_URL for PostgreSQL)"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check and format check, migrations check, dependency audit"
 	@echo "make bench  benchmark public pages and API on a 10,000-city synthetic network, then a 1,000-submission call"
+	@echo "make soak   5-minute mixed load on PostgreSQL and Redis: browsing, 100 cities saving drafts, jurors scoring (SOAK_ARGS=...)"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -51,18 +52,30 @@ test: install
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/ruff format --check src tests bench scripts
 	$(LC) makemigrations --check --dry-run
+	@$(MAKE) --no-print-directory audit
+
+# Known vulnerabilities in every version uv.lock pins (all groups): pip-audit with
+# PyPI's vulnerability data (scripts/audit_dependencies.py says how it copes with a
+# network that blocks some of it). AUDIT_ARGS=--strict also fails on a pin that
+# could not be audited.
+audit: install
+	$(VENV)/bin/python scripts/audit_dependencies.py --uv $(UV) $(AUDIT_ARGS)
 
 format: install
-	$(VENV)/bin/ruff format src tests bench
-	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench scripts
+	$(VENV)/bin/ruff check --fix src tests bench scripts
 
 bench: install
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/calls.py
 	$(VENV)/bin/python bench/reviews.py
+
+# Needs PostgreSQL and Redis on loopback (see bench/soak.py --help); not part of make test.
+soak: install
+	$(VENV)/bin/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

@@ -29,6 +29,7 @@ showing the page, not a redirect to the login) before the load starts.
 import argparse
 import datetime as dt
 import http.client
+import http.cookies
 import json
 import os
 import platform
@@ -97,23 +98,32 @@ print('SESSIONS ' + json.dumps(out))
 """
 
 
-def get(base: str, path: str, cookie: str) -> tuple[int, str]:
-    """GET ``path`` with a session cookie, without following redirects: (status, body)."""
+def get(base: str, path: str, session: str) -> tuple[int, str, str]:
+    """GET ``path`` with a session cookie, without following redirects.
+
+    Returns the status, the body and the Cookie header a browser would send
+    from then on: the session and the CSRF cookie the page set.
+    """
     address = urllib.parse.urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     try:
-        connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+        connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
         response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
+        cookies = http.cookies.SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        csrf = f"; csrftoken={cookies['csrftoken'].value}" if "csrftoken" in cookies else ""
+        body = response.read().decode("utf-8", "replace")
+        return response.status, body, f"sessionid={session}{csrf}"
     finally:
         connection.close()
 
 
 def wrk_cookie(wrk: str, url: str, cookie: str, *, duration: int, options) -> dict:
-    """Run wrk on ``url`` with the session cookie; return parse_wrk's figures."""
+    """Run wrk on ``url`` sending the Cookie header ``cookie``; return parse_wrk's figures."""
     args = [wrk, f"-t{options.threads}", f"-c{options.connections}", f"-d{duration}s"]
     if cookie:
-        args += ["-H", f"Cookie: sessionid={cookie}"]
+        args += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(
         [*args, "--latency", url], check=True, text=True, capture_output=True
     ).stdout
@@ -173,11 +183,15 @@ def main() -> None:
                 '<table class="endorsement-queue">',
             ),
         ]
-        for label, path, cookie, expected in targets[1:]:
-            status, body = get(base, path, cookie)
+        # Each session is checked once; its first page sets the CSRF cookie,
+        # which the browser then sends with the session's on every request.
+        checked = [targets[0][:3]]
+        for label, path, session, expected in targets[1:]:
+            status, body, cookie = get(base, path, session)
             if status != 200 or expected not in body:
                 raise SystemExit(f"{label}: {path} answered {status}, not the page; login failed")
-        targets = [target[:3] for target in targets]
+            checked.append((label, path, cookie))
+        targets = checked
         for _label, path, cookie in targets:
             wrk_cookie(wrk, base + path, cookie, duration=2, options=options)  # warm-up
         # Keyed by label: the reference page and the busy queue share a URL.

@@ -1,6 +1,19 @@
 import pytest
 from django.core.cache import cache
+from django.test.utils import override_settings
 from django.utils import translation
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _process_cache():
+    # Test processes (pytest-xdist workers) share LC_DATA_DIR: the installation's
+    # file cache there would be cleared by one worker under another's feet.
+    # Each test process keeps its own cache in memory instead; the file cache
+    # shared by several processes is exercised by tests/deploy.
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -8,13 +21,13 @@ def _clear_cache():
     # Cached pages and statistics are keyed by the register's revision, which
     # restarts with every test database; a cache left by an earlier test must
     # not answer for a later one.
-    from learningcities.network.domain.queries.revision import clear_local_memo
+    from learningcities.common.memo import clear_local_memos
 
     cache.clear()
-    clear_local_memo()
+    clear_local_memos()
     yield
     cache.clear()
-    clear_local_memo()
+    clear_local_memos()
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,9 @@ LC_DATABASE_URL     database URL (default: SQLite at ``$LC_DATA_DIR/db.sqlite3``
 LC_SECRET_KEY       secret key (default: generated once into ``$LC_DATA_DIR``)
 LC_DEBUG            ``1``/``true`` for debug pages (default: off)
 LC_ALLOWED_HOSTS    comma-separated host names (default: localhost names)
-LC_CACHE_URL        ``redis://...`` for a shared cache (default: process memory);
-                    ``LC_REDIS_URL`` is read when it is not set
+LC_CACHE_URL        ``redis://...`` for a cache shared by several machines (default:
+                    files under ``$LC_DATA_DIR/cache``, shared by the processes of
+                    one machine); ``LC_REDIS_URL`` is read when it is not set
 LC_TIME_ZONE        the secretariat's time zone (default: ``UTC``)
 LC_MAP_TILES_URL    a tile server URL template for the map, such as
                     ``https://tile.openstreetmap.org/{z}/{x}/{y}.png`` (default:
@@ -207,9 +208,14 @@ if cache_url := os.environ.get("LC_CACHE_URL") or os.environ.get("LC_REDIS_URL")
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
     }
 else:
+    # Files on this machine, shared by all its processes: a second-factor code
+    # used in one web process is refused in the others (allauth marks used
+    # codes in the cache), and so are allauth's rate limits. Pages and
+    # statistics keep a small memo per process in front of it.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
@@ -260,7 +266,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login while the account or the address is locked.
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's (e-mail login), reading the logged-in person with one prepared query.
+    "learningcities.accounts.backends.AuthenticationBackend",
     # Object permissions from the django-rules predicates in each app's rules.py.
     "rules.permissions.ObjectPermissionBackend",
 ]
@@ -303,12 +310,12 @@ AXES_VERBOSE = False
 BEHIND_PROXY = env_bool("LC_BEHIND_PROXY")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    # A client must not choose the address its failures are counted against.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The connection's address, or behind the proxy the one it saw (django-ipware,
+# which the AXES_IPWARE_* settings would need, is not installed).
+AXES_CLIENT_IP_CALLABLE = "learningcities.common.proxy.client_address"
 
+# Django's database sessions, loaded with one prepared query (common/sessions.py).
+SESSION_ENGINE = "learningcities.common.sessions"
 SESSION_COOKIE_AGE = int(float(os.environ.get("LC_SESSION_HOURS", "12")) * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("LC_SESSION_EXPIRE_AT_BROWSER_CLOSE")
 SESSION_COOKIE_HTTPONLY = True

@@ -1,8 +1,9 @@
-"""The session's snapshot of a person's roles and second factor, trusted at their version.
+"""The session's snapshot of a person's roles, second factor and endorsed countries.
 
-Every change of a person's affiliations or authenticators bumps their
-``access_version``; the snapshot kept in the session is used only while the
-user row read for the request carries the same number, so a revoked role or a
+Every change of a person's affiliations, their organisations or their
+authenticators bumps their ``access_version``; the snapshot kept in the
+session is used only while the user row read for the request carries the same
+number, so a revoked role or a
 removed authenticator counts from the very next request.
 """
 
@@ -16,6 +17,7 @@ from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.middleware import ACCESS_SNAPSHOT
 from learningcities.accounts.models import Affiliation, User
 from tests.accounts.factories import TOTP_SECRET, make_user, organisation, person_with_role
+from tests.factories import country
 
 pytestmark = pytest.mark.django_db
 
@@ -104,4 +106,51 @@ def test_snapshot_is_taken_again_after_a_change(client):
 
     snapshot = client.session[ACCESS_SNAPSHOT]
     organisation_id = Affiliation.objects.get(user=person).organisation_id
-    assert snapshot == [person.pk, _version(person), [[organisation_id, Role.SECRETARIAT]], False]
+    assert snapshot == [
+        person.pk,
+        _version(person),
+        [[organisation_id, Role.SECRETARIAT]],
+        False,
+        [],
+    ]
+
+
+def test_endorser_snapshot_carries_the_countries_and_reads_none_on_later_pages(
+    client, django_assert_num_queries
+):
+    person = person_with_role(Role.ENDORSER)  # the National Commission of Ireland
+    client.force_login(person)
+    client.get(reverse("calls:endorsement-queue"))
+
+    # session, user, the calls' and the register's revisions: no countries read
+    with django_assert_num_queries(4) as queries:
+        response = client.get(reverse("calls:endorsement-queue"))
+
+    assert response.status_code == 200
+    assert client.session[ACCESS_SNAPSHOT][4] == ["IE"]
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "accounts_organisation" not in tables
+
+
+def test_moving_an_organisation_to_another_country_counts_on_the_very_next_request(client):
+    person = person_with_role(Role.ENDORSER)
+    commission = Affiliation.objects.get(user=person).organisation
+    client.force_login(person)
+    client.get(reverse("calls:endorsement-queue"))
+    before = _version(person)
+
+    commission.country = country("FR")
+    commission.save()
+    client.get(reverse("calls:endorsement-queue"))
+
+    assert _version(person) == before + 1
+    assert client.session[ACCESS_SNAPSHOT][4] == ["FR"]
+
+
+def test_creating_an_organisation_bumps_nobody():
+    person = person_with_role(Role.ENDORSER)
+    before = _version(person)
+
+    organisation(OrganisationKind.SECRETARIAT)
+
+    assert _version(person) == before

@@ -21,19 +21,6 @@ def _run(args: list[str], tmp_path: Path, **env) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean_in_the_production_profile(tmp_path):
-    result = _run(
-        ["check", "--deploy", "--fail-level", "WARNING"],
-        tmp_path,
-        LC_PRODUCTION="1",
-        LC_SECRET_KEY=secrets.token_urlsafe(60),
-        LC_ALLOWED_HOSTS="example.org",
-    )
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues" in result.stdout
-
-
 def test_production_profile_refuses_to_start_without_a_secret_key(tmp_path):
     result = _run(["check"], tmp_path, LC_PRODUCTION="1", LC_ALLOWED_HOSTS="example.org")
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from learningcities.accounts.enums import Role
 from learningcities.calls.enums import SubmissionState
 from learningcities.calls.models import Answer, Submission
-from tests.accounts.factories import PASSWORD, TOTP_SECRET, person_with_role, totp_code
+from tests.accounts.factories import person_with_role
 from tests.browser.conftest import axe_violations
 from tests.calls.factories import Cast, submission_in
 
@@ -18,33 +18,6 @@ S = SubmissionState
 # The autosave waits 1.2 s after the last keystroke; this is only how long to
 # wait at most, never asserted.
 SAVE_WAIT_MS = 15_000
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """Return a function that logs ``user`` in, in a browser context of their own, and a page."""
-    contexts = []
-
-    def open_page(user, *, totp: bool = False):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        page.goto(live_server.url + "/account/login/")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password", exact=False).first.fill(PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Log in").click()
-        if totp:
-            page.get_by_label("Code").fill(totp_code(TOTP_SECRET))
-            with page.expect_navigation():
-                page.get_by_role("button", name="Sign In").click()
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def wait_for_status(page, start: str) -> None:

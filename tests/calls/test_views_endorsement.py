@@ -115,13 +115,14 @@ def test_queue_query_count_does_not_grow(client, django_assert_num_queries, coun
     endorser, _submissions = _waiting(count)
     client.force_login(endorser)
 
-    # session, user, endorsed countries, calls' revisions, register revision;
-    # then, to draw it: waiting by call and country, quotas used, page (the
-    # quota lines give the paginator its total)
-    with django_assert_num_queries(8):
+    # session, user, calls' revisions, register revision (the endorsed
+    # countries come from the session's snapshot); then, to draw it: waiting
+    # by call and country, quotas used, page (the quota lines give the
+    # paginator its total)
+    with django_assert_num_queries(7):
         drawn = client.get(reverse("calls:endorsement-queue"))
-    # from the cache: the first five alone
-    with django_assert_num_queries(5):
+    # from the cache: the first four alone
+    with django_assert_num_queries(4):
         cached = client.get(reverse("calls:endorsement-queue"))
 
     assert len(drawn.context["submissions"]) == count
@@ -136,11 +137,11 @@ def test_queue_second_page_has_the_rest_and_the_same_query_count(
     endorser, submissions = _waiting(3)
     client.force_login(endorser)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         first = client.get(reverse("calls:endorsement-queue"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         second = client.get(reverse("calls:endorsement-queue") + "?page=2")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("calls:endorsement-queue") + "?page=2")
 
     assert first.context["submissions"] == submissions[:2]

@@ -292,6 +292,22 @@ def test_dashboard_of_a_missing_call_is_404(client, staff):
     assert response.status_code == 404
 
 
+def test_dashboard_with_invalid_filters_shows_their_errors_and_never_caches_them(client, staff):
+    call = make_call()
+    submission_in(Cast(call=call), SubmissionState.SUBMITTED)
+    bad = _dashboard_url(call, state="nonsense", country="Ireland")
+
+    first, again = client.get(bad), client.get(bad)
+    plain = client.get(_dashboard_url(call)).content.decode()
+
+    for response in (first, again):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Select a valid choice. nonsense is not one of the available choices." in page
+        assert "Ensure this value has at most 2 characters" in page
+    assert "Select a valid choice" not in plain
+
+
 def _overdue_submissions(call, count: int) -> list[Submission]:
     """``count`` submitted applications of ``call`` (IE, FR, JP...), all past their deadline."""
     submissions = []
@@ -310,10 +326,10 @@ def test_dashboard_query_count_does_not_grow(client, staff, django_assert_num_qu
     call = make_call()
     _overdue_submissions(call, count)
 
-    # session, user, call, register revision; then, to draw it: by state, by
-    # region, by country, overdue, page (the counts give the paginator its
-    # total), next deadline
-    with django_assert_num_queries(10):
+    # session, user, the call's key columns, register revision; then, to draw
+    # it: the call, by state, by region, by country, overdue, page (the counts
+    # give the paginator its total), next deadline
+    with django_assert_num_queries(11):
         drawn = client.get(_dashboard_url(call))
     # from the cache: the first four alone
     with django_assert_num_queries(4):
@@ -334,7 +350,7 @@ def test_dashboard_filtered_by_region_query_count_does_not_grow(
     url = _dashboard_url(call, region="europe_north_america")
 
     # as above, and the paginator counts the region's submissions
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url)
     with django_assert_num_queries(4):
         client.get(url)
@@ -350,9 +366,9 @@ def test_dashboard_second_page_keeps_the_filters_and_the_query_count(
     call = make_call()
     submissions = _overdue_submissions(call, 3)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         first = client.get(_dashboard_url(call, state="submitted"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         second = client.get(_dashboard_url(call, state="submitted", page=2))
     with django_assert_num_queries(4):
         client.get(_dashboard_url(call, state="submitted", page=2))

@@ -301,3 +301,14 @@ def test_prune_finished_jobs_keeps_recent_and_waiting_ones(database_queue):
         recent_failure.pk,
         waiting.pk,
     }
+
+
+def test_workspace_menu_links_to_the_jobs_page(client, secretary):
+    client.force_login(secretary)
+
+    page = client.get(reverse("workspace:home")).content.decode()
+    here = client.get(reverse("common:jobs")).content.decode()
+
+    link = f'href="{reverse("common:jobs")}"'
+    assert link in page
+    assert f'{link} aria-current="page"' in here

@@ -667,10 +667,10 @@ def _queries_for(client, url, params=None) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from learningcities.network.domain.queries.revision import clear_local_memo
+    from learningcities.common.memo import clear_local_memos
 
     cache.clear()
-    clear_local_memo()
+    clear_local_memos()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, params or {})
     assert response.status_code == 200

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from learningcities.calls.enums import DocumentKind
 from learningcities.calls.models import SubmissionDocument
+from learningcities.common.memo import clear_local_memos
 from learningcities.reviews.domain.aggregation import ensure_aggregates
 from learningcities.reviews.enums import OtherReviews, ReviewState
 from learningcities.reviews.models import Review, ReviewAggregate, Score
@@ -492,6 +493,7 @@ def test_ranking_queries_do_not_grow_with_submissions(count, django_assert_num_q
     ensure_aggregates(jury.panel)
     client.get(ranking_url(jury))
     cache.clear()
+    clear_local_memos()
 
     with django_assert_num_queries(RANKING_QUERIES_RENDERED):
         response = client.get(ranking_url(jury))

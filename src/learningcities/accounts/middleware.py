@@ -1,10 +1,11 @@
 """The second factor is required for privileged people before anything else.
 
-The person's roles and whether they have an authenticator are read on nearly
-every page; they are kept in the session as a snapshot taken under the
-person's ``access_version`` (bumped with every change of their affiliations or
-authenticators, see accounts.signals) and trusted only while the user row read
-for this request carries the same number. A change therefore counts from the
+The person's roles, the countries they endorse for and whether they have an
+authenticator are read on nearly every page; they are kept in the session as a
+snapshot taken under the person's ``access_version`` (bumped with every change
+of their affiliations, their organisations or their authenticators, see
+accounts.signals) and trusted only while the user row read for this request
+carries the same number. A change therefore counts from the
 very next request, in every process, and an unchanged person pays no query
 for them.
 """
@@ -15,7 +16,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .domain.queries.people import has_totp, is_privileged, remember_totp
-from .rules import affiliation_pairs, forget_affiliations, remember_affiliations
+from .rules import (
+    affiliation_pairs,
+    endorsed_country_ids,
+    forget_affiliations,
+    remember_affiliations,
+    remember_endorsed_countries,
+)
 
 ACCESS_SNAPSHOT = "_lc_access"
 
@@ -31,9 +38,10 @@ ALLOWED_URL_NAMES = frozenset(
 def load_access_snapshot(request: HttpRequest) -> None:
     """Give the logged-in person their roles and second factor from the session's snapshot.
 
-    The snapshot ``[user id, access version, affiliation pairs, has TOTP]``
-    is used when it belongs to this person at their current access version;
-    otherwise both are read (two queries) and the snapshot is replaced.
+    The snapshot ``[user id, access version, affiliation pairs, has TOTP,
+    endorsed country codes]`` is used when it belongs to this person at their
+    current access version; otherwise they are read (two or three queries) and
+    the snapshot is replaced.
     """
     user = request.user
     if not user.is_authenticated or not user.is_active:
@@ -41,18 +49,19 @@ def load_access_snapshot(request: HttpRequest) -> None:
     snapshot = request.session.get(ACCESS_SNAPSHOT)
     if (
         isinstance(snapshot, list)
-        and len(snapshot) == 4
+        and len(snapshot) == 5
         and snapshot[0] == user.pk
         and snapshot[1] == user.access_version
     ):
         remember_affiliations(user, frozenset((org, role) for org, role in snapshot[2]))
         remember_totp(user, bool(snapshot[3]))
+        remember_endorsed_countries(user, frozenset(snapshot[4]))
         return
     store_access_snapshot(request.session, user)
 
 
 def store_access_snapshot(session, user) -> None:
-    """Read the person's roles and second factor (two queries) into ``session``'s snapshot.
+    """Read the person's roles, second factor and endorsed countries into ``session``'s snapshot.
 
     Also on login (accounts.signals), so the first page after it pays nothing.
     """
@@ -64,7 +73,14 @@ def store_access_snapshot(session, user) -> None:
     remember_totp(user, None)
     totp = has_totp(user)
     remember_totp(user, totp)
-    session[ACCESS_SNAPSHOT] = [user.pk, version, sorted(map(list, pairs)), totp]
+    countries = endorsed_country_ids(user)  # a query only for an endorser
+    session[ACCESS_SNAPSHOT] = [
+        user.pk,
+        version,
+        sorted(map(list, pairs)),
+        totp,
+        sorted(countries),
+    ]
 
 
 def needs_second_factor(request: HttpRequest) -> bool:

@@ -8,9 +8,10 @@ pays for one query.
 
 import rules
 
-from .enums import Role
+from .enums import OrganisationKind, Role
 
 _CACHE = "_lc_affiliation_pairs"
+_ENDORSED_COUNTRIES = "_lc_endorsed_country_ids"
 
 
 def affiliation_pairs(user) -> frozenset[tuple[int, str]]:
@@ -33,9 +34,41 @@ def remember_affiliations(user, pairs: frozenset[tuple[int, str]]) -> None:
 
 
 def forget_affiliations(user) -> None:
-    """Drop the memo of ``affiliation_pairs`` (after the person's roles changed)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    """Drop the memos of ``affiliation_pairs`` and ``endorsed_country_ids`` (roles changed)."""
+    for name in (_CACHE, _ENDORSED_COUNTRIES):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def endorsed_country_ids(user) -> frozenset[str]:
+    """Return the codes of the countries whose National Commission the person endorses for.
+
+    One query per user object (none for a person who endorses for nobody),
+    memoised on it like the affiliations; a session's snapshot carries it too.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    found = getattr(user, _ENDORSED_COUNTRIES, None)
+    if found is None:
+        from .models import Organisation
+
+        organisation_ids = [org for org, held in affiliation_pairs(user) if held == Role.ENDORSER]
+        found = (
+            frozenset(
+                Organisation.objects.filter(
+                    pk__in=organisation_ids, kind=OrganisationKind.NATIONAL_COMMISSION
+                ).values_list("country_id", flat=True)
+            )
+            if organisation_ids
+            else frozenset()
+        )
+        setattr(user, _ENDORSED_COUNTRIES, found)
+    return found
+
+
+def remember_endorsed_countries(user, codes: frozenset[str]) -> None:
+    """Set the memo of ``endorsed_country_ids`` (from a session's snapshot of a current version)."""
+    setattr(user, _ENDORSED_COUNTRIES, codes)
 
 
 def organisation_ids_of(user) -> frozenset[int]:

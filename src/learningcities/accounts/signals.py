@@ -4,7 +4,9 @@ allauth performs these changes itself (password change, TOTP set-up, ...), so
 the record is written right after its save, in a transaction of its own.
 
 A person's ``access_version`` is bumped on every save or deletion of one of
-their affiliations or authenticators, whoever writes it (the accounts domain,
+their affiliations or authenticators, and on every change of an organisation
+they belong to (its kind and country decide what an endorser sees), whoever
+writes it (the accounts domain,
 allauth's MFA pages, the Django admin, a cascade), in the writer's transaction:
 sessions trust their snapshot of the roles and the second factor only while
 the number is unchanged, so a revoked role or a removed authenticator counts
@@ -93,6 +95,17 @@ def on_access_changed(sender, instance, **kwargs) -> None:
     bump_access_version(instance.user_id)
 
 
+def on_organisation_saved(sender, instance, created, **kwargs) -> None:
+    """An organisation changed: the access of everyone affiliated to it may have changed."""
+    if created:
+        return  # nobody belongs to it yet
+    from .models import User
+
+    User.objects.filter(affiliations__organisation=instance).update(
+        access_version=F("access_version") + 1
+    )
+
+
 def on_logged_in(sender, request, user, **kwargs) -> None:
     """Take the new session's snapshot of the person's roles and second factor."""
     session = getattr(request, "session", None)
@@ -112,8 +125,9 @@ def connect() -> None:
     from allauth.mfa.models import Authenticator
     from django.contrib.auth.signals import user_logged_in
 
-    from .models import Affiliation
+    from .models import Affiliation, Organisation
 
+    post_save.connect(on_organisation_saved, sender=Organisation, dispatch_uid="lc-access-org")
     user_logged_in.connect(on_logged_in, dispatch_uid="lc-access-login")
     for model in (Affiliation, Authenticator):
         label = model._meta.label_lower

@@ -3,9 +3,9 @@
 from functools import partial
 
 from ninja import NinjaAPI, Swagger
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
-from learningcities.api.errors import validation_error_response
+from learningcities.api.errors import http_error_response, validation_error_response
 from learningcities.calls.api import router as calls_router
 from learningcities.network.api import router as network_router
 from learningcities.reviews.api import router as reviews_router
@@ -29,6 +29,7 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": True}),
 )
 api.add_exception_handler(ValidationError, partial(validation_error_response, api=api))
+api.add_exception_handler(HttpError, partial(http_error_response, api=api))
 api.add_router("/", network_router)
 api.add_router("/", calls_router)
 api.add_router("/", reviews_router)

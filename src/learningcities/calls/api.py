@@ -86,9 +86,18 @@ class SubmissionDetailOut(SubmissionOut):
 
 
 class TransitionIn(Schema):
-    to: str = Field(description="The target state, such as submitted or withdrawn.")
+    # Plain strings, checked by the handler (whose 422 lists the states), with
+    # their values listed in the document for clients and generated tests.
+    to: str = Field(
+        description="The target state, such as submitted or withdrawn.",
+        json_schema_extra={"enum": list(SubmissionState.values)},
+    )
     comment: str = Field("", description="The reason; required to return or decline.")
-    decision: str = Field("", description="accepted or rejected, when deciding.")
+    decision: str = Field(
+        "",
+        description="accepted or rejected, when deciding.",
+        json_schema_extra={"enum": ["", Decision.ACCEPTED.value, Decision.REJECTED.value]},
+    )
 
 
 class ErrorOut(Schema):

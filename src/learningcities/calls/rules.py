@@ -10,10 +10,10 @@ each state; ``may_transition`` combines it with the transition table.
 import rules
 from django.utils import timezone
 
-from learningcities.accounts.enums import OrganisationKind, Role
-from learningcities.accounts.rules import (
+from learningcities.accounts.enums import Role
+from learningcities.accounts.rules import (  # endorsed_country_ids: imported from here too
     affiliation_pairs,
-    is_active_person,
+    endorsed_country_ids,
     is_secretariat,
 )
 from learningcities.common.rules import register_document_viewer
@@ -29,37 +29,10 @@ from .enums import (
     submitted_states,
 )
 
-_ENDORSED_COUNTRIES = "_lc_endorsed_country_ids"
-
 
 def organisation_ids_in_role(user, role: str) -> frozenset[int]:
     """Return the ids of the organisations the person acts for in ``role``."""
     return frozenset(org for org, held in affiliation_pairs(user) if held == role)
-
-
-def endorsed_country_ids(user) -> frozenset[str]:
-    """Return the codes of the countries whose National Commission the person endorses for.
-
-    One query per user object, memoised on it like the affiliations.
-    """
-    if not is_active_person(user):
-        return frozenset()
-    found = getattr(user, _ENDORSED_COUNTRIES, None)
-    if found is None:
-        from learningcities.accounts.models import Organisation
-
-        organisation_ids = organisation_ids_in_role(user, Role.ENDORSER)
-        found = (
-            frozenset(
-                Organisation.objects.filter(
-                    pk__in=organisation_ids, kind=OrganisationKind.NATIONAL_COMMISSION
-                ).values_list("country_id", flat=True)
-            )
-            if organisation_ids
-            else frozenset()
-        )
-        setattr(user, _ENDORSED_COUNTRIES, found)
-    return found
 
 
 @rules.predicate

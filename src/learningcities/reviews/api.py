@@ -23,6 +23,7 @@ from learningcities.frameworks.domain.queries.frameworks import criteria_for_fra
 from .domain.queries.reviews import phase_in_force, submissions_for_juror
 from .domain.queries.workspace import annotate_progress, phases_for_juror
 from .domain.reviews import ReviewError, open_review, save_review, save_score, submit_review
+from .enums import Recommendation
 from .models import Assignment, Review, Score
 
 router = Router(tags=["jury"], auth=django_auth)
@@ -112,7 +113,10 @@ class ScoreIn(Schema):
 class ReviewIn(Schema):
     scores: list[ScoreIn] = Field(default_factory=list)
     recommendation: str | None = Field(
-        None, description="admit, do_not_admit, abstain, or empty; absent leaves it."
+        None,
+        description="admit, do_not_admit, abstain, or empty; absent leaves it.",
+        # Checked by save_review (400 names a wrong value); listed for clients.
+        json_schema_extra={"enum": [*Recommendation.values, "", None]},
     )
     comment: str | None = Field(None, description="The overall comment; absent leaves it.")
 

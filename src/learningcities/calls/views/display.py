@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from learningcities.common.memo import LocalMemo
 from learningcities.common.views.shared_pages import CSRF_PLACEHOLDER, with_csrf_token
 from learningcities.network.models.countries import localised_country_name
 
@@ -87,12 +88,19 @@ def cached_fragment(name: str, key: tuple, build: Callable[[dt.datetime], Fragme
     raw = repr((name, key, get_language() or "", timezone.get_current_timezone_name()))
     cache_key = f"lc:calls:{name}:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     now = timezone.now()
-    entry = cache.get(cache_key)
+    entry = _local.get(cache_key) or cache.get(cache_key)
     if entry is not None and (entry[1] is None or now < entry[1]):
+        _local.set(cache_key, entry)
         return mark_safe(entry[0])  # noqa: S308 - HTML drawn by our own templates
     html, stale_at = build(now)
-    cache.set(cache_key, (str(html), stale_at), FRAGMENT_TIMEOUT)
+    entry = (str(html), stale_at)
+    cache.set(cache_key, entry, FRAGMENT_TIMEOUT)
+    _local.set(cache_key, entry)
     return mark_safe(html)  # noqa: S308 - HTML drawn by our own templates
+
+
+# The key names the revisions: a process may keep the entries it used (common.memo).
+_local = LocalMemo()
 
 
 def page_number(raw: str | None) -> int:

@@ -7,10 +7,12 @@ domain (``create_call``, ``record_manual_check``, ``transition``); their
 refusals come back as form errors or messages.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.common.prepared import PreparedSelect
 from learningcities.network.domain.queries.revision import current_revision
 
 from ..domain.calls import create_call
@@ -145,36 +148,56 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     out. Invalid filters are drawn afresh with their errors. A constant number of
     queries whatever the size of the call.
     """
-    call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
-    filters = SubmissionFilterForm(request.GET or None)
+    # The call's own columns the page shows and is keyed by, in one prepared
+    # query (every call is the secretariat's: ``_calls_for_user`` lists them all);
+    # the whole call and the filters' form are read only when the page is drawn.
+    row = _CALL_KEY.first(pk)
+    if row is None:
+        raise Http404
     number = page_number(request.GET.get("page"))
-    if filters.is_bound and not filters.is_valid():
-        html, _stale_at = _dashboard_body(call, filters, number, timezone.now())
-        body = mark_safe(html)  # noqa: S308 - HTML drawn by our own template
-    else:
-        raw = filters.data if filters.is_bound else {}
-        chosen = [raw.get(name, "") for name in ("state", "region", "country")]
+    chosen = [request.GET.get(name, "") for name in ("state", "region", "country")]
+
+    def build(now: dt.datetime) -> Fragment:
+        call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
+        filters = SubmissionFilterForm(request.GET or None)
+        if filters.is_bound and not filters.is_valid():
+            raise _InvalidFilters(call, filters)
+        return _dashboard_body(call, filters, number, now)
+
+    try:
         return cached_page(
             request,
             "calls/secretariat/call_dashboard.html",
             "call-dashboard",
-            (
-                call.pk,
-                call.created_at.isoformat(),
-                call.revision,
-                # The settings shown above the counts (the call's own row, read here).
-                (call.title, call.kind, call.opens_at, call.closes_at, call.time_zone),
-                current_revision(),
-                filters.is_bound,
-                chosen,
-                number,
-            ),
-            lambda now: _dashboard_body(call, filters, number, now),
-            {"title": call.title},
+            (pk, *row, current_revision(), bool(request.GET), chosen, number),
+            build,
+            {"title": row[_CALL_KEY_FIELDS.index("title")]},
         )
-    return render(
-        request, "calls/secretariat/call_dashboard.html", {"title": call.title, "body": body}
-    )
+    except _InvalidFilters as invalid:
+        # Drawn afresh with the form's errors, never cached.
+        html, _stale_at = _dashboard_body(invalid.call, invalid.filters, number, timezone.now())
+        return render(
+            request,
+            "calls/secretariat/call_dashboard.html",
+            {"title": invalid.call.title, "body": mark_safe(html)},  # noqa: S308 - our template
+        )
+
+
+class _InvalidFilters(Exception):
+    """The dashboard's filters are invalid: its page is drawn with their errors."""
+
+    def __init__(self, call: Call, filters: SubmissionFilterForm):
+        super().__init__()
+        self.call, self.filters = call, filters
+
+
+# What keys the cached dashboard: the call's creation (a recreated id is another
+# call), its revision (bumped by every change of it or its submissions) and the
+# settings shown above the counts.
+_CALL_KEY_FIELDS = ("created_at", "revision", "title", "kind", "opens_at", "closes_at", "time_zone")
+_CALL_KEY = PreparedSelect(
+    lambda pk: Call.objects.filter(pk=pk).values_list(*_CALL_KEY_FIELDS), (-1,)
+)
 
 
 def _dashboard_body(call: Call, filters: SubmissionFilterForm, number: int, now) -> Fragment:

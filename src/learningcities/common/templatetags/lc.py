@@ -34,6 +34,7 @@ SITE_URL_NAMES = {
     "activity": "workspace:activity",
     "outbox": "common:outbox",
     "mail_templates": "common:mail-templates",
+    "jobs": "common:jobs",
     "calls": "calls:secretariat-calls",
 }
 

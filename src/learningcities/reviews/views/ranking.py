@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from learningcities.calls.models import Call
 from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.common.memo import LocalMemo
 from learningcities.network.enums import Region
 
 from ..domain.aggregation import ensure_aggregates
@@ -105,8 +106,9 @@ def _table(request: HttpRequest, call: Call, panel, rows, query: str) -> str:
         (str(panel.pk), str(panel.scores_revision), get_language() or "", request.GET.urlencode())
     )
     key = "reviews:ranking:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = cache.get(key)
+    html = _local.get(key) or cache.get(key)
     if html is not None:
+        _local.set(key, html)
         return mark_safe(html)  # noqa: S308 -- rendered by the template below, escaped there
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     link = link_maker("calls:secretariat-submission")
@@ -124,7 +126,12 @@ def _table(request: HttpRequest, call: Call, panel, rows, query: str) -> str:
         request,
     )
     cache.set(key, html, TABLE_SECONDS)
+    _local.set(key, html)
     return html
+
+
+# The key names the scores' revision: a process may keep the tables it used (common.memo).
+_local = LocalMemo()
 
 
 def number_formatter():

@@ -1,6 +1,8 @@
 from django.core.cache import cache
 from django.db import connections, router
 
+from learningcities.common.memo import LocalMemo
+
 from ...models import NetworkRevision
 
 
@@ -19,11 +21,8 @@ def current_revision() -> int:
     return (row[0] if row else 0) or 0
 
 
-# A small memo in each process in front of the shared cache: its keys carry the
-# revision too, so it can never answer with stale data, and a hit skips the
-# shared cache's round trip and unpickling. Values must not be mutated.
-_LOCAL_MAX_ENTRIES = 256
-_local: dict[str, object] = {}
+# Entries are keyed by the revision too: a process may keep them (common.memo).
+_local = LocalMemo()
 
 
 def cached_for_revision(key: str, compute, timeout: int = 24 * 3600):
@@ -40,12 +39,5 @@ def cached_for_revision(key: str, compute, timeout: int = 24 * 3600):
     if value is None:
         value = compute()
         cache.set(full_key, value, timeout)
-    if len(_local) >= _LOCAL_MAX_ENTRIES:
-        _local.clear()  # older revisions' entries go too; cheaper than an LRU
-    _local[full_key] = value
+    _local.set(full_key, value)
     return value
-
-
-def clear_local_memo() -> None:
-    """Forget the process-local memo (tests start each database at revision 0)."""
-    _local.clear()

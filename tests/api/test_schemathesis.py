@@ -1,0 +1,107 @@
+"""Every operation of the API, fuzzed from its own OpenAPI document (schemathesis).
+
+Requests valid and invalid by the schema go through the whole WSGI application,
+middleware included, three times each: anonymously, as a city coordinator with
+a submission, and as a juror assigned to it, with the session cookie and the
+CSRF token a browser would send. No answer may be a 5xx, and every documented
+answer must match its schema. Path ids are drawn from the generated ones and
+the ids of the rows made here, so handlers run past their 404 too.
+Deterministic (derandomised, no example database) and bounded (MAX_EXAMPLES).
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from learningcities.wsgi import application
+from tests.calls.factories import Cast
+from tests.factories import CohortFactory, make_member
+from tests.reviews.factories import assign, make_juror, make_panel
+
+MAX_EXAMPLES = 20
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+# The ids of the rows the test makes, filled by the `cast` fixture before any
+# request is drawn: submissions, cities and cohorts share the one `id` parameter.
+KNOWN_IDS: list[int] = []
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    if not path_parameters or "id" not in path_parameters or not KNOWN_IDS:
+        return st.just(path_parameters)
+    return st.sampled_from([path_parameters["id"], *KNOWN_IDS]).map(
+        lambda id: {**path_parameters, "id": id}
+    )
+
+
+@pytest.fixture
+def wsgi_requests_keep_the_test_transaction():
+    # As Django's test client does: the end of a request must not close the
+    # connection that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _browser_credentials(user) -> tuple[dict[str, str], dict[str, str]]:
+    """The cookies and headers of a logged-in browser: session and CSRF token."""
+    client = Client()
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    cookies = {
+        "sessionid": client.cookies["sessionid"].value,
+        "csrftoken": request.META["CSRF_COOKIE"],
+    }
+    return cookies, {"X-CSRFToken": token}
+
+
+@pytest.fixture
+def identities(private_root, fast_password_hashing):
+    """Anonymous, a coordinator with a complete draft, a juror assigned to another city's
+    submitted application."""
+    cast = Cast()
+    draft = cast.draft()
+    other = Cast(call=cast.call, country_code="DE")
+    submitted = other.move(other.draft(), "submitted")
+    panel = make_panel(cast.call)
+    juror = make_juror(panel)
+    assign(panel, submitted, juror)
+    membership = make_member(cohort=CohortFactory())
+    KNOWN_IDS[:] = [draft.pk, submitted.pk, membership.city_id, membership.cohort_id]
+    yield {
+        "anonymous": ({}, {}),
+        "coordinator": _browser_credentials(cast.coordinator),
+        "juror": _browser_credentials(juror),
+    }
+    KNOWN_IDS.clear()
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_answers_every_request_without_a_server_error(
+    case, identities, wsgi_requests_keep_the_test_transaction
+):
+    for who, (cookies, headers) in identities.items():
+        response = case.call(cookies=cookies, headers=headers)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+        assert response.status_code < 500, who
