@@ -391,12 +391,17 @@ def test_application_and_endorsement_across_two_web_processes_and_a_worker(insta
         (SEND_TASK,),
     )
 
-    # The only file the processes wrote is the letter, in the shared private folder.
-    assert [
-        (path.relative_to(lc.data_dir).parts[0], path.read_bytes())
+    # The only document the processes wrote is the letter, in the shared
+    # private folder; beside it is only the cache they share.
+    written = [
+        (path.relative_to(lc.data_dir).parts[0], path)
         for path in lc.data_dir.rglob("*")
         if path.is_file()
-    ] == [("private", PDF)]
+    ]
+    assert [(top, path.read_bytes()) for top, path in written if top != "cache"] == [
+        ("private", PDF)
+    ]
+    assert {top for top, _path in written} == {"private", "cache"}
     assert states == [("endorsed",)]
     assert moves == [
         ("draft", "submitted", cast["coordinator"]),
