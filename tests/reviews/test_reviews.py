@@ -7,6 +7,7 @@ from learningcities.frameworks.domain.loading import load_framework
 from learningcities.reviews.domain.reviews import (
     ReviewError,
     open_review,
+    reviewing,
     save_review,
     save_score,
     submit_review,
@@ -223,3 +224,30 @@ def test_save_score_refused_once_the_juror_recused():
 
     assert caught.value.code == "not_permitted"
     assert Score.objects.count() == 0
+
+
+def test_reviewing_refuses_on_entering_like_the_writes():
+    jury = Jury()
+    jury.set_phase(may_review=False)
+
+    with pytest.raises(ReviewError) as refused, reviewing(jury.assignment, jury.juror):
+        pytest.fail("the block must not run")
+
+    assert refused.value.code == "phase"
+
+
+def test_reviewing_trusts_its_check_only_inside_and_only_for_that_assignment_and_person():
+    jury = Jury()
+    review = open_review(jury.assignment, actor=jury.juror)
+    with reviewing(jury.assignment, jury.juror):
+        save_score(review, jury.criteria[0], actor=jury.juror, value=3)
+        # Another person is checked as ever, inside the block too.
+        with pytest.raises(ReviewError) as other:
+            save_score(review, jury.criteria[0], actor=jury.another_juror(), value=1)
+    jury.set_phase(may_review=False)
+
+    with pytest.raises(ReviewError) as after:
+        save_score(review, jury.criteria[0], actor=jury.juror, value=5)
+
+    assert (other.value.code, after.value.code) == ("not_permitted", "phase")
+    assert Score.objects.get().value == 3

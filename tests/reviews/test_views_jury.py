@@ -178,6 +178,35 @@ def test_review_autosave_saves_one_field():
     assert list(Score.objects.values_list("criterion_id", "value")) == [(criterion.pk, 2)]
 
 
+def test_review_autosave_checks_the_phase_and_the_rules_once(django_assert_max_num_queries):
+    jury = Jury()
+    client = client_for(jury.juror)
+    criterion = jury.criteria[0]
+    client.post(review_url(jury.submission), {"recommendation": ""}, HTTP_X_AUTOSAVE="1")
+
+    # A score, its comment and the recommendation: one check of the phase and
+    # the conflicts for the three writes (29 queries with the savepoints of the
+    # nested transactions; the check made for each write cost 34).
+    with django_assert_max_num_queries(29) as queries:
+        response = client.post(
+            review_url(jury.submission),
+            {
+                f"score-{criterion.pk}": "4",
+                f"comment-{criterion.pk}": "Clear targets.",
+                "recommendation": "admit",
+            },
+            HTTP_X_AUTOSAVE="1",
+        )
+
+    assert response.status_code == 204
+    phases = [q for q in queries.captured_queries if "reviews_reviewphase" in q["sql"]]
+    # one for the page's own view of the phase, one for the check
+    assert len(phases) == 2
+    score = Score.objects.get()
+    assert (score.value, score.comment) == (4, "Clear targets.")
+    assert Review.objects.get().recommendation == "admit"
+
+
 def test_review_autosave_names_a_score_off_the_scale():
     jury = Jury()
     criterion = jury.criteria[0]

@@ -7,6 +7,11 @@ conflicted). Drafts save as typed, without checking completeness; submitting
 checks that every criterion of the call's framework has a score on the
 panel's scale and that a recommendation is given.
 
+Several writes of one request (an autosave carries a score, its comment and
+the recommendation) share one check: inside ``reviewing(assignment, actor)``,
+one transaction, the check made on entering is trusted by the writes to that
+assignment by that person instead of being repeated for each.
+
 ``ReviewError.code`` here: ``phase`` (the phase in force does not allow
 reviewing), ``not_permitted`` (not assigned, or conflicted), ``locked``
 (already submitted), ``invalid`` (a value off the scale, an unknown
@@ -15,6 +20,9 @@ missing).
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import rules
 from django.db import transaction
@@ -35,6 +43,7 @@ __all__ = [
     "KEEP",
     "ReviewError",
     "open_review",
+    "reviewing",
     "save_review",
     "save_score",
     "submit_review",
@@ -51,7 +60,31 @@ class _Keep:
 KEEP = _Keep()
 
 
+# (assignment id, person id) checked on entering ``reviewing``, inside it only.
+_CHECKED: ContextVar[tuple[int, int] | None] = ContextVar("lc_review_checked", default=None)
+
+
+@contextmanager
+def reviewing(assignment: Assignment, actor) -> Iterator[None]:
+    """Check that ``actor`` may review ``assignment`` now, then trust it for the writes inside.
+
+    One transaction: the writes inside it (open_review, save_score,
+    save_review, submit_review on this assignment by this person, with no
+    ``now`` of their own) skip the check made on entering, which raises
+    ReviewError like theirs would.
+    """
+    with transaction.atomic():
+        _check_may_review(assignment, actor)
+        token = _CHECKED.set((assignment.pk, actor.pk))
+        try:
+            yield
+        finally:
+            _CHECKED.reset(token)
+
+
 def _check_may_review(assignment: Assignment, actor, now: dt.datetime | None = None) -> None:
+    if now is None and _CHECKED.get() == (assignment.pk, getattr(actor, "pk", None)):
+        return  # checked on entering ``reviewing``, in this transaction
     phase = phase_in_force(assignment.panel, now=now)
     if phase is None or not phase.may_review:
         raise ReviewError(

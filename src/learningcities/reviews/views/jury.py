@@ -32,6 +32,7 @@ from ..domain.reviews import (
     ReviewError,
     missing_for_submission,
     open_review,
+    reviewing,
     save_review,
     save_score,
     submit_review,
@@ -98,12 +99,15 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 def _assignment(submission, user) -> Assignment:
-    return (
+    """The juror's assignment to ``submission`` (one of ``submissions_for_juror``), with it."""
+    assignment = (
         Assignment.objects.filter(submission=submission, juror_id=user.pk)
         .select_related("panel")
         .order_by("pk")
         .first()
     )
+    assignment.submission = submission  # with its call, read already
+    return assignment
 
 
 def _recuse_url(submission) -> str | None:
@@ -213,9 +217,16 @@ def _save(request, assignment, criteria) -> tuple[Review | None, dict, int]:
     entered = parse_review_post(request.POST, criteria)
     errors: dict[str, list[str]] = dict(entered.errors)
     try:
-        review = open_review(assignment, actor=request.user)
-    except ReviewError as error:
+        with reviewing(assignment, request.user):
+            return _save_entered(request, assignment, criteria, entered, errors)
+    except ReviewError as error:  # refused on entering: the phase, the rules
         return None, {"__all__": [str(error)]}, 409
+
+
+def _save_entered(request, assignment, criteria, entered, errors) -> tuple[Review, dict, int]:
+    """Save what ``entered`` carries, inside ``reviewing``: the check is made once."""
+    review = open_review(assignment, actor=request.user)
+    review.assignment = assignment  # with its panel, submission and call, read already
     by_pk = {criterion.pk: criterion for criterion in criteria}
     try:
         for pk in sorted(set(entered.scores) | set(entered.comments)):
