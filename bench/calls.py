@@ -50,6 +50,7 @@ from run import (  # bench/ is not a package: run.py is imported by path
     parse_wrk,
     run,
     serving,
+    write_section,
 )
 
 START, END = "<!-- calls-benchmark -->", "<!-- /calls-benchmark -->"
@@ -214,7 +215,7 @@ def main() -> None:
     print()
     print(section)
     if not options.no_write:
-        write_section(Path(options.output), section)
+        write_section(Path(options.output), section, START, END)
         print(f"written to {options.output}")
     hello = results[0][2]["rps"]
     failures = [r for r in results if r[2]["non2xx"]]
@@ -224,19 +225,6 @@ def main() -> None:
         print(f"TARGET NOT MET ({TARGET_RATIO} of hello-world): {', '.join(r[0] for r in slow)}")
     if failures:
         raise SystemExit("calls benchmark got error answers: see the table")
-
-
-def write_section(path: Path, section: str) -> None:
-    """Put ``section`` between the calls markers of ``path``, appending it the first time."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{START}\n{section.rstrip()}\n{END}\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + block + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
 
 
 def render_section(results, options, build_seconds: float) -> str:

@@ -34,7 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import LC, ROOT, fresh_installation, run  # bench/ is not a package
+from run import (  # bench/ is not a package
+    LC,
+    ROOT,
+    fresh_installation,
+    run,
+    write_section,
+)
 
 START, END = "<!-- reviews-benchmark -->", "<!-- /reviews-benchmark -->"
 
@@ -248,21 +254,8 @@ def main() -> None:
     print()
     print(section)
     if not options.no_write:
-        write_section(Path(options.output), section)
+        write_section(Path(options.output), section, START, END)
         print(f"written to {options.output}")
-
-
-def write_section(path: Path, section: str) -> None:
-    """Put ``section`` between the reviews markers of ``path``, appending it the first time."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{START}\n{section.rstrip()}\n{END}\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
 
 
 def render_section(options, call, build_seconds, assignment, scores, ranking) -> str:

@@ -83,6 +83,22 @@ def serving(env: dict, *, workers: int) -> Iterator[str]:
             os.killpg(server.pid, signal.SIGKILL)
 
 
+def write_section(path: Path, section: str, start: str, end: str) -> None:
+    """Put ``section`` between the markers ``start`` and ``end`` of ``path``.
+
+    Appended the first time; the rest of the file is kept as it is.
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{start}\n{section.rstrip()}\n{end}\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
+        text = before + block + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text, encoding="utf-8")
+
+
 def fresh_installation(name: str) -> tuple[Path, dict]:
     """Return an emptied data folder var/<name> and the environment of an installation there."""
     data_dir = ROOT / "var" / name

@@ -75,7 +75,13 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import LC, ROOT, free_port, wait_until_up  # bench/ is not a package
+from run import (  # bench/ is not a package
+    LC,
+    ROOT,
+    free_port,
+    wait_until_up,
+    write_section,
+)
 
 START, END = "<!-- soak-benchmark -->", "<!-- /soak-benchmark -->"
 COORDINATOR_MARK = "soak-coordinator-"
@@ -703,19 +709,6 @@ def render_section(report: dict, options) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put ``section`` between the soak markers of ``path``, appending it the first time."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{START}\n{section.rstrip()}\n{END}\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + block + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
-
-
 def installation(options) -> dict:
     """Return the environment of the soak installation (data folder var/soak)."""
     data_dir = ROOT / "var" / "soak"
@@ -897,7 +890,7 @@ def main() -> None:
     for item in lost[:20]:
         print("LOST", item)
     if not options.no_write:
-        write_section(Path(options.output), section)
+        write_section(Path(options.output), section, START, END)
         print(f"written to {options.output}")
     if failures or lost:
         raise SystemExit(f"soak failed: {len(failures)} failed requests, {len(lost)} lost saves")
