@@ -80,6 +80,7 @@ def test_privileged_api_call_with_a_session_gets_403_json(client):
 
     assert response.status_code == 403
     assert "two-factor" in response.json()["detail"]
+    assert response.json()["code"] == "second_factor_required"
 
 
 def test_plain_coordinator_is_not_forced_to_set_up_totp(client):

@@ -127,7 +127,9 @@ class RequireSecondFactorMiddleware:
                     "detail": _(
                         "Your role requires two-factor authentication: set up an "
                         "authenticator app before using the API."
-                    )
+                    ),
+                    # As the API's own errors: a message and a stable code.
+                    "code": "second_factor_required",
                 },
                 status=403,
             )
