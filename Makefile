@@ -46,6 +46,7 @@ run: install
 	$(LC) collectstatic --no-input --verbosity 0
 	$(LC) load-demo
 	$(LC) create-demo-accounts
+	$(LC) load-demo-calls
 	$(LC) serve --host $(HOST) --port $(PORT)
 
 test: install

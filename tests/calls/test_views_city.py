@@ -21,6 +21,7 @@ from tests.calls.factories import (
     small_framework,
 )
 from tests.common.files import PDF
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,21 @@ def test_applications_list_shows_own_applications_and_open_calls():
     assert url("city-application", submission) in content
     assert "Award call" in content
     assert f"Start application for {cast.city.name}" in content
+
+
+def test_applications_list_tells_a_member_city_which_calls_are_for_non_members():
+    organisation, coordinator = city_with_coordinator()
+    make_member(organisation.city, joined="2020-09-22")
+    framework = small_framework()
+    make_call(title="Membership call", framework=framework, require_not_member=True)
+    make_call(title="Award call", framework=framework, require_not_member=False)
+
+    content = logged_in(coordinator).get(reverse("calls:city-applications")).content.decode()
+
+    city = organisation.city.name
+    note = f"{city} is a member of the network already: this call is for cities that are not"
+    assert content.count(note) == 1
+    assert content.index("Membership call") < content.index(note) < content.index("Award call")
 
 
 def test_applications_list_hides_other_cities_applications():

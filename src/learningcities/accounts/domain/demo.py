@@ -31,11 +31,12 @@ DEMO_DOMAIN = "demo.learningcities.example"
 SECRETARIAT_NAME = "Secretariat of the network"
 PANEL_NAME = "Membership jury"
 PREFERRED_CITY = "Cork"
+APPLICANT = "applicant"
 
 
 @dataclass(frozen=True)
 class DemoAccount:
-    role: str  # what the demo shows: coordinator, endorser, secretariat, juror, admin
+    role: str  # what the demo shows: coordinator, endorser, secretariat, juror, admin, applicant
     email: str
     password: str
     organisation: str
@@ -113,8 +114,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     One account per role: a coordinator of a member city (Cork if it is a
     member, else the first member by name), an endorser of that country's
     National Commission, a secretariat member, a juror of the "Membership jury"
-    panel and an operator. All are marked ``is_demo``; the privileged ones get
-    an authenticator app with a known secret. Effects: the organisations,
+    panel and an operator (and the applicant, once ``ensure_demo_applicant``
+    made it: listed, never created here). All are marked ``is_demo``; the
+    privileged ones get an authenticator app with a known secret. Effects: the organisations,
     accounts, affiliations and authenticators that were missing, each with its
     activity entry. Raises AccountsError in production or without a demo network.
     """
@@ -152,7 +154,51 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                 totp_secret=secret,
             )
         )
+    applicant = _existing_applicant()
+    if applicant is not None:
+        accounts.append(applicant)
     return accounts
+
+
+def _applicant_account(user: User, organisation: Organisation) -> DemoAccount:
+    return DemoAccount(
+        role=APPLICANT,
+        email=user.email,
+        password=demo_password(user.email),
+        organisation=organisation.name,
+        totp_secret=None,
+    )
+
+
+def _existing_applicant() -> DemoAccount | None:
+    """Return the applicant account if ``ensure_demo_applicant`` made it (load-demo-calls)."""
+    user = User.objects.filter(email=f"{APPLICANT}@{DEMO_DOMAIN}", is_demo=True).first()
+    affiliation = (
+        user.affiliations.filter(role=Role.COORDINATOR).select_related("organisation").first()
+        if user
+        else None
+    )
+    if affiliation is None:
+        return None
+    return _applicant_account(user, affiliation.organisation)
+
+
+@transaction.atomic
+def ensure_demo_applicant(organisation: Organisation) -> DemoAccount:
+    """Make the demo applicant: a coordinator of ``organisation``, a city not yet a member.
+
+    The demo coordinator's city is a member, which a membership call does not
+    admit; the applicant shows the other side, a city with its application in draft.
+    Made by ``learningcities load-demo-calls`` (which chooses the city), then
+    listed by ``ensure_demo_accounts``. Effects: the account (``is_demo``) and
+    its affiliation if missing, each with its activity entry. Raises
+    AccountsError in production.
+    """
+    _refuse_in_production()
+    email = f"{APPLICANT}@{DEMO_DOMAIN}"
+    user = _ensure_user(email, name=_("Demo applicant"))
+    add_affiliation(organisation, user=user, role=Role.COORDINATOR, actor=None)
+    return _applicant_account(user, organisation)
 
 
 def current_demo_code(email: str) -> str:

@@ -36,6 +36,8 @@ from learningcities.frameworks.domain.queries.frameworks import (
     framework_tree,
 )
 from learningcities.frameworks.enums import AnswerType
+from learningcities.network.domain.queries.directory import current_member_filter
+from learningcities.network.models import City
 
 from ..domain.completeness import completeness
 from ..domain.errors import SubmissionError
@@ -173,15 +175,32 @@ def applications(request: HttpRequest) -> HttpResponse:
         for item in submissions
         if item.state != SubmissionState.WITHDRAWN
     }
+    calls = list(
+        Call.objects.filter(opens_at__lte=now, closes_at__gte=now).order_by("closes_at", "pk")
+    )
+    # A call for cities not yet members tells a member city so before it starts
+    # (screening would find the application ineligible).
+    members = (
+        set(
+            City.objects.filter(
+                current_member_filter(timezone.localdate()), pk__in=[org.city_id for org in cities]
+            ).values_list("pk", flat=True)
+        )
+        if any(call.require_not_member for call in calls)
+        else set()
+    )
     open_calls = [
         {
             "call": call,
             "deadline": _deadline_text(call.closes_at, call),
             "cities": [org for org in cities if (call.pk, org.pk) not in live],
+            "members": [
+                org.city.name
+                for org in cities
+                if call.require_not_member and org.city_id in members
+            ],
         }
-        for call in Call.objects.filter(opens_at__lte=now, closes_at__gte=now).order_by(
-            "closes_at", "pk"
-        )
+        for call in calls
     ]
     return render(
         request,
