@@ -82,7 +82,7 @@ def test_load_demo_calls_completes_and_marks_every_submitted_application(demo_ne
 
     for submission in Submission.objects.exclude(state=S.DRAFT):
         assert completeness(submission) == []
-        assert submission.motivation.startswith("Sample application for the demo: ")
+        assert submission.motivation.startswith("Sample application for the demo")
         assert (
             submission.answers.count()
             == submission.call.framework.criteria.exclude(answer_type="file").count()
@@ -97,7 +97,7 @@ def test_load_demo_calls_completes_and_marks_every_submitted_application(demo_ne
         "sample-letter-for-the-demo.pdf"
     }
     draft = Submission.objects.get(state=S.DRAFT)
-    assert draft.motivation.startswith("Sample application for the demo: ")
+    assert draft.motivation.startswith("Sample application for the demo")
     assert completeness(draft) != []
     # One endorsement each: the demo endorser's, and the sample endorsers of PT and KE.
     assert dict(EndorsementQuota.objects.values_list("country_id", "used")) == {

@@ -323,7 +323,7 @@ def _profile(city: City, coordinator: User, now: dt.datetime, index: int) -> dic
         "schooling_years_men": Decimal("11.5"),
         "schooling_years_women": Decimal("12.0"),
         "motivation": _(
-            "Sample application for the demo: %(city)s has not applied to the network. "
+            "Sample application for the demo, not written by %(city)s. "
             "This text and the figures of this profile only show what a city writes here."
         )
         % {"city": city.name},
@@ -393,7 +393,7 @@ def _start_draft(submission: Submission, coordinator: User, now: dt.datetime) ->
         data_year=now.year - 1,
         population=city.population,
         motivation=_(
-            "Sample application for the demo: %(city)s has not applied to the network. "
+            "Sample application for the demo, not written by %(city)s. "
             "Log in as the demo applicant to complete and submit this draft."
         )
         % {"city": city.name},
