@@ -134,33 +134,20 @@ def test_load_demo_calls_makes_the_applicant_coordinator_of_the_draft(client, de
     assert "applicant" in _run("create-demo-accounts")
 
 
+def _counts() -> tuple[int, ...]:
+    models = (Call, Submission, User, Organisation, City, Assignment, Document, ActivityLogEntry)
+    return tuple(model.objects.count() for model in models)
+
+
 def test_load_demo_calls_twice_changes_nothing(demo_network):
     _run("load-demo-calls")
-    counts = (
-        Call.objects.count(),
-        Submission.objects.count(),
-        User.objects.count(),
-        Organisation.objects.count(),
-        City.objects.count(),
-        Assignment.objects.count(),
-        Document.objects.count(),
-        ActivityLogEntry.objects.count(),
-    )
+    counts = _counts()
     states = _states()
     revisions = (current_revision(), Call.objects.get().revision)
 
     output = _run("load-demo-calls")
 
-    assert (
-        Call.objects.count(),
-        Submission.objects.count(),
-        User.objects.count(),
-        Organisation.objects.count(),
-        City.objects.count(),
-        Assignment.objects.count(),
-        Document.objects.count(),
-        ActivityLogEntry.objects.count(),
-    ) == counts
+    assert _counts() == counts
     assert _states() == states
     assert (current_revision(), Call.objects.get().revision) == revisions
     assert "nothing changed" in output

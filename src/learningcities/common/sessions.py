@@ -36,8 +36,6 @@ _LIVE_SESSION_DATA = PreparedSelect(
 
 class SessionStore(db.SessionStore):
     def load(self):
-        if self.get_model_class() is not Session:  # a subclass with its own model
-            return super().load()
         row = _LIVE_SESSION_DATA.first(self.session_key, timezone.now())
         if row is None:
             self._session_key = None
