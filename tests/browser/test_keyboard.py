@@ -116,6 +116,12 @@ def test_application_completed_and_submitted_by_keyboard_alone(live_server, open
     call = make_call(title="Membership call 2026")
     organisation, coordinator = city_with_coordinator("FR", name="Villeurbanne")
     page = open_as(coordinator)
+    # Playwright asks Chromium to hand it file choosers when the first listener is
+    # added, without waiting for the answer: a listener added just before the key
+    # press can lose that race on a busy machine, and the chooser is never seen.
+    # Listening from the start keeps the interception on long before it is needed.
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.goto(live_server.url + reverse("calls:city-applications"))
     keys = Keyboard(page)
 
@@ -143,6 +149,7 @@ def test_application_completed_and_submitted_by_keyboard_alone(live_server, open
     keys.tab_to(id="profile-commitment_letter")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
+    assert choosers == [chooser.value]
     chooser.value.set_files(
         {"name": "lettre-du-maire.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
