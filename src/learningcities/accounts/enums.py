@@ -28,3 +28,19 @@ ROLE_FOR_KIND: dict[str, str] = {
 # Roles whose holders must log in with a second factor (DESIGN.md). Operators
 # (superusers) too.
 PRIVILEGED_ROLES = frozenset({Role.SECRETARIAT, Role.JUROR})
+
+
+# The activity log's label of each action code this app records (common.activity_labels).
+ACTIVITY_LABELS = {
+    "accounts.affiliation.create": _("Role given"),
+    "accounts.affiliation.delete": _("Role taken away"),
+    "accounts.invitation.accept": _("Invitation accepted"),
+    "accounts.invitation.create": _("Person invited"),
+    "accounts.invitation.resend": _("Invitation sent again"),
+    "accounts.invitation.revoke": _("Invitation withdrawn"),
+    "accounts.organisation.create": _("Organisation created"),
+    "accounts.user.create": _("Account created"),
+    "accounts.user.password_reset": _("Password reset"),
+    "accounts.user.totp_activate": _("Authenticator app activated"),
+    "accounts.user.update": _("Account changed"),
+}

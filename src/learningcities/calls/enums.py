@@ -7,6 +7,7 @@ submission *into* each state; ``calls/rules.py`` turns that into predicates.
 """
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -177,3 +178,31 @@ COMMENT_REQUIRED = frozenset({S.RETURNED, S.DECLINED, S.INELIGIBLE, S.NEEDS_CHAN
 # The endorser's decisions, open to the secretariat once an escalated
 # endorsement deadline has passed.
 ENDORSER_STATES = frozenset({S.ENDORSED, S.RETURNED, S.DECLINED})
+
+
+# The activity log's label of each action code this app records (common.activity_labels).
+ACTIVITY_LABELS = {
+    "calls.call.create": _("Call created"),
+    "calls.call.release": _("Cohort released"),
+    "calls.award_win.create": _("Award win recorded"),
+    "calls.submission.create": _("Application started"),
+    "calls.submission.update": _("Application changed"),
+    "calls.submission.decision_change": _("Staged decision changed"),
+    "calls.submission.endorsement_reminder": _("Endorsement reminder sent"),
+    "calls.submission.escalate": _("Endorsement overdue: passed to the secretariat"),
+    "calls.submission.extend_deadline": _("Deadline extended for the city"),
+    "calls.submission.manual_check": _("Eligibility check recorded"),
+    "calls.answer.update": _("Answer changed"),
+    "calls.document.create": _("Evidence attached"),
+    "calls.synthetic.generate": _("Demo applications generated"),
+}
+
+# A transition of an application is logged as calls.submission.<the state it reaches>.
+ACTIVITY_LABELS.update(
+    {
+        f"calls.submission.{state.value}": format_lazy(
+            pgettext_lazy("activity", "Application: {state}"), state=state.label
+        )
+        for state in SubmissionState
+    }
+)

@@ -38,3 +38,14 @@ class FileFamily(models.TextChoices):
     PDF = "pdf", _("PDF")
     IMAGE = "image", _("image (PNG, JPEG, GIF, WebP)")
     OFFICE = "office", _("office document (Word, Excel, PowerPoint, OpenDocument)")
+
+
+# The activity log's label of each action code this app records (common.activity_labels).
+ACTIVITY_LABELS = {
+    "common.document.create": _("Document uploaded"),
+    "common.document.delete": _("Document deleted"),
+    "common.mail_template.create": _("Mail template created"),
+    "common.mail_template.update": _("Mail template changed"),
+    "common.outbox.retry": _("Message sent again"),
+    "common.job.retry": _("Job run again"),
+}

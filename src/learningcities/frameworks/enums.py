@@ -24,3 +24,10 @@ class FileKind(models.TextChoices):
 # A rating criterion without its own scale is rated from 1 to 5.
 DEFAULT_RATING_MIN = 1
 DEFAULT_RATING_MAX = 5
+
+
+# The activity log's label of each action code this app records (common.activity_labels).
+ACTIVITY_LABELS = {
+    "frameworks.framework.load": _("Criteria framework loaded"),
+    "frameworks.shipped.install": _("Shipped frameworks installed"),
+}

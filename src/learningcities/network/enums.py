@@ -61,3 +61,17 @@ class LocationSource(models.TextChoices):
     MANUAL = "manual", _("Entered by the secretariat")
     SYNTHETIC = "synthetic", _("Synthetic")
     UNKNOWN = "", _("Unknown")
+
+
+# The activity log's label of each action code this app records (common.activity_labels).
+ACTIVITY_LABELS = {
+    "network.city.create": _("City added to the register"),
+    "network.city.update": _("City changed"),
+    "network.cohort.create": _("Cohort created"),
+    "network.cohort.update": _("Cohort changed"),
+    "network.countries.sync": _("Countries updated"),
+    "network.membership.admit": _("City admitted"),
+    "network.membership.correct": _("Membership corrected"),
+    "network.membership.end": _("Membership ended"),
+    "network.synthetic.generate": _("Demo data generated"),
+}

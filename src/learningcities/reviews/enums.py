@@ -55,3 +55,23 @@ class Recommendation(models.TextChoices):
     ADMIT = "admit", _("Admit")
     DO_NOT_ADMIT = "do_not_admit", _("Do not admit")
     ABSTAIN = "abstain", _("Abstain")
+
+
+# The activity log's label of each action code this app records (common.activity_labels).
+ACTIVITY_LABELS = {
+    "reviews.panel.create": _("Jury panel created"),
+    "reviews.panel.update": _("Jury panel changed"),
+    "reviews.phase.add": _("Review phase added"),
+    "reviews.phase.update": _("Review phase changed"),
+    "reviews.phase.remove": _("Review phase removed"),
+    "reviews.assignment.add": _("Juror assigned"),
+    "reviews.assignment.remove": _("Juror unassigned"),
+    "reviews.assignment.auto": _("Automatic assignment run"),
+    "reviews.recusal.add": _("Juror stepped back"),
+    "reviews.tie.add": _("Juror's tie recorded"),
+    "reviews.tie.remove": _("Juror's tie removed"),
+    "reviews.review.open": _("Review started"),
+    "reviews.review.submit": _("Review submitted"),
+    "reviews.synthetic.generate": _("Demo jury generated"),
+    "reviews.synthetic.scores": _("Demo scores generated"),
+}

@@ -1,14 +1,19 @@
 """Browsing the activity log: the secretariat globally and per object, others their own part."""
 
+from collections import defaultdict
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from learningcities.common.access import permission_required
+from learningcities.common.activity_labels import action_label
 from learningcities.common.domain.queries.activity import activity_for_user
 from learningcities.common.models import ActivityLogEntry
 
@@ -18,49 +23,17 @@ from ..models import User
 
 PAGE_SIZE = 50
 
-# A human label per action code; unknown codes are shown as they are.
-ACTION_LABELS = {
-    "accounts.affiliation.create": _("Role given"),
-    "accounts.affiliation.delete": _("Role taken away"),
-    "accounts.invitation.accept": _("Invitation accepted"),
-    "accounts.invitation.create": _("Person invited"),
-    "accounts.invitation.resend": _("Invitation sent again"),
-    "accounts.invitation.revoke": _("Invitation withdrawn"),
-    "accounts.organisation.create": _("Organisation created"),
-    "accounts.user.create": _("Account created"),
-    "accounts.user.password_reset": _("Password reset"),
-    "accounts.user.totp_activate": _("Authenticator app activated"),
-    "accounts.user.update": _("Account changed"),
-    "common.document.create": _("Document uploaded"),
-    "common.document.delete": _("Document deleted"),
-    "common.mail_template.create": _("Mail template created"),
-    "common.mail_template.update": _("Mail template changed"),
-    "common.outbox.retry": _("Message sent again"),
-    "network.city.create": _("City added to the register"),
-    "network.city.update": _("City changed"),
-    "network.cohort.create": _("Cohort created"),
-    "network.cohort.update": _("Cohort changed"),
-    "network.countries.sync": _("Countries updated"),
-    "network.membership.admit": _("City admitted"),
-    "network.membership.correct": _("Membership corrected"),
-    "network.membership.end": _("Membership ended"),
-    "network.synthetic.generate": _("Demo data generated"),
-}
-
 # The page of an object, by "app_label.model": (URL name, kwarg, public?).
 # Public pages are linked for everyone; workspace pages for the secretariat.
 OBJECT_PAGES = {
     "accounts.organisation": ("workspace:organisation", "pk", False),
     "accounts.user": ("workspace:person", "pk", False),
+    "calls.call": ("calls:secretariat-call", "pk", False),
+    "calls.submission": ("calls:secretariat-submission", "pk", False),
     "common.outboxmessage": ("common:outbox-message", "pk", False),
     "network.city": ("network:city", "pk", True),
     "network.country": ("network:country", "code", True),
 }
-
-
-def action_label(code: str) -> str:
-    """Return the human label of an action code (the code itself when unknown)."""
-    return str(ACTION_LABELS.get(code, code))
 
 
 def object_url(entry: ActivityLogEntry, *, workspace: bool) -> str:
@@ -77,18 +50,105 @@ def object_url(entry: ActivityLogEntry, *, workspace: bool) -> str:
         return ""
 
 
+def _model_field(model, name: str):
+    """Return the field ``name`` of ``model`` (None when there is no such field)."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if field.concrete else None
+
+
+def _key(field, value):
+    """Return ``value`` as the key of the object a foreign key ``field`` refers to, or None."""
+    try:
+        return field.target_field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
+def _referred_names(references, *, workspace: bool) -> dict:
+    """Return ``{(related model, key): name}`` for the objects the changes refer to.
+
+    One query per kind of object on the page. Outside the workspace an
+    application is named by its number only, as a juror's own entries name it.
+    """
+    names = {}
+    for (model, target), keys in references.items():
+        if not workspace and model._meta.label_lower == "calls.submission":
+            continue
+        # Names often read a required relation (an application is "city · call").
+        required = [
+            field.name
+            for field in model._meta.concrete_fields
+            if field.many_to_one and not field.null
+        ]
+        rows = model._default_manager.filter(**{f"{target}__in": keys})
+        if required:
+            rows = rows.select_related(*required)
+        names.update({(model, getattr(row, target)): str(row) for row in rows})
+    return names
+
+
+def _shown(field, value, names) -> object:
+    """Return what the table shows for one old or new ``value`` of ``field``."""
+    if value is None or field is None:
+        return value
+    if field.many_to_one and field.related_model is not None:
+        key = _key(field, value)
+        if (field.related_model, key) in names:
+            return names[(field.related_model, key)]
+        if field.related_model._meta.label_lower == "calls.submission":
+            return _("application %(number)s") % {"number": value}
+        return f"#{value}"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
 def activity_rows(entries, *, workspace: bool) -> list[dict]:
-    """Return what a table of entries shows: entry, action label, object link, changes."""
+    """Return what a table of entries shows: entry, action label, object link, changes.
+
+    A change reads in words: the field's name as the forms name it, the
+    label of a choice, and the name of an object a foreign key refers to
+    (stored as its key, so the log stays true when the object is renamed).
+    """
+    entries = list(entries)
+    changed = []
+    references = defaultdict(set)
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        fields = []
+        if isinstance(entry.changes, dict):
+            for name, values in sorted(entry.changes.items()):
+                field = _model_field(model, name)
+                if not (isinstance(values, list) and len(values) == 2):
+                    values = [None, values]
+                fields.append((name, field, values))
+                if field is not None and field.many_to_one and field.related_model is not None:
+                    for value in values:
+                        key = None if value is None else _key(field, value)
+                        if key is not None:
+                            references[(field.related_model, field.target_field.attname)].add(key)
+        changed.append(fields)
+    names = _referred_names(references, workspace=workspace) if references else {}
     return [
         {
             "entry": entry,
             "label": action_label(entry.action),
             "url": object_url(entry, workspace=workspace),
-            "changes": [(field, *values) for field, values in sorted(entry.changes.items())]
-            if isinstance(entry.changes, dict)
-            else [],
+            "changes": [
+                (
+                    capfirst(field.verbose_name) if field is not None else name,
+                    _shown(field, values[0], names),
+                    _shown(field, values[1], names),
+                )
+                for name, field, values in fields
+            ],
         }
-        for entry in entries
+        for entry, fields in zip(entries, changed, strict=True)
     ]
 
 

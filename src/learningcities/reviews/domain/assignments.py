@@ -466,7 +466,7 @@ def assign_submission(panel: Panel, submission: Submission, juror: User, *, acto
     record_activity(
         "reviews.assignment.add",
         actor=actor,
-        organisation=submission.organisation,
+        organisation=None,  # who reviews an application is not for its city (nor other jurors)
         subject=assignment,
         changes={
             "submission": [None, str(submission.pk)],
@@ -493,7 +493,7 @@ def unassign_submission(assignment: Assignment, *, actor) -> None:
     record_activity(
         "reviews.assignment.remove",
         actor=actor,
-        organisation=assignment.submission.organisation,
+        organisation=None,  # as for reviews.assignment.add
         subject=assignment,
         changes={
             "submission": [str(assignment.submission_id), None],

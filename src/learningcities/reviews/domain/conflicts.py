@@ -176,7 +176,7 @@ def recuse(submission: Submission, juror: User, *, reason: str, actor) -> Recusa
     record_activity(
         "reviews.recusal.add",
         actor=actor,
-        organisation=submission.organisation,
+        organisation=None,  # the city does not learn who stepped back from its application
         subject=recusal,
         changes={
             "submission": [None, str(submission.pk)],

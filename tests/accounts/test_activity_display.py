@@ -1,0 +1,114 @@
+"""The activity log reads in words: action labels, field names, choices and names of objects."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from learningcities.calls.enums import SubmissionState
+from learningcities.common.activity_labels import action_label, known_actions
+from learningcities.common.models import ActivityLogEntry
+from learningcities.reviews.domain.conflicts import recuse
+from tests.calls.factories import Cast
+from tests.reviews.scoring_helpers import UNIQUE_CITY, Jury, client_for, secretary_with_totp
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "learningcities"
+# record_activity("code", ...) and the reviews' _log("code", ...), on one line or the next.
+RECORDED = re.compile(r'(?:record_activity|_log)\(\s*"([a-z_]+\.[a-z_]+\.[a-z_]+)"')
+
+
+def recorded_codes() -> set[str]:
+    codes = set()
+    for path in SOURCE.rglob("*.py"):
+        codes.update(RECORDED.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+def workspace_page(**params) -> str:
+    response = client_for(secretary_with_totp()).get(reverse("workspace:activity"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_every_action_the_code_records_has_a_label():
+    codes = recorded_codes()
+
+    assert len(codes) > 40  # the scan finds the calls, not nothing
+    assert sorted(code for code in codes if code not in known_actions()) == []
+
+
+def test_a_transition_is_labelled_with_the_state_it_reaches():
+    assert action_label("calls.submission.endorsed") == "Application: Endorsed"
+    assert action_label("calls.submission.returned") == "Application: Returned to the city"
+    assert action_label("calls.submission.nonsense") == "calls.submission.nonsense"
+    assert {f"calls.submission.{state}" for state in SubmissionState.values} <= known_actions()
+
+
+def test_changes_name_fields_choices_and_objects_in_words():
+    cast = Cast()
+    cast.draft()
+
+    page = workspace_page(action="calls.submission.create")
+
+    assert "Application started" in page
+    assert f"<strong>Call</strong>: — → {cast.call.title}" in page
+    assert f"<strong>City</strong>: — → {cast.city.name}" in page
+    assert "<strong>State</strong>: — → Draft" in page
+
+
+def test_a_transition_reads_from_state_to_state():
+    cast = Cast()
+    submission = cast.draft()
+    cast.move(submission, SubmissionState.SUBMITTED)
+
+    page = workspace_page(action="calls.submission.submitted")
+
+    assert "Application: Submitted" in page
+    assert "<strong>State</strong>: Draft → Submitted" in page
+
+
+def test_the_secretariat_reads_who_was_assigned_to_which_application():
+    jury = Jury()
+    recuse(jury.submission, jury.juror, reason="Family there.", actor=jury.cast.secretary)
+
+    page = workspace_page(action="reviews.recusal")
+
+    assert "Juror stepped back" in page
+    assert f"<strong>Juror</strong>: — → {jury.juror}" in page
+    assert f"<strong>Submission</strong>: — → {UNIQUE_CITY} · {jury.cast.call.title}" in page
+
+
+def test_outside_the_workspace_an_application_is_named_by_its_number():
+    jury = Jury()
+    recuse(jury.submission, jury.juror, reason="Family there.", actor=jury.juror)
+
+    page = client_for(jury.juror).get(reverse("accounts:activity")).content.decode()
+
+    assert f"<strong>Submission</strong>: — → application {jury.submission.pk}" in page
+
+
+def test_an_object_gone_since_is_shown_by_its_key():
+    cast = Cast()
+    cast.draft()
+    entry = ActivityLogEntry.objects.get(action="calls.submission.create")
+    entry.changes["call"] = [None, "987654"]
+    entry.save(update_fields=["changes"])
+
+    page = workspace_page(action="calls.submission.create")
+
+    assert "<strong>Call</strong>: — → #987654" in page
+
+
+def test_a_malformed_key_is_shown_as_recorded():
+    cast = Cast()
+    cast.draft()
+    entry = ActivityLogEntry.objects.get(action="calls.submission.create")
+    entry.changes["call"] = [None, "not-a-key"]
+    entry.save(update_fields=["changes"])
+
+    page = workspace_page(action="calls.submission.create")
+
+    assert "<strong>Call</strong>: — → #not-a-key" in page
