@@ -5,11 +5,14 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from learningcities.calls.enums import SubmissionState
 from learningcities.common.activity_labels import action_label, known_actions
 from learningcities.common.models import ActivityLogEntry
 from learningcities.reviews.domain.conflicts import recuse
+from learningcities.reviews.domain.panels import create_panel
 from tests.calls.factories import Cast
 from tests.reviews.scoring_helpers import UNIQUE_CITY, Jury, client_for, secretary_with_totp
 
@@ -112,3 +115,20 @@ def test_a_malformed_key_is_shown_as_recorded():
     page = workspace_page(action="calls.submission.create")
 
     assert "<strong>Call</strong>: — → #not-a-key" in page
+
+
+def test_dates_yes_no_and_one_to_one_references_read_in_words():
+    cast = Cast()
+    create_panel(cast.call, actor=cast.secretary)  # logs the call the panel serves
+    submission = cast.draft()
+    cast.move(submission, SubmissionState.SUBMITTED)
+    submission.refresh_from_db()
+
+    panels = workspace_page(action="reviews.panel.create")
+    submitted = workspace_page(action="calls.submission.submitted")
+
+    assert f"<strong>Call</strong>: — → {cast.call.title}" in panels
+    moment = date_format(timezone.localtime(submission.submitted_at), "SHORT_DATETIME_FORMAT")
+    assert f"<strong>Submitted</strong>: — → {moment}" in submitted
+    accounts = workspace_page(action="accounts.user.create")
+    assert "<strong>Superuser status</strong>: — → no" in accounts

@@ -359,8 +359,8 @@ def test_activity_query_count_does_not_grow(client, secretary, django_assert_num
     client.get(reverse("workspace:activity"))
 
     # session, user, object types, organisations, count, page, and the names of the
-    # objects the changes refer to (the organisation's country: one query for them all)
-    with django_assert_num_queries(7):
+    # objects the changes refer to: one query per kind (the organisations' cities, countries)
+    with django_assert_num_queries(8):
         response = client.get(reverse("workspace:activity"))
 
     assert len(response.context["rows"]) == count

@@ -5,9 +5,13 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -92,11 +96,43 @@ def _referred_names(references, *, workspace: bool) -> dict:
     return names
 
 
+def _refers(field) -> bool:
+    """Whether ``field`` holds the key of another object (a foreign key or one-to-one)."""
+    return (
+        field is not None
+        and (field.many_to_one or field.one_to_one)
+        and field.related_model is not None
+    )
+
+
+def _moment(field, value):
+    """Return a recorded date or time in the reader's format (None when it is not one)."""
+    if not isinstance(value, str):
+        return None
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "SHORT_DATETIME_FORMAT")
+    elif isinstance(field, models.DateField):
+        day = parse_date(value)
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
+    return None
+
+
 def _shown(field, value, names) -> object:
     """Return what the table shows for one old or new ``value`` of ``field``."""
-    if value is None or field is None:
+    if value is None:
         return value
-    if field.many_to_one and field.related_model is not None:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    if field is None:
+        return value
+    if _refers(field):
         key = _key(field, value)
         if (field.related_model, key) in names:
             return names[(field.related_model, key)]
@@ -105,7 +141,8 @@ def _shown(field, value, names) -> object:
         return f"#{value}"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
-    return value
+    moment = _moment(field, value)
+    return value if moment is None else moment
 
 
 def activity_rows(entries, *, workspace: bool) -> list[dict]:
@@ -127,7 +164,7 @@ def activity_rows(entries, *, workspace: bool) -> list[dict]:
                 if not (isinstance(values, list) and len(values) == 2):
                     values = [None, values]
                 fields.append((name, field, values))
-                if field is not None and field.many_to_one and field.related_model is not None:
+                if _refers(field):
                     for value in values:
                         key = None if value is None else _key(field, value)
                         if key is not None:
@@ -141,7 +178,7 @@ def activity_rows(entries, *, workspace: bool) -> list[dict]:
             "url": object_url(entry, workspace=workspace),
             "changes": [
                 (
-                    capfirst(field.verbose_name) if field is not None else name,
+                    capfirst(field.verbose_name if field is not None else name.replace("_", " ")),
                     _shown(field, values[0], names),
                     _shown(field, values[1], names),
                 )
