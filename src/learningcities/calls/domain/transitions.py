@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from learningcities.accounts.enums import OrganisationKind, Role
+from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.outbox import queue_message, template_for
 
@@ -63,6 +64,31 @@ def _state_label(state: str) -> str:
     return str(SubmissionState(state).label)
 
 
+def _known_state(state: str) -> str:
+    """Return ``state`` as the city and its Commission know it: a staged step reads as in review."""
+    return S.IN_REVIEW if state in staged_states else state
+
+
+def _withheld(audience: str, transition_row: Transition) -> dict:
+    """Return the notice's variables that ``audience`` may not read, blanked.
+
+    A staged step and decision are the secretariat's until the release (a city
+    may withdraw a submission whose decision is staged); the jury's comments
+    in the released decision are for the city alone. The default templates
+    do not print them, but the secretariat edits templates, and each
+    template's sample offers every variable.
+    """
+    if audience == SECRETARIAT:
+        return {}
+    withheld = {}
+    if transition_row.to_state != S.RELEASED:
+        withheld["from_state"] = _state_label(_known_state(transition_row.from_state))
+        withheld["decision"] = ""
+    if audience != COORDINATORS:
+        withheld["jury_comments"] = []
+    return withheld
+
+
 def recipients_for(submission: Submission, audience: str) -> list[str]:
     """Return the e-mail addresses of the active people of ``audience`` for ``submission``."""
     people = get_user_model().objects.filter(is_active=True)
@@ -111,13 +137,14 @@ def _notify(
             "decision": (str(Decision(submission.decision).label) if submission.decision else ""),
             **(extra or {}),
         }
+        withheld = {audience: _withheld(audience, transition_row) for audience in audiences}
     for audience in audiences:
         recipients = recipients_for(submission, audience)
         if recipients:
             queue_message(
                 code,
                 recipients=recipients,
-                context={**context, "audience": audience},
+                context={**context, **withheld[audience], "audience": audience},
                 related_object=submission,
                 language=call.language,
             )
@@ -196,7 +223,9 @@ def transition(
     """Move ``submission`` to ``to_state`` on behalf of ``actor`` (None: the system).
 
     Checks, in order: the transition table (TransitionError naming both
-    states); the actor's permission (TransitionNotPermitted); the guards
+    states); the actor's permission (TransitionNotPermitted); anyone but the
+    secretariat is refused as if a staged submission (reviewed, decided) were
+    in review, and told so; the guards
     (SubmissionError with a ``code``):
 
     - submitted: from a draft, the call is open and the city's deadline (its
@@ -218,12 +247,15 @@ def transition(
 
     Effects, all in one transaction (any failure leaves nothing): the state
     and its timestamps saved with ``update_fields`` (submitted: ``submitted_at``
-    and ``endorsement_due_at``; decided: ``decision``); the quota slot taken or
+    and ``endorsement_due_at``; decided: ``decision``; a staged step leaves
+    ``updated_at``, the last change the city sees); the quota slot taken or
     given back (an endorsement stops standing on needs_changes and on
     withdrawal); the call's ``revision`` bumped; a ``Transition`` row;
-    activity ``calls.submission.<to_state>``; notices from the template
+    activity ``calls.submission.<to_state>`` (a withdrawal from a staged step
+    logged as from in review); notices from the template
     ``calls.submission.<to_state>`` in the call's language to the audiences of
-    ``AUDIENCES``; the ``submission_transitioned`` signal. ``submission`` is
+    ``AUDIENCES``, with what an audience may not read blanked (``_withheld``);
+    the ``submission_transitioned`` signal. ``submission`` is
     updated in place and returned.
     """
     now = now or timezone.now()
@@ -237,16 +269,22 @@ def transition(
             .get(pk=submission.pk)
         )
         from_state = locked.state
-        if to_state not in ALLOWED_TRANSITIONS[from_state]:
+        # The city and its Commission know a staged submission as in review: a
+        # refusal (its message, and whether the table or the role refuses) must
+        # answer them as it would a submission in review.
+        known = from_state if actor is None or is_secretariat(actor) else _known_state(from_state)
+        if to_state not in ALLOWED_TRANSITIONS[known]:
             raise TransitionError(
                 _("A submission cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": _state_label(from_state), "to": _state_label(to_state)},
+                % {"from": _state_label(known), "to": _state_label(to_state)},
                 code="not_allowed",
             )
-        if not may_transition(actor, locked, to_state, now=now):
+        if to_state not in ALLOWED_TRANSITIONS[from_state] or not may_transition(
+            actor, locked, to_state, now=now
+        ):
             raise TransitionNotPermitted(
                 _("You may not move this submission from “%(from)s” to “%(to)s”.")
-                % {"from": _state_label(from_state), "to": _state_label(to_state)}
+                % {"from": _state_label(known), "to": _state_label(to_state)}
             )
         if actor is None and to_state == S.DECLINED:
             if not (
@@ -294,7 +332,10 @@ def transition(
             give_back_endorsement_slot(locked.call, locked.country)
 
         locked.state = to_state
-        locked.save(update_fields=[*changed, "updated_at"])
+        # ``updated_at`` is the last change the city and its Commission see
+        # (their lists, the API): a staged step leaves it as it was.
+        touched = [] if to_state in staged_states else ["updated_at"]
+        locked.save(update_fields=[*changed, *touched])
         bump_call_revision(locked.call_id)
         row = Transition.objects.create(
             submission=locked,
@@ -303,6 +344,11 @@ def transition(
             actor=actor if getattr(actor, "pk", None) else None,
             comment=comment,
         )
+        changes = field_changes(locked, [f for f in changed if f != "escalated_at"], before)
+        if to_state not in staged_states and to_state != S.RELEASED:
+            # Logged under the city's organisation: a withdrawal from a staged
+            # step reads as from in review (the Transition row keeps the truth).
+            changes["state"] = [_known_state(from_state), to_state]
         record_activity(
             f"calls.submission.{to_state}",
             actor=actor,
@@ -310,10 +356,7 @@ def transition(
             # (reviewed, decided) is logged for the secretariat alone.
             organisation=None if to_state in staged_states else locked.organisation,
             subject=locked,
-            changes={
-                **field_changes(locked, [f for f in changed if f != "escalated_at"], before),
-                **({"comment": [None, comment]} if comment else {}),
-            },
+            changes={**changes, **({"comment": [None, comment]} if comment else {})},
         )
         audiences = AUDIENCES[to_state]
         if to_state == S.WITHDRAWN and from_state == S.DRAFT:

@@ -36,7 +36,7 @@ from ..domain.submissions import PROFILE_FIELDS
 from ..domain.transitions import transition
 from ..enums import Challenge, SubmissionState, staged_states
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
-from ..models import EndorsementQuota, Submission
+from ..models import EndorsementQuota, Submission, Transition
 from ..rules import endorsed_country_ids
 from .display import Fragment, cached_page, moment, page_number, url_for_pk
 
@@ -213,6 +213,23 @@ def application_context(submission: Submission) -> dict:
     }
 
 
+def _history_for_endorser(submission: Submission) -> list[Transition]:
+    """Return the submission's moves as its National Commission may read them.
+
+    The jury's steps (reviewed, a staged decision) are the secretariat's: left
+    out, and a withdrawal from one reads as from in review (shown so, never saved).
+    """
+    rows = list(
+        submission.transitions.exclude(to_state__in=staged_states)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    for row in rows:
+        if row.from_state in staged_states and row.to_state != SubmissionState.RELEASED:
+            row.from_state = SubmissionState.IN_REVIEW
+    return rows
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("calls.view_endorsement_queue")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -260,10 +277,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": submission.state == SubmissionState.SUBMITTED,
             "overdue": bool(submission.endorsement_due_at and submission.endorsement_due_at < now),
             "quotas": quota_lines([submission]),
-            # The jury's steps (reviewed, a staged decision) are the secretariat's.
-            "transitions": submission.transitions.exclude(to_state__in=staged_states)
-            .select_related("actor")
-            .order_by("created_at", "pk"),
+            "transitions": _history_for_endorser(submission),
         }
     )
     return render(request, "calls/endorsement/detail.html", context, status=status)

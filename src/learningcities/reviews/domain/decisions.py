@@ -160,7 +160,8 @@ def stage_decision(
             before = locked.decision
             if before != decision:
                 locked.decision = decision
-                locked.save(update_fields=["decision", "updated_at"])
+                # Not ``updated_at``: the city would see its application change.
+                locked.save(update_fields=["decision"])
                 record_activity(
                     "calls.submission.decision_change",
                     actor=actor,
