@@ -36,6 +36,13 @@ def test_save_draft_saves_partial_values():
         ("challenges", {"funding": 7}, "expected a rating from 1 to 5"),
         ("communication_language", "de", "expected en, fr"),
         ("motivation", 12, "Motivation: expected text."),
+        # What a column cannot hold, and digits int() does not read, are named too.
+        ("population", "1²", "Population: expected a whole number."),
+        ("population", str(10**20), "Population: expected a smaller number."),
+        ("population", 10**20, "Population: expected a smaller number."),
+        ("area_km2", "1e309", r"Area \(km²\): expected a smaller number\."),
+        ("area_km2", "9999999999.999", r"Area \(km²\): expected a smaller number\."),
+        ("challenges", {"funding": "1²"}, "expected a whole number"),
     ],
 )
 def test_save_draft_wrong_type_refused(field, value, message):
@@ -55,6 +62,18 @@ def test_save_answer_wrong_type_refused():
 
     with pytest.raises(SubmissionError, match="expected a rating from 1 to 3"):
         save_answer(submission, rating, actor=cast.coordinator, value=4)
+
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["1e309", "1" + "0" * 40, "-1e309"])
+def test_save_answer_number_too_large_for_its_column_refused(value):
+    cast = Cast()
+    submission = cast.draft(complete=False)
+    number = Criterion.objects.get(framework=cast.call.framework, code="1.2.1")
+
+    with pytest.raises(SubmissionError, match=r"expected a (smaller number|number that is not)"):
+        save_answer(submission, number, actor=cast.coordinator, value=value)
 
     assert Answer.objects.count() == 0
 

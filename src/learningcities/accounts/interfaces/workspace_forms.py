@@ -189,7 +189,11 @@ class ActivityFilterForm(forms.Form):
         if not value:
             return None
         type_id, _sep, object_id = value.partition(":")
-        content_type = ContentType.objects.filter(pk=type_id).first() if type_id.isdigit() else None
+        content_type = (
+            ContentType.objects.filter(pk=type_id).first()
+            if type_id.isascii() and type_id.isdigit()
+            else None
+        )
         if content_type is None or not object_id:
             raise forms.ValidationError(
                 _("“%(value)s” does not name an object; expected <type id>:<object id>."),

@@ -265,7 +265,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     choices = organisation_choices_for_user(request.user)
     initial = {}
     preselected = request.GET.get("organisation", "")
-    if preselected.isdigit():
+    if preselected.isascii() and preselected.isdigit():
         organisation = choices.filter(pk=preselected).first()
         if organisation is not None:
             initial = {"organisation": organisation, "role": _role_for(organisation)}
@@ -329,8 +329,14 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def _back(request: HttpRequest, default: str) -> str:
     """Return the local page the form came from (``next``), else ``default``'s URL."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path: redirect() would take a bare word for a view name (NoReverseMatch),
+    # and a control character cannot go into the Location header.
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return reverse(default)

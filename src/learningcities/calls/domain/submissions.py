@@ -67,17 +67,23 @@ def _wrong(field_label: str, expected: str) -> SubmissionError:
     )
 
 
+# The largest whole number a column holds (PostgreSQL's bigint; SQLite's integer).
+LARGEST_WHOLE_NUMBER = 2**63 - 1
+
+
 def _as_integer(value: Any, label: str) -> int:
     if isinstance(value, bool):
         raise _wrong(label, _("a whole number"))
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
+    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        number = int(value.strip())  # isascii: "²" is a digit to isdigit(), not to int()
     else:
         raise _wrong(label, _("a whole number"))
     if number < 0:
         raise _wrong(label, _("a number that is not negative"))
+    if number > LARGEST_WHOLE_NUMBER:
+        raise _wrong(label, _("a smaller number"))
     return number
 
 
@@ -92,8 +98,12 @@ def _as_decimal(value: Any, label: str, *, max_digits: int, decimal_places: int)
         raise _wrong(label, _("a number"))
     if number < 0:
         raise _wrong(label, _("a number that is not negative"))
-    number = number.quantize(Decimal(1).scaleb(-decimal_places))
+    # Compared before rounding: rounding 1e309 to cents needs more digits than
+    # the decimal context holds.
     if number >= Decimal(10) ** (max_digits - decimal_places):
+        raise _wrong(label, _("a smaller number"))
+    number = number.quantize(Decimal(1).scaleb(-decimal_places))
+    if number >= Decimal(10) ** (max_digits - decimal_places):  # 99.999 rounds up to 100.00
         raise _wrong(label, _("a smaller number"))
     return number
 

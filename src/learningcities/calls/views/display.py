@@ -109,7 +109,7 @@ def page_number(raw: str | None) -> int:
     Give the paginator this number, not ``raw``, and key a cached page on it:
     both then agree, and odd input does not multiply the keys.
     """
-    if raw and raw.isdigit() and len(raw) < 7:
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 7:
         return int(raw)
     return 1
 
