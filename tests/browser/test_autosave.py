@@ -6,9 +6,11 @@ occasion, and the database then holds it.
 """
 
 import pytest
+from django.http import HttpResponse
 
 from learningcities.calls.domain.submissions import start_submission
 from learningcities.calls.models import Submission
+from learningcities.calls.views import city as city_views
 from tests.accounts.factories import PASSWORD
 from tests.calls.factories import city_with_coordinator, make_call
 
@@ -76,24 +78,52 @@ def test_autosave_offline_keeps_text_and_saves_when_back_online(live_server, pag
     assert motivation_in_db(submission) == "Typed on a train without signal."
 
 
-def test_autosave_text_of_a_closed_tab_is_put_back_and_saved(live_server, page, draft):
+class Unreachable:
+    """While ``on``, every autosave answers 503, as if the server could not be reached.
+
+    Unlike the browser's offline mode, this also holds for the request a closing
+    tab sends on its way out (``keepalive``): Chromium may send that one after the
+    tab, and its offline emulation, are gone.
+    """
+
+    def __init__(self, monkeypatch):
+        self.on = True
+        self.refused = 0
+        edit_response = city_views._edit_response
+
+        def refusing(request, *args, **kwargs):
+            if self.on and request.method == "POST" and request.headers.get("X-Autosave"):
+                self.refused += 1
+                return HttpResponse(status=503)
+            return edit_response(request, *args, **kwargs)
+
+        monkeypatch.setattr(city_views, "_edit_response", refusing)
+
+
+def test_autosave_text_of_a_closed_tab_is_put_back_and_saved(live_server, page, draft, monkeypatch):
     submission, coordinator = draft
     log_in(page, live_server.url, coordinator.email)
     page.goto(profile_url(live_server.url, submission))
-    page.context.set_offline(True)
+    server = Unreachable(monkeypatch)
     page.get_by_label("Motivation").fill("Written just before the tab closed.")
     wait_for_status(page, "kept in this browser")
     context = page.context
     page.close()
-    context.set_offline(False)
-    lost_on_close = motivation_in_db(submission)
 
+    # The next visit puts the text back and tries to save it: still unreachable.
     again = context.new_page()
     again.goto(profile_url(live_server.url, submission))
+    put_back = again.get_by_label("Motivation").input_value()
+    wait_for_status(again, "kept in this browser")
+    lost_meanwhile = motivation_in_db(submission)
+    # The server is back; the browser says it is online again and the page saves.
+    server.on = False
+    context.set_offline(True)
+    context.set_offline(False)
     wait_for_status(again, "Saved at")
 
-    assert lost_on_close == ""
-    assert again.get_by_label("Motivation").input_value() == "Written just before the tab closed."
+    assert server.refused >= 2  # the save in the first tab and the one of the next visit
+    assert (put_back, lost_meanwhile) == ("Written just before the tab closed.", "")
     assert motivation_in_db(submission) == "Written just before the tab closed."
 
 
