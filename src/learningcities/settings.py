@@ -290,6 +290,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_ADAPTER = "learningcities.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning cities"
+# A code is also taken in the 30 seconds before and after its own (RFC 6238's
+# allowance for the delay of the network and of the person typing on a slow
+# link, and for a phone's clock a little off). A used code is refused for the
+# whole span (allauth keeps it in the shared cache).
+MFA_TOTP_TOLERANCE = 1
 DEFAULT_FROM_EMAIL = os.environ.get("LC_DEFAULT_FROM_EMAIL", "learningcities@localhost")
 LC_INVITATION_DAYS = int(os.environ.get("LC_INVITATION_DAYS", "14"))
 # The site's public address, for links in e-mail (invitations).

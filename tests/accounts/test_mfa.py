@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -135,6 +136,41 @@ def test_login_with_totp_asks_for_the_code_and_accepts_it(client):
     assert right.status_code == 302
     assert client.session["_auth_user_id"]
     assert client.get("/account/profile/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("seconds_ago", "accepted"),
+    [
+        (30, True),  # the code of the previous step: it changed while it was typed
+        (60, False),  # two steps back: too old
+    ],
+)
+def test_login_accepts_the_code_of_the_step_before_only(client, seconds_ago, accepted):
+    person_with_role(Role.JUROR, email="juror@example.org", totp=True)
+    _login_password(client, "juror@example.org")
+
+    response = client.post(
+        "/account/2fa/authenticate/",
+        {"code": totp_code(TOTP_SECRET, at=time.time() - seconds_ago)},
+    )
+
+    assert (response.status_code == 302) is accepted
+    assert ("_auth_user_id" in client.session) is accepted
+
+
+def test_a_code_is_taken_once_even_within_the_tolerance(client):
+    person_with_role(Role.JUROR, email="juror@example.org", totp=True)
+    code = totp_code(TOTP_SECRET)
+    _login_password(client, "juror@example.org")
+    first = client.post("/account/2fa/authenticate/", {"code": code})
+    other = Client()
+    _login_password(other, "juror@example.org")
+
+    replayed = other.post("/account/2fa/authenticate/", {"code": code})
+
+    assert first.status_code == 302
+    assert replayed.status_code == 200
+    assert "_auth_user_id" not in other.session
 
 
 def test_recovery_code_logs_in_once(client):
