@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from learningcities.reviews.models import Score
 from tests.accounts.factories import PASSWORD, TOTP_SECRET, totp_code
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, wait_until_saved
 from tests.reviews.factories import submitted_review
 from tests.reviews.scoring_helpers import (
     Jury,
@@ -51,12 +51,13 @@ def test_review_form_is_accessible_and_scores_by_keyboard(live_server, page):
     page.keyboard.press("Space")  # chooses 1
     page.keyboard.press("ArrowDown")  # radio groups move the choice with the arrows: 2
     page.keyboard.press("ArrowDown")  # 3
-    saved = []
-    for _attempt in range(50):  # each change is saved in turn; wait for the last one
-        saved = list(Score.objects.values_list("criterion_id", "value"))
-        if saved == [(first.pk, 3)] and "Saved at" in page.locator(STATUS).text_content():
-            break
-        page.wait_for_timeout(200)
+    # Each change is saved in turn; the database is read once the last is confirmed
+    # (reading while the server writes fails on the in-memory test database).
+    wait_until_saved(page)
+    status = page.locator(STATUS).text_content()
+    saved = list(Score.objects.values_list("criterion_id", "value"))
+
+    assert "Saved at" in status
     assert saved == [(first.pk, 3)]
     assert page.js_errors == []
 
