@@ -304,7 +304,30 @@ def test_review_page_hides_identity_when_the_phase_says_so():
     assert UNIQUE_CITY not in body
     assert CONTACT not in body
     assert "letter.pdf" not in body
-    assert "evidence.pdf" in body
+    # The evidence is there, numbered: a file's name often holds the city's.
+    assert "evidence.pdf" not in body
+    assert ">Document 1</a>" in body
+
+
+@pytest.mark.parametrize("sees_identity", [True, False])
+def test_evidence_named_after_the_city_is_numbered_when_identity_is_hidden(sees_identity):
+    jury = Jury()
+    jury.set_phase(sees_identity=sees_identity)
+    evidence = SubmissionDocument.objects.get(
+        submission=jury.submission, kind=DocumentKind.EVIDENCE
+    ).document
+    evidence.original_name = f"{UNIQUE_CITY} learning strategy.pdf"
+    evidence.save(update_fields=["original_name"])
+    client = client_for(jury.juror)
+
+    page = client.get(review_url(jury.submission)).content.decode()
+    dossier = pdf_text(
+        client.get(reverse("reviews:jury-dossier", kwargs={"pk": jury.submission.pk})).content
+    )
+
+    assert (f"{UNIQUE_CITY} learning strategy.pdf" in page) is sees_identity
+    assert (UNIQUE_CITY in dossier) is sees_identity
+    assert ("Document 1" in dossier) is not sees_identity
 
 
 def test_dossier_pdf_hides_identity_when_the_phase_says_so():

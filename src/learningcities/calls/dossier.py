@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
 from learningcities.frameworks.enums import AnswerType
@@ -80,7 +81,8 @@ def dossier_context(
     ``submission`` should come with its call, city and country (as
     ``submissions_for_user`` gives it). Reads only. ``anonymous`` (for a jury
     phase that hides identities) leaves out the city, country, contact person
-    and the mayor's commitment letter; the dossier is titled "Application N".
+    and the mayor's commitment letter, and numbers the documents instead of
+    naming their files; the dossier is titled "Application N".
     ``staged_visible`` (the secretariat): the state as it is, reviewed or
     decided included; everyone else reads the state the city knows.
     """
@@ -94,7 +96,13 @@ def dossier_context(
         documents.select_related("document", "criterion").order_by("kind", "created_at", "pk")
     )
     evidence: dict[int, list] = {}
-    for link in documents:
+    for number, link in enumerate(documents, start=1):
+        # A file's name often holds the city's: an anonymous dossier numbers them.
+        link.shown_name = (
+            _("Document %(number)s") % {"number": number}
+            if anonymous
+            else link.document.original_name
+        )
         if link.criterion_id:
             evidence.setdefault(link.criterion_id, []).append(link)
     sections: list[DossierSection] = []
