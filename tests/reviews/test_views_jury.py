@@ -360,6 +360,27 @@ def test_dossier_pdf_shows_identity_when_the_phase_allows():
     assert CONTACT in text
 
 
+@pytest.mark.parametrize("sees_identity", [True, False])
+def test_evidence_download_carries_its_name_only_when_identity_shows(sees_identity):
+    jury = Jury()
+    jury.set_phase(sees_identity=sees_identity)
+    evidence = SubmissionDocument.objects.get(
+        submission=jury.submission, kind=DocumentKind.EVIDENCE
+    ).document
+    evidence.original_name = f"{UNIQUE_CITY} learning strategy.pdf"
+    evidence.save(update_fields=["original_name"])
+    url = reverse("common:document", kwargs={"document_id": evidence.pk})
+
+    as_juror = client_for(jury.juror).get(url, {"download": "1"})
+    as_city = client_for(jury.cast.coordinator).get(url, {"download": "1"})
+
+    assert as_juror.status_code == 200
+    assert (UNIQUE_CITY in as_juror["Content-Disposition"]) is sees_identity
+    if not sees_identity:
+        assert as_juror["Content-Disposition"] == 'attachment; filename="document.pdf"'
+    assert UNIQUE_CITY in as_city["Content-Disposition"]  # the city's own file keeps its name
+
+
 @pytest.mark.parametrize(("sees_identity", "status"), [(True, 200), (False, 404)])
 def test_mayors_letter_opens_only_when_identity_shows(sees_identity, status):
     jury = Jury()

@@ -21,7 +21,13 @@ from learningcities.accounts.rules import (
     organisation_ids_of,
 )
 
-__all__ = ["can_view_document", "is_secretariat", "register_document_viewer"]
+__all__ = [
+    "can_read_document_name",
+    "can_view_document",
+    "is_secretariat",
+    "register_document_name_reader",
+    "register_document_viewer",
+]
 
 
 @rules.predicate
@@ -38,10 +44,32 @@ def is_member_of_document_owner(user, document) -> bool:
 document_viewers: list[rules.Predicate] = [is_document_uploader, is_member_of_document_owner]
 
 
-def register_document_viewer(predicate: rules.Predicate) -> rules.Predicate:
-    """Add ``predicate(user, document)`` to those that let a person open a document."""
+# Viewers that open a document without reading its file name (a juror while the
+# city's identity is hidden: a file's name often holds the city's), and the
+# predicates under which such a viewer reads the name after all.
+nameless_viewers: list[rules.Predicate] = []
+document_name_readers: list[rules.Predicate] = []
+
+
+def register_document_viewer(
+    predicate: rules.Predicate, *, reads_name: bool = True
+) -> rules.Predicate:
+    """Add ``predicate(user, document)`` to those that let a person open a document.
+
+    With ``reads_name=False`` the person it lets in reads the file's name only
+    when a predicate added by ``register_document_name_reader`` holds too.
+    """
     if predicate not in document_viewers:
         document_viewers.append(predicate)
+    if not reads_name and predicate not in nameless_viewers:
+        nameless_viewers.append(predicate)
+    return predicate
+
+
+def register_document_name_reader(predicate: rules.Predicate) -> rules.Predicate:
+    """Add ``predicate(user, document)``: a nameless viewer reads the file's name when it holds."""
+    if predicate not in document_name_readers:
+        document_name_readers.append(predicate)
     return predicate
 
 
@@ -54,7 +82,21 @@ def can_view_document(user, document) -> bool:
     return any(predicate.test(user, document) for predicate in document_viewers)
 
 
+@rules.predicate
+def can_read_document_name(user, document) -> bool:
+    """Whether the person reads the document's file name (given they may open it)."""
+    if not is_active_person(user):
+        return False
+    if is_secretariat(user):
+        return True
+    named = [predicate for predicate in document_viewers if predicate not in nameless_viewers]
+    return any(predicate.test(user, document) for predicate in named) or any(
+        predicate.test(user, document) for predicate in document_name_readers
+    )
+
+
 rules.add_perm("common.view_document", can_view_document)
+rules.add_perm("common.read_document_name", can_read_document_name)
 rules.add_perm("common.view_outbox", is_secretariat)
 rules.add_perm("common.retry_message", is_secretariat)
 rules.add_perm("common.change_mail_template", is_secretariat)

@@ -10,7 +10,7 @@ which applies the same two conditions.
 import rules
 
 from learningcities.accounts.rules import is_juror, is_secretariat
-from learningcities.common.rules import register_document_viewer
+from learningcities.common.rules import register_document_name_reader, register_document_viewer
 
 from .domain.queries.conflicts import conflict_reasons
 
@@ -29,7 +29,27 @@ def is_unconflicted_assigned_juror(user, submission) -> bool:
     return is_assigned(user, submission) and not conflict_reasons(user, submission)
 
 
-@register_document_viewer
+def _sees_identity(submission) -> bool:
+    """Whether the phase in force on the submission's jury shows jurors the city."""
+    from .domain.queries.reviews import phase_in_force
+    from .models import Panel
+
+    panel = Panel.objects.filter(call_id=submission.call_id).first()
+    phase = phase_in_force(panel) if panel else None
+    return bool(phase and phase.sees_identity)
+
+
+def _reviewed_links(user, document):
+    """The links of ``document`` to submissions ``user`` may review as a juror."""
+    from learningcities.calls.models import SubmissionDocument
+
+    if not is_juror(user):
+        return
+    for link in SubmissionDocument.objects.filter(document=document).select_related("submission"):
+        if is_unconflicted_assigned_juror(user, link.submission):
+            yield link
+
+
 @rules.predicate
 def is_juror_of_document(user, document) -> bool:
     """A juror may open the documents of a submission they may review.
@@ -38,26 +58,21 @@ def is_juror_of_document(user, document) -> bool:
     city's identity (or no phase is in force): it names the city.
     """
     from learningcities.calls.enums import DocumentKind
-    from learningcities.calls.models import SubmissionDocument
 
-    from .domain.queries.reviews import phase_in_force
-    from .models import Panel
+    return any(
+        link.kind != DocumentKind.COMMITMENT_LETTER or _sees_identity(link.submission)
+        for link in _reviewed_links(user, document)
+    )
 
-    if not is_juror(user):
-        return False
-    for submission_document in SubmissionDocument.objects.filter(document=document).select_related(
-        "submission"
-    ):
-        submission = submission_document.submission
-        if not is_unconflicted_assigned_juror(user, submission):
-            continue
-        if submission_document.kind == DocumentKind.COMMITMENT_LETTER:
-            panel = Panel.objects.filter(call_id=submission.call_id).first()
-            phase = phase_in_force(panel) if panel else None
-            if not (phase and phase.sees_identity):
-                continue
-        return True
-    return False
+
+@rules.predicate
+def juror_reads_document_name(user, document) -> bool:
+    """A juror reads a document's file name only while the phase shows the city's identity."""
+    return any(_sees_identity(link.submission) for link in _reviewed_links(user, document))
+
+
+register_document_viewer(is_juror_of_document, reads_name=False)
+register_document_name_reader(juror_reads_document_name)
 
 
 rules.add_perm("reviews.review_submission", is_unconflicted_assigned_juror)

@@ -1,6 +1,7 @@
 """Serving private documents: only through the permission rules, never by a public path."""
 
 import uuid
+from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.cache import patch_cache_control
@@ -8,6 +9,15 @@ from django.views.decorators.http import require_safe
 
 from ..domain.queries.documents import document_for_user
 from ..storage import private_storage
+
+
+def _file_name(user, document) -> str:
+    """The name the file is saved under: its own, or "document" and its type for a
+    person who may open it but not read its name (a juror while the city is hidden)."""
+    if user.has_perm("common.read_document_name", document):
+        return document.original_name
+    suffix = PurePosixPath(document.original_name).suffix.lower()
+    return "document" + (suffix if suffix[1:].isalnum() and len(suffix) <= 6 else "")
 
 
 @require_safe
@@ -28,7 +38,7 @@ def document_file(request: HttpRequest, document_id: uuid.UUID) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=request.GET.get("download") == "1",
-        filename=document.original_name,
+        filename=_file_name(request.user, document),
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
