@@ -309,8 +309,8 @@ def test_review_page_hides_identity_when_the_phase_says_so():
     assert ">Document 1</a>" in body
 
 
-@pytest.mark.parametrize("sees_identity", [True, False])
-def test_evidence_named_after_the_city_is_numbered_when_identity_is_hidden(sees_identity):
+def jury_with_evidence_named_after_the_city(sees_identity: bool):
+    """A jury in a phase that shows or hides the city, whose evidence file bears its name."""
     jury = Jury()
     jury.set_phase(sees_identity=sees_identity)
     evidence = SubmissionDocument.objects.get(
@@ -318,6 +318,12 @@ def test_evidence_named_after_the_city_is_numbered_when_identity_is_hidden(sees_
     ).document
     evidence.original_name = f"{UNIQUE_CITY} learning strategy.pdf"
     evidence.save(update_fields=["original_name"])
+    return jury, evidence
+
+
+@pytest.mark.parametrize("sees_identity", [True, False])
+def test_evidence_named_after_the_city_is_numbered_when_identity_is_hidden(sees_identity):
+    jury, _evidence = jury_with_evidence_named_after_the_city(sees_identity)
     client = client_for(jury.juror)
 
     page = client.get(review_url(jury.submission)).content.decode()
@@ -362,13 +368,7 @@ def test_dossier_pdf_shows_identity_when_the_phase_allows():
 
 @pytest.mark.parametrize("sees_identity", [True, False])
 def test_evidence_download_carries_its_name_only_when_identity_shows(sees_identity):
-    jury = Jury()
-    jury.set_phase(sees_identity=sees_identity)
-    evidence = SubmissionDocument.objects.get(
-        submission=jury.submission, kind=DocumentKind.EVIDENCE
-    ).document
-    evidence.original_name = f"{UNIQUE_CITY} learning strategy.pdf"
-    evidence.save(update_fields=["original_name"])
+    jury, evidence = jury_with_evidence_named_after_the_city(sees_identity)
     url = reverse("common:document", kwargs={"document_id": evidence.pk})
 
     as_juror = client_for(jury.juror).get(url, {"download": "1"})

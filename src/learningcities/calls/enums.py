@@ -135,6 +135,12 @@ endorsed_states = frozenset(
 # until the release (``Submission.state_for_city``).
 staged_states = frozenset({S.REVIEWED, S.DECIDED})
 
+
+def state_for_city(state: str) -> str:
+    """Return ``state`` as the city and its National Commission may know it (see above)."""
+    return S.IN_REVIEW if state in staged_states else state
+
+
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.ENDORSED, S.RETURNED, S.DECLINED, S.WITHDRAWN}),

@@ -13,6 +13,7 @@ from learningcities.accounts.rules import is_juror, is_secretariat
 from learningcities.common.rules import register_document_name_reader, register_document_viewer
 
 from .domain.queries.conflicts import conflict_reasons
+from .domain.queries.reviews import shows_identity
 
 
 def is_assigned(user, submission) -> bool:
@@ -27,16 +28,6 @@ def is_unconflicted_assigned_juror(user, submission) -> bool:
     if submission is None or not is_juror(user):
         return False
     return is_assigned(user, submission) and not conflict_reasons(user, submission)
-
-
-def _sees_identity(submission) -> bool:
-    """Whether the phase in force on the submission's jury shows jurors the city."""
-    from .domain.queries.reviews import phase_in_force
-    from .models import Panel
-
-    panel = Panel.objects.filter(call_id=submission.call_id).first()
-    phase = phase_in_force(panel) if panel else None
-    return bool(phase and phase.sees_identity)
 
 
 def _reviewed_links(user, document):
@@ -60,7 +51,7 @@ def is_juror_of_document(user, document) -> bool:
     from learningcities.calls.enums import DocumentKind
 
     return any(
-        link.kind != DocumentKind.COMMITMENT_LETTER or _sees_identity(link.submission)
+        link.kind != DocumentKind.COMMITMENT_LETTER or shows_identity(link.submission)
         for link in _reviewed_links(user, document)
     )
 
@@ -68,7 +59,7 @@ def is_juror_of_document(user, document) -> bool:
 @rules.predicate
 def juror_reads_document_name(user, document) -> bool:
     """A juror reads a document's file name only while the phase shows the city's identity."""
-    return any(_sees_identity(link.submission) for link in _reviewed_links(user, document))
+    return any(shows_identity(link.submission) for link in _reviewed_links(user, document))
 
 
 register_document_viewer(is_juror_of_document, reads_name=False)

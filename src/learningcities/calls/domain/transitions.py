@@ -20,6 +20,7 @@ from ..enums import (
     SubmissionState,
     endorsed_states,
     staged_states,
+    state_for_city,
 )
 from ..models import Submission, Transition
 from ..rules import is_escalated, may_transition
@@ -64,11 +65,6 @@ def _state_label(state: str) -> str:
     return str(SubmissionState(state).label)
 
 
-def _known_state(state: str) -> str:
-    """Return ``state`` as the city and its Commission know it: a staged step reads as in review."""
-    return S.IN_REVIEW if state in staged_states else state
-
-
 def _withheld(audience: str, transition_row: Transition) -> dict:
     """Return the notice's variables that ``audience`` may not read, blanked.
 
@@ -82,7 +78,7 @@ def _withheld(audience: str, transition_row: Transition) -> dict:
         return {}
     withheld = {}
     if transition_row.to_state != S.RELEASED:
-        withheld["from_state"] = _state_label(_known_state(transition_row.from_state))
+        withheld["from_state"] = _state_label(state_for_city(transition_row.from_state))
         withheld["decision"] = ""
     if audience != COORDINATORS:
         withheld["jury_comments"] = []
@@ -272,7 +268,7 @@ def transition(
         # The city and its Commission know a staged submission as in review: a
         # refusal (its message, and whether the table or the role refuses) must
         # answer them as it would a submission in review.
-        known = from_state if actor is None or is_secretariat(actor) else _known_state(from_state)
+        known = from_state if actor is None or is_secretariat(actor) else state_for_city(from_state)
         if to_state not in ALLOWED_TRANSITIONS[known]:
             raise TransitionError(
                 _("A submission cannot go from “%(from)s” to “%(to)s”.")
@@ -348,7 +344,7 @@ def transition(
         if to_state not in staged_states and to_state != S.RELEASED:
             # Logged under the city's organisation: a withdrawal from a staged
             # step reads as from in review (the Transition row keeps the truth).
-            changes["state"] = [_known_state(from_state), to_state]
+            changes["state"] = [state_for_city(from_state), to_state]
         record_activity(
             f"calls.submission.{to_state}",
             actor=actor,

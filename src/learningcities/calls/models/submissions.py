@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import CallLanguage, Decision, DocumentKind, SubmissionState, staged_states
+from ..enums import CallLanguage, Decision, DocumentKind, SubmissionState, state_for_city
 
 
 class Submission(models.Model):
@@ -135,7 +135,7 @@ class Submission(models.Model):
         Reviewed and decided read as in review until the release: a staged
         decision (and even that the jury has finished) is the secretariat's alone.
         """
-        return SubmissionState.IN_REVIEW if self.state in staged_states else self.state
+        return state_for_city(self.state)
 
     @property
     def state_for_city_display(self) -> str:

@@ -34,7 +34,7 @@ from ..domain.queries.revision import calls_revision_key
 from ..domain.queries.submissions import submissions_for_user
 from ..domain.submissions import PROFILE_FIELDS
 from ..domain.transitions import transition
-from ..enums import Challenge, SubmissionState, staged_states
+from ..enums import Challenge, SubmissionState, staged_states, state_for_city
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
 from ..models import EndorsementQuota, Submission, Transition
 from ..rules import endorsed_country_ids
@@ -225,8 +225,8 @@ def _history_for_endorser(submission: Submission) -> list[Transition]:
         .order_by("created_at", "pk")
     )
     for row in rows:
-        if row.from_state in staged_states and row.to_state != SubmissionState.RELEASED:
-            row.from_state = SubmissionState.IN_REVIEW
+        if row.to_state != SubmissionState.RELEASED:
+            row.from_state = state_for_city(row.from_state)
     return rows
 
 

@@ -18,10 +18,10 @@ from learningcities.common.models import ActivityLogEntry
 from learningcities.network.models import City, Country
 
 from ..enums import ReviewState, TieKind, TieSource
-from ..models import Assignment, JurorTie, Panel, Recusal
+from ..models import Assignment, JurorTie, Recusal
 from .errors import ReviewError
 from .queries.conflicts import forget_juror_ties
-from .queries.reviews import phase_in_force
+from .queries.reviews import shows_identity
 from .revision import bump_scores_revision
 
 
@@ -187,17 +187,10 @@ def recuse(submission: Submission, juror: User, *, reason: str, actor) -> Recusa
             "submitted_review_removed": [None, submitted_review_removed],
         },
     )
-    if _source_for(juror, actor) == TieSource.JUROR and not _shows_identity(submission):
+    if _source_for(juror, actor) == TieSource.JUROR and not shows_identity(submission):
         # The juror's activity page lists the entries they made; a recusal's own
         # name holds the city's, which this phase hides from them (as a review's).
         ActivityLogEntry.objects.filter(pk=entry.pk).update(
             object_repr=f"Recusal from application {submission.pk}"
         )
     return recusal
-
-
-def _shows_identity(submission: Submission) -> bool:
-    """Whether the phase in force on the submission's panel shows jurors the city."""
-    panel = Panel.objects.filter(call_id=submission.call_id).first()
-    phase = phase_in_force(panel) if panel is not None else None
-    return bool(phase and phase.sees_identity)

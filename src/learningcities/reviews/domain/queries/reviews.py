@@ -22,6 +22,13 @@ def phase_in_force(panel: Panel, *, now: dt.datetime | None = None) -> ReviewPha
     )
 
 
+def shows_identity(submission: Submission) -> bool:
+    """Whether the phase in force on the submission's jury shows jurors the city."""
+    panel = Panel.objects.filter(call_id=submission.call_id).first()
+    phase = phase_in_force(panel) if panel is not None else None
+    return bool(phase and phase.sees_identity)
+
+
 def submissions_for_juror(user, *, panel: Panel | None = None) -> QuerySet[Submission]:
     """Return the submissions ``user`` is assigned to and not conflicted with.
 
