@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test.utils import override_settings
 from django.utils import translation
@@ -12,6 +13,26 @@ def _process_cache():
     # shared by several processes is exercised by tests/deploy.
     with override_settings(
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_storage(tmp_path_factory):
+    # Documents stored by a test never land in the developer's own installation
+    # (./var/private), and run-scheduled's sweep, which deletes day-old files no
+    # row of the test database holds, never looks there. ``private_root`` gives
+    # a test a folder of its own.
+    root = tmp_path_factory.mktemp("private")
+    with override_settings(
+        LC_PRIVATE_ROOT=root,
+        STORAGES={
+            **settings.STORAGES,
+            "private": {
+                "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
+                "OPTIONS": {"location": str(root)},
+            },
+        },
     ):
         yield
 

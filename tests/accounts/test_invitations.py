@@ -1,9 +1,12 @@
 import datetime as dt
+import io
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from learningcities.accounts.domain.errors import InvitationError
@@ -16,7 +19,7 @@ from learningcities.accounts.domain.invitations import (
 )
 from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.models import Affiliation, Invitation, User
-from learningcities.common.models import ActivityLogEntry, OutboxMessage
+from learningcities.common.models import ActivityLogEntry, MessageTemplate, OutboxMessage
 from tests.accounts.factories import PASSWORD, make_user, organisation, person_with_role
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -255,3 +258,64 @@ def test_invitation_page_for_an_unknown_token_answers_404(client):
 
     assert response.status_code == 404
     assert "not valid" in response.content.decode()
+
+
+# The invitation link stays out of the secretariat's sight (issue 11, finding 4) --------
+
+
+def _invitation_subject(subject: str) -> None:
+    # A template edited before subjects were checked, or through the admin: the
+    # rendering itself has to keep the link out.
+    MessageTemplate.objects.filter(code="accounts.invitation").update(
+        subject=subject, is_customised=True
+    )
+
+
+def test_invitation_subject_never_carries_the_link_even_when_the_template_asks(
+    client, panel, secretariat_member
+):
+    _invitation_subject("Join {{ organisation }} {{ link }} {% if link %}now{% endif %}")
+
+    _invitation, token = invite_person(
+        panel, email="juror@example.org", role=Role.JUROR, actor=secretariat_member
+    )
+
+    message = OutboxMessage.objects.get(template_code="accounts.invitation")
+    assert message.subject == "Join Membership jury"
+    assert token in message.body  # the text still carries it, for the invitee
+    assert message.is_sensitive is True
+
+
+def test_outbox_hides_the_subject_of_an_invitation(client, panel, secretariat_member):
+    _invitation_subject("Join {{ organisation }}, {{ invited_by }}")
+    _invitation, token = invite_person(
+        panel, email="juror@example.org", role=Role.JUROR, actor=secretariat_member
+    )
+    message = OutboxMessage.objects.get(template_code="accounts.invitation")
+    client.force_login(secretariat_member)
+
+    listing = client.get(reverse("common:outbox")).content.decode()
+    detail = client.get(reverse("common:outbox-message", args=[message.pk])).content.decode()
+
+    assert message.subject.startswith("Join Membership jury")
+    for page in (listing, detail):
+        assert token not in page
+        assert "Join Membership jury" not in page
+        assert "Hidden: the message carries a personal link" in page
+    assert "juror@example.org" in listing
+    assert str(message) == "[hidden: personal link] → juror@example.org"
+
+
+def test_show_mail_prints_an_invitation_in_full_for_operators(panel, secretariat_member):
+    _invitation, token = invite_person(
+        panel, email="juror@example.org", role=Role.JUROR, actor=secretariat_member
+    )
+    message = OutboxMessage.objects.get(template_code="accounts.invitation")
+    out = io.StringIO()
+
+    call_command("show-mail", str(message.pk), stdout=out)
+
+    printed = out.getvalue()
+    assert "To: juror@example.org" in printed
+    assert "Subject: Invitation to act for Membership jury" in printed
+    assert f"/account/invitation/{token}/" in printed

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 
@@ -14,12 +15,20 @@ from learningcities.accounts.domain.queries.people import people_for_user
 from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.models import Affiliation, Invitation, Organisation
 from learningcities.common.domain.documents import store_document
+from learningcities.common.domain.outbox import save_mail_template
 from learningcities.common.domain.queries.activity import activity_for_user
 from learningcities.common.domain.queries.documents import documents_for_user
 from learningcities.common.domain.queries.outbox import outbox_for_user
 from learningcities.common.models import ActivityLogEntry
+from learningcities.reviews.domain.assignments import assign_submission
+from learningcities.reviews.domain.conflicts import record_tie, recuse
+from learningcities.reviews.domain.reviews import open_review
+from learningcities.reviews.enums import TieKind
+from learningcities.reviews.models import Recusal
 from tests.common import files
-from tests.factories import CityFactory, country
+from tests.factories import CityFactory, country, make_member
+from tests.reviews.factories import make_juror
+from tests.reviews.scoring_helpers import Jury
 
 from .factories import make_user, organisation, person_with_role
 
@@ -378,6 +387,75 @@ def test_own_activity_shows_only_own_organisations_and_own_actions(client, coord
     assert other.email not in response.content.decode()
 
 
+def _others_activity_of_every_kind() -> None:
+    """Entries about a jury, its reviews and a mail template: none is a coordinator's business."""
+    jury = Jury()
+    secretariat = jury.cast.secretary
+    open_review(jury.assignment, actor=jury.juror)
+    assign_submission(jury.panel, jury.submission, make_juror(jury.panel, "DE"), actor=secretariat)
+    record_tie(jury.juror, kind=TieKind.RESIDENCE, country=country("DE"), actor=secretariat)
+    recuse(jury.submission, jury.juror, reason="Family there.", actor=secretariat)
+    save_mail_template(
+        "common.notification", "en", actor=secretariat, subject="{{ subject }}", body="Hello."
+    )
+    kinds = set(ActivityLogEntry.objects.values_list("content_type__model", flat=True))
+    assert {"recusal", "jurortie", "review", "assignment", "messagetemplate"} <= kinds
+
+
+def test_own_activity_filter_lists_only_the_kinds_the_person_can_see(client, coordinator):
+    _others_activity_of_every_kind()
+    client.force_login(coordinator)
+
+    response = client.get(reverse("accounts:activity"))
+
+    choices = [
+        str(label) for _value, label in response.context["form"].fields["object_type"].choices
+    ]
+    seen = {
+        row["entry"].content_type.model_class()._meta.verbose_name.capitalize()
+        for row in response.context["rows"]
+    }
+    assert choices == ["- Select an option -", "Affiliation", "Organisation", "User"]
+    assert set(choices[1:]) == seen
+
+
+def test_own_activity_filter_by_a_kind_the_person_cannot_see_is_a_form_error(client, coordinator):
+    _others_activity_of_every_kind()
+    recusal = ContentType.objects.get_for_model(Recusal)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("accounts:activity"), {"object_type": recusal.pk})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["object_type"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert [row["entry"] for row in response.context["rows"]] == list(
+        activity_for_user(coordinator)
+    )
+    assert "Family there." not in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_own_activity_query_count_does_not_grow(
+    client, coordinator, secretary, django_assert_num_queries, count
+):
+    city = own_organisation(coordinator)
+    ActivityLogEntry.objects.all().delete()
+    for index in range(count):
+        with transaction.atomic():
+            invite_person(city, email=f"p{index}@example.org", role="coordinator", actor=secretary)
+    client.force_login(coordinator)
+    client.get(reverse("accounts:activity"))
+
+    # session, user, count, page, and the filter's organisations and kinds of object
+    # (an invitation's changes refer to no other object)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("accounts:activity"))
+
+    assert len(response.context["rows"]) == count
+
+
 # *_for_user queries do not leak ------------------------------------------------------
 
 
@@ -405,3 +483,48 @@ def test_for_user_queries_do_not_leak_another_organisation(coordinator, secretar
     )
     assert len(documents_for_user(secretary)) == 2
     assert set(people_for_user(secretary)) >= {coordinator, other_person}
+
+
+@pytest.mark.parametrize("admitted", [False, True])
+def test_organisation_detail_links_the_city_page_only_once_the_city_is_admitted(
+    client, secretary, admitted
+):
+    # A city that only applied has no public page (issue 11): no link to a 404.
+    city = CityFactory(name="Porto Novo")
+    if admitted:
+        make_member(city)
+    created = Organisation.objects.create(kind="city", name="Porto Novo", city=city)
+    client.force_login(secretary)
+
+    response = client.get(reverse("workspace:organisation", args=[created.pk]))
+
+    page = response.content.decode()
+    city_link = f'href="{reverse("network:city", args=[city.pk])}"'
+    assert response.status_code == 200
+    assert "Porto Novo" in page
+    assert (city_link in page) is admitted
+    assert (client.get(reverse("network:city", args=[city.pk])).status_code == 200) is admitted
+
+
+@pytest.mark.parametrize("admitted", [False, True])
+def test_activity_links_a_city_page_only_once_the_city_is_admitted(client, secretary, admitted):
+    city = CityFactory(name="Porto Novo")
+    if admitted:
+        make_member(city)
+    ActivityLogEntry.objects.create(
+        action="network.city.update",
+        actor=secretary,
+        content_type=ContentType.objects.get_for_model(city),
+        object_id=str(city.pk),
+        object_repr=city.name,
+    )
+    client.force_login(secretary)
+
+    response = client.get(reverse("workspace:activity"))
+
+    rows = [
+        row
+        for row in response.context["rows"]
+        if row["entry"].action == "network.city.update" and row["entry"].object_id == str(city.pk)
+    ]
+    assert [bool(row["url"]) for row in rows] == [admitted]

@@ -106,6 +106,14 @@ def test_stats_api_without_as_of_counts_today(client):
     assert (body["member_cities"], body["population"]) == (1, 3)
 
 
+def test_stats_api_empty_as_of_counts_today(client):
+    make_member(joined="2020-01-01", population=3)
+
+    body = client.get("/api/v1/network/stats", {"as_of": ""}).json()
+
+    assert (body["as_of"], body["member_cities"]) == (timezone.localdate().isoformat(), 1)
+
+
 def test_stats_api_follows_a_write_at_once(client):
     make_member(joined="2020-01-01")
     first = client.get("/api/v1/network/stats", {"as_of": "2025-01-01"}).json()
@@ -162,12 +170,12 @@ def test_cities_api_item_shows_city_country_and_current_membership(client):
     ]
 
 
-def test_cities_api_city_that_never_joined_has_no_membership_facts(client):
+def test_cities_api_city_that_never_joined_is_not_listed(client):
     CityFactory(name="Applicant")
 
-    item = client.get("/api/v1/cities").json()["results"][0]
+    body = client.get("/api/v1/cities").json()
 
-    assert (item["is_member"], item["joined"], item["cohort"]) == (False, None, None)
+    assert (body["count"], body["results"]) == (0, [])
 
 
 def test_cities_api_lapsed_city_shows_latest_membership_and_is_not_member(client):
@@ -242,7 +250,7 @@ def test_cities_api_search_matches_local_name_and_country(client):
     assert names(by_country) == ["Cork"]
 
 
-def test_cities_api_member_filter_splits_current_members_from_others(client):
+def test_cities_api_member_filter_splits_current_members_from_former_members(client):
     make_member(name="Member")
     make_member(name="Lapsed", joined="2016", ended=dt.date(2019, 1, 1))
     CityFactory(name="Applicant")
@@ -252,8 +260,17 @@ def test_cities_api_member_filter_splits_current_members_from_others(client):
     everyone = client.get("/api/v1/cities")
 
     assert names(members) == ["Member"]
-    assert names(others) == ["Applicant", "Lapsed"]
-    assert names(everyone) == ["Applicant", "Lapsed", "Member"]
+    assert names(others) == ["Lapsed"]
+    assert names(everyone) == ["Lapsed", "Member"]
+
+
+def test_cities_api_empty_filters_filter_nothing(client):
+    make_member(name="Hanoi", country=country("VN"))
+    make_member(name="Cork", country=country("IE"))
+
+    response = client.get("/api/v1/cities", {"country": "", "region": "", "q": ""})
+
+    assert names(response) == ["Cork", "Hanoi"]
 
 
 def test_cities_api_filters_combine(client):

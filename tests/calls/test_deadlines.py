@@ -294,6 +294,7 @@ def test_run_scheduled_runs_reminders_and_deadline_actions():
         "Endorsement deadlines: 1 submissions declined or escalated.",
         "Outbox: 0 messages sent or tried.",
         "Finished jobs: 0 old job records deleted.",
+        "Orphan files: 0 orphan files removed.",
     ]
     assert fresh(overdue).state == S.DECLINED
     assert fresh(near).endorsement_reminded_at is not None

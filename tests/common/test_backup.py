@@ -27,13 +27,14 @@ from django.db import connection
 from learningcities.accounts.enums import Role
 from learningcities.calls.enums import SubmissionState
 from learningcities.common.domain.backups import compare_archives, open_archive
+from learningcities.common.domain.documents import store_document
 from learningcities.common.domain.outbox import queue_message
 from learningcities.common.models import Document, OutboxMessage
 from learningcities.frameworks.enums import AnswerType
 from learningcities.network.models import City
 from tests.accounts.factories import person_with_role
 from tests.calls.factories import Cast, submission_in
-from tests.common.files import png
+from tests.common.files import PDF, png
 from tests.factories import CityFactory
 from tests.reviews.factories import assign, make_juror, make_panel, submitted_review
 
@@ -212,6 +213,27 @@ def test_backup_manifest_lists_models_and_files(installation, tmp_path):
         [("private", document.file.name) for document in Document.objects.all()]
         + [("default", "logos/city.png")]
     )
+
+
+def test_backup_leaves_out_document_files_no_row_holds(private_root, media_root, tmp_path):
+    document = store_document(
+        ContentFile(PDF, name="letter.pdf"), owner=None, uploaded_by=None, kind="evidence"
+    )
+    private = storages["private"]
+    # Left by an upload killed before its commit: personal data nobody can see.
+    private.save("documents/0f/0f3e-orphan.pdf", ContentFile(PDF))
+    # Not a document's: kept, whoever wrote it.
+    private.save("exports/register.csv", ContentFile(b"city;country\n"))
+
+    archive, manifest = open_archive(backup_here(tmp_path / "backup.zip"))
+    with archive:
+        names = archive.namelist()
+
+    assert [(entry["storage"], entry["name"]) for entry in manifest["files"]] == [
+        ("private", document.file.name),
+        ("private", "exports/register.csv"),
+    ]
+    assert "files/private/documents/0f/0f3e-orphan.pdf" not in names
 
 
 def test_backup_restore_into_postgresql_gives_identical_rows(

@@ -34,6 +34,7 @@ PERIODIC = [
     "learningcities.calls.tasks.apply_endorsement_deadlines",
     "learningcities.common.tasks.send_due_outbox_messages",
     "learningcities.common.tasks.prune_job_results",
+    "learningcities.common.tasks.remove_orphan_files",
 ]
 
 
@@ -106,12 +107,13 @@ def test_run_scheduled_queues_the_periodic_jobs_and_the_worker_sends_the_reminde
     assert queued == PERIODIC
     assert [line.split(": ")[1][:13] for line in out.getvalue().splitlines()] == [
         "queued as job"
-    ] * 4
+    ] * 5
     jobs = DBTaskResult.objects.order_by("enqueued_at")
     assert [(job.status, job.return_value) for job in jobs] == [
         (TaskResultStatus.SUCCESSFUL, 1),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, waiting_mail + 1),
+        (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
     ]
     [reminder] = OutboxMessage.objects.filter(template_code=REMINDER)
@@ -133,6 +135,7 @@ def test_run_scheduled_does_not_queue_a_job_still_waiting(database_queue):
         "Endorsement deadlines: still queued from an earlier run.",
         "Outbox: still queued from an earlier run.",
         "Finished jobs: still queued from an earlier run.",
+        "Orphan files: still queued from an earlier run.",
     ]
 
 

@@ -133,3 +133,37 @@ def test_mail_templates_refused_to_a_coordinator(client, coordinator):
 
     assert (listing.status_code, edit.status_code) == (403, 403)
     assert not MessageTemplate.objects.get(code="common.notification", language="en").is_customised
+
+
+@pytest.mark.parametrize("button", ["save", "preview"])
+def test_mail_template_edit_refuses_a_personal_link_in_the_subject(client, secretary, button):
+    client.force_login(secretary)
+    url = reverse("common:mail-template", args=["accounts.invitation", "en"])
+    before = MessageTemplate.objects.get(code="accounts.invitation", language="en").subject
+
+    response = client.post(
+        url,
+        {"subject": "Join {{ organisation }}: {{ link|upper }}", "body": "{{ link }}", button: "1"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["subject"] == [
+        "The subject cannot use {{ link }}: it holds a personal link, and subjects are "
+        "shown in the outbox. Keep the link in the text."
+    ]
+    assert response.context["preview"] is None
+    template = MessageTemplate.objects.get(code="accounts.invitation", language="en")
+    assert (template.subject, template.is_customised) == (before, False)
+
+
+def test_mail_template_edit_keeps_a_personal_link_in_the_text(client, secretary):
+    client.force_login(secretary)
+    url = reverse("common:mail-template", args=["accounts.invitation", "en"])
+
+    response = client.post(
+        url, {"subject": "Join {{ organisation }}", "body": "Open {{ link }} to accept."}
+    )
+
+    assert response.status_code == 302
+    template = MessageTemplate.objects.get(code="accounts.invitation", language="en")
+    assert template.body == "Open {{ link }} to accept."

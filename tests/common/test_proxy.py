@@ -46,8 +46,8 @@ def test_behind_the_proxy_failures_lock_the_client_not_everyone(
 ):
     settings.BEHIND_PROXY = True
     make_user("ana@example.org")
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        _attempt(client, f"nobody{i}@example.org", "wrong", client_ip="192.0.2.66")
+    for i in range(settings.LC_LOGIN_FAILURE_LIMIT):
+        _attempt(client, "ana@example.org", f"wrong-{i}", client_ip="192.0.2.66")
 
     attacker = _attempt(client, "ana@example.org", PASSWORD, client_ip="192.0.2.66")
     someone_else = _attempt(client, "ana@example.org", PASSWORD, client_ip="192.0.2.10")
@@ -62,11 +62,11 @@ def test_behind_the_proxy_a_claimed_address_does_not_escape_the_lock(
 ):
     settings.BEHIND_PROXY = True
     make_user("ana@example.org")
-    for i in range(settings.AXES_FAILURE_LIMIT):
+    for i in range(settings.LC_LOGIN_FAILURE_LIMIT):
         _attempt(
             client,
-            f"nobody{i}@example.org",
-            "wrong",
+            "ana@example.org",
+            f"wrong-{i}",
             client_ip="192.0.2.66",
             claimed=f"198.51.100.{i}",
         )

@@ -5,6 +5,7 @@ loopback; everything of ours is real: the settings, the upload view, the
 documents view and the domain.
 """
 
+import datetime as dt
 import io
 import json
 import os
@@ -15,10 +16,15 @@ import boto3
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
 from learningcities.calls.enums import DocumentKind
-from learningcities.common.domain.documents import delete_document, store_document
+from learningcities.common.domain.documents import (
+    delete_document,
+    remove_orphan_files,
+    store_document,
+)
 from learningcities.common.storage import private_storage
 from tests.calls.factories import Cast
 from tests.common.files import PDF
@@ -175,3 +181,18 @@ def test_document_deleted_from_the_bucket_once_the_deletion_commits(
 def test_bucket_documents_have_no_public_url(s3):
     with pytest.raises(ValueError, match="no public URL"):
         private_storage().url("documents/a.pdf")
+
+
+def test_orphan_file_removed_from_the_bucket_once_a_day_old(s3):
+    cast = Cast()
+    document = store_document(
+        io.BytesIO(PDF), owner=cast.organisation, uploaded_by=cast.coordinator, kind="letter"
+    )
+    # What an upload killed before its commit leaves: an object no row holds.
+    s3.put_object(Bucket=BUCKET, Key="documents/documents/0f/0f3e-orphan.pdf", Body=PDF)
+
+    removed_now = remove_orphan_files()
+    removed_later = remove_orphan_files(now=timezone.now() + dt.timedelta(days=1, minutes=1))
+
+    assert (removed_now, removed_later) == (0, 1)
+    assert keys(s3) == [f"documents/{document.file.name}"]

@@ -185,9 +185,10 @@ def test_review_autosave_checks_the_phase_and_the_rules_once(django_assert_max_n
     client.post(review_url(jury.submission), {"recommendation": ""}, HTTP_X_AUTOSAVE="1")
 
     # A score, its comment and the recommendation: one check of the phase and
-    # the conflicts for the three writes (29 queries with the savepoints of the
-    # nested transactions; the check made for each write cost 34).
-    with django_assert_max_num_queries(29) as queries:
+    # the conflicts for the three writes (30 queries with the savepoints of the
+    # nested transactions and the lock on the submission the check takes; the
+    # check made for each write cost 34 without the lock).
+    with django_assert_max_num_queries(30) as queries:
         response = client.post(
             review_url(jury.submission),
             {

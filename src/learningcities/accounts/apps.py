@@ -6,6 +6,9 @@ class AccountsConfig(AppConfig):
     name = "learningcities.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    # Variables of our mail templates that hold a one-time link: a subject never
+    # carries them, and the message is hidden in the outbox (common.domain.outbox).
+    personal_link_variables = {"accounts.invitation": {"link"}}
 
     def ready(self):
         from . import signals

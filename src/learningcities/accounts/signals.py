@@ -27,8 +27,9 @@ from learningcities.common.domain.activity import record_activity
 def count_mfa_failure(sender, request, user, **kwargs) -> None:
     """Count a wrong second-factor code like a wrong password, per account and address.
 
-    Once the account or address is locked, the pending two-step login is
-    dropped, so the next guess has to pass the (locked) password step again.
+    Once the account is locked from this address (or the address itself is),
+    the pending two-step login is dropped, so the next guess has to pass the
+    (locked) password step again.
     """
     credentials = {"username": user.email}
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)

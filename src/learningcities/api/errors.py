@@ -22,7 +22,40 @@ class ValidationErrorOut(Schema):
 
 
 class NotFoundOut(Schema):
+    """404: there is no such object, or it is not yours to see (the same answer)."""
+
     detail: str
+
+
+class UnauthorizedOut(Schema):
+    """401: the operation needs a session and the request has none (not logged in)."""
+
+    detail: str
+
+
+class RefusalOut(Schema):
+    """400, 403, 409: the request is refused; ``detail`` says why, for people.
+
+    ``code`` names the refusal for programs, such as ``invalid_body`` (400: the
+    body is not JSON), ``second_factor_required`` (403: the person's role needs
+    an authenticator app first), ``csrf_failed`` (403: the CSRF token is missing
+    or wrong) or ``not_permitted`` (403: the person may not do this).
+    """
+
+    detail: str
+    code: str
+
+
+# The answers of every operation besides its own (merged into ``response=``):
+# a logged-in person whose role needs a second factor and who has none is
+# refused before any handler runs (accounts.middleware), public operations
+# included; and any parameter may be invalid.
+REFUSALS = {403: RefusalOut, 422: ValidationErrorOut}
+# Operations that need a session answer 401 without one; their unsafe methods
+# also answer 403 without the CSRF token.
+SESSION_REFUSALS = {401: UnauthorizedOut, **REFUSALS}
+# Operations that read a JSON body answer 400 when it does not parse.
+BODY_REFUSALS = {400: RefusalOut}
 
 
 def invalid_parameter(location: str, name: str, message: str) -> ValidationError:

@@ -17,9 +17,13 @@ api = NinjaAPI(
         "Open data of the network: member cities, memberships, cohorts, countries and "
         "statistics, public and read-only; and, for people logged in, their own "
         "applications to calls and the transitions they may perform (session login, "
-        "CSRF token on every POST). Lists come in pages "
+        "CSRF token on every POST and PUT). Lists come in pages "
         "(`count`, `page`, `page_size`, `next`, `previous`, `results`); an invalid "
-        "parameter is answered with 422 and names the parameter."
+        "parameter is answered with 422 and names the parameter. Every refusal has a "
+        "`detail` for people, and most a `code` for programs: 400 a body that is not JSON, "
+        "401 an operation that needs a session without one, 403 a role that needs a second "
+        "factor without one (on every operation) or a POST or PUT without the CSRF token, 404 an "
+        "object that is missing or not yours to see, 409 a move the rules refuse now."
     ),
     urls_namespace="api-v1",
     docs_url="/docs",

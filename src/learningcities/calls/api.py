@@ -15,7 +15,12 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.security import django_auth
 
 from learningcities.accounts.rules import is_secretariat
-from learningcities.api.errors import NotFoundOut, ValidationErrorOut, invalid_parameter
+from learningcities.api.errors import (
+    BODY_REFUSALS,
+    SESSION_REFUSALS,
+    NotFoundOut,
+    invalid_parameter,
+)
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 
 from .domain.completeness import completeness
@@ -158,7 +163,7 @@ def _not_found() -> Status:
 
 @router.get(
     "/submissions",
-    response={200: SubmissionPage, 422: ValidationErrorOut},
+    response={200: SubmissionPage, **SESSION_REFUSALS},
     summary="The submissions you may see",
 )
 def list_submissions(
@@ -180,7 +185,7 @@ def list_submissions(
 
 @router.get(
     "/submissions/{id}",
-    response={200: SubmissionDetailOut, 404: NotFoundOut, 422: ValidationErrorOut},
+    response={200: SubmissionDetailOut, **SESSION_REFUSALS, 404: NotFoundOut},
     summary="One submission, with what it lacks and what you may do with it",
 )
 def get_submission(request: HttpRequest, id: SubmissionId):
@@ -195,10 +200,10 @@ def get_submission(request: HttpRequest, id: SubmissionId):
     "/submissions/{id}/transitions",
     response={
         200: SubmissionDetailOut,
-        403: ErrorOut,
+        **SESSION_REFUSALS,
+        **BODY_REFUSALS,
         404: NotFoundOut,
         409: ErrorOut,
-        422: ValidationErrorOut,
     },
     summary="Move a submission to another state",
 )

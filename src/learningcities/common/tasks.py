@@ -1,7 +1,9 @@
 """Background tasks of common: thin, they take ids, re-fetch and call the domain."""
 
+from django.core.cache import cache
 from django.tasks import task
 
+from .domain import documents
 from .domain.jobs import prune_finished_jobs
 from .domain.outbox import send_due_messages, send_message
 from .models import OutboxMessage
@@ -30,3 +32,14 @@ def send_due_outbox_messages() -> int:
 def prune_job_results() -> int:
     """Delete the records of long-finished background jobs; return how many."""
     return prune_finished_jobs()
+
+
+@periodic(label="Orphan files", counted="orphan files removed", order=110)
+@task
+def remove_orphan_files() -> int:
+    """Remove the private files no document holds, once a day old; return how many."""
+    # Listing the storage takes a request a folder on S3, and an orphan waits
+    # a day anyway: once an hour is soon enough (the cache is shared).
+    if not cache.add("common:orphan-files-swept", True, timeout=3600):
+        return 0
+    return documents.remove_orphan_files()

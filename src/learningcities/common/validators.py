@@ -1,16 +1,53 @@
-"""What an uploaded file really is (from its bytes) and a safe name for it."""
+"""What an uploaded file really is (from its bytes) and a safe name for it.
+
+Every inspection reads a bounded amount, whatever the file declares: the
+first 4 KiB of the file (magic numbers, puremagic's guess; an OLE file is
+judged by its first eight bytes), and for a zip (Office, OpenDocument) its end
+record, its list of parts and at most ``PART_READ_LIMIT`` bytes of a part,
+``READ_BUDGET`` in all, through ``_ArchiveParts``. What a zip declares (how
+many parts, their unpacked sizes, how much they are compressed) is checked
+before any part is read; an archive beyond the limits is refused with
+``UnsafeArchive``, whose message says which limit.
+"""
 
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
 import puremagic
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .enums import FileFamily
 
 MAX_NAME_LENGTH = 120
+
+# What a zip may declare. An Office or OpenDocument file has tens of parts (a
+# long presentation a few thousand) that unpack to a few times its size; a
+# zip bomb declares gigabytes, or one part compressed a thousand times.
+MAX_ARCHIVE_PARTS = 5_000
+# zipfile reads the whole list of parts into memory (about ten times its size
+# in Python objects) before anything can look at it: its size is checked
+# from the end record first. 5,000 parts with long names take under 1 MB.
+MAX_ARCHIVE_DIRECTORY = 2 * 1024 * 1024
+MAX_ARCHIVE_UNPACKED = 512 * 1024 * 1024
+# XML compresses 5 to 20 times, a very repetitive sheet perhaps 100 times;
+# zeros 1,000 times. Small parts may do as they like.
+MAX_PART_RATIO = 200
+RATIO_CHECKED_FROM = 1024 * 1024
+# How much of the parts an inspection reads: the head of a part, and in all.
+PART_READ_LIMIT = 256 * 1024
+READ_BUDGET = 1024 * 1024
+_READ_CHUNK = 64 * 1024
+
+
+class UnsafeArchive(Exception):
+    """A zip declares more than can be inspected safely; the message says what and the limit."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +104,156 @@ _ODF = {
 }
 
 
+_END_RECORD = b"PK\x05\x06"
+_END_RECORD_SIZE = 22
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_LOCATOR_SIZE = 20
+_ZIP64_END_RECORD = b"PK\x06\x06"
+_ZIP64_END_RECORD_SIZE = 56
+
+
+def _declared_directory(file: IO[bytes]) -> tuple[int, int] | None:
+    """Return ``(parts, directory size)`` from a zip's end record; None if it has none.
+
+    Found as zipfile finds it (the last end record in the final 64 KiB, then
+    the Zip64 record just before it if there is one), so the figures checked
+    are the ones ``ZipFile()`` will act on.
+    """
+    size = file.seek(0, 2)
+    window = _END_RECORD_SIZE + 0xFFFF  # the record and the longest comment
+    # Read the Zip64 locator's length more: it sits just before the record.
+    start = max(size - window - _ZIP64_LOCATOR_SIZE, 0)
+    file.seek(start)
+    tail = file.read(size - start)
+    last = len(tail) - _END_RECORD_SIZE
+    if last >= 0 and tail[last:].startswith(_END_RECORD) and tail.endswith(b"\x00\x00"):
+        found = last  # no comment: zipfile's first guess
+    else:
+        found = tail.rfind(_END_RECORD, max(size - window, 0) - start)
+    if found < 0 or len(tail) - found < _END_RECORD_SIZE:
+        return None
+    parts, directory = struct.unpack_from("<10xHL", tail, found)
+    locator = found - _ZIP64_LOCATOR_SIZE
+    if locator >= 0 and tail[locator : locator + 4] == _ZIP64_LOCATOR:
+        record = start + locator - _ZIP64_END_RECORD_SIZE
+        if record < 0:
+            return None
+        file.seek(record)
+        zip64 = file.read(_ZIP64_END_RECORD_SIZE)
+        if len(zip64) < _ZIP64_END_RECORD_SIZE or not zip64.startswith(_ZIP64_END_RECORD):
+            return None
+        parts, directory = struct.unpack_from("<32xQQ", zip64)
+    return parts, directory
+
+
+def _refuse_many_parts(parts: int) -> None:
+    if parts > MAX_ARCHIVE_PARTS:
+        raise UnsafeArchive(
+            ngettext(
+                "This archive has %(count)s part; the limit is %(limit)s.",
+                "This archive has %(count)s parts; the limit is %(limit)s.",
+                parts,
+            )
+            % {"count": parts, "limit": MAX_ARCHIVE_PARTS}
+        )
+
+
+class _ArchiveParts:
+    """A zip opened for inspection: its declarations checked, its parts read by bounded heads.
+
+    Opening raises UnsafeArchive if the archive declares too many parts, a
+    list of parts too long, parts that unpack to more than
+    ``MAX_ARCHIVE_UNPACKED`` or a large part compressed more than
+    ``MAX_PART_RATIO`` times; zipfile.BadZipFile if it has no end record.
+    Every read goes through ``head()``: no inspection can read more than
+    ``READ_BUDGET``, however large a part says or turns out to be.
+    """
+
+    def __init__(self, file: IO[bytes]):
+        declared = _declared_directory(file)
+        if declared is None:
+            raise zipfile.BadZipFile("no end of central directory record")
+        parts, directory = declared
+        _refuse_many_parts(parts)
+        if directory > MAX_ARCHIVE_DIRECTORY:
+            raise UnsafeArchive(
+                _("This archive's list of parts takes %(size)s; the limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(directory),
+                    "limit": filesizeformat(MAX_ARCHIVE_DIRECTORY),
+                }
+            )
+        file.seek(0)
+        self.archive = zipfile.ZipFile(file)
+        try:
+            self._check_declarations()
+        except BaseException:
+            self.archive.close()
+            raise
+        self.names = set(self.archive.namelist())
+        self.budget = READ_BUDGET
+
+    def _check_declarations(self) -> None:
+        infos = self.archive.infolist()
+        _refuse_many_parts(len(infos))  # the list may hold more than the end record said
+        unpacked = sum(info.file_size for info in infos)
+        if unpacked > MAX_ARCHIVE_UNPACKED:
+            raise UnsafeArchive(
+                _("This archive's parts unpack to %(size)s; the limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(unpacked),
+                    "limit": filesizeformat(MAX_ARCHIVE_UNPACKED),
+                }
+            )
+        for info in infos:
+            ratio = info.file_size // max(info.compress_size, 1)
+            if info.file_size >= RATIO_CHECKED_FROM and ratio > MAX_PART_RATIO:
+                raise UnsafeArchive(
+                    _(
+                        "A part of this archive unpacks to %(size)s from %(packed)s (a ratio "
+                        "of %(ratio)s to 1), as a zip bomb does; the limit is %(limit)s to 1."
+                    )
+                    % {
+                        "size": filesizeformat(info.file_size),
+                        "packed": filesizeformat(info.compress_size),
+                        "ratio": ratio,
+                        "limit": MAX_PART_RATIO,
+                    }
+                )
+
+    def head(self, name: str, size: int) -> bytes:
+        """Return at most the first ``size`` bytes of the part ``name``, within the budgets.
+
+        Read in chunks: the part is never unpacked further than what is
+        returned (a zip may lie about sizes; the reads do not rely on it).
+        """
+        wanted = min(size, PART_READ_LIMIT, self.budget)
+        chunks = []
+        read = 0
+        with self.archive.open(name) as part:
+            while read < wanted and (chunk := part.read(min(_READ_CHUNK, wanted - read))):
+                chunks.append(chunk)
+                read += len(chunk)
+        self.budget -= read
+        return b"".join(chunks)
+
+    def __enter__(self) -> "_ArchiveParts":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.archive.close()
+
+
 def _office_zip(file: IO[bytes]) -> DetectedType:
-    """Tell an office document from any other zip (an archive, a Java program...)."""
+    """Tell an office document from any other zip (an archive, a Java program...).
+
+    Raises UnsafeArchive for a zip that declares more than can be inspected
+    safely (see ``_ArchiveParts``).
+    """
     try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names:
-                content_types = archive.read("[Content_Types].xml")[:200_000].decode(
+        with _ArchiveParts(file) as parts:
+            if "[Content_Types].xml" in parts.names:
+                content_types = parts.head("[Content_Types].xml", 200_000).decode(
                     "utf-8", "replace"
                 )
                 # Macro-enabled variants (docm...) name ".macroEnabled" types
@@ -83,12 +263,23 @@ def _office_zip(file: IO[bytes]) -> DetectedType:
                         return _type(
                             FileFamily.OFFICE, extension, _OOXML_MIME[extension], description
                         )
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+            if "mimetype" in parts.names:
+                mimetype = parts.head("mimetype", 100).decode("ascii", "replace").strip()
                 if mimetype in _ODF:
                     extension, description = _ODF[mimetype]
                     return _type(FileFamily.OFFICE, extension, mimetype, description)
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    # What a damaged or exotic part raises: zlib's and zipfile's errors, an
+    # encrypted part or a method zipfile lacks, such as WinZip's AES (both
+    # RuntimeError).
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        KeyError,
+        RuntimeError,
+    ):
         return _type("", "zip", "application/zip", "damaged zip archive")
     return _type("", "zip", "application/zip", "zip archive (not an office document)")
 
@@ -98,7 +289,9 @@ def detect_type(file: IO[bytes]) -> DetectedType:
 
     Only the types some field may accept are recognised exactly; anything else
     comes back with an empty family and a description for the refusal message
-    (an ELF or Windows executable, a script, an archive...).
+    (an ELF or Windows executable, a script, an archive...). Raises
+    UnsafeArchive for a zip that declares more than can be inspected safely.
+    Reads a bounded amount of ``file`` and leaves it at its start.
     """
     file.seek(0)
     head = file.read(4096)
@@ -116,9 +309,10 @@ def detect_type(file: IO[bytes]) -> DetectedType:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return OLE
     if head.startswith(b"PK\x03\x04"):
-        detected = _office_zip(file)
-        file.seek(0)
-        return detected
+        try:
+            return _office_zip(file)
+        finally:
+            file.seek(0)
     if head.startswith(b"\x7fELF"):
         return _type("", "", "application/x-executable", "ELF executable")
     if head.startswith(b"MZ"):

@@ -8,14 +8,16 @@ queries when computed and one (the revision) when served.
 import re
 from typing import Annotated
 
+import pycountry
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
-from learningcities.api.errors import NotFoundOut, ValidationErrorOut, invalid_parameter
+from learningcities.api.errors import REFUSALS, NotFoundOut, invalid_parameter
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 from learningcities.api.responses import cached_json_response
 from learningcities.common.text import fold
@@ -24,6 +26,7 @@ from .dates import PartialDateError, as_of_problem, format_partial_iso, parse_is
 from .domain.queries.api import (
     cities_for_api,
     cities_for_cohort,
+    city_for_api,
     city_page_for_api,
     cohorts_for_api,
     countries_for_api,
@@ -52,10 +55,51 @@ _REGIONS_BY_FOLDED_NAME = {
 _REGION_PARAM_DOC = (
     "UNESCO region, by its name or its code (case ignored): "
     + ", ".join(f'"{name}" ({region.value})' for region, name in REGION_API_NAMES.items())
-    + "."
+    + "; empty: no filter; anything else is refused."
 )
-_ERRORS = {422: ValidationErrorOut}
-_ERRORS_AND_404 = {422: ValidationErrorOut, 404: NotFoundOut}
+_ERRORS_AND_404 = {**REFUSALS, 404: NotFoundOut}
+
+# A query string has no null: an optional parameter is absent or has a value.
+# Each is documented as that value in the form the handler accepts (pydantic
+# would say "a string, or null"), so clients and generated tests know it; an
+# empty value counts as absent, as a form left blank sends it. Their Query()
+# repeats the default None: with a type that carries its own schema, pydantic
+# would otherwise take the parameter for a required one.
+_EMPTY = {"type": "string", "enum": [""]}
+AsOfParam = Annotated[
+    str | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                # The pattern holds the years statistics may be asked for (as_of_problem).
+                {
+                    "type": "string",
+                    "format": "date",
+                    "pattern": r"^(19\d\d|20\d\d|2100)-\d\d-\d\d$",
+                },
+                _EMPTY,
+            ]
+        }
+    ),
+]
+# The codes of the countries table: pycountry's list, synchronised on every
+# migrate. An enum rather than a two-letter pattern, as a code no country has
+# (ZZ) is refused too; lower case is accepted as well ("case ignored").
+_ISO_COUNTRY_CODES = sorted(entry.alpha_2 for entry in pycountry.countries)
+CountryParam = Annotated[
+    str | None, WithJsonSchema({"type": "string", "enum": [*_ISO_COUNTRY_CODES, ""]})
+]
+RegionParam = Annotated[
+    str | None,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": [*REGION_API_NAMES.values(), *(region.value for region in Region), ""],
+        }
+    ),
+]
+SearchParam = Annotated[str | None, WithJsonSchema({"type": "string", "maxLength": 200})]
+FlagParam = Annotated[bool | None, WithJsonSchema({"type": "boolean"})]
 
 
 # Parameters ------------------------------------------------------------------
@@ -171,7 +215,7 @@ def _country_item(country: Country) -> dict:
 
 @router.get(
     "/network/stats",
-    response={200: NetworkStatsOut, **_ERRORS},
+    response={200: NetworkStatsOut, **REFUSALS},
     by_alias=True,
     summary="Network statistics on a date",
     description=(
@@ -184,13 +228,14 @@ def _country_item(country: Country) -> dict:
 def get_network_stats(
     request: HttpRequest,
     as_of: Annotated[
-        str | None,
+        AsOfParam,
         Query(
+            None,
             description=(
-                "The day to count on, YYYY-MM-DD, from 1900-01-01 to 2100-12-31 (default: today)."
+                "The day to count on, YYYY-MM-DD, from 1900-01-01 to 2100-12-31 "
+                "(absent or empty: today)."
             ),
             example="2024-02-14",
-            format="date",
         ),
     ] = None,
 ) -> HttpResponse:
@@ -214,30 +259,37 @@ def get_network_stats(
 
 @router.get(
     "/cities",
-    response={200: CityPage, **_ERRORS},
+    response={200: CityPage, **REFUSALS},
     summary="Cities",
     description=(
-        "Every city of the register (members, former members), by name, in pages. "
-        "Filters combine (all must hold)."
+        "The cities that are or have been members of the network, by name, in pages: "
+        "current members, former members, and cities admitted from a later date. A city "
+        "that has only applied to a call is never listed. Filters combine (all must hold)."
     ),
     operation_id="list_cities",
 )
 def list_cities(
     request: HttpRequest,
     country: Annotated[
-        str | None,
+        CountryParam,
         Query(
-            description="ISO 3166-1 alpha-2 code of the country (case ignored).",
+            None,
+            description=(
+                "ISO 3166-1 alpha-2 code of the country (case ignored; empty: no filter); "
+                "a code no country has is refused."
+            ),
             example="VN",
             max_length=10,
         ),
     ] = None,
     region: Annotated[
-        str | None, Query(description=_REGION_PARAM_DOC, example="Arab States", max_length=100)
+        RegionParam,
+        Query(None, description=_REGION_PARAM_DOC, example="Arab States", max_length=100),
     ] = None,
     q: Annotated[
-        str | None,
+        SearchParam,
         Query(
+            None,
             description=(
                 "Text search in name, local name, administrative area and country; case and "
                 "diacritics ignored, every word must match (`son la` finds Sơn La)."
@@ -247,11 +299,13 @@ def list_cities(
         ),
     ] = None,
     member: Annotated[
-        bool | None,
+        FlagParam,
         Query(
+            None,
             description=(
-                "`true`: only cities that are members today; `false`: only those that are not. "
-                "Absent: all cities."
+                "`true`: only cities that are members today; `false`: only former members "
+                "(and cities admitted from a later date), never a city that has only applied. "
+                "Absent: both."
             ),
             example=True,
         ),
@@ -298,7 +352,10 @@ def list_cities(
     "/cities/{id}",
     response={200: CityDetailOut, **_ERRORS_AND_404},
     summary="One city",
-    description="A city as in the list, with every membership it has had.",
+    description=(
+        "A city as in the list, with every membership it has had. A city that is not in "
+        "the list (one that has only applied) answers 404, as a missing id does."
+    ),
     operation_id="get_city",
 )
 def get_city(
@@ -307,7 +364,7 @@ def get_city(
 ) -> HttpResponse:
     def build() -> CityDetailOut:
         today = timezone.localdate()
-        city = city_page_for_api(City.objects.filter(pk=id), today=today).first()
+        city = city_for_api(id, today=today)
         if city is None:
             raise HttpError(404, _("There is no city with the id %(id)s.") % {"id": id})
         memberships = [
@@ -331,7 +388,7 @@ def get_city(
 
 @router.get(
     "/cohorts",
-    response={200: CohortPage, **_ERRORS},
+    response={200: CohortPage, **REFUSALS},
     summary="Cohorts",
     description="Cohorts of cities admitted together, newest first, in pages.",
     operation_id="list_cohorts",
@@ -387,7 +444,7 @@ def get_cohort(
 
 @router.get(
     "/countries",
-    response={200: CountryPage, **_ERRORS},
+    response={200: CountryPage, **REFUSALS},
     summary="Countries",
     description=(
         "Countries and territories (ISO 3166-1) with their UNESCO status and region and "
@@ -398,11 +455,13 @@ def get_cohort(
 def list_countries(
     request: HttpRequest,
     region: Annotated[
-        str | None, Query(description=_REGION_PARAM_DOC, example="Africa", max_length=100)
+        RegionParam,
+        Query(None, description=_REGION_PARAM_DOC, example="Africa", max_length=100),
     ] = None,
     member: Annotated[
-        bool | None,
+        FlagParam,
         Query(
+            None,
             description=(
                 "`true`: only countries with a member city today; `false`: only those without."
             ),

@@ -5,7 +5,8 @@ token. The rules are the pages': ``submissions_for_juror`` says what a juror
 sees (anything else, conflicted included, is 404 as if missing); the phase
 in force says whether the city's identity is shown (otherwise ``city`` and
 ``country`` are null and ``label`` reads "Application 17") and whether the
-review may be written; ``domain.reviews`` does every write.
+review may be written; ``domain.reviews`` does every write, and refuses it
+(409, code ``frozen``) once the jury's work on the submission is over.
 """
 
 import datetime as dt
@@ -16,13 +17,20 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.security import django_auth
 
-from learningcities.api.errors import NotFoundOut, ValidationErrorOut
+from learningcities.api.errors import SESSION_REFUSALS, NotFoundOut
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
 
 from .domain.queries.reviews import phase_in_force, submissions_for_juror
 from .domain.queries.workspace import annotate_progress, phases_for_juror
-from .domain.reviews import ReviewError, open_review, save_review, save_score, submit_review
+from .domain.reviews import (
+    ReviewError,
+    open_review,
+    reviewing,
+    save_review,
+    save_score,
+    submit_review,
+)
 from .enums import Recommendation
 from .models import Assignment, Review, Score
 
@@ -148,7 +156,7 @@ def _not_found() -> Status:
 
 @router.get(
     "/jury/submissions",
-    response={200: JurySubmissionPage, 422: ValidationErrorOut},
+    response={200: JurySubmissionPage, **SESSION_REFUSALS},
     summary="The submissions assigned to you for review",
 )
 def list_jury_submissions(
@@ -226,7 +234,7 @@ def _detail(user, submission) -> dict:
 
 @router.get(
     "/jury/submissions/{id}",
-    response={200: JurySubmissionDetailOut, 404: NotFoundOut, 422: ValidationErrorOut},
+    response={200: JurySubmissionDetailOut, **SESSION_REFUSALS, 404: NotFoundOut},
     summary="One submission assigned to you, with the scale, criteria and your review",
 )
 def get_jury_submission(request: HttpRequest, id: SubmissionId):
@@ -256,41 +264,45 @@ def _refusal(error: ReviewError) -> Status:
     "/jury/submissions/{id}/review",
     response={
         200: JurySubmissionDetailOut,
+        **SESSION_REFUSALS,
         400: ErrorOut,
         404: NotFoundOut,
         409: ErrorOut,
-        422: ValidationErrorOut,
     },
     summary="Save your draft review (scores, recommendation, comments)",
 )
 def save_jury_review(request: HttpRequest, id: SubmissionId, body: ReviewIn):
     """Save the scores and fields given, as typed; absent fields stay as they are.
 
-    400 names a bad value (a score off the scale, an unknown criterion); 409
-    when the phase does not allow reviewing or the review is submitted.
+    All or nothing: 400 names a bad value (a score off the scale, an unknown
+    criterion); 409 when the phase does not allow reviewing, the review is
+    submitted or the jury's work on the submission is over (code ``frozen``).
     """
     submission, assignment = _review_for(request, id)
     if submission is None:
         return _not_found()
     criteria = {c.pk: c for c in criteria_for_framework(submission.call.framework)}
     try:
-        review = open_review(assignment, actor=request.auth)
-        for item in body.scores:
-            criterion = criteria.get(item.criterion)
-            if criterion is None:
-                raise ReviewError(
-                    _("Criterion %(id)s is not one of the call's framework.")
-                    % {"id": item.criterion}
+        # One transaction: a refused score rolls back the ones saved before it.
+        with reviewing(assignment, request.auth):
+            review = open_review(assignment, actor=request.auth)
+            review.assignment = assignment  # with its panel, submission and call, read already
+            for item in body.scores:
+                criterion = criteria.get(item.criterion)
+                if criterion is None:
+                    raise ReviewError(
+                        _("Criterion %(id)s is not one of the call's framework.")
+                        % {"id": item.criterion}
+                    )
+                save_score(
+                    review, criterion, actor=request.auth, value=item.value, comment=item.comment
                 )
-            save_score(
-                review, criterion, actor=request.auth, value=item.value, comment=item.comment
+            save_review(
+                review,
+                actor=request.auth,
+                recommendation=body.recommendation,
+                comment=body.comment,
             )
-        save_review(
-            review,
-            actor=request.auth,
-            recommendation=body.recommendation,
-            comment=body.comment,
-        )
     except ReviewError as error:
         return _refusal(error)
     return Status(200, _detail(request.auth, submission))
@@ -300,26 +312,37 @@ def save_jury_review(request: HttpRequest, id: SubmissionId, body: ReviewIn):
     "/jury/submissions/{id}/review/submit",
     response={
         200: JurySubmissionDetailOut,
+        **SESSION_REFUSALS,
         400: ErrorOut,
         404: NotFoundOut,
         409: ErrorOut,
-        422: ValidationErrorOut,
     },
     summary="Submit your review: it is then locked",
 )
 def submit_jury_review(request: HttpRequest, id: SubmissionId):
-    """Submit the review; 400 (code ``incomplete``) lists what is missing, 409 if refused."""
+    """Submit the review; 400 (code ``incomplete``) lists what is missing, 409 if refused.
+
+    Refused with 409 when the phase does not allow reviewing, the review is
+    submitted already or the jury's work on the submission is over (``frozen``).
+    """
     submission, assignment = _review_for(request, id)
     if submission is None:
         return _not_found()
-    review = Review.objects.filter(assignment=assignment).first()
-    if review is None:
-        return Status(
-            400,
-            {"detail": _("There is no review to submit yet: save it first."), "code": "incomplete"},
-        )
     try:
-        submit_review(review, actor=request.auth)
+        # The jury record's rule first: a submission past review answers 409,
+        # whether or not a draft exists.
+        with reviewing(assignment, request.auth):
+            review = Review.objects.filter(assignment=assignment).first()
+            if review is None:
+                return Status(
+                    400,
+                    {
+                        "detail": _("There is no review to submit yet: save it first."),
+                        "code": "incomplete",
+                    },
+                )
+            review.assignment = assignment
+            submit_review(review, actor=request.auth)
     except ReviewError as error:
         return _refusal(error)
     return Status(200, _detail(request.auth, submission))

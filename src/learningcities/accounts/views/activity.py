@@ -18,8 +18,13 @@ from django.views.decorators.http import require_safe
 
 from learningcities.common.access import permission_required
 from learningcities.common.activity_labels import action_label
-from learningcities.common.domain.queries.activity import activity_for_user
+from learningcities.common.domain.queries.activity import (
+    activity_for_user,
+    activity_object_types_for_user,
+)
 from learningcities.common.models import ActivityLogEntry
+from learningcities.network.domain.queries.directory import cities_for_public
+from learningcities.network.models import City
 
 from ..domain.queries.organisations import organisations_for_user
 from ..interfaces.workspace_forms import ActivityFilterForm
@@ -40,13 +45,23 @@ OBJECT_PAGES = {
 }
 
 
-def object_url(entry: ActivityLogEntry, *, workspace: bool) -> str:
-    """Return the link to the entry's object, or "" when it has no page for this reader."""
+def object_url(
+    entry: ActivityLogEntry, *, workspace: bool, public_cities: frozenset[str] = frozenset()
+) -> str:
+    """Return the link to the entry's object, or "" when it has no page for this reader.
+
+    A city has a page only once admitted (``public_cities``: the ids, as the
+    log stores them, of the entries' cities that are public); a city that
+    only applied has none.
+    """
     if entry.content_type_id is None or not entry.object_id:
         return ""
     content_type = entry.content_type
-    page = OBJECT_PAGES.get(f"{content_type.app_label}.{content_type.model}")
+    label = f"{content_type.app_label}.{content_type.model}"
+    page = OBJECT_PAGES.get(label)
     if page is None or not (page[2] or workspace):
+        return ""
+    if label == "network.city" and entry.object_id not in public_cities:
         return ""
     try:
         return reverse(page[0], kwargs={page[1]: entry.object_id})
@@ -145,6 +160,23 @@ def _shown(field, value, names) -> object:
     return value if moment is None else moment
 
 
+def _public_cities(entries) -> frozenset[str]:
+    """Return the ids (as stored in the log) of the entries' cities that have a public page."""
+    city_type = ContentType.objects.get_for_model(City)
+    ids = {
+        entry.object_id
+        for entry in entries
+        if entry.content_type_id == city_type.pk
+        and entry.object_id.isascii()
+        and entry.object_id.isdigit()
+        and len(entry.object_id) < 19
+    }
+    if not ids:
+        return frozenset()
+    public = cities_for_public().filter(pk__in=[int(pk) for pk in ids])
+    return frozenset(str(pk) for pk in public.values_list("pk", flat=True))
+
+
 def activity_rows(entries, *, workspace: bool) -> list[dict]:
     """Return what a table of entries shows: entry, action label, object link, changes.
 
@@ -171,11 +203,12 @@ def activity_rows(entries, *, workspace: bool) -> list[dict]:
                             references[(field.related_model, field.target_field.attname)].add(key)
         changed.append(fields)
     names = _referred_names(references, workspace=workspace) if references else {}
+    public_cities = _public_cities(entries)
     return [
         {
             "entry": entry,
             "label": action_label(entry.action),
-            "url": object_url(entry, workspace=workspace),
+            "url": object_url(entry, workspace=workspace, public_cities=public_cities),
             "changes": [
                 (
                     capfirst(field.verbose_name if field is not None else name.replace("_", " ")),
@@ -191,13 +224,10 @@ def activity_rows(entries, *, workspace: bool) -> list[dict]:
 
 def _browse(request: HttpRequest, *, template: str, workspace: bool) -> HttpResponse:
     user = request.user
-    object_types = ContentType.objects.filter(
-        pk__in=ActivityLogEntry.objects.values("content_type_id").distinct()
-    ).order_by("app_label", "model")
     form = ActivityFilterForm(
         request.GET or None,
         organisations=organisations_for_user(user),
-        object_types=object_types,
+        object_types=activity_object_types_for_user(user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     content_type, object_id = filters.get("object_type"), ""

@@ -22,6 +22,7 @@ from learningcities.common.access import get_object_for_user_or_404, permission_
 from learningcities.common.domain.queries.activity import activity_for_user
 from learningcities.common.domain.queries.outbox import outbox_for_user
 from learningcities.common.enums import OutboxStatus
+from learningcities.network.domain.queries.directory import cities_for_public
 
 from ..domain.errors import AccountsError
 from ..domain.invitations import invite_person, resend_invitation, revoke_invitation
@@ -118,6 +119,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/workspace/organisation.html",
         {
             "organisation": organisation,
+            # A city that only applied has no public page to link to.
+            "city_is_public": organisation.city_id is not None
+            and cities_for_public().filter(pk=organisation.city_id).exists(),
             "affiliations": list(organisation_people_for_user(request.user, organisation)),
             "pending": list(
                 invitations_for_user(request.user, state="pending", organisation=organisation)

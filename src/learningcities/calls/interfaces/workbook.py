@@ -1,20 +1,28 @@
 """The offline workbook of an application: an .xlsx to fill in without a connection.
 
 ``export_workbook`` writes the profile, one sheet per framework section and an
-"About" sheet; only the answer cells are unlocked. ``import_workbook`` reads
-it back, checks every cell and collects every error (``WorkbookInvalid``),
-saving nothing unless the whole workbook is valid.
+"About" sheet; only the answer cells are unlocked, and every text is written as
+text, never as a formula. ``import_workbook`` reads it back, checks every cell
+and collects every error (``WorkbookInvalid``), saving nothing unless the whole
+workbook is valid. An upload is a small zip that can unpack to far more than
+it weighs, so the import checks the archive before openpyxl opens it and reads
+within the limits below (issue 11).
 """
 
 import io
 import re
 import zipfile
+import zlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from learningcities.frameworks.domain.queries.frameworks import framework_tree
@@ -42,6 +50,22 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 UNLOCKED = Protection(locked=False)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+# Limits of an uploaded workbook. The exported one of the Key Features (42
+# questions) has 13 parts, 50 KB unpacked, 1,600 XML elements, 350 of them
+# outside the sheets, and 25 rows on its longest sheet; a framework of a few
+# hundred questions with long answers stays far below every limit. Past them a
+# file is a mistake or an attack, refused before it holds a worker.
+MAX_PARTS = 1_000  # members of the zip archive
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # all members, as the archive declares them
+MAX_ELEMENTS = 100_000  # XML elements of all members
+# openpyxl builds every part but the sheets and the shared strings whole, as
+# objects costing up to 50 µs and 600 bytes an element (the styles): they
+# share a far smaller budget.
+MAX_WHOLE_PART_ELEMENTS = 10_000
+STREAMED_PARTS = {"worksheet", "sst"}  # root elements of the parts openpyxl reads row by row
+MAX_ROWS = 2_000  # a sheet, empty rows included
+MAX_CELLS = 50_000  # the workbook, each row counted up to its last cell
 
 
 class WorkbookInvalid(SubmissionError):
@@ -142,6 +166,20 @@ def _profile_rows(submission: Submission) -> list[tuple[str, str, Any, str]]:
     return rows
 
 
+def _append(sheet, values: list[Any]) -> None:
+    """Append ``values`` as the sheet's next row, every ``str`` as a literal text.
+
+    openpyxl takes a text starting with "=" for a formula (and "#N/A" for an
+    error): an answer "=HYPERLINK(...)" would become a live link in the city's
+    spreadsheet and, read back, lose its text. Nothing this workbook writes is
+    a formula, so every text is forced to a string cell.
+    """
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _list_validation(sheet, values: list[str], cells: list[str]) -> None:
     if not cells:
         return
@@ -156,7 +194,7 @@ def _list_validation(sheet, values: list[str], cells: list[str]) -> None:
 
 
 def _header(sheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    _append(sheet, titles)
     for cell in sheet[1]:
         cell.font = BOLD
 
@@ -175,7 +213,7 @@ def export_workbook(submission: Submission) -> bytes:
     _header(profile, [_("Field"), _("Label"), _("Value"), _("Help and limits")])
     challenge_cells = []
     for index, (name, label, value, help_text) in enumerate(_profile_rows(submission), start=2):
-        profile.append([name, label, value, help_text])
+        _append(profile, [name, label, value, help_text])
         cell = profile[f"{PROFILE_VALUE_COLUMN}{index}"]
         cell.protection = UNLOCKED
         cell.alignment = WRAP
@@ -202,7 +240,8 @@ def export_workbook(submission: Submission) -> bytes:
         for area in section.areas.all():
             for criterion in area.criteria.all():
                 row += 1
-                sheet.append(
+                _append(
+                    sheet,
                     [
                         criterion.code,
                         criterion.title,
@@ -210,7 +249,7 @@ def export_workbook(submission: Submission) -> bytes:
                         _limits(criterion),
                         _answer_cell(criterion, answers.get(criterion.pk)),
                         criterion.guidance,
-                    ]
+                    ],
                 )
                 cell = sheet[f"{ANSWER_COLUMN}{row}"]
                 cell.alignment = WRAP
@@ -230,10 +269,10 @@ def export_workbook(submission: Submission) -> bytes:
 
     about = book.create_sheet(ABOUT)
     _header(about, [_("About this workbook"), ""])
-    about.append([_("Call"), submission.call.title])
-    about.append([_("City"), str(submission.city)])
-    about.append([_("Submission"), submission.pk])
-    about.append([_("Format version"), FORMAT_VERSION])
+    _append(about, [_("Call"), submission.call.title])
+    _append(about, [_("City"), str(submission.city)])
+    _append(about, [_("Submission"), submission.pk])
+    _append(about, [_("Format version"), FORMAT_VERSION])
     about.protection.sheet = True
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 60
@@ -313,15 +352,193 @@ def _current_answer(criterion, answer: Answer | None) -> Any:
     }.get(criterion.answer_type)
 
 
-def _read_profile(sheet, submission, errors: list[str]) -> tuple[dict, int]:
+# Reading an upload within the limits
+
+# What a broken or foreign file raises while zipfile, zlib, expat or openpyxl reads it.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    TypeError,  # openpyxl's refusal of an attribute it does not know or cannot convert
+    OSError,
+    RuntimeError,  # an encrypted member; NotImplementedError: a compression zipfile lacks
+    ParseError,
+)
+
+
+def _not_a_workbook(error: Exception) -> WorkbookInvalid:
+    return WorkbookInvalid(
+        [_("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": error}]
+    )
+
+
+def _grouped(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def _too_complex(*, whole_parts: bool) -> WorkbookInvalid:
+    if whole_parts:
+        message = _(
+            "The workbook holds more than %(limit)s XML elements outside its sheets (styles, "
+            "names and the like); its limit is %(limit)s. Download the workbook again and "
+            "fill that one in."
+        ) % {"limit": _grouped(MAX_WHOLE_PART_ELEMENTS)}
+    else:
+        message = _(
+            "The workbook holds more than %(limit)s XML elements (cells, styles and the "
+            "like); its limit is %(limit)s. Download the workbook again and fill that one in."
+        ) % {"limit": _grouped(MAX_ELEMENTS)}
+    return WorkbookInvalid([message])
+
+
+def _count_elements(stream, counts: dict[str, int]) -> None:
+    """Add the XML elements of one archive member to ``counts``; refuse past the limits.
+
+    expat reports each element as the member streams through and nothing is
+    kept, whatever the member's size. A member that is not XML (an image) stops
+    counting where its XML ends: openpyxl's parser, expat too, stops there.
+    """
+    parser = expat.ParserCreate(namespace_separator=" ")
+    root = ""
+
+    def start(name: str, _attributes: dict) -> None:
+        nonlocal root
+        root = root or name.rpartition(" ")[2]
+        counts["all"] += 1
+        if root not in STREAMED_PARTS:
+            counts["whole"] += 1
+        if counts["all"] > MAX_ELEMENTS:
+            raise _too_complex(whole_parts=False)
+        if counts["whole"] > MAX_WHOLE_PART_ELEMENTS:
+            raise _too_complex(whole_parts=True)
+
+    def refuse_doctype(*_args) -> None:
+        # The parts of a workbook have no document type; its entities are
+        # how a few bytes of XML expand to gigabytes.
+        raise _not_a_workbook(ValueError(_("a part declares a document type")))
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    try:
+        while chunk := stream.read(64 * 1024):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        return
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse (WorkbookInvalid) an archive past the limits, before openpyxl opens it.
+
+    The unpacked sizes are those the archive's directory declares: zipfile,
+    which openpyxl reads through too, never unpacks more of a member than
+    declared (a member holding more fails its checksum, refused here).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_PARTS:
+                raise WorkbookInvalid(
+                    [
+                        _(
+                            "The workbook has more than %(limit)s parts; its limit is "
+                            "%(limit)s. Download the workbook again and fill that one in."
+                        )
+                        % {"limit": _grouped(MAX_PARTS)}
+                    ]
+                )
+            if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+                limit = MAX_UNPACKED_BYTES // (1024 * 1024)
+                raise WorkbookInvalid(
+                    [
+                        _(
+                            "The workbook is larger than %(limit)s MB once unpacked (an .xlsx "
+                            "file is compressed); its limit is %(limit)s MB."
+                        )
+                        % {"limit": limit}
+                    ]
+                )
+            counts = {"all": 0, "whole": 0}
+            for member in members:
+                with archive.open(member) as stream:
+                    _count_elements(stream, counts)
+    except _UNREADABLE as error:
+        raise _not_a_workbook(error) from None
+
+
+class _SheetReader:
+    """Read a read-only workbook's sheets, refusing as soon as one passes a limit."""
+
+    def __init__(self, book):
+        self.book = book
+        self.cells = 0
+
+    def rows(self, name: str) -> list[tuple]:
+        """Return the values of sheet ``name`` by row, row 1 first; a row not in the file is ().
+
+        Refuses (WorkbookInvalid) a sheet of more than MAX_ROWS rows or a
+        workbook of more than MAX_CELLS cells, each row counted up to its last
+        cell, before reading any further.
+        """
+        sheet = self.book[name]
+        if not hasattr(sheet, "reset_dimensions"):  # a chart sheet
+            raise WorkbookInvalid(
+                [_("sheet '%(sheet)s': not a sheet of this workbook") % {"sheet": name}]
+            )
+        # The range a file declares may be wrong (some tools write "A1" or
+        # none) and openpyxl would pad or cut every row to it: read the rows
+        # and cells the sheet holds instead.
+        sheet.reset_dimensions()
+        rows: list[tuple] = []
+        try:
+            for values in sheet.iter_rows(values_only=True):
+                if len(rows) == MAX_ROWS:
+                    raise WorkbookInvalid(
+                        [
+                            _(
+                                "The sheet “%(sheet)s” has more than %(limit)s rows; the "
+                                "workbook's limit is %(limit)s rows a sheet. Delete the rows "
+                                "below the questions, or download the workbook again."
+                            )
+                            % {"sheet": name, "limit": _grouped(MAX_ROWS)}
+                        ]
+                    )
+                self.cells += len(values)
+                if self.cells > MAX_CELLS:
+                    raise WorkbookInvalid(
+                        [
+                            _(
+                                "The workbook has more than %(limit)s cells; its limit is "
+                                "%(limit)s. Delete the cells outside the questions, or "
+                                "download the workbook again."
+                            )
+                            % {"limit": _grouped(MAX_CELLS)}
+                        ]
+                    )
+                rows.append(tuple(values))
+        except _UNREADABLE as error:
+            raise _not_a_workbook(error) from None
+        return rows
+
+
+def _value(rows: list[tuple], coordinate: str) -> Any:
+    """Return the value at ``coordinate`` ("E7") of a sheet's ``rows``; None past them."""
+    row, column = coordinate_to_tuple(coordinate)
+    values = rows[row - 1] if row <= len(rows) else ()
+    return values[column - 1] if column <= len(values) else None
+
+
+def _read_profile(rows: list[tuple], submission, errors: list[str]) -> tuple[dict, int]:
     changed: dict[str, Any] = {}
     unchanged = 0
     challenges: dict[str, Any] = {}
     challenge_cells: dict[str, str] = {}
-    for row in range(2, sheet.max_row + 1):
-        name = sheet[f"A{row}"].value
+    for row in range(2, len(rows) + 1):
+        name = _value(rows, f"A{row}")
         coordinate = f"{PROFILE_VALUE_COLUMN}{row}"
-        value = sheet[coordinate].value
+        value = _value(rows, coordinate)
         if _blank(name):
             continue
         name = str(name).strip()
@@ -370,54 +587,34 @@ def _read_profile(sheet, submission, errors: list[str]) -> tuple[dict, int]:
     return changed, unchanged
 
 
-def import_workbook(submission: Submission, data: bytes, *, actor) -> ImportSummary:
-    """Read a workbook of ``submission`` and save its changed values, all or nothing.
+def _read_workbook(reader: _SheetReader, submission: Submission) -> tuple[dict, list, int]:
+    """Return the changed profile fields, the changed answers and the count of unchanged ones.
 
-    Every cell is checked first; any problem raises ``WorkbookInvalid`` listing
-    them all (``sheet 'X', cell D7: reason``) and nothing is saved. A submission
-    that can no longer be changed is refused (SubmissionError). Effects: see
-    ``save_workbook``.
+    Raises WorkbookInvalid listing every problem found, or only the limit passed.
     """
-    if not is_coordinator_of_submission(actor, submission):
-        raise SubmissionError(
-            _("Only a coordinator of %(city)s may change this submission.")
-            % {"city": submission.city},
-            code="not_permitted",
-        )
-    if not can_change_submission(actor, submission):
-        raise SubmissionError(
-            _("A submission that is %(state)s cannot be changed.")
-            % {"state": submission.state_for_city_display},
-            code="not_editable",
-        )
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise WorkbookInvalid(
-            [_("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": error}]
-        ) from None
     errors: list[str] = []
-    if ABOUT not in book.sheetnames:
+    if ABOUT not in reader.book.sheetnames:
         raise WorkbookInvalid([_("The sheet '%(sheet)s' is missing.") % {"sheet": ABOUT}])
-    about = book[ABOUT]
-    if str(about[SUBMISSION_CELL].value).strip() != str(submission.pk):
+    about = reader.rows(ABOUT)
+    found = _value(about, SUBMISSION_CELL)
+    if str(found).strip() != str(submission.pk):
         errors.append(
             _error(
                 ABOUT,
                 SUBMISSION_CELL,
                 _("this workbook is for submission %(found)s, not %(expected)s")
-                % {"found": about[SUBMISSION_CELL].value, "expected": submission.pk},
+                % {"found": found, "expected": submission.pk},
             )
         )
         raise WorkbookInvalid(errors)
-    if about[FORMAT_CELL].value != FORMAT_VERSION:
+    if _value(about, FORMAT_CELL) != FORMAT_VERSION:
         raise WorkbookInvalid(
             [
                 _error(
                     ABOUT,
                     FORMAT_CELL,
                     _("unknown format %(found)s (expected %(expected)s)")
-                    % {"found": about[FORMAT_CELL].value, "expected": FORMAT_VERSION},
+                    % {"found": _value(about, FORMAT_CELL), "expected": FORMAT_VERSION},
                 )
             ]
         )
@@ -427,23 +624,23 @@ def import_workbook(submission: Submission, data: bytes, *, actor) -> ImportSumm
     profile: dict[str, Any] = {}
     unchanged = 0
     answers: list[tuple[Any, Any]] = []
-    for name in book.sheetnames:
-        sheet = book[name]
+    for name in reader.book.sheetnames:
         if name == ABOUT:
             continue
         if name == PROFILE:
-            profile, unchanged_profile = _read_profile(sheet, submission, errors)
+            profile, unchanged_profile = _read_profile(reader.rows(name), submission, errors)
             unchanged += unchanged_profile
             continue
         section = sections.get(name)
         if section is None:
             errors.append(_("sheet '%(sheet)s': not a sheet of this workbook") % {"sheet": name})
             continue
+        rows = reader.rows(name)
         criteria = {c.code: c for area in section.areas.all() for c in area.criteria.all()}
-        for row in range(2, sheet.max_row + 1):
-            code = sheet[f"A{row}"].value
+        for row in range(2, len(rows) + 1):
+            code = _value(rows, f"A{row}")
             coordinate = f"{ANSWER_COLUMN}{row}"
-            value = sheet[coordinate].value
+            value = _value(rows, coordinate)
             if _blank(code):
                 continue
             criterion = criteria.get(str(code).strip())
@@ -465,6 +662,41 @@ def import_workbook(submission: Submission, data: bytes, *, actor) -> ImportSumm
                 unchanged += 1
     if errors:
         raise WorkbookInvalid(errors)
+    return profile, answers, unchanged
+
+
+def import_workbook(submission: Submission, data: bytes, *, actor) -> ImportSummary:
+    """Read a workbook of ``submission`` and save its changed values, all or nothing.
+
+    Every cell is checked first; any problem raises ``WorkbookInvalid`` listing
+    them all (``sheet 'X', cell D7: reason``) and nothing is saved. A file past
+    a limit (MAX_UNPACKED_BYTES, MAX_ROWS, MAX_CELLS...) is refused as soon as
+    it is found, with the limit named. A submission that can no longer be
+    changed is refused (SubmissionError). Effects: see ``save_workbook``.
+    """
+    if not is_coordinator_of_submission(actor, submission):
+        raise SubmissionError(
+            _("Only a coordinator of %(city)s may change this submission.")
+            % {"city": submission.city},
+            code="not_permitted",
+        )
+    if not can_change_submission(actor, submission):
+        raise SubmissionError(
+            _("A submission that is %(state)s cannot be changed.")
+            % {"state": submission.state_for_city_display},
+            code="not_editable",
+        )
+    _check_archive(data)
+    try:
+        # Read-only: rows stream from the archive instead of every cell
+        # becoming an object; the limits are counted as they come.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except _UNREADABLE as error:
+        raise _not_a_workbook(error) from None
+    try:
+        profile, answers, unchanged = _read_workbook(_SheetReader(book), submission)
+    finally:
+        book.close()  # a read-only workbook holds its archive open until closed
     return save_workbook(
         submission, actor=actor, profile=profile, answers=answers, unchanged=unchanged
     )

@@ -10,7 +10,9 @@ The archive is a zip file:
   (Django's ``jsonl`` serializer), in primary-key order, models in dependency
   order;
 - ``files/<storage>/<name>``: the files of the private documents storage and of
-  the default (media) storage.
+  the default (media) storage; of the private storage's documents folder, only
+  the files a document row of the archive holds (an orphan left by a killed
+  upload is personal data nobody can see or delete: it is not carried along).
 
 What is in it, and why:
 
@@ -62,6 +64,8 @@ from django.db.utils import DatabaseError
 from django.utils import timezone
 
 import learningcities
+
+from .documents import held_files, is_document_file
 
 FORMAT = "learningcities-backup"
 FORMAT_VERSION = 1
@@ -237,6 +241,18 @@ def _storage_files(storage, folder: str = "") -> Iterator[str]:
         yield from _storage_files(storage, f"{folder}/{name}" if folder else name)
 
 
+def _backed_up_files(alias: str, storage, using: str) -> Iterator[str]:
+    """Yield the files of ``storage`` that go into the archive: all, but orphan documents."""
+    names = _storage_files(storage)
+    if alias != "private":
+        yield from names
+        return
+    # Read in the snapshot: a file whose row commits after it is left out with the row.
+    for batch in itertools.batched(names, 500):
+        held = held_files(batch, using=using)
+        yield from (name for name in batch if name in held or not is_document_file(name))
+
+
 def _write_model(archive: zipfile.ZipFile, model, using: str) -> ModelEntry:
     label = model._meta.label_lower
     member = f"data/{label}.jsonl"
@@ -300,7 +316,7 @@ def write_backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS) -> B
             # lists exactly what was copied.
             for alias in FILE_STORAGES:
                 storage = storages[alias]
-                for name in _storage_files(storage):
+                for name in _backed_up_files(alias, storage, using):
                     summary.files.append(_write_file(archive, alias, storage, name))
             manifest = {
                 "format": FORMAT,

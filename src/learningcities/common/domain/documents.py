@@ -3,12 +3,18 @@
 Every check (size, type, name, virus scan) runs before a byte is written to
 the private storage. The row, the file and the activity entry live and die
 together: if the transaction that stored a document rolls back, the file is
-removed too.
+removed too. A process killed between writing the file and the commit (the
+kernel ending a worker out of memory) cannot remove it: such an orphan, a
+file of the documents folder that no row holds, is deleted by
+``remove_orphan_files`` (run by ``run-scheduled``) once it is a day old, and
+backups leave it out.
 """
 
+import datetime as dt
 import hashlib
+import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from django.conf import settings
@@ -16,19 +22,32 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ..enums import FileFamily, ScanStatus
 from ..models import Document
 from ..storage import private_storage
-from ..validators import _OLE_MIME, OLE, DetectedType, detect_type, sanitise_filename
+from ..validators import (
+    _OLE_MIME,
+    OLE,
+    DetectedType,
+    UnsafeArchive,
+    detect_type,
+    sanitise_filename,
+)
 from .activity import record_activity
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ALLOWED = (FileFamily.PDF, FileFamily.IMAGE, FileFamily.OFFICE)
 CHUNK = 64 * 1024
+# Where ``document_path`` (models/documents.py) puts every document's file.
+# Only this folder of the private storage is swept for orphans.
+DOCUMENTS_FOLDER = "documents"
+# A file younger than this may belong to a transaction still in flight.
+ORPHAN_AGE = dt.timedelta(days=1)
 
 
 class DocumentError(Exception):
@@ -48,9 +67,11 @@ def check_upload(upload: IO[bytes], *, name: str, allowed: Iterable[str] = DEFAU
     """Check an upload without storing it; return ``(detected, size, sha256, clean_name)``.
 
     Raises DocumentError naming the problem: too large (judged from the
-    declared size first, then from the bytes read), a type not allowed (naming
-    the detected type and the allowed ones), or a name whose extension does
-    not match the content.
+    declared size first, then from the bytes read), an archive declaring more
+    than can be inspected safely (a zip bomb: naming the limit passed), a type
+    not allowed (naming the detected type and the allowed ones), or a name
+    whose extension does not match the content. Reads the upload in chunks and
+    at most a bounded amount of an archive's parts.
     """
     allowed = tuple(allowed)
     limit = max_upload_bytes()
@@ -76,7 +97,10 @@ def check_upload(upload: IO[bytes], *, name: str, allowed: Iterable[str] = DEFAU
         digest.update(chunk)
     if size == 0:
         raise DocumentError(_("The file is empty."))
-    detected = detect_type(upload)
+    try:
+        detected = detect_type(upload)
+    except UnsafeArchive as refusal:
+        raise DocumentError(str(refusal)) from refusal
     if detected.family not in allowed:
         raise DocumentError(
             _("This file is a %(detected)s, which is not accepted here. Accepted: %(allowed)s.")
@@ -175,7 +199,9 @@ def store_document(
     Checks size, type (by the bytes), name and the virus scanner before
     writing anything (DocumentError otherwise); then saves the file in the
     private storage, the Document row, and records ``common.document.create``,
-    all in one transaction. If that transaction rolls back, the file is removed.
+    all in one transaction. If that transaction rolls back, the file is removed;
+    if the process is killed before the commit, ``remove_orphan_files`` removes
+    it a day later.
     """
     name = name or getattr(upload, "name", "") or "document"
     detected, size, sha256, clean_name = check_upload(upload, name=name, allowed=allowed)
@@ -241,3 +267,72 @@ def delete_document(document: Document, *, actor) -> None:
         )
         Document.objects.filter(pk=document.pk).delete()
         transaction.on_commit(lambda: storage.delete(stored_name), robust=True)
+
+
+def is_document_file(name: str) -> bool:
+    """Tell whether ``name`` (in the private storage) is where documents' files go."""
+    return name.startswith(f"{DOCUMENTS_FOLDER}/")
+
+
+def held_files(names: Iterable[str], *, using: str | None = None) -> set[str]:
+    """Return those of ``names`` that a Document row holds (one query per 500 names)."""
+    held: set[str] = set()
+    for batch in itertools.batched(names, 500):
+        held.update(
+            Document.objects.using(using).filter(file__in=batch).values_list("file", flat=True)
+        )
+    return held
+
+
+def _stored_names(storage, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local storage before its first document
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}"
+    for name in sorted(folders):
+        yield from _stored_names(storage, f"{folder}/{name}")
+
+
+def _written_at(storage, name: str) -> dt.datetime | None:
+    """Return when ``name`` was last written; None if it went away meanwhile.
+
+    A file listed a moment ago may be gone: a document's deletion removes its
+    file once the deletion commits.
+    """
+    try:
+        return storage.get_modified_time(name)
+    except FileNotFoundError:
+        return None
+    except Exception:  # S3 says a missing object with its own error class
+        if not storage.exists(name):
+            return None
+        raise
+
+
+def remove_orphan_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of the documents folder that no Document row holds, a day old or more.
+
+    Such a file is left by a process killed after writing a document's file
+    and before committing its row (or after committing a deletion and before
+    removing the file). A file younger than ``ORPHAN_AGE`` is kept: its row
+    may be in a transaction still in flight. Works on any storage that lists
+    folders (the local folder, an S3 bucket); reads the age of orphans only.
+    Logs each file deleted; returns how many.
+    """
+    now = now or timezone.now()
+    storage = private_storage()
+    removed = 0
+    for batch in itertools.batched(_stored_names(storage, DOCUMENTS_FOLDER), 500):
+        held = held_files(batch)
+        for name in batch:
+            if name in held:
+                continue
+            written_at = _written_at(storage, name)
+            if written_at is None or written_at > now - ORPHAN_AGE:
+                continue
+            storage.delete(name)
+            logger.warning("Removed %s from the private storage: no document holds it.", name)
+            removed += 1
+    return removed

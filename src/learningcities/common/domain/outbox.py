@@ -23,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import Q
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,9 @@ TRANSPORT_MAILER = "transport"
 TEMPLATE_FILE = re.compile(
     r"^(?P<code>[a-z0-9_.-]+)\.(?P<language>[a-z]{2}(?:-[a-z]+)?)\.(?P<ext>txt|html)$"
 )
+# A name in a {{ variable }} or {% tag %}, not an attribute (x.link) nor inside quotes.
+TEMPLATE_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
 class OutboxError(Exception):
@@ -81,19 +85,63 @@ def check_template_syntax(source: str, *, html: bool = False) -> None:
         raise OutboxError(_("Template error: %(error)s") % {"error": exc}) from exc
 
 
+def personal_link_variables(code: str) -> frozenset[str]:
+    """Return the names of the variables of template ``code`` that hold a personal link.
+
+    The app that sends the mail declares them, as ``personal_link_variables`` on
+    its AppConfig: ``{"accounts.invitation": {"link"}}``.
+    """
+    for app_config in apps.get_app_configs():
+        names = getattr(app_config, "personal_link_variables", {}).get(code)
+        if names:
+            return frozenset(names)
+    return frozenset()
+
+
+def _names_used(source: str) -> set[str]:
+    """Return the names that the variables and tags of the template ``source`` mention."""
+    names = set()
+    for token in Lexer(source).tokenize():
+        if token.token_type in (TokenType.VAR, TokenType.BLOCK):
+            names.update(TEMPLATE_NAME.findall(QUOTED.sub("", token.contents)))
+    return names
+
+
+def check_subject(code: str, subject: str) -> None:
+    """Raise OutboxError naming the personal-link variables the subject of ``code`` uses.
+
+    The outbox shows subjects to the secretariat; ``render_template`` leaves
+    those variables out of a subject anyway, so this only says why they would
+    come out empty.
+    """
+    used = sorted(_names_used(subject) & personal_link_variables(code))
+    if used:
+        raise OutboxError(
+            _(
+                "The subject cannot use %(variables)s: it holds a personal link, and "
+                "subjects are shown in the outbox. Keep the link in the text."
+            )
+            % {"variables": ", ".join(f"{{{{ {name} }}}}" for name in used)}
+        )
+
+
 def render_template(
     template: MessageTemplate, context: dict, *, preview: bool = False
 ) -> tuple[str, str, str]:
     """Return ``(subject, body, html_body)`` of ``template`` rendered with ``context``.
 
     Renders in the template's language (dates, ``{% translate %}``). A preview shows
-    unknown variables as ``[name]`` instead of nothing.
+    unknown variables as ``[name]`` instead of nothing. The subject is rendered
+    without the variables that hold a personal link (``personal_link_variables``):
+    the outbox and the activity log show subjects, only the recipient the text.
     """
     text_engine = PREVIEW_TEXT_ENGINE if preview else TEXT_ENGINE
     html_engine = PREVIEW_HTML_ENGINE if preview else HTML_ENGINE
+    links = personal_link_variables(template.code)
+    subject_context = {name: value for name, value in context.items() if name not in links}
     try:
         with translation.override(template.language):
-            subject = text_engine.from_string(template.subject).render(Context(context))
+            subject = text_engine.from_string(template.subject).render(Context(subject_context))
             body = text_engine.from_string(template.body).render(Context(context))
             html_body = (
                 html_engine.from_string(template.html_body).render(Context(context))
@@ -181,7 +229,8 @@ def queue_message(
 
     Renders in ``language`` (default: the site's language), falling back to the
     English template; runs inside the caller's transaction, so the message exists
-    only if the caller's change does, and is sent only after it commits.
+    only if the caller's change does, and is sent only after it commits. A
+    template with personal-link variables always makes a sensitive message.
     """
     template = template_for(template_code, language)
     subject, body, html_body = render_template(template, context)
@@ -193,7 +242,7 @@ def queue_message(
         template_code=template_code,
         language=template.language,
         related_object=related_object,
-        sensitive=sensitive,
+        sensitive=sensitive or bool(personal_link_variables(template_code)),
     )
 
 
@@ -397,13 +446,15 @@ def save_mail_template(
 ) -> MessageTemplate:
     """Create or change the template ``code`` in ``language``, as edited by ``actor``.
 
-    Checks the syntax of each part first (OutboxError naming the error), marks the
-    template as customised (a re-sync keeps it) and records
-    ``common.mail_template.update`` (or ``.create`` for a new translation).
+    Checks the syntax of each part and that the subject holds no personal link
+    first (OutboxError naming the error), marks the template as customised (a
+    re-sync keeps it) and records ``common.mail_template.update`` (or ``.create``
+    for a new translation).
     """
     if language not in dict(settings.LANGUAGES):
         raise OutboxError(_("Unknown language: %(language)s") % {"language": language})
     check_template_syntax(subject)
+    check_subject(code, subject)
     check_template_syntax(body)
     check_template_syntax(html_body, html=True)
     fields = ["subject", "body", "html_body", "is_customised"]

@@ -73,4 +73,6 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {', '.join(self.recipients)}"
+        # The activity log keeps this as the message's name, readable by the secretariat.
+        subject = "[hidden: personal link]" if self.is_sensitive else self.subject
+        return f"{subject} → {', '.join(self.recipients)}"

@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ..domain.outbox import OutboxError, render_template, sample_context, save_mail_template
+from ..domain.outbox import (
+    OutboxError,
+    check_subject,
+    render_template,
+    sample_context,
+    save_mail_template,
+)
 from ..domain.queries.outbox import mail_template_for_user, mail_templates_for_user
 from ..forms import MessageTemplateForm
 from ..models import MessageTemplate
@@ -38,6 +44,13 @@ def mail_template_edit(request: HttpRequest, code: str, language: str) -> HttpRe
     initial = {"subject": template.subject, "body": template.body, "html_body": template.html_body}
     form = MessageTemplateForm(request.POST or None, initial=initial)
     preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            # On the field, and before a preview too, which would show the
+            # variable as unknown without saying why.
+            check_subject(code, form.cleaned_data["subject"])
+        except OutboxError as exc:
+            form.add_error("subject", str(exc))
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             draft = MessageTemplate(code=code, language=language, **form.cleaned_data)

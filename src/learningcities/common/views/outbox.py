@@ -35,6 +35,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
         "pk",
         "recipients",
         "subject",
+        "is_sensitive",
         "template_code",
         "language",
         "status",

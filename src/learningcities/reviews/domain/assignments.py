@@ -43,9 +43,10 @@ from learningcities.common.domain.activity import record_activity
 from learningcities.network.enums import Region
 
 from ..enums import AssignmentMethod, ConflictReason, ReviewState
-from ..models import Assignment, Panel, Recusal
+from ..models import Assignment, Panel, Recusal, Review
 from .errors import ReviewError
 from .queries.conflicts import conflict_reasons, juror_ties, prefetch_juror_ties
+from .record import check_jury_record_open
 from .revision import bump_scores_revision
 
 S = SubmissionState
@@ -382,11 +383,6 @@ def conflict_map(
     return {pair: frozenset(reasons) for pair, reasons in found.items()}
 
 
-def _review_state(assignment: Assignment) -> str | None:
-    review = getattr(assignment, "review", None)
-    return review.state if review is not None else None
-
-
 # --- writes ----------------------------------------------------------------------------------
 
 
@@ -481,10 +477,18 @@ def assign_submission(panel: Panel, submission: Submission, juror: User, *, acto
 def unassign_submission(assignment: Assignment, *, actor) -> None:
     """Remove an assignment; refused once its review was submitted (``review_submitted``).
 
+    Refused as well once the jury's work on the submission is over
+    (``frozen``: reviewed, decided or in a final state, ``domain.record``).
     Effects: the assignment deleted with any draft review; activity
     ``reviews.assignment.remove``. The submission stays in review.
     """
-    if _review_state(assignment) == ReviewState.SUBMITTED:
+    # Locked first, so that the review's state read next cannot change
+    # before the deletion (``submit_review`` locks the submission too).
+    check_jury_record_open(assignment.submission, panel=None)
+    review_state = (
+        Review.objects.filter(assignment=assignment).values_list("state", flat=True).first()
+    )
+    if review_state == ReviewState.SUBMITTED:
         raise ReviewError(
             _("%(juror)s has submitted the review: the assignment stays (a recusal removes it).")
             % {"juror": assignment.juror},
@@ -498,7 +502,7 @@ def unassign_submission(assignment: Assignment, *, actor) -> None:
         changes={
             "submission": [str(assignment.submission_id), None],
             "juror": [str(assignment.juror_id), None],
-            "had_draft": [_review_state(assignment) == ReviewState.DRAFT, None],
+            "had_draft": [review_state == ReviewState.DRAFT, None],
         },
     )
     assignment.delete()

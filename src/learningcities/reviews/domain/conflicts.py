@@ -7,6 +7,8 @@ The assignment stays, listed as a conflicted assignment for the secretariat
 to replace (``auto_assign`` drops it when no review was submitted).
 """
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -18,10 +20,11 @@ from learningcities.common.models import ActivityLogEntry
 from learningcities.network.models import City, Country
 
 from ..enums import ReviewState, TieKind, TieSource
-from ..models import Assignment, JurorTie, Recusal
+from ..models import Assignment, JurorTie, Panel, Recusal, Review
 from .errors import ReviewError
 from .queries.conflicts import forget_juror_ties
-from .queries.reviews import shows_identity
+from .queries.reviews import phase_in_force, shows_identity
+from .record import jury_record_refusal, lock_jury_record
 from .revision import bump_scores_revision
 
 
@@ -135,22 +138,61 @@ def remove_tie(tie: JurorTie, *, actor) -> None:
     forget_juror_ties(juror)
 
 
+def recusal_refusal(
+    submission: Submission, juror: User, *, now: dt.datetime | None = None
+) -> ReviewError | None:
+    """Return why recording ``juror``'s recusal from ``submission`` would be refused now, or None.
+
+    The jury record's rule (``domain.record``): refused once the jury's work
+    on the submission is over, or, when the juror has submitted a review of
+    it, while the phase in force does not allow reviewing. The pages call it
+    to hide the recusal they would refuse; ``recuse`` calls it under its lock.
+    """
+    submitted = Review.objects.filter(
+        assignment__submission=submission,
+        assignment__juror=juror,
+        state=ReviewState.SUBMITTED,
+    ).exists()
+    phase = None
+    if submitted:
+        panel = Panel.objects.filter(call_id=submission.call_id).first()
+        phase = phase_in_force(panel, now=now) if panel is not None else None
+    return jury_record_refusal(submission.state, phase=phase, removes_submitted_review=submitted)
+
+
 @transaction.atomic
-def recuse(submission: Submission, juror: User, *, reason: str, actor) -> Recusal:
+def recuse(
+    submission: Submission,
+    juror: User,
+    *,
+    reason: str,
+    actor,
+    now: dt.datetime | None = None,
+) -> Recusal:
     """Record that ``juror`` steps back from ``submission``.
 
     The juror recuses themself, or the secretariat records it (anyone else:
-    ``not_permitted``); a reason is needed. Effects: a ``Recusal`` (a
-    conflict from then on); the juror's assignment to the submission
-    deleted with any review (a draft is simply gone); when that review was
-    submitted, the panel's ``scores_revision`` grows so the figures are
-    recomputed without it; activity ``reviews.recusal.add``. Raises
-    ReviewError when the juror recused already (``recused_already``).
+    ``not_permitted``); a reason is needed. Refused (``frozen``) once the
+    jury's work on the submission is over (reviewed, decided or in a final
+    state), and, when the juror has submitted a review of it, while the
+    phase in force does not allow reviewing (``recusal_refusal``): the jury
+    record then stands. Effects: a ``Recusal`` (a conflict from then on);
+    the juror's assignment to the submission deleted with any review (a
+    draft is simply gone); when that review was submitted, the panel's
+    ``scores_revision`` grows so the figures are recomputed without it;
+    activity ``reviews.recusal.add``. Raises ReviewError when the juror
+    recused already (``recused_already``).
     """
     _source_for(juror, actor)
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError(_("Say why (the reason for the recusal)."), code="reason_missing")
+    # Locked until the recusal commits: the submission cannot move on, nor the
+    # juror submit a review, between the check and the deletion.
+    lock_jury_record(submission)
+    refusal = recusal_refusal(submission, juror, now=now)
+    if refusal is not None:
+        raise refusal
     try:
         with transaction.atomic():
             recusal = Recusal.objects.create(

@@ -1,11 +1,14 @@
 """Writes of a juror's review: open the draft, save scores as typed, submit and lock.
 
-Every function here refuses (``ReviewError``) unless the phase in force
-allows reviewing (``phase_in_force(panel).may_review``) and the person may
-review the submission (rule ``reviews.review_submission``: assigned and not
-conflicted). Drafts save as typed, without checking completeness; submitting
-checks that every criterion of the call's framework has a score on the
-panel's scale and that a recommendation is given.
+Every function here refuses (``ReviewError``) unless the person may review
+the submission (rule ``reviews.review_submission``: assigned and not
+conflicted), the submission is in review and the phase in force allows
+reviewing (``phase_in_force(panel).may_review``): ``domain.record`` holds
+that rule, and freezes the reviews once the jury's work on the submission
+is over (reviewed, decided, released, withdrawn). Drafts save as typed,
+without checking completeness; submitting checks that every criterion of
+the call's framework has a score on the panel's scale and that a
+recommendation is given.
 
 Several writes of one request (an autosave carries a score, its comment and
 the recommendation) share one check: inside ``reviewing(assignment, actor)``,
@@ -13,10 +16,11 @@ one transaction, the check made on entering is trusted by the writes to that
 assignment by that person instead of being repeated for each.
 
 ``ReviewError.code`` here: ``phase`` (the phase in force does not allow
-reviewing), ``not_permitted`` (not assigned, or conflicted), ``locked``
-(already submitted), ``invalid`` (a value off the scale, an unknown
-criterion), ``incomplete`` (submitting with a score or the recommendation
-missing).
+reviewing), ``not_permitted`` (not assigned, or conflicted), ``frozen``
+(the jury's work on the submission is over), ``not_in_review`` (the
+submission is not in review yet), ``locked`` (already submitted),
+``invalid`` (a value off the scale, an unknown criterion), ``incomplete``
+(submitting with a score or the recommendation missing).
 """
 
 import datetime as dt
@@ -36,7 +40,7 @@ from learningcities.frameworks.models import Criterion
 from ..enums import Recommendation, ReviewState
 from ..models import Assignment, Panel, Review, Score
 from .errors import ReviewError
-from .queries.reviews import phase_in_force
+from .record import check_jury_record_open
 from .revision import bump_scores_revision
 
 __all__ = [
@@ -71,7 +75,10 @@ def reviewing(assignment: Assignment, actor) -> Iterator[None]:
     One transaction: the writes inside it (open_review, save_score,
     save_review, submit_review on this assignment by this person, with no
     ``now`` of their own) skip the check made on entering, which raises
-    ReviewError like theirs would.
+    ReviewError like theirs would. The check locks the submission's row
+    until the transaction ends, so the submission cannot leave review while
+    the writes are made (``domain.record.lock_jury_record``); an exception
+    that leaves the block rolls back every write made inside it.
     """
     with transaction.atomic():
         _check_may_review(assignment, actor)
@@ -85,16 +92,15 @@ def reviewing(assignment: Assignment, actor) -> Iterator[None]:
 def _check_may_review(assignment: Assignment, actor, now: dt.datetime | None = None) -> None:
     if now is None and _CHECKED.get() == (assignment.pk, getattr(actor, "pk", None)):
         return  # checked on entering ``reviewing``, in this transaction
-    phase = phase_in_force(assignment.panel, now=now)
-    if phase is None or not phase.may_review:
-        raise ReviewError(
-            _("The jury's current phase does not allow writing or submitting reviews."),
-            code="phase",
-        )
     if assignment.juror_id != getattr(actor, "pk", None) or not rules.has_perm(
         "reviews.review_submission", actor, assignment.submission
     ):
         raise ReviewError(_("You may not review this application."), code="not_permitted")
+    # The submission stays locked until the write commits: the secretariat
+    # cannot finish its review in between (``domain.record``).
+    check_jury_record_open(
+        assignment.submission, panel=assignment.panel, writes_review=True, now=now
+    )
 
 
 def _log(action: str, *, actor, review: Review, changes: dict | None = None) -> None:
@@ -260,12 +266,14 @@ def submit_review(review: Review, *, actor, now: dt.datetime | None = None) -> R
     Raises ReviewError (``incomplete``) listing everything missing.
     """
     given = review
+    # The check locks the submission before the review is locked: a recusal
+    # takes them in that order too, so the two never wait for each other.
+    _check_may_review(given.assignment, actor, now)
     review = (
         Review.objects.select_for_update()
         .select_related("assignment__panel", "assignment__submission__call")
         .get(pk=given.pk)
     )
-    _check_may_review(review.assignment, actor, now)
     _check_draft(review)
     missing = missing_for_submission(review)
     if missing:

@@ -4,7 +4,8 @@ Every page needs ``reviews.view_jury_workspace`` (jurors; anyone else gets
 403) and fetches submissions through ``submissions_for_juror``: a submission
 the juror is not assigned to, or is conflicted with, answers 404 like a
 missing one. The phase in force decides whether the juror may write
-(``may_review``), sees the city's identity (``sees_identity``: otherwise
+(``may_review``, and only while the submission is in review:
+``domain.record``), sees the city's identity (``sees_identity``: otherwise
 "Application 17", no city, country, contact or mayor's letter anywhere) and
 reads the other reviews (never, after their own is submitted, always).
 
@@ -28,6 +29,7 @@ from learningcities.frameworks.domain.queries.frameworks import criteria_for_fra
 
 from ..domain.queries.reviews import phase_in_force, submissions_for_juror
 from ..domain.queries.workspace import calls_for_juror, phases_for_juror, workspace_for_juror
+from ..domain.record import jury_record_refusal
 from ..domain.reviews import (
     ReviewError,
     missing_for_submission,
@@ -184,9 +186,8 @@ def _review_page_context(request, submission, assignment, phase, review, entered
                 ],
             }
         )
-    editable = bool(phase and phase.may_review) and (
-        review is None or review.state == ReviewState.DRAFT
-    )
+    refusal = jury_record_refusal(submission.state, phase=phase, writes_review=True)
+    editable = refusal is None and (review is None or review.state == ReviewState.DRAFT)
     return {
         **dossier,
         "label": submission.city.name if sees_identity else application_label(submission),
@@ -196,6 +197,7 @@ def _review_page_context(request, submission, assignment, phase, review, entered
         "review": review,
         "items": items,
         "editable": editable,
+        "record_frozen": refusal is not None and refusal.code == "frozen",
         "recommendation": entered.get("recommendation", review.recommendation if review else ""),
         "overall_comment": entered.get("comment", review.comment if review else ""),
         "recommendations": Recommendation.choices,
@@ -271,7 +273,8 @@ def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
     ``save_review``); with ``intent=submit`` and ``confirm=yes`` it then
     submits (``submit_review``), after which the review is read-only.
     Refusals: 400 (a bad value, an incomplete review), 409 (the phase does
-    not allow reviewing, the review is locked).
+    not allow reviewing, the review is locked, the jury's work on the
+    submission is over).
     """
     submission = get_object_for_user_or_404(request.user, submissions_for_juror, pk=pk)
     assignment = _assignment(submission, request.user)

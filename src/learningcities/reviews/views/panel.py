@@ -9,7 +9,8 @@ with their conflicts explained), one juror's ties. Juror pages
 an assigned submission, fetched through ``submissions_for_juror`` so a
 submission the juror may not see answers 404. Writes go through the domain
 (``panels``, ``conflicts``, ``assignments``); their refusals come back as
-messages or form errors with a 400, never a 500.
+messages or form errors with a 400 (a 409 once the jury record of the
+submission stands, ``domain.record``), never a 500.
 """
 
 from collections import defaultdict
@@ -37,7 +38,7 @@ from ..domain.assignments import (
     panel_jurors,
     unassign_submission,
 )
-from ..domain.conflicts import record_tie, recuse, remove_tie
+from ..domain.conflicts import record_tie, recusal_refusal, recuse, remove_tie
 from ..domain.errors import ReviewError
 from ..domain.panels import (
     add_phase,
@@ -48,6 +49,7 @@ from ..domain.panels import (
 )
 from ..domain.queries.conflicts import conflict_reasons, prefetch_juror_ties
 from ..domain.queries.reviews import submissions_for_juror
+from ..domain.record import jury_record_refusal
 from ..enums import ConflictReason, ReviewState, TieSource
 from ..interfaces.panel_forms import (
     JurorRecusalForm,
@@ -324,7 +326,7 @@ def submission_assignment(request: HttpRequest, call_pk: int, pk: int) -> HttpRe
                 raise ReviewError(_("Choose assign, unassign or recuse."), code="action")
         except WRITE_ERRORS as error:
             messages.error(request, str(error))
-            status = 400
+            status = _refusal_status(error)
 
     prefetch_juror_ties(jurors)
     assignments = list(
@@ -381,10 +383,17 @@ def submission_assignment(request: HttpRequest, call_pk: int, pk: int) -> HttpRe
             "recusals": list(Recusal.objects.filter(submission=submission).select_related("juror")),
             "recusal_form": recusal_form,
             "assignable_state": submission.state in ASSIGNABLE_STATES,
+            # The jury's work on it is over: no unassigning, no recusal (domain.record).
+            "record_frozen": jury_record_refusal(submission.state) is not None,
             "k": call.min_reviews,
         },
         status=status,
     )
+
+
+def _refusal_status(error: Exception) -> int:
+    """409 when the jury record stands (``frozen``), 400 for any other refusal."""
+    return 409 if getattr(error, "code", None) == "frozen" else 400
 
 
 def _int(value) -> int | None:
@@ -523,19 +532,28 @@ def recuse_submission(request: HttpRequest, pk: int) -> HttpResponse:
 
     The submission is fetched through ``submissions_for_juror``: not
     assigned or conflicted answers 404. Afterwards the juror no longer sees it.
+    Once the jury record stands (``recusal_refusal``) the page says why
+    instead of offering the form, and a POST is refused with 409.
     """
     submission = get_object_for_user_or_404(request.user, submissions_for_juror, pk=pk)
     form = RecusalForm(request.POST if request.method == "POST" else None)
+    refusal = recusal_refusal(submission, request.user)
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if refusal is not None:
+            status = 409  # whatever the form holds: the record stands
+        elif form.is_valid():
             try:
                 recuse(
                     submission, request.user, reason=form.cleaned_data["reason"], actor=request.user
                 )
             except ReviewError as error:
-                form.add_error(None, str(error))
+                status = _refusal_status(error)
+                if error.code == "frozen":
+                    refusal = error  # said in place of the form
+                else:
+                    form.add_error(None, str(error))
             else:
                 messages.success(
                     request, _("You have recused yourself; the secretariat will reassign it.")
@@ -544,6 +562,6 @@ def recuse_submission(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/panel/recuse.html",
-        {"submission": submission, "form": form},
+        {"submission": submission, "form": form, "refusal": refusal},
         status=status,
     )

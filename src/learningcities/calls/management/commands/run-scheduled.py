@@ -8,10 +8,11 @@ from learningcities.common.scheduling import periodic_jobs
 class Command(BaseCommand):
     help = (
         "Enqueue the scheduled work: reminders of endorsement deadlines, the deadline "
-        "actions (decline or escalate), sending the due outbox mail, and clearing old job "
-        "records; with the database queue, also put failed jobs back in the queue (up to "
-        "LC_JOB_MAX_ATTEMPTS tries). Run it from cron or a systemd timer every few minutes; "
-        "running it twice does no work twice."
+        "actions (decline or escalate), sending the due outbox mail, clearing old job "
+        "records, and deleting private files an interrupted upload left without a document "
+        "(once they are a day old); with the database queue, also put failed jobs back in "
+        "the queue (up to LC_JOB_MAX_ATTEMPTS tries). Run it from cron or a systemd timer "
+        "every few minutes; running it twice does no work twice."
     )
 
     def handle(self, *args, **options):

@@ -64,6 +64,18 @@ def activity_for_user(
     )
 
 
+def activity_object_types_for_user(user) -> QuerySet[ContentType]:
+    """Return the kinds of object in the log entries ``user`` may see, for the filter.
+
+    The same rules as ``activity_for_user``: a kind of object that only others'
+    entries hold (a juror's recusal, a mail template) is not even named. One
+    query, as a subquery of the entries.
+    """
+    return ContentType.objects.filter(
+        pk__in=activity_for_user(user).order_by().values("content_type_id")
+    ).order_by("app_label", "model")
+
+
 def activity_entry_for_user(user, entry_id: int) -> ActivityLogEntry | None:
     """Return the entry if ``user`` may see it, else None (answer 404)."""
     return activity_for_user(user).filter(pk=entry_id).first()

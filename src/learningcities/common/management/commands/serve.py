@@ -6,7 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Serve the platform with granian (WSGI). Static files are served by whitenoise."
+    help = (
+        "Serve the platform with granian (WSGI). Static files are served by whitenoise. "
+        "A worker that dies (killed by the kernel when memory runs out, say) is started "
+        "again; one that grows past --workers-max-rss is restarted once it is done."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("LC_HOST", "127.0.0.1"))
@@ -23,8 +27,17 @@ class Command(BaseCommand):
             default=int(os.environ.get("LC_THREADS", "4")),
             help="Blocking threads per worker (default: LC_THREADS or 4).",
         )
+        parser.add_argument(
+            "--workers-max-rss",
+            type=int,
+            default=int(os.environ.get("LC_WORKERS_MAX_RSS_MB", "1024")),
+            help=(
+                "Restart a worker, gracefully, when its memory (RSS, sampled every 30 s) "
+                "passes this many MiB; 0 never does (default: LC_WORKERS_MAX_RSS_MB or 1024)."
+            ),
+        )
 
-    def handle(self, *args, host, port, workers, threads, **options):
+    def handle(self, *args, host, port, workers, threads, workers_max_rss, **options):
         granian = shutil.which("granian") or os.path.join(
             os.path.dirname(sys.executable), "granian"
         )
@@ -43,8 +56,14 @@ class Command(BaseCommand):
             "--blocking-threads",
             str(threads),
             "--no-ws",
-            "learningcities.wsgi:application",
+            # Without it granian shuts down altogether when one worker exits
+            # unexpectedly: one upload that gets a worker killed for its
+            # memory would take the whole site down.
+            "--respawn-failed-workers",
         ]
+        if workers_max_rss > 0:
+            argv += ["--workers-max-rss", str(workers_max_rss)]
+        argv.append("learningcities.wsgi:application")
         self.stdout.write(f"Serving on http://{host}:{port}/ ({workers} workers). Ctrl-C stops.")
         self.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningcities.settings")

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 
 from ...models import City, Cohort, Country, Membership
+from .directory import cities_for_public
 from .stats import memberships_active_on
 
 
@@ -38,13 +39,17 @@ def cities_for_api(
     words: list[str] | None = None,
     member: bool | None = None,
 ) -> QuerySet[City]:
-    """Return the cities the API lists, filtered, annotated and ordered by name then id.
+    """Return the public cities the API lists, filtered and ordered by name then id.
 
-    ``country`` is an ISO alpha-2 code, ``region`` a ``Region`` value, ``words`` are
-    folded search words that must all occur in the city's search text, ``member``
-    keeps current members (True) or the others (False).
+    Public: admitted to the network at some time (``cities_for_public``); a
+    city that only applied is never listed, whatever the filters. ``country``
+    is an ISO alpha-2 code, ``region`` a ``Region`` value, ``words`` are
+    folded search words that must all occur in the city's search text,
+    ``member`` keeps current members (True) or the public cities that are not
+    members on ``today``: former members, and cities admitted from a later
+    date (False).
     """
-    cities = City.objects.all()
+    cities = cities_for_public()
     if country:
         cities = cities.filter(country_id=country.upper())
     if region:
@@ -55,6 +60,15 @@ def cities_for_api(
         active = Exists(memberships_active_on(today).filter(city=OuterRef("pk")))
         cities = cities.filter(active if member else ~active)
     return cities.order_by("name", "pk")
+
+
+def city_for_api(pk: int, *, today: dt.date) -> City | None:
+    """Return the public city ``pk`` as an API item shows it, or None.
+
+    None as well for a city that is not public (``cities_for_public``), so
+    its id answers 404 like a missing one.
+    """
+    return city_page_for_api(cities_for_public().filter(pk=pk), today=today).first()
 
 
 def city_page_for_api(cities: QuerySet[City], *, today: dt.date) -> QuerySet[City]:

@@ -76,6 +76,19 @@ def ever_member_filter() -> Q:
     return Q(pk__in=Membership.objects.values("city_id"))
 
 
+def cities_for_public() -> QuerySet[City]:
+    """Return the cities anyone may see: those admitted to the network, ever.
+
+    Members, former members and cities admitted from a later date (their
+    cohort is released, so public). The register also holds cities that only
+    applied: a city is added when it applies, or for a demo application, and
+    stays when it is refused. An application must not publish its city, so
+    every public list, page, search and count starts from here; the people who
+    work on applications read cities through their own queries.
+    """
+    return City.objects.filter(ever_member_filter())
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     """What a visitor asked the directory for; empty values filter nothing."""
@@ -94,11 +107,11 @@ def cities_for_directory(
     """Return the cities of the public directory matching ``filters``, sorted.
 
     Each city carries its country (joined in the same query) and the fields of
-    its latest membership (see ``annotate_latest_membership``). Cities that
-    were never members are not listed.
+    its latest membership (see ``annotate_latest_membership``). Only public
+    cities are listed (``cities_for_public``).
     """
     today = today or timezone.localdate()
-    cities = City.objects.filter(ever_member_filter())
+    cities = cities_for_public()
     is_member = current_member_filter(today)
     if filters.status == STATUS_CURRENT:
         cities = cities.filter(is_member)
@@ -133,8 +146,12 @@ def joining_years() -> list[int]:
 
 
 def city_for_public(pk: int) -> City | None:
-    """Return the city with its country, every membership (with cohort) and award year, or None."""
-    city = City.objects.select_related("country").filter(pk=pk).first()
+    """Return the public city with its country, every membership (with cohort) and award year.
+
+    None when there is no such city or it is not public (``cities_for_public``):
+    the page then answers 404 either way.
+    """
+    city = cities_for_public().select_related("country").filter(pk=pk).first()
     if city is None:
         return None
     city.membership_history = list(
@@ -166,7 +183,7 @@ def countries_for_public(*, today: dt.date | None = None) -> dict[str, list[Coun
         rows = cities.order_by().values("country_id").annotate(n=Count("pk"))
         return {row["country_id"]: row["n"] for row in rows}
 
-    ever = counts(City.objects.filter(ever_member_filter()))
+    ever = counts(cities_for_public())
     current = counts(City.objects.filter(current_member_filter(today)))
     grouped: dict[str, list[CountrySummary]] = {r.value: [] for r in Region}
     for country in Country.objects.filter(code__in=list(ever)):
