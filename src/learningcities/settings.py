@@ -41,6 +41,9 @@ LC_EMAIL_URL        where mail goes: ``smtp://user:pass@host:587?tls=1``,
 LC_MAIL_MAX_ATTEMPTS  sending attempts before a message stays failed (default: 8)
 LC_PRIVATE_ROOT     the folder of private documents (default: ``$LC_DATA_DIR/private``)
 LC_MAX_UPLOAD_MB    the largest document accepted, in megabytes (default: 20)
+LC_HOST, LC_PORT    where ``learningcities serve`` listens (default: 127.0.0.1:8000)
+LC_WORKERS, LC_THREADS  ``serve``'s worker processes and threads each (2, 4)
+LC_WORKERS_MAX_RSS_MB  a ``serve`` worker past this memory is restarted (1024; 0 never)
 LC_VIRUS_SCANNER    dotted path to a callable(file) -> (clean, detail) that scans
                     every upload (default: none; documents are "not scanned")
 LC_S3_BUCKET        keep private documents in this bucket of an S3-compatible

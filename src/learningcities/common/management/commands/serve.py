@@ -60,6 +60,10 @@ class Command(BaseCommand):
             # unexpectedly: one upload that gets a worker killed for its
             # memory would take the whole site down.
             "--respawn-failed-workers",
+            # A stop that finds a worker still starting could otherwise wait for
+            # ever; after this, the workers left are killed.
+            "--workers-kill-timeout",
+            "30",
         ]
         if workers_max_rss > 0:
             argv += ["--workers-max-rss", str(workers_max_rss)]
