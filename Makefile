@@ -17,13 +17,14 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint audit format bench soak demo clean
+.PHONY: help install run test lint audit format bench soak demo clean deploy-test
 
 help:
 	@echo "make run    serve the platform with the demo network at http://$(HOST):$(PORT)"
 	@echo "make test   run the test suite (SQLite; set LC_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   ruff check and format check, migrations check, dependency audit"
 	@echo "make bench  benchmark public pages and API on a 10,000-city synthetic network, then a 1,000-submission call"
+	@echo "make deploy-test  the one-machine deployment of docs/deploy.md, installed and run as root (PostgreSQL, Redis)"
 	@echo "make soak   5-minute mixed load on PostgreSQL and Redis: browsing, 100 cities saving drafts, jurors scoring (SOAK_ARGS=...)"
 
 $(UV):
@@ -77,6 +78,12 @@ bench: install
 # Needs PostgreSQL and Redis on loopback (see bench/soak.py --help); not part of make test.
 soak: install
 	$(VENV)/bin/python bench/soak.py $(SOAK_ARGS)
+
+# The one-machine deployment of docs/deploy.md, from the guide's own scripts and
+# units, in a scratch folder (tests/deploy/guide.sh says what it checks). Needs
+# root, PostgreSQL and Redis on loopback; not part of make test.
+deploy-test: install
+	UV=$(abspath $(UV)) tests/deploy/guide.sh
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

@@ -5,6 +5,9 @@ Every variable, with its embedded default:
 ==================  ==========================================================
 LC_DATA_DIR         where the embedded installation keeps its files (``./var``)
 LC_DATABASE_URL     database URL (default: SQLite at ``$LC_DATA_DIR/db.sqlite3``)
+LC_DB_CONN_MAX_AGE  seconds a process keeps a database connection open between
+                    requests (default: 60; 0 closes it after each request; SQLite
+                    keeps its one connection whatever this says)
 LC_SECRET_KEY       secret key (default: generated once into ``$LC_DATA_DIR``)
 LC_DEBUG            ``1``/``true`` for debug pages (default: off)
 LC_ALLOWED_HOSTS    comma-separated host names (default: localhost names)
@@ -17,7 +20,8 @@ LC_MAP_TILES_URL    a tile server URL template for the map, such as
                     none; the map draws packaged country outlines only)
 LC_MAP_TILES_ATTRIBUTION  the credit line the tile server asks for
 LC_PRODUCTION       ``1`` turns on the production profile (also ``LC_ENV=production``):
-                    HTTPS redirect, HSTS, secure cookies, DEBUG off; then
+                    HTTPS redirect, HSTS, secure cookies, DEBUG off, static
+                    files served only as ``collectstatic`` wrote them; then
                     LC_SECRET_KEY (50+ characters) and LC_ALLOWED_HOSTS are required
 LC_BEHIND_PROXY     ``1`` when a reverse proxy terminates TLS: trust its
                     ``X-Forwarded-Proto`` and ``X-Forwarded-For`` (default: off)
@@ -33,11 +37,16 @@ LC_LOGIN_COOLOFF_MINUTES  how long such a lock lasts; it lifts by itself (defaul
 LC_INVITATION_DAYS  an invitation link works this many days (default: 14)
 LC_SITE_URL         the site's public address, for links in e-mail
                     (default: ``http://127.0.0.1:8000``)
+LC_CSRF_TRUSTED_ORIGINS  comma-separated origins forms are also accepted from, such
+                    as ``https://cities.example.org:8443`` (default: none; the
+                    origin of LC_SITE_URL is always trusted, as is the request's
+                    own host)
 LC_DEFAULT_FROM_EMAIL  the sender of the platform's mail
 LC_EMAIL_URL        where mail goes: ``smtp://user:pass@host:587?tls=1``,
                     ``smtps://user:pass@host:465`` or ``console://`` (default:
                     none; messages stay in the outbox as "held", shown to the
-                    secretariat, and nothing is sent)
+                    secretariat, and nothing is sent; once it is set, they are
+                    sent by the next ``send-mail`` or ``run-scheduled``)
 LC_MAIL_MAX_ATTEMPTS  sending attempts before a message stays failed (default: 8)
 LC_PRIVATE_ROOT     the folder of private documents (default: ``$LC_DATA_DIR/private``)
 LC_MAX_UPLOAD_MB    the largest document accepted, in megabytes (default: 20)
@@ -61,6 +70,13 @@ LC_TASKS            where background jobs run: ``immediate`` (default: at once, 
                     ``learningcities db_worker`` processes; recommended in production)
 LC_JOB_MAX_ATTEMPTS  ``run-scheduled`` re-queues a failed job until it has been
                     tried this many times (default: 3)
+LC_STATIC_ROOT      where ``collectstatic`` writes the static files (default:
+                    ``staticfiles/`` in the checkout); the production profile
+                    serves them only from there, compressed and under hashed names
+LC_NODE_MODULES     the front-end packages npm installed (default: ``node_modules/``
+                    in the checkout)
+LC_LOG_LEVEL        the least severe log messages written to standard error
+                    (default: ``WARNING``; ``INFO``, ``DEBUG``...)
 ==================  ==========================================================
 """
 
@@ -126,6 +142,10 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # First: Django runs a command of the first app here that has one of that
+    # name, and this app's createsuperuser (a verified address, the activity
+    # log) replaces django.contrib.auth's. It holds nothing else.
+    "learningcities.accounts.console",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -258,11 +278,24 @@ STATICFILES_DIRS = [
     ]
     if (NODE_MODULES / path).is_dir()
 ]
+# In production WhiteNoise serves only what ``collectstatic`` wrote into
+# STATIC_ROOT: compressed copies under names carrying a hash of their content,
+# cached for ever by browsers. A release's files get new names, so the
+# processes still running at a ``git pull`` serve the old ones whole (WhiteNoise
+# reads each file's size once, at start: a source file changed under it would be
+# cut off at its old length). Elsewhere (development, the embedded
+# installation, the tests) the source folders are served as they are.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        )
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
@@ -304,6 +337,26 @@ DEFAULT_FROM_EMAIL = os.environ.get("LC_DEFAULT_FROM_EMAIL", "learningcities@loc
 LC_INVITATION_DAYS = int(os.environ.get("LC_INVITATION_DAYS", "14"))
 # The site's public address, for links in e-mail (invitations).
 LC_SITE_URL = os.environ.get("LC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _origin(url: str) -> str:
+    """Return ``scheme://host[:port]`` of ``url``."""
+    parsed = urlsplit(url)
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
+# A form is accepted from the page's own origin (the scheme and the Host header
+# the request arrived with) and from these. The site's public address is one:
+# a proxy that passes the host name without the port (nginx's ``Host $host``)
+# on any port but 443 would otherwise make every form fail.
+CSRF_TRUSTED_ORIGINS = [
+    _origin(LC_SITE_URL),
+    *(
+        origin.strip().rstrip("/")
+        for origin in os.environ.get("LC_CSRF_TRUSTED_ORIGINS", "").split(",")
+        if origin.strip()
+    ),
+]
 
 LC_LOGIN_FAILURE_LIMIT = int(os.environ.get("LC_LOGIN_FAILURE_LIMIT", "10"))
 LC_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LC_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))

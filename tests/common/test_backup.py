@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.template.defaultfilters import filesizeformat
 
 from learningcities.accounts.enums import Role
 from learningcities.calls.enums import SubmissionState
@@ -234,6 +235,122 @@ def test_backup_leaves_out_document_files_no_row_holds(private_root, media_root,
         ("private", "exports/register.csv"),
     ]
     assert "files/private/documents/0f/0f3e-orphan.pdf" not in names
+
+
+def two_documents() -> list[Document]:
+    return [
+        store_document(ContentFile(PDF, name=name), owner=None, uploaded_by=None, kind="evidence")
+        for name in ("letter.pdf", "plan.pdf")
+    ]
+
+
+def test_backup_counts_documents_from_their_rows(private_root, media_root, tmp_path):
+    two_documents()
+    private = storages["private"]
+    private.save("documents/0f/0f3e-orphan.pdf", ContentFile(PDF))
+    private.save("exports/register.csv", ContentFile(b"city;country\n"))
+    output = io.StringIO()
+
+    call_command("backup", str(tmp_path / "backup.zip"), stdout=output)
+
+    assert output.getvalue().endswith(
+        f" models, 2 documents ({filesizeformat(2 * len(PDF))}), 1 other files (13\xa0bytes).\n"
+    )
+
+
+def test_backup_fails_naming_a_document_whose_file_is_missing_and_writes_nothing(
+    private_root, media_root, tmp_path
+):
+    _kept, lost = two_documents()
+    storages["private"].delete(lost.file.name)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+
+    with pytest.raises(CommandError) as failed:
+        call_command("backup", str(folder / "backup.zip"), stdout=io.StringIO())
+
+    assert str(failed.value).splitlines()[:2] == [
+        "1 of 2 documents are missing from the private storage or do not match their row; "
+        "no backup was written.",
+        f"- {lost.pk} “plan.pdf” ({lost.file.name}): missing from the storage",
+    ]
+    assert list(folder.iterdir()) == []
+
+
+def test_backup_fails_on_a_document_file_that_does_not_match_its_row(
+    private_root, media_root, tmp_path
+):
+    damaged, _intact = two_documents()
+    (private_root / damaged.file.name).write_bytes(PDF[:-1] + b"X")
+
+    with pytest.raises(CommandError) as failed:
+        call_command("backup", str(tmp_path / "backup.zip"), stdout=io.StringIO())
+
+    assert str(failed.value).splitlines()[1] == (
+        f"- {damaged.pk} “letter.pdf” ({damaged.file.name}): "
+        "damaged: its SHA-256 differs from the one its row records"
+    )
+    assert not (tmp_path / "backup.zip").exists()
+
+
+def test_backup_names_at_most_ten_missing_documents(private_root, media_root, tmp_path):
+    documents = [
+        store_document(ContentFile(PDF, name=f"{n}.pdf"), owner=None, uploaded_by=None, kind="e")
+        for n in range(12)
+    ]
+    for document in documents:
+        storages["private"].delete(document.file.name)
+
+    with pytest.raises(CommandError) as failed:
+        call_command("backup", str(tmp_path / "backup.zip"), stdout=io.StringIO())
+
+    lines = str(failed.value).splitlines()
+    assert (len([line for line in lines if line.startswith("- ")]), lines[11]) == (
+        11,
+        "- and 2 more",
+    )
+
+
+def test_backup_allow_missing_writes_the_archive_and_warns(private_root, media_root, tmp_path):
+    kept, lost = two_documents()
+    storages["private"].delete(lost.file.name)
+    output, errors = io.StringIO(), io.StringIO()
+
+    call_command(
+        "backup", str(tmp_path / "backup.zip"), allow_missing=True, stdout=output, stderr=errors
+    )
+    archive, manifest = open_archive(tmp_path / "backup.zip")
+    archive.close()
+
+    assert ", 2 documents (" in output.getvalue()
+    assert errors.getvalue().splitlines() == [
+        "WARNING: 1 of 2 documents are missing from the private storage or do not match their "
+        "row; the archive does not hold them as their rows record (--allow-missing):",
+        f"- {lost.pk} “plan.pdf” ({lost.file.name}): missing from the storage",
+    ]
+    assert [entry["name"] for entry in manifest["files"]] == [kept.file.name]
+    assert [entry["id"] for entry in manifest["missing_documents"]] == [str(lost.pk)]
+
+
+def test_restore_counts_documents_and_names_those_whose_file_the_archive_lacks(
+    private_root, media_root, tmp_path, empty_sqlite
+):
+    _kept, lost = two_documents()
+    storages["private"].delete(lost.file.name)
+    call_command(
+        "backup",
+        str(tmp_path / "backup.zip"),
+        allow_missing=True,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+    result = command("restore", str(tmp_path / "backup.zip"), env=empty_sqlite)
+
+    assert f" models, 2 documents ({filesizeformat(len(PDF))}) and 0 other files" in (result.stdout)
+    assert result.stderr.splitlines()[-1] == (
+        f"- {lost.pk} “plan.pdf” ({lost.file.name}): its file is not in the archive"
+    )
 
 
 def test_backup_restore_into_postgresql_gives_identical_rows(

@@ -26,7 +26,7 @@ CHECK_DEPLOY = ["check", "--deploy", "--fail-level", "WARNING"]
 def _run(args: list[str], tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     # The project's own settings only: no LC_ or DJANGO_ variable of the test run.
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "DJANGO_"))}
-    clean.update({"LC_DATA_DIR": str(tmp_path), **env})
+    clean.update({"LC_DATA_DIR": str(tmp_path), "LC_STATIC_ROOT": str(tmp_path / "static"), **env})
     return subprocess.run(
         [str(LC), *args], env=clean, capture_output=True, text=True, timeout=120, check=False
     )
@@ -48,7 +48,19 @@ def _production(**overrides: str | None) -> dict[str, str]:
     return {k: v for k, v in env.items() if v is not None}
 
 
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def _collected(static_root: Path) -> Path:
+    """A STATIC_ROOT that collectstatic has filled: its manifest is what tells."""
+    static_root.mkdir(parents=True, exist_ok=True)
+    (static_root / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    return static_root
+
+
 def test_check_deploy_is_clean_with_a_complete_production_environment(tmp_path):
+    _collected(tmp_path / "static")
+
     result = _run(CHECK_DEPLOY, tmp_path, _production())
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -69,9 +81,12 @@ S3_PRIVATE_STORAGE = {
 
 
 @pytest.fixture
-def production_settings(settings):
+def production_settings(settings, tmp_path):
     """The settings a complete production environment gives (as _production() sets)."""
     settings.PRODUCTION = True
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+    settings.STATIC_ROOT = _collected(tmp_path / "static")
     settings.LC_TASKS = "database"
     settings.CACHES = {
         "default": {
@@ -177,6 +192,23 @@ def test_deploy_checks_warn_about_a_wrong_production_setting(
     assert hint in warnings[warning].split("HINT:", 1)[1]
 
 
+def test_deploy_checks_warn_about_static_files_not_collected(production_settings, tmp_path):
+    production_settings.STATIC_ROOT = tmp_path / "empty"
+
+    warnings = _deploy_warnings()
+
+    assert list(warnings) == ["common.W007"]
+    assert str(tmp_path / "empty") in warnings["common.W007"]
+    assert "collectstatic" in warnings["common.W007"].split("HINT:", 1)[1]
+
+
+def test_deploy_checks_leave_static_files_to_the_finders_outside_production(settings, tmp_path):
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STATIC_ROOT = tmp_path / "empty"
+
+    assert "common.W007" not in _deploy_warnings()
+
+
 def test_deploy_checks_stay_silent_without_deploy(settings):
     settings.LC_TASKS = "immediate"
 
@@ -193,9 +225,27 @@ def test_check_deploy_without_the_profile_names_the_one_switch(tmp_path):
     assert found == {"security.W004", "security.W008", "security.W012", "security.W016"}
 
 
+# The production profile's pages name their static files by the manifest that
+# collectstatic writes: the project's own files are collected first (all of them,
+# the vendored packages too, would take minutes).
+_COLLECT_OWN_STATIC = """
+from pathlib import Path
+from django.core.management import call_command
+from django.test import override_settings
+import learningcities.common
+
+with override_settings(
+    STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
+    STATICFILES_DIRS=[Path(learningcities.common.__file__).parent / "static"],
+):
+    call_command("collectstatic", "--no-input", verbosity=0)
+"""
+
 # The production profile's answers: a real request through every middleware, in a
 # process started with LC_PRODUCTION=1 (its own SQLite database, migrated first).
-_PRODUCTION_REQUESTS = """
+_PRODUCTION_REQUESTS = (
+    _COLLECT_OWN_STATIC
+    + """
 import json
 from django.core.management import call_command
 from django.test import Client
@@ -228,6 +278,7 @@ print(json.dumps({
     "health": [health.status_code, health.get("Location")],
 }))
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -272,3 +323,138 @@ def test_production_profile_marks_the_session_and_csrf_cookies_secure(production
         "httponly": False,  # the API's clients read it to send the token back
         "samesite": "Lax",
     }
+
+
+# Behind a proxy on a port other than 443 that passes the host without it
+# (nginx's "proxy_set_header Host $host"), the browser's Origin names the port
+# and the request's host does not: the origin of LC_SITE_URL is trusted, and so
+# are those of LC_CSRF_TRUSTED_ORIGINS.
+_CSRF_REQUESTS = (
+    _COLLECT_OWN_STATIC
+    + """
+import json, re
+from django.core.management import call_command
+from django.test import Client
+from learningcities.accounts.domain.users import create_user
+
+call_command("migrate", verbosity=0)
+create_user("coordinator@cities.example.org", password="a-long-test-passphrase-42")
+statuses = {}
+for origin in [
+    "https://cities.example.org:8443",
+    "https://admin.example.org",
+    "https://cities.example.org:9443",
+    "https://attacker.example.net",
+]:
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="cities.example.org")
+    page = client.get("/account/login/", secure=True)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    login = client.post(
+        "/account/login/",
+        {"login": "coordinator@cities.example.org", "password": "a-long-test-passphrase-42",
+         "csrfmiddlewaretoken": token},
+        secure=True,
+        HTTP_ORIGIN=origin,
+        HTTP_REFERER=origin + "/account/login/",
+    )
+    statuses[origin] = login.status_code
+print(json.dumps(statuses))
+"""
+)
+
+
+def test_production_profile_trusts_the_origins_of_the_site_url_and_the_setting(tmp_path):
+    env = _production(
+        LC_ALLOWED_HOSTS="cities.example.org",
+        LC_SITE_URL="https://cities.example.org:8443/",
+        LC_CSRF_TRUSTED_ORIGINS="https://admin.example.org, ",
+        LC_CACHE_URL=None,
+        LC_TASKS=None,
+    )
+
+    result = _run(["shell", "--no-imports", "-c", _CSRF_REQUESTS], tmp_path, env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "https://cities.example.org:8443": 302,  # logged in
+        "https://admin.example.org": 302,
+        "https://cities.example.org:9443": 403,
+        "https://attacker.example.net": 403,
+    }
+
+
+# Static files in the production profile: WhiteNoise serves what collectstatic
+# wrote into STATIC_ROOT (hashed names, compressed copies), never the source
+# folders, which change under the running processes at a "git pull". The source
+# folders are the project's own and one standing for a release's checkout
+# (collecting the vendored packages too takes minutes).
+_STATIC_REQUESTS = """
+import gzip, json
+from pathlib import Path
+from django.conf import settings
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client, override_settings
+import learningcities.common
+
+def read(response):
+    body = b"".join(response.streaming_content)
+    whole = len(body) == int(response["Content-Length"])
+    return gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body, whole
+
+checkout = Path({checkout!r})
+(checkout / "release.css").write_text("body {{ color: black; }}\\n" * 200)
+with override_settings(
+    STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
+    STATICFILES_DIRS=[Path(learningcities.common.__file__).parent / "static", checkout],
+):
+    call_command("collectstatic", "--no-input", verbosity=0)
+    client = Client(HTTP_HOST="cities.example.net")
+    url = static("lc/css/site.css")
+    hashed = client.get(url, secure=True, HTTP_ACCEPT_ENCODING="gzip")
+    hashed_body, _whole = read(hashed)
+    plain = client.get("/static/lc/css/site.css", secure=True)
+    _body, before_pull = read(client.get("/static/release.css", secure=True))
+    # "git pull": the source changes under the running process.
+    (checkout / "release.css").write_text("body {{ color: navy; }}\\n" * 400)
+    _body, after_pull = read(client.get("/static/release.css", secure=True))
+
+print(json.dumps({{
+    "use_finders": settings.WHITENOISE_USE_FINDERS,
+    "storage": settings.STORAGES["staticfiles"]["BACKEND"],
+    "url": url,
+    "hashed": [hashed.status_code, hashed.get("Content-Encoding"), hashed.get("Cache-Control")],
+    "hashed_is_the_collected_copy": hashed_body
+        == (Path(settings.STATIC_ROOT) / url.removeprefix("/static/")).read_bytes(),
+    "plain_cache": plain.get("Cache-Control"),
+    "whole_before_and_after_pull": [before_pull, after_pull],
+}}))
+"""
+
+
+@pytest.fixture(scope="module")
+def static_answers(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("static")
+    (tmp_path / "checkout").mkdir()
+    env = _production(LC_CACHE_URL=None, LC_TASKS=None)
+    script = _STATIC_REQUESTS.format(checkout=str(tmp_path / "checkout"))
+    result = _run(["shell", "--no-imports", "-c", script], tmp_path, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_profile_serves_only_the_collected_static_files(static_answers):
+    assert static_answers["use_finders"] is False
+    assert static_answers["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_production_profile_serves_hashed_compressed_static_files_for_ever(static_answers):
+    assert re.fullmatch(r"/static/lc/css/site\.[0-9a-f]{12}\.css", static_answers["url"])
+    assert static_answers["hashed"] == [200, "gzip", "max-age=315360000, public, immutable"]
+    assert static_answers["hashed_is_the_collected_copy"] is True
+    # A name without its hash may change at the next release.
+    assert static_answers["plain_cache"] == "max-age=60, public"
+
+
+def test_production_profile_static_file_stays_whole_after_a_pull(static_answers):
+    assert static_answers["whole_before_and_after_pull"] == [True, True]

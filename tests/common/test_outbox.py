@@ -1,9 +1,11 @@
 """The outbox against a real SMTP server on loopback: stored, sent, retried, never lost."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -196,6 +198,48 @@ def test_send_due_messages_takes_over_an_abandoned_sending(smtp_server):
 
     assert counts == {OutboxStatus.SENT: 1}
     assert len(smtp_server.received) == 1
+
+
+def test_send_mail_sends_what_was_held_before_sending_was_configured(settings, smtp_server):
+    settings.LC_MAIL_ENABLED = False
+    held = queue(recipients=["ana@example.org"])
+    # LC_EMAIL_URL is set and the processes restarted.
+    settings.LC_MAIL_ENABLED = True
+    out = io.StringIO()
+
+    call_command("send-mail", stdout=out)
+    again = send_due_messages()
+
+    held.refresh_from_db()
+    assert out.getvalue() == "Outbox: sent: 1.\n"
+    assert again == {}
+    assert (held.status, held.attempts) == (OutboxStatus.SENT, 1)
+    assert [env.rcpt_tos for env in smtp_server.received] == [["ana@example.org"]]
+
+
+def test_send_due_messages_releases_held_mail_only_once_sending_is_configured(settings):
+    settings.LC_MAIL_ENABLED = False
+    held = queue()
+
+    counts = send_due_messages()
+
+    held.refresh_from_db()
+    assert counts == {}
+    assert (held.status, held.next_attempt_at) == (OutboxStatus.HELD, None)
+
+
+def test_send_due_messages_leaves_a_given_up_message_failed(settings, smtp_server):
+    settings.LC_MAIL_MAX_ATTEMPTS = 1
+    smtp_server.refuse = True
+    given_up = send_message(queue())
+    smtp_server.refuse = False
+
+    counts = send_due_messages(now=timezone.now() + dt.timedelta(days=1))
+
+    given_up.refresh_from_db()
+    assert counts == {}
+    assert (given_up.status, given_up.next_attempt_at) == (OutboxStatus.FAILED, None)
+    assert smtp_server.received == []
 
 
 def test_retry_delay_doubles_up_to_a_cap():

@@ -1,8 +1,8 @@
 """Private documents in an S3-compatible store (``LC_S3_BUCKET``), against a fake S3 server.
 
 The store is an outside service, so moto's S3 server stands in for it, on
-loopback; everything of ours is real: the settings, the upload view, the
-documents view and the domain.
+loopback (tests/common/s3.py); everything of ours is real: the settings, the
+upload view, the documents view and the domain.
 """
 
 import datetime as dt
@@ -12,12 +12,10 @@ import os
 import subprocess
 import sys
 
-import boto3
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 
 from learningcities.calls.enums import DocumentKind
 from learningcities.common.domain.documents import (
@@ -28,56 +26,15 @@ from learningcities.common.domain.documents import (
 from learningcities.common.storage import private_storage
 from tests.calls.factories import Cast
 from tests.common.files import PDF
+from tests.common.s3 import (  # noqa: F401 (fixtures, registered under their own names)
+    BUCKET,
+    keys,
+    s3_bucket_fixture,
+    s3_endpoint_fixture,
+    s3_fixture,
+)
 
 pytestmark = pytest.mark.django_db
-
-BUCKET = "lc-private"
-CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}  # moto accepts any
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3(settings, s3_endpoint):
-    """A fresh private bucket, and the settings that keep documents in it."""
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "learningcities.common.storage_s3.PrivateS3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": s3_endpoint,
-                "region_name": "us-east-1",
-                "default_acl": "private",
-                "location": "documents",
-                **CREDENTIALS,
-            },
-        },
-    }
-    yield client
-    listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    for item in listed:
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
-    client.delete_bucket(Bucket=BUCKET)
-
-
-def keys(client) -> list[str]:
-    return [item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
 
 
 def logged_in(user) -> Client:
@@ -196,3 +153,13 @@ def test_orphan_file_removed_from_the_bucket_once_a_day_old(s3):
 
     assert (removed_now, removed_later) == (0, 1)
     assert keys(s3) == [f"documents/{document.file.name}"]
+
+
+def test_bucket_document_read_spills_to_disk_past_the_memory_limit(s3):
+    s3.put_object(Bucket=BUCKET, Key="documents/documents/big.pdf", Body=b"%" * 3_000_000)
+
+    with private_storage().open("documents/big.pdf", "rb") as handle:
+        first = handle.read(1)
+        on_disk = handle.file._rolled  # SpooledTemporaryFile: moved to a real file
+
+    assert (first, on_disk) == (b"%", True)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.files.storage import storages
 
 LOCMEM_CACHE = "django.core.cache.backends.locmem.LocMemCache"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
@@ -153,5 +154,29 @@ def check_site_url(app_configs=None, **kwargs):
             "the site's public HTTPS address.",
             hint="Set LC_SITE_URL to the address people use, such as https://cities.example.org.",
             id="common.W006",
+        )
+    ]
+
+
+@register(Tags.staticfiles, deploy=True)
+def check_collected_static_files(app_configs=None, **kwargs):
+    if settings.WHITENOISE_USE_FINDERS:
+        return []  # the source folders are served (outside the production profile)
+    root = Path(settings.STATIC_ROOT)
+    manifest = getattr(storages["staticfiles"], "manifest_name", None)
+    # A manifest storage's list of names is written last: it tells a finished run.
+    if (root / manifest).is_file() if manifest else root.is_dir() and any(root.iterdir()):
+        return []
+    return [
+        Warning(
+            f"The static files have not been collected into {root}: every page fails "
+            "until they are (pages name their style sheets and scripts by the list "
+            "collectstatic writes there).",
+            hint=(
+                "Run `learningcities collectstatic --no-input` at every release, on every "
+                "web machine, before restarting the web processes; or set LC_STATIC_ROOT "
+                "to the folder it filled."
+            ),
+            id="common.W007",
         )
     ]

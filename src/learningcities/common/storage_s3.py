@@ -12,6 +12,11 @@ class PrivateS3Storage(S3Storage):
     default_acl = "private"
     querystring_auth = True
     file_overwrite = False
+    # A file read from the bucket is downloaded into a spooled temporary file;
+    # django-storages' default (0) keeps it all in memory, whatever its size.
+    # Past this (Django's FILE_UPLOAD_MAX_MEMORY_SIZE) it goes to disk, as an
+    # upload does: serving, backing up or moving documents stays small in memory.
+    max_memory_size = 2_621_440
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         raise ValueError("Private files have no public URL; link to the documents view instead.")

@@ -23,7 +23,7 @@ def send_outbox_message(message_id: int) -> str:
 @periodic(label="Outbox", counted="messages sent or tried", order=90)
 @task
 def send_due_outbox_messages() -> int:
-    """Send the outbox messages due (new, or failed and due for a retry); return how many."""
+    """Send the outbox messages due (new, held, or failed and due again); return how many."""
     return sum(send_due_messages().values())
 
 

@@ -10,9 +10,13 @@ The archive is a zip file:
   (Django's ``jsonl`` serializer), in primary-key order, models in dependency
   order;
 - ``files/<storage>/<name>``: the files of the private documents storage and of
-  the default (media) storage; of the private storage's documents folder, only
-  the files a document row of the archive holds (an orphan left by a killed
-  upload is personal data nobody can see or delete: it is not carried along).
+  the default (media) storage. Of the private storage's documents folder, the
+  archive holds exactly the files its document rows name, found from the rows
+  (read in the same transaction), not from a listing: a row whose file is
+  missing from the storage, or does not match the size and SHA-256 the row
+  records, fails the backup (unless missing files are explicitly allowed, and
+  then they are named in the manifest); an orphan left by a killed upload is
+  personal data nobody can see or delete: it is not carried along.
 
 What is in it, and why:
 
@@ -65,7 +69,8 @@ from django.utils import timezone
 
 import learningcities
 
-from .documents import held_files, is_document_file
+from ..models import Document
+from .documents import DOCUMENTS_FOLDER
 
 FORMAT = "learningcities-backup"
 FORMAT_VERSION = 1
@@ -74,6 +79,8 @@ CHUNK_ROWS = 2000
 CHUNK_BYTES = 1024 * 1024
 # Storages whose files are part of an installation (settings.STORAGES aliases).
 FILE_STORAGES = ("private", "default")
+# How many documents a message names before "and N more".
+NAMED_DOCUMENTS = 10
 # Left out: a login is a credential and does not survive a restore.
 EXCLUDED_MODELS = {"sessions.session"}
 # Left out: the queue of background jobs (LC_TASKS=database). A job only carries
@@ -119,18 +126,64 @@ class FileEntry:
 
 
 @dataclass
+class DocumentProblem:
+    """A document whose file is not where its row says, or not what its row records."""
+
+    id: str
+    original_name: str
+    name: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.id} “{self.original_name}” ({self.name}): {self.problem}"
+
+
+def describe_documents(problems: list[DocumentProblem], *, limit: int = NAMED_DOCUMENTS) -> str:
+    """Return the documents as lines ("- id “name” (path): problem"), at most ``limit`` named."""
+    lines = [f"- {problem}" for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"- and {len(problems) - limit} more")
+    return "\n".join(lines)
+
+
+def checked_size_and_digest(size: int, sha256: str, *, expected_size: int, expected: str) -> str:
+    """Return what is wrong with a file of ``size`` and ``sha256`` ("" if it is as expected)."""
+    if size != expected_size:
+        return f"damaged: {size} bytes, its row records {expected_size}"
+    if sha256 != expected:
+        return "damaged: its SHA-256 differs from the one its row records"
+    return ""
+
+
+@dataclass
 class BackupSummary:
     path: str
     models: list[ModelEntry] = field(default_factory=list)
     files: list[FileEntry] = field(default_factory=list)
+    # Counted from the document rows of the snapshot.
+    documents: int = 0
+    document_files: set[str] = field(default_factory=set)
+    # Left out (missing) or copied as found (damaged): only with allow_missing.
+    problems: list[DocumentProblem] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
         return sum(entry.rows for entry in self.models)
 
     @property
+    def document_bytes(self) -> int:
+        return sum(e.size for e in self.files if self._is_document(e))
+
+    @property
+    def other_files(self) -> list[FileEntry]:
+        return [entry for entry in self.files if not self._is_document(entry)]
+
+    @property
     def file_bytes(self) -> int:
         return sum(entry.size for entry in self.files)
+
+    def _is_document(self, entry: FileEntry) -> bool:
+        return entry.storage == "private" and entry.name in self.document_files
 
 
 # Which models -----------------------------------------------------------------
@@ -229,8 +282,11 @@ def _snapshot(using: str):
         yield
 
 
-def _storage_files(storage, folder: str = "") -> Iterator[str]:
-    """Yield the name of every file in ``storage``, folders walked depth first, sorted."""
+def _storage_files(storage, folder: str = "", *, skip: str = "") -> Iterator[str]:
+    """Yield the name of every file in ``storage``, folders walked depth first, sorted.
+
+    The top-level folder ``skip`` is not walked.
+    """
     try:
         folders, files = storage.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):
@@ -238,19 +294,42 @@ def _storage_files(storage, folder: str = "") -> Iterator[str]:
     for name in sorted(files):
         yield f"{folder}/{name}" if folder else name
     for name in sorted(folders):
+        if not folder and name == skip:
+            continue
         yield from _storage_files(storage, f"{folder}/{name}" if folder else name)
 
 
-def _backed_up_files(alias: str, storage, using: str) -> Iterator[str]:
-    """Yield the files of ``storage`` that go into the archive: all, but orphan documents."""
-    names = _storage_files(storage)
-    if alias != "private":
-        yield from names
-        return
-    # Read in the snapshot: a file whose row commits after it is left out with the row.
-    for batch in itertools.batched(names, 500):
-        held = held_files(batch, using=using)
-        yield from (name for name in batch if name in held or not is_document_file(name))
+def _write_documents(archive: zipfile.ZipFile, storage, summary: BackupSummary, using: str) -> None:
+    """Copy the file of every document row (of the snapshot) into the archive.
+
+    Records in ``summary`` the rows counted, the files copied and the
+    documents whose file is missing (left out) or does not match its row
+    (copied as found: the manifest records what it holds).
+    """
+    rows = (
+        Document.objects.using(using)
+        .order_by("file", "pk")
+        .values_list("pk", "original_name", "file", "size", "sha256")
+    )
+    for pk, original_name, name, size, sha256 in rows.iterator(chunk_size=CHUNK_ROWS):
+        summary.documents += 1
+        if name in summary.document_files:  # two rows naming one file: copied once
+            continue
+        try:
+            if not name:
+                raise FileNotFoundError(name)
+            entry = _write_file(archive, "private", storage, name)
+        except FileNotFoundError:
+            summary.problems.append(
+                DocumentProblem(str(pk), original_name, name, "missing from the storage")
+            )
+            continue
+        summary.files.append(entry)
+        summary.document_files.add(name)
+        if problem := checked_size_and_digest(
+            entry.size, entry.sha256, expected_size=size, expected=sha256
+        ):
+            summary.problems.append(DocumentProblem(str(pk), original_name, name, problem))
 
 
 def _write_model(archive: zipfile.ZipFile, model, using: str) -> ModelEntry:
@@ -288,14 +367,20 @@ def _write_file(archive: zipfile.ZipFile, storage_alias: str, storage, name: str
     return FileEntry(storage_alias, name, member, size, digest.hexdigest())
 
 
-def write_backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS) -> BackupSummary:
+def write_backup(
+    path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, allow_missing: bool = False
+) -> BackupSummary:
     """Write the whole installation into the archive ``path``.
 
     Effects: writes a temporary file beside ``path`` and renames it over
-    ``path`` once complete (an interrupted backup leaves nothing half-written);
-    reads every row in one read-only transaction (REPEATABLE READ on
-    PostgreSQL, one read transaction on SQLite). Changes nothing in the
-    database or the storages.
+    ``path`` once complete (an interrupted or failed backup leaves nothing
+    behind); reads every row in one read-only transaction (REPEATABLE READ on
+    PostgreSQL, one read transaction on SQLite), and the document files those
+    rows name. Raises BackupError naming the documents whose file is missing
+    or does not match its row's size and SHA-256, unless ``allow_missing``:
+    then a missing file is left out, a mismatching one copied as found, and
+    both are listed in the summary and the manifest (``missing_documents``).
+    Changes nothing in the database or the storages.
     """
     target = Path(path)
     if not target.parent.is_dir():
@@ -313,10 +398,26 @@ def write_backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS) -> B
             for model in backed_up_models():
                 summary.models.append(_write_model(archive, model, using))
             # Files are copied after the rows they belong to; the manifest
-            # lists exactly what was copied.
+            # lists exactly what was copied. The documents' files are the ones
+            # the rows of the snapshot name: a file whose row commits after
+            # the snapshot is left out with the row.
             for alias in FILE_STORAGES:
                 storage = storages[alias]
-                for name in _backed_up_files(alias, storage, using):
+                if alias == "private":
+                    _write_documents(archive, storage, summary, using)
+                    if summary.problems and not allow_missing:
+                        raise BackupError(
+                            f"{len(summary.problems)} of {summary.documents} documents "
+                            "are missing from the private storage or do not match their "
+                            "row; no backup was written.\n"
+                            f"{describe_documents(summary.problems)}\n"
+                            "If the documents were kept elsewhere before (another "
+                            "LC_PRIVATE_ROOT, or before LC_S3_BUCKET was set), bring them "
+                            "over with `learningcities move-documents`; to back up "
+                            "everything else meanwhile, use `backup --allow-missing`."
+                        )
+                names = _storage_files(storage, skip=DOCUMENTS_FOLDER if alias == "private" else "")
+                for name in names:
                     summary.files.append(_write_file(archive, alias, storage, name))
             manifest = {
                 "format": FORMAT,
@@ -328,6 +429,7 @@ def write_backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS) -> B
                 "migrations": applied_migrations(using),
                 "models": [entry.__dict__ for entry in summary.models],
                 "files": [entry.__dict__ for entry in summary.files],
+                "missing_documents": [problem.__dict__ for problem in summary.problems],
             }
             archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
         os.chmod(temporary, 0o600)  # it holds personal data and password hashes
@@ -533,6 +635,33 @@ class RestoreSummary:
     models: int
     files: int
     file_bytes: int
+    # Counted from the restored document rows; files: those not a document's.
+    documents: int = 0
+    document_bytes: int = 0
+    other_files: int = 0
+    other_file_bytes: int = 0
+    # Restored rows whose file the archive does not hold.
+    problems: list[DocumentProblem] = field(default_factory=list)
+
+
+def _restored_documents(manifest: dict, using: str) -> tuple[int, set[str], list[DocumentProblem]]:
+    """Return the restored document rows' count, their files the archive holds, the rows without."""
+    archived = {e["name"] for e in manifest["files"] if e["storage"] == "private"}
+    count = 0
+    held = set()
+    problems = []
+    rows = Document.objects.using(using).order_by("file", "pk")
+    for pk, original_name, name in rows.values_list("pk", "original_name", "file").iterator(
+        chunk_size=CHUNK_ROWS
+    ):
+        count += 1
+        if name in archived:
+            held.add(name)
+        else:
+            problems.append(
+                DocumentProblem(str(pk), original_name, name, "its file is not in the archive")
+            )
+    return count, held, problems
 
 
 def restore_backup(
@@ -549,7 +678,10 @@ def restore_backup(
     it), inserts every row as it was, resets the sequences (PostgreSQL) and
     checks the row counts against the manifest. On any failure the transaction
     is rolled back and the files it wrote are removed. After success the cache
-    is cleared.
+    is cleared. Counts the restored documents from their rows; a row whose
+    file the archive does not hold (an archive written with ``allow_missing``,
+    or by a version that counted files, not rows) is restored and listed in
+    the summary's ``problems``.
     """
     archive, manifest = open_archive(path)
     with archive:
@@ -624,6 +756,7 @@ def restore_backup(
                             f"{entry['label']} has {count} rows after the restore; "
                             f"the manifest says {entry['rows']}."
                         )
+                documents, held, problems = _restored_documents(manifest, using)
         except BaseException as error:
             for storage, name in written:
                 with contextlib.suppress(Exception):
@@ -633,11 +766,19 @@ def restore_backup(
             raise
     cache.clear()
     ContentType.objects.clear_cache()  # ids may now name other models than before
+    others = [e for e in manifest["files"] if e["storage"] != "private" or e["name"] not in held]
     return RestoreSummary(
         rows=rows,
         models=len(loaded_models),
         files=len(manifest["files"]),
         file_bytes=sum(entry["size"] for entry in manifest["files"]),
+        documents=documents,
+        document_bytes=sum(
+            e["size"] for e in manifest["files"] if e["storage"] == "private" and e["name"] in held
+        ),
+        other_files=len(others),
+        other_file_bytes=sum(entry["size"] for entry in others),
+        problems=problems,
     )
 
 

@@ -269,11 +269,6 @@ def delete_document(document: Document, *, actor) -> None:
         transaction.on_commit(lambda: storage.delete(stored_name), robust=True)
 
 
-def is_document_file(name: str) -> bool:
-    """Tell whether ``name`` (in the private storage) is where documents' files go."""
-    return name.startswith(f"{DOCUMENTS_FOLDER}/")
-
-
 def held_files(names: Iterable[str], *, using: str | None = None) -> set[str]:
     """Return those of ``names`` that a Document row holds (one query per 500 names)."""
     held: set[str] = set()

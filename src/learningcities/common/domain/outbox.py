@@ -6,6 +6,8 @@ it, a message is *queued* and a task sends it once the caller's transaction
 commits; a failed attempt is retried with exponential back-off by
 ``send_due_messages`` (``learningcities send-mail`` from cron or a timer) until
 ``LC_MAIL_MAX_ATTEMPTS``, after which it stays *failed* for a person to retry.
+The messages held before ``LC_EMAIL_URL`` was set leave with the next
+``send_due_messages`` after it is.
 """
 
 import datetime as dt
@@ -326,12 +328,31 @@ def send_message(message: OutboxMessage, *, now: dt.datetime | None = None) -> O
     return message
 
 
+def release_held_messages(now: dt.datetime | None = None) -> int:
+    """Queue the messages held while no mail transport was configured; return how many.
+
+    Effects, once ``LC_EMAIL_URL`` is set (nothing before): every *held* message
+    becomes *queued*, due at ``now``, with its attempts unchanged (none). A
+    message is held for no other reason, so none stays held.
+    """
+    if not settings.LC_MAIL_ENABLED:
+        return 0
+    return OutboxMessage.objects.filter(status=OutboxStatus.HELD).update(
+        status=OutboxStatus.QUEUED, next_attempt_at=now or timezone.now()
+    )
+
+
 def send_due_messages(now: dt.datetime | None = None) -> dict[str, int]:
-    """Send every message whose (next) attempt is due; return counts by resulting status."""
+    """Send every message whose (next) attempt is due; return counts by resulting status.
+
+    The messages held before sending was configured are released first
+    (``release_held_messages``), so they go out with the rest.
+    """
     now = now or timezone.now()
     counts: dict[str, int] = {}
     if not settings.LC_MAIL_ENABLED:
         return counts
+    release_held_messages(now)
     due = OutboxMessage.objects.filter(_due(now)).order_by("next_attempt_at", "pk")
     for message in due.iterator():
         sent = send_message(message, now=now)

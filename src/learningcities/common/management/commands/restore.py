@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.template.defaultfilters import filesizeformat
 
-from learningcities.common.domain.backups import BackupError, restore_backup
+from learningcities.common.domain.backups import BackupError, describe_documents, restore_backup
 
 
 class Command(BaseCommand):
@@ -29,6 +29,17 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"The restore failed: {error}") from error
         self.stdout.write(
-            f"Restored {summary.rows} rows of {summary.models} models and {summary.files} files "
-            f"({filesizeformat(summary.file_bytes)}) from {file}."
+            f"Restored {summary.rows} rows of {summary.models} models, "
+            f"{summary.documents} documents ({filesizeformat(summary.document_bytes)}) and "
+            f"{summary.other_files} other files ({filesizeformat(summary.other_file_bytes)}) "
+            f"from {file}."
         )
+        if summary.problems:
+            self.stderr.write(
+                self.style.ERROR(
+                    f"WARNING: the archive does not hold the files of {len(summary.problems)} "
+                    f"of {summary.documents} documents; their rows are restored, their files "
+                    "answer 404 until they are put back:\n"
+                    f"{describe_documents(summary.problems)}"
+                )
+            )

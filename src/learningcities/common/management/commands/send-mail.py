@@ -6,7 +6,8 @@ from learningcities.common.domain.outbox import send_due_messages
 
 class Command(BaseCommand):
     help = (
-        "Send the outbox messages that are due (new, or failed and due for a retry). "
+        "Send the outbox messages that are due (new, held before sending was configured, "
+        "or failed and due for a retry). "
         "Run it from cron or a systemd timer, every minute or so."
     )
 

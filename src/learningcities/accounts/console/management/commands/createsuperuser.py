@@ -2,6 +2,8 @@
 
 Logins require a verified e-mail address (allauth); an operator created at the
 console has proved nothing by e-mail, but whoever runs this command is trusted.
+The operator sets up an authenticator app at the first login
+(accounts.middleware), as every operator must.
 """
 
 from django.contrib.auth.management.commands.createsuperuser import Command as BaseCommand
@@ -13,6 +15,13 @@ from learningcities.common.domain.activity import record_activity
 
 
 class Command(BaseCommand):
+    help = (
+        "Create an operator (a superuser) with a verified e-mail address, recorded in the "
+        "activity log; the operator sets up an authenticator app at the first login. "
+        "Without a terminal: --noinput --email ADDRESS, the password in "
+        "DJANGO_SUPERUSER_PASSWORD."
+    )
+
     def handle(self, *args, **options):
         known = set(User.objects.filter(is_superuser=True).values_list("pk", flat=True))
         super().handle(*args, **options)
