@@ -12,6 +12,7 @@ from learningcities.reviews.domain.aggregation import (
     ensure_aggregates,
     rank,
 )
+from learningcities.reviews.domain.conflicts import recuse
 from learningcities.reviews.domain.queries.ranking import ranking_for_panel
 from learningcities.reviews.models import Panel, ReviewAggregate
 from tests.calls.factories import Cast, make_call, submission_in
@@ -226,6 +227,33 @@ def test_ensure_aggregates_adds_a_row_for_a_new_assignment_without_reviews():
     row = ReviewAggregate.objects.get(submission=newcomer)
     assert (row.reviews, row.mean, row.rank, row.disagreement) == (0, None, None, False)
     assert ReviewAggregate.objects.filter(panel=example.panel).count() == 4
+
+
+def test_ensure_aggregates_keeps_a_submission_in_review_whose_only_juror_recused():
+    example = WorkedExample()
+    ensure_aggregates(example.panel)
+    left_alone = submission_in(
+        Cast(call=example.panel.call, country_code="NZ"), SubmissionState.IN_REVIEW
+    )
+    eligible = submission_in(
+        Cast(call=example.panel.call, country_code="JP"), SubmissionState.ELIGIBLE
+    )
+    juror = example.jurors["A"]
+    assign(example.panel, left_alone, juror)
+    recuse(left_alone, juror, reason="I advised this city.", actor=juror)
+    example.panel.refresh_from_db()
+
+    ensure_aggregates(example.panel)
+
+    rows = list(ranking_for_panel(example.panel))
+    assert [(row.submission_id, row.rank, row.reviews, row.assigned) for row in rows] == [
+        (example.submissions["S1"].pk, 1, 4, 4),
+        (example.submissions["S2"].pk, 2, 4, 4),
+        (example.submissions["S3"].pk, 3, 3, 3),
+        (left_alone.pk, None, 0, 0),
+    ]
+    assert (rows[-1].mean, rows[-1].weighted_total, rows[-1].normalised) == (None, None, None)
+    assert not ReviewAggregate.objects.filter(submission=eligible).exists()
 
 
 def test_rank_breaks_ties_by_weighted_total_then_id():

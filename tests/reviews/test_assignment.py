@@ -4,13 +4,16 @@ import itertools
 from collections import Counter, deque
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from learningcities.calls.enums import SubmissionState
-from learningcities.common.models import ActivityLogEntry
+from learningcities.common.models import ActivityLogEntry, OutboxMessage
 from learningcities.reviews.domain.assignments import (
+    ASSIGNMENT_MAIL,
     assign_submission,
     auto_assign,
     conflicted_assignments,
@@ -549,3 +552,88 @@ def test_auto_assign_replaces_assignment_of_person_no_longer_juror(jury):
     assigned = set(Assignment.objects.filter(submission=submission).values_list("juror", flat=True))
     assert leaving.pk not in assigned
     assert (len(assigned), report.dropped) == (2, 1)
+
+
+# --- the juror's notice ---------------------------------------------------------------------
+
+
+def assignment_mails():
+    return list(OutboxMessage.objects.filter(template_code=ASSIGNMENT_MAIL).order_by("pk"))
+
+
+def test_assign_submission_mails_the_juror_without_naming_the_city(jury):
+    panel, submission, cast = jury
+    cast.city.name = "Qwyxlborough"
+    cast.city.save(update_fields=["name"])
+    panel.phases.update(sees_identity=False)
+    juror = make_juror(panel, "FR")
+
+    assign_submission(panel, submission, juror, actor=cast.secretary)
+
+    [mail] = assignment_mails()
+    assert (mail.recipients, mail.language) == ([juror.email], "en")
+    assert f"{settings.LC_SITE_URL}{reverse('reviews:jury-workspace')}" in mail.body
+    assert f"1 application of the call “{cast.call.title}” was assigned" in mail.body
+    assert f"Application {submission.pk}" in mail.body
+    assert "Qwyxlborough" not in mail.subject + mail.body
+
+
+def test_assign_submission_mails_the_juror_in_their_language(jury):
+    panel, submission, cast = jury
+    juror = make_juror(panel, "FR")
+    juror.language = "fr"
+    juror.save(update_fields=["language"])
+
+    assign_submission(panel, submission, juror, actor=cast.secretary)
+
+    [mail] = assignment_mails()
+    assert mail.language == "fr"
+    assert f"{settings.LC_SITE_URL}/fr/jury/" in mail.body
+    assert f"Candidature {submission.pk}" in mail.body
+
+
+def test_assign_submission_refused_mails_nobody(jury):
+    panel, submission, cast = jury
+    juror = make_juror(panel, "IE")  # conflicted: same nationality as the city
+
+    with pytest.raises(ReviewError):
+        assign_submission(panel, submission, juror, actor=cast.secretary)
+
+    assert assignment_mails() == []
+
+
+def test_unassign_submission_mails_nobody(jury):
+    panel, submission, cast = jury
+    assignment = assign(panel, submission, make_juror(panel, "FR"))
+
+    unassign_submission(assignment, actor=cast.secretary)
+
+    assert assignment_mails() == []
+
+
+def test_auto_assign_mails_each_juror_once_with_the_count():
+    call = make_call(min_reviews=2)
+    panel = make_panel(call, max_load=3)
+    submissions = [eligible(call, code)[0] for code in ("IE", "DE", "IT")]
+    jurors = [make_juror(panel, "FR"), make_juror(panel, "KE")]
+
+    auto_assign(panel, actor=make_user_secretary())
+
+    mails = assignment_mails()
+    assert sorted(mail.recipients[0] for mail in mails) == sorted(j.email for j in jurors)
+    numbers = ", ".join(f"Application {s.pk}" for s in sorted(submissions, key=lambda s: s.pk))
+    for mail in mails:
+        assert f"3 applications of the call “{call.title}” were assigned" in mail.body
+        assert numbers in mail.body
+        assert all(str(s.city) not in mail.subject + mail.body for s in submissions)
+
+
+def test_auto_assign_twice_mails_only_the_first_time(jury):
+    panel, _submission, cast = jury
+    for code in ("FR", "KE"):
+        make_juror(panel, code)
+    auto_assign(panel, actor=cast.secretary)
+
+    auto_assign(panel, actor=cast.secretary)
+
+    assert len(assignment_mails()) == 2

@@ -8,12 +8,14 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from learningcities.accounts.enums import Role
 from learningcities.calls.enums import DocumentKind
 from learningcities.calls.models import SubmissionDocument
 from learningcities.common.memo import clear_local_memos
 from learningcities.reviews.domain.aggregation import ensure_aggregates
 from learningcities.reviews.enums import OtherReviews, ReviewState
 from learningcities.reviews.models import Review, ReviewAggregate, Score
+from tests.accounts.factories import person_with_role
 from tests.calls.factories import Cast, submission_in
 from tests.reviews.factories import assign, make_juror, submitted_review
 from tests.reviews.scoring_helpers import (
@@ -126,6 +128,38 @@ def test_workspace_filters_by_review_state():
     assert sorted(s.pk for s in untouched.context["page"]) == sorted(
         [jury.submission.pk, others[1].pk]
     )
+
+
+def test_header_links_the_jury_workspace_for_a_juror():
+    jury = Jury()
+
+    page = client_for(jury.juror).get(reverse("accounts:profile")).content.decode()
+
+    assert f'<a href="{reverse("reviews:jury-workspace")}">Jury</a>' in page
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.SECRETARIAT])
+def test_header_has_no_jury_link_for_other_roles(role):
+    Jury()  # a panel and a juror exist
+    person = person_with_role(role, totp=True)
+
+    page = client_for(person).get(reverse("accounts:profile")).content.decode()
+
+    assert reverse("reviews:jury-workspace") not in page
+
+
+def test_header_jury_link_reads_no_roles_on_later_pages(django_assert_num_queries):
+    jury = Jury()
+    client = client_for(jury.juror)
+    client.get(reverse("network:countries"))
+
+    # session, user, the page's two counts: no roles read for the header
+    with django_assert_num_queries(4) as queries:
+        response = client.get(reverse("network:countries"))
+
+    assert reverse("reviews:jury-workspace") in response.content.decode()
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "accounts_affiliation" not in tables
 
 
 def test_workspace_refuses_the_secretariat():

@@ -27,7 +27,10 @@ Per submission, over its *n* submitted reviews:
   ``weighted_total`` (highest first), then by submission id (lowest first).
   A submission without a submitted review has no figures and no rank.
 
-Every submission assigned in the panel gets one row. The panel's agreement
+Every submission assigned in the panel gets one row, and so does every
+submission of the panel's call in review, reviewed, decided or released
+(``RANKED_STATES``) even with no assignment left (say its only juror
+recused): no figures, no rank, last. The panel's agreement
 is Krippendorff's alpha (interval) of the review totals, jurors by
 submissions (see ``agreement``), stored on the panel.
 
@@ -41,11 +44,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
+from learningcities.calls.enums import SubmissionState
+from learningcities.calls.models import Submission
 from learningcities.frameworks.models import Criterion
 
 from ..enums import Recommendation, ReviewState
 from ..models import Assignment, Panel, Review, ReviewAggregate, Score
+
+S = SubmissionState
+# The states in which a submission is ranked even without an assignment: it went
+# to the jury, so the secretariat must see it, if only as "no reviews". Entering
+# them (an assignment) and losing an assignment both bump ``scores_revision``.
+RANKED_STATES = (S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED)
 
 
 @dataclass
@@ -117,7 +129,8 @@ def compute_panel(panel: Panel) -> PanelFigures:
     """Return the panel's aggregates (unsaved) and agreement from its submitted reviews.
 
     Three queries: the criteria's weights, the submitted reviews, their scores;
-    plus one for the assigned submissions. Reads only.
+    plus one for the submissions ranked (assigned in the panel, or in
+    ``RANKED_STATES`` in its call). Reads only.
     """
     weights = {
         pk: float(weight)
@@ -139,12 +152,13 @@ def compute_panel(panel: Panel) -> PanelFigures:
         .order_by()
     ):
         scores[review_id].append((criterion_id, value))
+    assigned = Assignment.objects.filter(panel=panel).values("submission_id")
     submission_ids = sorted(
-        set(
-            Assignment.objects.filter(panel=panel)
-            .values_list("submission_id", flat=True)
-            .order_by()
+        Submission.objects.filter(
+            Q(pk__in=assigned) | Q(call_id=panel.call_id, state__in=RANKED_STATES)
         )
+        .values_list("pk", flat=True)
+        .order_by()
     )
     figures = [
         _review_figures(juror_id, submission_id, recommendation, scores.get(pk, ()), weights)

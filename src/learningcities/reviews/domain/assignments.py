@@ -28,9 +28,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,8 +40,9 @@ from learningcities.accounts.enums import Role
 from learningcities.accounts.models import User
 from learningcities.calls.domain.transitions import transition
 from learningcities.calls.enums import SubmissionState
-from learningcities.calls.models import Submission
+from learningcities.calls.models import Call, Submission
 from learningcities.common.domain.activity import record_activity
+from learningcities.common.domain.outbox import queue_message
 from learningcities.network.enums import Region
 
 from ..enums import AssignmentMethod, ConflictReason, ReviewState
@@ -53,6 +56,8 @@ S = SubmissionState
 # The states in which a submission is assigned to jurors.
 ASSIGNABLE_STATES = (S.ELIGIBLE, S.IN_REVIEW)
 UNKNOWN_REGION = ""
+# The mail telling a juror that applications were assigned to them.
+ASSIGNMENT_MAIL = "reviews.assignment.new"
 
 
 # --- the solver: plain data in, plain data out --------------------------------------------
@@ -386,6 +391,33 @@ def conflict_map(
 # --- writes ----------------------------------------------------------------------------------
 
 
+def _notify_assigned_juror(call: Call, juror: User, submission_ids: Sequence[int]) -> None:
+    """Queue one mail telling ``juror`` that the submissions were assigned to them.
+
+    The mail names applications by number ("Application 17"), never by city,
+    whatever the phase in force: it outlives the phase (it may stay held in
+    the outbox, and stays in the inbox), and a later phase may hide identities.
+    Written in the juror's language, with the absolute link to the jury page.
+    """
+    language = juror.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "call": call.title,
+            "count": len(submission_ids),
+            "applications": ", ".join(
+                _("Application %(number)s") % {"number": pk} for pk in sorted(submission_ids)
+            ),
+            "link": settings.LC_SITE_URL + reverse("reviews:jury-workspace"),
+        }
+    queue_message(
+        ASSIGNMENT_MAIL,
+        recipients=[juror.email],
+        context=context,
+        related_object=call,
+        language=language,
+    )
+
+
 def _move_to_review(submission: Submission, *, actor, now: dt.datetime | None = None) -> bool:
     if submission.state != S.ELIGIBLE:
         return False
@@ -405,7 +437,8 @@ def assign_submission(panel: Panel, submission: Submission, juror: User, *, acto
     (``max_load``). Effects: the assignment (method ``manual``, by
     ``actor``); an eligible submission moves to ``in_review`` through
     ``transition`` (by ``actor``, who must be of the secretariat); activity
-    ``reviews.assignment.add``.
+    ``reviews.assignment.add``; the juror's mail ``reviews.assignment.new``
+    (queued in the outbox, sent once the transaction commits).
     """
     locked = Panel.objects.select_for_update().get(pk=panel.pk)
     if submission.call_id != locked.call_id:
@@ -470,6 +503,7 @@ def assign_submission(panel: Panel, submission: Submission, juror: User, *, acto
             "method": [None, AssignmentMethod.MANUAL],
         },
     )
+    _notify_assigned_juror(submission.call, juror, [submission.pk])
     return assignment
 
 
@@ -522,8 +556,10 @@ def auto_assign(panel: Panel, *, actor, now: dt.datetime | None = None) -> Assig
     bulk-created (method ``automatic``); each eligible submission that has
     a reviewer moves to ``in_review`` through ``transition`` (by ``actor``,
     who must be of the secretariat); activity ``reviews.assignment.auto``
-    with the counts. Returns the report: counts, loads per juror, and each
-    submission left short with the reasons.
+    with the counts; one mail ``reviews.assignment.new`` per juror given new
+    submissions, with their count (not one per submission). Returns the
+    report: counts, loads per juror, and each submission left short with
+    the reasons.
     """
     started = timezone.now()
     with transaction.atomic():
@@ -691,6 +727,13 @@ def auto_assign(panel: Panel, *, actor, now: dt.datetime | None = None) -> Assig
                 "short": [None, len(report.short)],
             },
         )
+        new_by_juror: dict[int, list[int]] = defaultdict(list)
+        for submission_id, new_juror_ids in plan.new.items():
+            for juror_id in new_juror_ids:
+                new_by_juror[juror_id].append(submission_id)
+        for juror in jurors:
+            if new_by_juror.get(juror.pk):
+                _notify_assigned_juror(call, juror, new_by_juror[juror.pk])
     report.seconds = (timezone.now() - started).total_seconds()
     return report
 

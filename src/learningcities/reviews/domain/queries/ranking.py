@@ -11,8 +11,10 @@ def ranking_for_panel(
 ) -> QuerySet[ReviewAggregate]:
     """Return the panel's aggregates in rank order, ranked first, then the unreviewed by id.
 
-    Each row comes with its submission's city and country (one query) and
-    ``assigned``, the number of jurors assigned. Filters: ``region`` (a
+    The unreviewed include a submission in review (or past it) with no juror
+    left, ``assigned`` 0 (``aggregation.RANKED_STATES``). Each row comes
+    with its submission's city and country (one query) and ``assigned``,
+    the number of jurors assigned. Filters: ``region`` (a
     ``network.Region`` value) and ``country`` (ISO alpha-2 code). Reads the
     stored rows only: call ``domain.aggregation.ensure_aggregates(panel)``
     first for up-to-date figures.
