@@ -26,11 +26,9 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -42,6 +40,7 @@ from aiosmtpd.controller import Controller
 
 from tests.accounts.factories import PASSWORD, TOTP_SECRET, totp_code
 from tests.common.files import PDF
+from tests.deploy.processes import free_port, wait_for
 
 DATABASE_URL = os.environ.get("LC_DATABASE_URL", "")
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,24 +52,6 @@ pytestmark = pytest.mark.skipif(
     not DATABASE_URL.startswith("postgres"),
     reason="needs PostgreSQL (LC_DATABASE_URL=postgres://...): processes share one database",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(what: str, check: Callable[[], object], timeout: float = 30) -> object:
-    """Return ``check()``'s first true value, polling; fail naming ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout:.0f} s")
-        time.sleep(0.2)
 
 
 # --- the database -------------------------------------------------------------

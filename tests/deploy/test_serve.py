@@ -8,36 +8,20 @@ one worker is killed with SIGKILL, as the kernel's OOM killer does.
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.deploy.processes import free_port, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 LC = str(Path(sys.executable).parent / "learningcities")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(what: str, check: Callable[[], object], timeout: float = 90) -> object:
-    """Return ``check()``'s first true value, polling; fail naming ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout:.0f} s")
-        time.sleep(0.2)
+# Starting granian and its workers on a busy machine.
+SLOW = 90
 
 
 def children(pid: int) -> set[int]:
@@ -91,8 +75,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
     )
     running = Server(process, f"http://127.0.0.1:{port}", log)
     try:
-        wait_for("serve answering /-/health", running.healthy)
-        wait_for("two workers", lambda: len(running.workers()) == 2)
+        wait_for("serve answering /-/health", running.healthy, timeout=SLOW)
+        wait_for("two workers", lambda: len(running.workers()) == 2, timeout=SLOW)
         yield running
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -115,9 +99,14 @@ def test_serve_starts_a_worker_again_after_one_is_killed(server):
     after = wait_for(
         "a worker started in place of the killed one",
         lambda: len(workers := server.workers()) == 2 and killed not in workers and workers,
+        timeout=SLOW,
     )
     # granian logs "Started worker-N" once a worker has loaded the application.
-    wait_for("the new worker started", lambda: server.log.read_text().count("Started worker") == 3)
+    wait_for(
+        "the new worker started",
+        lambda: server.log.read_text().count("Started worker") == 3,
+        timeout=SLOW,
+    )
     answers = [server.healthy() for _ in range(6)]
 
     assert answers == [True] * 6

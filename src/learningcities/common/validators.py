@@ -112,7 +112,7 @@ _ZIP64_END_RECORD = b"PK\x06\x06"
 _ZIP64_END_RECORD_SIZE = 56
 
 
-def _declared_directory(file: IO[bytes]) -> tuple[int, int] | None:
+def declared_directory(file: IO[bytes]) -> tuple[int, int] | None:
     """Return ``(parts, directory size)`` from a zip's end record; None if it has none.
 
     Found as zipfile finds it (the last end record in the final 64 KiB, then
@@ -170,7 +170,7 @@ class _ArchiveParts:
     """
 
     def __init__(self, file: IO[bytes]):
-        declared = _declared_directory(file)
+        declared = declared_directory(file)
         if declared is None:
             raise zipfile.BadZipFile("no end of central directory record")
         parts, directory = declared

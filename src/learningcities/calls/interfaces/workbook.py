@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from learningcities.common.validators import declared_directory
 from learningcities.frameworks.domain.queries.frameworks import framework_tree
 from learningcities.frameworks.enums import DEFAULT_RATING_MAX, DEFAULT_RATING_MIN, AnswerType
 
@@ -363,7 +364,7 @@ _UNREADABLE = (
     ValueError,
     TypeError,  # openpyxl's refusal of an attribute it does not know or cannot convert
     OSError,
-    RuntimeError,  # an encrypted member; NotImplementedError: a compression zipfile lacks
+    RuntimeError,  # an encrypted member, or a compression method zipfile does not know
     ParseError,
 )
 
@@ -436,19 +437,25 @@ def _check_archive(data: bytes) -> None:
     which openpyxl reads through too, never unpacks more of a member than
     declared (a member holding more fails its checksum, refused here).
     """
+    too_many_parts = WorkbookInvalid(
+        [
+            _(
+                "The workbook has more than %(limit)s parts; its limit is "
+                "%(limit)s. Download the workbook again and fill that one in."
+            )
+            % {"limit": _grouped(MAX_PARTS)}
+        ]
+    )
+    # zipfile reads the whole list of parts into memory on opening: the count
+    # the end record declares is checked first (the list may still hold more).
+    declared = declared_directory(io.BytesIO(data))
+    if declared is not None and declared[0] > MAX_PARTS:
+        raise too_many_parts
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) > MAX_PARTS:
-                raise WorkbookInvalid(
-                    [
-                        _(
-                            "The workbook has more than %(limit)s parts; its limit is "
-                            "%(limit)s. Download the workbook again and fill that one in."
-                        )
-                        % {"limit": _grouped(MAX_PARTS)}
-                    ]
-                )
+                raise too_many_parts
             if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
                 limit = MAX_UNPACKED_BYTES // (1024 * 1024)
                 raise WorkbookInvalid(
