@@ -44,11 +44,11 @@ install: $(VENV)/.synced node_modules/.installed
 
 run: install
 	$(LC) migrate --no-input
-	$(LC) collectstatic --no-input --verbosity 0
+	LC_STATIC_COLLECTED=1 $(LC) collectstatic --no-input --verbosity 0
 	$(LC) load-demo
 	$(LC) create-demo-accounts
 	$(LC) load-demo-calls
-	$(LC) serve --host $(HOST) --port $(PORT)
+	LC_STATIC_COLLECTED=1 $(LC) serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)

@@ -174,10 +174,11 @@ def measure_ranking(panel, *, env: dict, options) -> list[tuple[str, str]]:
 
     wrk = ensure_wrk()
     with serving(env, workers=options.workers) as base:
-        status, body = get(base, path, cookie)
+        # ``get`` answers the Cookie header a browser sends from then on (session and CSRF).
+        status, body, header = get(base, path, cookie)
         if status != 200 or "Krippendorff" not in body:
             raise SystemExit(f"ranking: {path} answered {status}, not the page; login failed")
-        targets = [("hello-world", "/-/health", ""), ("ranking", path, cookie)]
+        targets = [("hello-world", "/-/health", ""), ("ranking", path, header)]
         for _label, target, session in targets:
             wrk_cookie(wrk, base + target, session, duration=2, options=options)  # warm-up
         rounds: dict[str, list[dict]] = {label: [] for label, _t, _s in targets}

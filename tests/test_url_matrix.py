@@ -8,7 +8,7 @@ whether the object exists or not.
 
 Outcomes: a status code (200, 403, 404, 405, 410), ``LOGIN`` (sent to log in),
 ``MFA`` (sent to set up the authenticator app), ``ADMIN_LOGIN`` (the admin's
-own login), ``HOME`` (sent to the profile, for pages meant for anonymous visitors),
+own login), ``HOME`` (sent to "My work", for pages meant for anonymous visitors),
 ``REAUTH`` (asked for the password again before changing a second factor).
 """
 
@@ -210,6 +210,94 @@ for _module in extension_modules():
     HIDDEN.update(getattr(_module, "HIDDEN", {}))
 
 
+def matrix_storages(root) -> dict:
+    """The storages the matrix's objects are built with (documents under ``root``)."""
+    return {
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "private": {
+            "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+
+
+def build_world() -> dict:
+    """Create one object of each kind and one person per role; return them with the URL kwargs.
+
+    Shared with the layout test (tests/browser/test_layout.py), which renders every
+    page this builds in Chromium.
+    """
+    people = {
+        "coordinator": person_with_role(Role.COORDINATOR),
+        "endorser": person_with_role(Role.ENDORSER),
+        "juror": person_with_role(Role.JUROR, totp=True),
+        "secretariat": person_with_role(Role.SECRETARIAT, totp=True),
+        "admin": make_user(is_superuser=True),
+        "no_totp": person_with_role(Role.SECRETARIAT),
+    }
+    activate_totp(people["admin"], secret=TOTP_SECRET)
+    city_org = people["coordinator"].affiliations.get().organisation
+    other_org = organisation(OrganisationKind.CITY)
+    stranger = make_user()
+    add_affiliation(other_org, user=stranger, role=Role.COORDINATOR, actor=None)
+    cohort = CohortFactory()
+    make_member(city_org.city, cohort=cohort)
+    invitation, token = invite_person(
+        city_org, email="newcomer@example.org", role=Role.COORDINATOR, actor=None
+    )
+    document = store_document(
+        io.BytesIO(files.PDF), owner=city_org, uploaded_by=None, kind="letter", name="a.pdf"
+    )
+    hidden_document = store_document(
+        io.BytesIO(files.PDF), owner=other_org, uploaded_by=None, kind="letter", name="b.pdf"
+    )
+    message = OutboxMessage.objects.get()
+    kwargs = {
+        "network:city": {"pk": city_org.city.pk},
+        "network:country": {"code": city_org.country_id.lower()},
+        "network:cohort": {"slug": cohort.slug},
+        "frameworks:detail": {"code": "key-features", "version": "2013-short"},
+        "api-v1:get_city": {"id": city_org.city.pk},
+        "api-v1:get_cohort": {"id": cohort.pk},
+        "accounts:invitation": {"token": token},
+        "workspace:organisation": {"pk": city_org.pk},
+        "workspace:person": {"pk": stranger.pk},
+        "workspace:affiliation-remove": {
+            "pk": stranger.pk,
+            "affiliation_pk": stranger.affiliations.get().pk,
+        },
+        "workspace:invitation-resend": {"pk": invitation.pk},
+        "workspace:invitation-revoke": {"pk": invitation.pk},
+        "common:outbox-message": {"pk": message.pk},
+        "common:outbox-retry": {"pk": message.pk},
+        "common:mail-template": {"code": "accounts.invitation", "language": "fr"},
+        "common:document": {"document_id": document.pk},
+        "account_confirm_email": {"key": "not-a-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
+    }
+    hidden_kwargs = {
+        "common:document": {"document_id": hidden_document.pk},
+        "workspace:organisation": {"pk": 999_999},
+        "workspace:person": {"pk": 999_999},
+        "common:outbox-message": {"pk": 999_999},
+        "common:mail-template": {"code": "no.such.template", "language": "fr"},
+        "accounts:invitation": {"token": "not-a-token"},
+    }
+    context = {
+        "people": people,
+        "city_org": city_org,
+        "other_org": other_org,
+        "stranger": stranger,
+    }
+    for module in extension_modules():
+        if build := getattr(module, "build", None):
+            more_kwargs, more_hidden = build(context)
+            kwargs.update(more_kwargs)
+            hidden_kwargs.update(more_hidden)
+    return {"people": people, "kwargs": kwargs, "hidden_kwargs": hidden_kwargs}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """One object of each kind and one person per role, built once for the module.
@@ -218,88 +306,15 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     test sees these rows.
     """
     root = tmp_path_factory.mktemp("private")
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        "private": {
-            "BACKEND": "learningcities.common.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
-        override_settings(STORAGES=storages, LC_PRIVATE_ROOT=root, PASSWORD_HASHERS=hashers),
+        override_settings(
+            STORAGES=matrix_storages(root), LC_PRIVATE_ROOT=root, PASSWORD_HASHERS=hashers
+        ),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        people = {
-            "coordinator": person_with_role(Role.COORDINATOR),
-            "endorser": person_with_role(Role.ENDORSER),
-            "juror": person_with_role(Role.JUROR, totp=True),
-            "secretariat": person_with_role(Role.SECRETARIAT, totp=True),
-            "admin": make_user(is_superuser=True),
-            "no_totp": person_with_role(Role.SECRETARIAT),
-        }
-        activate_totp(people["admin"], secret=TOTP_SECRET)
-        city_org = people["coordinator"].affiliations.get().organisation
-        other_org = organisation(OrganisationKind.CITY)
-        stranger = make_user()
-        add_affiliation(other_org, user=stranger, role=Role.COORDINATOR, actor=None)
-        cohort = CohortFactory()
-        make_member(city_org.city, cohort=cohort)
-        invitation, token = invite_person(
-            city_org, email="newcomer@example.org", role=Role.COORDINATOR, actor=None
-        )
-        document = store_document(
-            io.BytesIO(files.PDF), owner=city_org, uploaded_by=None, kind="letter", name="a.pdf"
-        )
-        hidden_document = store_document(
-            io.BytesIO(files.PDF), owner=other_org, uploaded_by=None, kind="letter", name="b.pdf"
-        )
-        message = OutboxMessage.objects.get()
-        kwargs = {
-            "network:city": {"pk": city_org.city.pk},
-            "network:country": {"code": city_org.country_id.lower()},
-            "network:cohort": {"slug": cohort.slug},
-            "frameworks:detail": {"code": "key-features", "version": "2013-short"},
-            "api-v1:get_city": {"id": city_org.city.pk},
-            "api-v1:get_cohort": {"id": cohort.pk},
-            "accounts:invitation": {"token": token},
-            "workspace:organisation": {"pk": city_org.pk},
-            "workspace:person": {"pk": stranger.pk},
-            "workspace:affiliation-remove": {
-                "pk": stranger.pk,
-                "affiliation_pk": stranger.affiliations.get().pk,
-            },
-            "workspace:invitation-resend": {"pk": invitation.pk},
-            "workspace:invitation-revoke": {"pk": invitation.pk},
-            "common:outbox-message": {"pk": message.pk},
-            "common:outbox-retry": {"pk": message.pk},
-            "common:mail-template": {"code": "accounts.invitation", "language": "fr"},
-            "common:document": {"document_id": document.pk},
-            "account_confirm_email": {"key": "not-a-key"},
-            "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
-        }
-        hidden_kwargs = {
-            "common:document": {"document_id": hidden_document.pk},
-            "workspace:organisation": {"pk": 999_999},
-            "workspace:person": {"pk": 999_999},
-            "common:outbox-message": {"pk": 999_999},
-            "common:mail-template": {"code": "no.such.template", "language": "fr"},
-            "accounts:invitation": {"token": "not-a-token"},
-        }
-        context = {
-            "people": people,
-            "city_org": city_org,
-            "other_org": other_org,
-            "stranger": stranger,
-        }
-        for module in extension_modules():
-            if build := getattr(module, "build", None):
-                more_kwargs, more_hidden = build(context)
-                kwargs.update(more_kwargs)
-                hidden_kwargs.update(more_hidden)
-        yield {"people": people, "kwargs": kwargs, "hidden_kwargs": hidden_kwargs}
+        yield build_world()
         transaction.set_rollback(True)
 
 
@@ -315,7 +330,7 @@ def outcome(response) -> object:
             return REAUTH
         if path == reverse("admin:login"):
             return ADMIN_LOGIN
-        if path == reverse("accounts:profile") or path == "/":
+        if path == reverse("accounts:my-work") or path == "/":
             return HOME
         return f"redirect {path}"
     return response.status_code

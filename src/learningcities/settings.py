@@ -36,7 +36,8 @@ LC_LOGIN_ADDRESS_FAILURE_LIMIT  failed logins from one address, on any accounts,
 LC_LOGIN_COOLOFF_MINUTES  how long such a lock lasts; it lifts by itself (default: 15)
 LC_INVITATION_DAYS  an invitation link works this many days (default: 14)
 LC_SITE_URL         the site's public address, for links in e-mail
-                    (default: ``http://127.0.0.1:8000``)
+                    (default: the address a page was reached at, for links sent
+                    from it such as invitations; else ``http://127.0.0.1:8000``)
 LC_CSRF_TRUSTED_ORIGINS  comma-separated origins forms are also accepted from, such
                     as ``https://cities.example.org:8443`` (default: none; the
                     origin of LC_SITE_URL is always trusted, as is the request's
@@ -73,6 +74,9 @@ LC_JOB_MAX_ATTEMPTS  ``run-scheduled`` re-queues a failed job until it has been
 LC_STATIC_ROOT      where ``collectstatic`` writes the static files (default:
                     ``staticfiles/`` in the checkout); the production profile
                     serves them only from there, compressed and under hashed names
+LC_STATIC_COLLECTED serve only the collected static files (hashed names, brotli and
+                    gzip, cached for a year) outside the production profile too; set
+                    for ``collectstatic`` and the server alike (``make run`` does)
 LC_NODE_MODULES     the front-end packages npm installed (default: ``node_modules/``
                     in the checkout)
 LC_LOG_LEVEL        the least severe log messages written to standard error
@@ -152,7 +156,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "learningcities.common.apps.StaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "ninja",  # its templates and static files: API docs that work offline
     "allauth",
@@ -259,6 +263,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("LC_TIME_ZONE", "UTC")
+# One unambiguous date style per language: "6 Dec 2026", "6 déc. 2026" (learningcities/formats).
+FORMAT_MODULE_PATH = ["learningcities.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -279,23 +285,26 @@ STATICFILES_DIRS = [
     if (NODE_MODULES / path).is_dir()
 ]
 # In production WhiteNoise serves only what ``collectstatic`` wrote into
-# STATIC_ROOT: compressed copies under names carrying a hash of their content,
-# cached for ever by browsers. A release's files get new names, so the
-# processes still running at a ``git pull`` serve the old ones whole (WhiteNoise
-# reads each file's size once, at start: a source file changed under it would be
-# cut off at its old length). Elsewhere (development, the embedded
-# installation, the tests) the source folders are served as they are.
+# STATIC_ROOT: compressed copies (brotli, gzip) under names carrying a hash of
+# their content, cached for ever by browsers. A release's files get new names, so
+# the processes still running at a ``git pull`` serve the old ones whole
+# (WhiteNoise reads each file's size once, at start: a source file changed under
+# it would be cut off at its old length). ``make run`` (the embedded default on a
+# slow link) does the same with LC_STATIC_COLLECTED=1 for its collectstatic and
+# its server. Elsewhere (development, the tests) the source folders are served as
+# they are, cached for a minute.
+STATIC_COLLECTED = PRODUCTION or env_bool("LC_STATIC_COLLECTED")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_COLLECTED
             else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
@@ -310,7 +319,7 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "accounts:my-work"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -337,6 +346,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("LC_DEFAULT_FROM_EMAIL", "learningcities@loc
 LC_INVITATION_DAYS = int(os.environ.get("LC_INVITATION_DAYS", "14"))
 # The site's public address, for links in e-mail (invitations).
 LC_SITE_URL = os.environ.get("LC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, a link made while answering a request (an invitation) uses the address
+# the server was reached at (its host checked against ALLOWED_HOSTS).
+LC_SITE_URL_SET = bool(os.environ.get("LC_SITE_URL", "").strip())
 
 
 def _origin(url: str) -> str:

@@ -8,6 +8,7 @@ from learningcities.common import views as common_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("-/health", common_views.health, name="health"),
+    path("favicon.ico", common_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]
 # Public pages carry their language in the URL (/fr/cities/; English without a

@@ -54,9 +54,9 @@ def test_createsuperuser_operator_logs_in_to_the_second_factor_setup(client, mon
     login = client.post(LOGIN, {"login": "operator@example.org", "password": PASSWORD})
     landing = client.get(login["Location"])
 
-    # Not "Verify your e-mail address" (/account/confirm-email/): the profile,
+    # Not "Verify your e-mail address" (/account/confirm-email/): "My work",
     # which sends an operator to set up the second factor first.
-    assert (login.status_code, login["Location"]) == (302, reverse("accounts:profile"))
+    assert (login.status_code, login["Location"]) == (302, reverse("accounts:my-work"))
     assert (landing.status_code, landing["Location"]) == (302, reverse("mfa_activate_totp"))
     assert client.session["_auth_user_id"] == str(User.objects.get().pk)
 

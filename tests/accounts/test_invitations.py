@@ -319,3 +319,89 @@ def test_show_mail_prints_an_invitation_in_full_for_operators(panel, secretariat
     assert "To: juror@example.org" in printed
     assert "Subject: Invitation to act for Membership jury" in printed
     assert f"/account/invitation/{token}/" in printed
+
+
+# The address of the link: LC_SITE_URL when set, else the one the server is reached at
+
+
+def _invite_from_the_workspace(client, secretariat_member, **extra):
+    city = organisation(OrganisationKind.CITY, "Cork")
+    client.force_login(secretariat_member)
+    return client.post(
+        reverse("workspace:invitation-create"),
+        {"organisation": city.pk, "role": Role.COORDINATOR, "email": "new@example.org"},
+        **extra,
+    )
+
+
+def _invitation_link(token: str) -> str:
+    return f"/account/invitation/{token}/"
+
+
+def test_invitation_link_uses_the_request_address_when_site_url_is_not_set(
+    client, settings, secretariat_member
+):
+    settings.LC_SITE_URL_SET = False
+
+    response = _invite_from_the_workspace(
+        client, secretariat_member, HTTP_HOST="localhost:8443", secure=True
+    )
+
+    assert response.status_code == 302
+    body = OutboxMessage.objects.get(template_code="accounts.invitation").body
+    assert "https://localhost:8443/account/invitation/" in body
+    assert "127.0.0.1:8000" not in body
+
+
+def test_invitation_link_uses_site_url_when_it_is_set(client, settings, secretariat_member):
+    settings.LC_SITE_URL_SET = True
+    settings.LC_SITE_URL = "https://cities.example.org"
+
+    _invite_from_the_workspace(client, secretariat_member, HTTP_HOST="localhost:8443")
+
+    body = OutboxMessage.objects.get(template_code="accounts.invitation").body
+    assert "https://cities.example.org/account/invitation/" in body
+    assert "localhost:8443" not in body
+
+
+def test_invitation_from_an_unknown_host_is_refused_and_sends_nothing(
+    client, settings, secretariat_member
+):
+    settings.LC_SITE_URL_SET = False
+
+    response = _invite_from_the_workspace(client, secretariat_member, HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert Invitation.objects.count() == 0
+    assert not OutboxMessage.objects.filter(template_code="accounts.invitation").exists()
+
+
+def test_invitation_resend_uses_the_request_address_when_site_url_is_not_set(
+    client, settings, panel, secretariat_member
+):
+    settings.LC_SITE_URL_SET = False
+    invitation, _token = invite_person(
+        panel, email="juror@example.org", role=Role.JUROR, actor=secretariat_member
+    )
+    client.force_login(secretariat_member)
+
+    client.post(
+        reverse("workspace:invitation-resend", args=[invitation.pk]), HTTP_HOST="localhost:9000"
+    )
+
+    resent = OutboxMessage.objects.filter(template_code="accounts.invitation").order_by("pk")
+    assert "http://127.0.0.1:8000/account/invitation/" in resent[0].body
+    assert "http://localhost:9000/account/invitation/" in resent[1].body
+
+
+def test_invite_person_without_a_request_address_uses_the_default_site_url(
+    settings, panel, secretariat_member
+):
+    settings.LC_SITE_URL_SET = False
+
+    _invitation, token = invite_person(
+        panel, email="juror@example.org", role=Role.JUROR, actor=secretariat_member
+    )
+
+    body = OutboxMessage.objects.get(template_code="accounts.invitation").body
+    assert settings.LC_SITE_URL + _invitation_link(token) in body

@@ -24,7 +24,7 @@ def test_login_by_email_logs_the_person_in(client):
     response = client.post(LOGIN, {"login": "Ana@Example.org", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("accounts:my-work")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 

@@ -23,6 +23,7 @@ GUARDED = [
     "/cities/",
     "/fr/statistics/",
     "/account/profile/",
+    "/account/my-work/",
     "/account/password/change/",
     "/admin/",
     "/account/invitation/some-token/",

@@ -274,8 +274,9 @@ def test_invitations_list_by_state_with_resend_and_revoke(client, secretary, coo
 
     pending = client.get(reverse("workspace:invitations"), {"state": "pending"})
     resent = client.post(reverse("workspace:invitation-resend", args=[invitation.pk]), follow=True)
-    revoked = client.post(reverse("workspace:invitation-revoke", args=[invitation.pk]), follow=True)
-    again = client.post(reverse("workspace:invitation-revoke", args=[invitation.pk]), follow=True)
+    revoke = reverse("workspace:invitation-revoke", args=[invitation.pk])
+    revoked = client.post(revoke, {"confirm": "yes"}, follow=True)
+    again = client.post(revoke, {"confirm": "yes"}, follow=True)
     listed_revoked = client.get(reverse("workspace:invitations"), {"state": "revoked"})
 
     assert [i.email for i, _state in pending.context["rows"]] == ["new@example.org"]

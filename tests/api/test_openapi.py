@@ -51,7 +51,9 @@ def test_openapi_operations_behind_a_session_document_401_and_403(document):
     }
     # The routers of calls and of the jury, every operation of which needs a session.
     session_routers = {
-        label for label, path, _operation in _operations(document) if "submissions" in path
+        label
+        for label, path, _operation in _operations(document)
+        if "submissions" in path or "/jury/" in path
     }
 
     assert set(protected) == session_routers

@@ -41,7 +41,7 @@ def test_login_with_totp_in_the_browser_is_accessible(live_server, page, console
 
     assert login_violations == []
     assert code_violations == []
-    assert page.get_by_role("heading", level=1).inner_text() == "Your profile"
+    assert page.get_by_role("heading", level=1).inner_text() == "My work"
     assert page.get_by_role("button", name="Log out").count() == 1
     assert page.js_errors == []
     assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []

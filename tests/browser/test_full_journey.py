@@ -255,9 +255,13 @@ def test_journey_from_visitor_to_released_cohort_in_the_browser(live_server, pag
     journey.step(secretariat, "secretariat-reviews-finished")
     click_and_wait(secretariat, secretariat.get_by_role("button", name="Accept Espoo"))
     journey.step(secretariat, "secretariat-accepted")
+    click_and_wait(secretariat, secretariat.get_by_role("link", name="Prepare the release"))
+    journey.step(secretariat, "secretariat-release-preview")
     secretariat.get_by_label("Name of the cohort").fill("Cohort 2026")
     secretariat.get_by_label("Members join on").fill(timezone.localdate().isoformat())
+    secretariat.get_by_label("Type the title of the call to confirm").fill(call.title)
     click_and_wait(secretariat, secretariat.get_by_role("button", name="Release the cohort"))
+    secretariat.get_by_role("heading", name="The release is done").wait_for()
     journey.step(secretariat, "secretariat-released")
 
     # 10. A visitor finds Espoo on the map (its marker's popup), the list and the directory.

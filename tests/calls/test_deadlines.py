@@ -292,6 +292,7 @@ def test_run_scheduled_runs_reminders_and_deadline_actions():
     assert out.getvalue().splitlines() == [
         "Endorsement reminders: 1 submissions reminded.",
         "Endorsement deadlines: 1 submissions declined or escalated.",
+        "Phase-end reminders to jurors: 0 jurors reminded.",
         "Outbox: 0 messages sent or tried.",
         "Finished jobs: 0 old job records deleted.",
         "Orphan files: 0 orphan files removed.",

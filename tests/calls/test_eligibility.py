@@ -18,7 +18,8 @@ from learningcities.calls.domain.errors import (
     TransitionError,
     TransitionNotPermitted,
 )
-from learningcities.calls.domain.submissions import attach_document, save_draft
+from learningcities.calls.domain.release import release_cohort
+from learningcities.calls.domain.submissions import attach_document, save_draft, start_submission
 from learningcities.calls.enums import CallKind, CheckOutcome, DocumentKind, SubmissionState
 from learningcities.calls.models import AwardWin, ManualCheck, Submission, Transition
 from learningcities.common.models import ActivityLogEntry
@@ -27,7 +28,7 @@ from learningcities.network.domain.memberships import admit_city
 from tests.common.files import PDF
 from tests.factories import make_member
 
-from .factories import Cast, make_call, small_framework, submission_in
+from .factories import PATHS, Cast, make_call, small_framework, submission_in
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,40 @@ def test_not_member_lapsed_member_passes():
     assert result.detail == (
         "not a member now; was a member from 2016 (counted from 2016-12-31) to 2021-03-01 (lapsed)"
     )
+
+
+def test_not_member_city_admitted_by_this_call_passes():
+    cast = Cast(make_call(require_not_member=True))
+    submission = cast.draft()
+    for step in PATHS[S.DECIDED]:
+        cast.move(submission, step)
+    release_cohort(
+        cast.call, actor=cast.secretary, name="2026 cohort", joined_on=dt.date(2026, 12, 1)
+    )
+    submission.refresh_from_db()
+
+    result = check(submission, "not_member")
+
+    assert (result.outcome, result.detail) == (
+        C.PASSED,
+        "not a member when it applied; admitted through this call, member since 2026-12-01",
+    )
+
+
+def test_not_member_city_admitted_by_an_earlier_call_still_fails():
+    first = Cast(make_call(require_not_member=True, title="First call"))
+    submission = first.draft()
+    for step in PATHS[S.DECIDED]:
+        first.move(submission, step)
+    release_cohort(
+        first.call, actor=first.secretary, name="2025 cohort", joined_on=dt.date(2025, 12, 4)
+    )
+    second_call = make_call(require_not_member=True, title="Second call")
+    again = start_submission(second_call, city=first.city, actor=first.coordinator)
+
+    result = check(again, "not_member")
+
+    assert (result.outcome, result.detail) == (C.FAILED, "member since 2025-12-04")
 
 
 def test_not_member_never_member_passes():

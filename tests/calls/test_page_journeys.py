@@ -91,7 +91,8 @@ class City:
         return self.client.post(self.url("city-profile"), {"motivation": text}).status_code
 
     def act(self, action: str):
-        return self.client.post(self.url("city-application"), {"action": action}, follow=True)
+        data = {"action": action, "confirm": "yes"}  # withdrawing asks for the box
+        return self.client.post(self.url("city-application"), data, follow=True)
 
     def overview(self) -> str:
         return page_text(self.client.get(self.url("city-application")))

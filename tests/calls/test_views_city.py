@@ -8,12 +8,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from learningcities.calls.domain.release import release_cohort, release_winners
 from learningcities.calls.domain.submissions import start_submission
-from learningcities.calls.enums import DocumentKind, SubmissionState
+from learningcities.calls.enums import CallKind, DocumentKind, SubmissionState
 from learningcities.calls.models import Submission
 from learningcities.calls.views.city import deadline_info
 from learningcities.frameworks.enums import AnswerType
+from learningcities.network.models import Cohort
 from tests.calls.factories import (
+    PATHS,
     Cast,
     city_with_coordinator,
     fill_in,
@@ -278,7 +281,7 @@ def test_withdraw_moves_to_withdrawn():
     submission = cast.draft(complete=False)
 
     response = logged_in(cast.coordinator).post(
-        url("city-application", submission), {"action": "withdraw"}, follow=True
+        url("city-application", submission), {"action": "withdraw", "confirm": "yes"}, follow=True
     )
 
     submission.refresh_from_db()
@@ -570,3 +573,137 @@ def test_preview_shows_the_whole_application():
     assert "2: Mid" in content
     assert "letter.pdf" in content
     assert "evidence.pdf" in content
+
+
+# After the decision
+
+
+def _released(cast: Cast, *, decision: str = "accepted", comments=None) -> Submission:
+    """A submission of ``cast`` decided and released (cohort or award, by the call's kind)."""
+    submission = submission_in_state(cast, S.DECIDED, decision=decision)
+    jury_comments = {submission.pk: comments} if comments else None
+    if cast.call.kind == CallKind.AWARD:
+        release_winners(
+            cast.call,
+            actor=cast.secretary,
+            year=timezone.localdate().year,
+            jury_comments=jury_comments,
+        )
+    else:
+        release_cohort(
+            cast.call,
+            actor=cast.secretary,
+            name="2026 cohort",
+            joined_on=timezone.localdate(),
+            jury_comments=jury_comments,
+        )
+    submission.refresh_from_db()
+    return submission
+
+
+def submission_in_state(cast: Cast, state: str, **kwargs) -> Submission:
+    submission = cast.draft()
+    for step in PATHS[state]:
+        cast.move(submission, step, **(kwargs if step == S.DECIDED else {}))
+    return submission
+
+
+def text_of(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_released_admission_shows_result_next_steps_and_no_countdown():
+    cast = Cast()
+    submission = _released(cast)
+
+    response = logged_in(cast.coordinator).get(url("city-application", submission))
+
+    html = text_of(response)
+    assert response.status_code == 200
+    assert '<dd class="application-decision">Admitted</dd>' in html
+    assert (
+        f"Congratulations: {cast.city.name} is admitted to the network, in the 2026 cohort." in html
+    )
+    cohort = Cohort.objects.get(name="2026 cohort")
+    assert f'<a href="{cohort.get_absolute_url()}">2026 cohort</a>' in html
+    assert "Download the membership certificate (PDF)." in html
+    assert "report on their progress every two years" in html
+    assert "closes in" not in html
+    assert "Deadline" not in html
+
+
+def test_released_rejection_says_not_admitted_and_how_to_apply_again():
+    cast = Cast()
+    submission = _released(cast, decision="rejected")
+
+    html = text_of(logged_in(cast.coordinator).get(url("city-application", submission)))
+
+    assert '<dd class="application-decision">Not admitted</dd>' in html
+    assert f"{cast.city.name} is not admitted to the network this time." in html
+    assert f'href="{reverse("calls:join")}"' in html
+    assert "certificate" not in html
+
+
+def test_released_application_shows_the_jury_feedback_the_call_shares():
+    cast = Cast()
+    submission = _released(cast, comments=["A convincing plan; measure participation by group."])
+
+    html = text_of(logged_in(cast.coordinator).get(url("city-application", submission)))
+
+    assert "<h3>The jury's feedback</h3>" in html
+    assert "<blockquote>A convincing plan; measure participation by group.</blockquote>" in html
+
+
+def test_released_application_without_shared_feedback_shows_none():
+    cast = Cast()
+    submission = _released(cast)
+
+    html = text_of(logged_in(cast.coordinator).get(url("city-application", submission)))
+
+    assert "feedback" not in html
+
+
+def test_released_award_nomination_says_winner_with_award_certificate():
+    cast = Cast(call=make_call(kind=CallKind.AWARD, title="Award call"))
+    submission = _released(cast)
+
+    html = text_of(logged_in(cast.coordinator).get(url("city-application", submission)))
+
+    year = timezone.localdate().year
+    assert '<dd class="application-decision">Winner</dd>' in html
+    assert f"{cast.city.name} is a winner of the Learning City Award {year}." in html
+    assert "Download the award certificate (PDF)." in html
+    assert "admitted" not in html.lower()
+
+
+def test_released_award_nomination_not_selected():
+    cast = Cast(call=make_call(kind=CallKind.AWARD, title="Award call"))
+    submission = _released(cast, decision="rejected")
+
+    html = text_of(logged_in(cast.coordinator).get(url("city-application", submission)))
+
+    assert '<dd class="application-decision">Not selected</dd>' in html
+    assert "is not among the winners of this edition of the award." in html
+    assert "admitted" not in html.lower()
+
+
+def test_decided_application_keeps_the_decision_hidden():
+    cast = Cast()
+    submission = submission_in_state(cast, S.DECIDED, decision="accepted")
+
+    html = text_of(logged_in(cast.coordinator).get(url("city-application", submission)))
+
+    assert "application-decision" not in html
+    assert "Congratulations" not in html
+    assert '<dd class="application-state">In review</dd>' in html
+
+
+def test_applications_list_shows_the_released_decision_and_links_the_public_call():
+    cast = Cast()
+    _released(cast, decision="rejected")
+    open_call = make_call(title="A later call")
+
+    html = text_of(logged_in(cast.coordinator).get(reverse("calls:city-applications")))
+
+    assert "<td>Released: Not admitted</td>" in html
+    assert f'href="{reverse("calls:join-call", kwargs={"pk": open_call.pk})}"' in html

@@ -346,3 +346,194 @@ def test_endorser_of_another_country_cannot_post(client, cast):
     submission.refresh_from_db()
     assert response.status_code == 404
     assert submission.state == S.SUBMITTED
+
+
+# --- The Commission's history: what it endorsed, returned or declined, and the outcome ---
+
+
+def _history(client, user, **query):
+    client.force_login(user)
+    return client.get(reverse("calls:endorsement-history"), query)
+
+
+def test_history_lists_endorsed_returned_and_declined_newest_first(client, cast):
+    endorsed = submission_in(cast, S.ENDORSED)
+    returned = submission_in(Cast(call=cast.call), S.RETURNED)
+    declined = submission_in(Cast(call=cast.call), S.DECLINED)
+    submission_in(Cast(call=cast.call), S.SUBMITTED)  # waiting: not history yet
+
+    response = _history(client, cast.endorser)
+
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [(row.submission, row.to_state) for row in rows] == [
+        (declined, S.DECLINED),
+        (returned, S.RETURNED),
+        (endorsed, S.ENDORSED),
+    ]
+    content = response.content.decode()
+    for submission in (endorsed, returned, declined):
+        assert f'<a href="{_detail_url(submission)}">{submission.city.name}</a>' in content
+    assert "Returned to the city" in content
+
+
+def test_history_omits_other_countries(client, cast):
+    foreign = submission_in(Cast(call=cast.call, country_code="FR"), S.ENDORSED)
+    own = submission_in(cast, S.DECLINED)
+
+    response = _history(client, cast.endorser)
+
+    assert [row.submission for row in response.context["rows"]] == [own]
+    assert foreign.city.name not in response.content.decode()
+
+
+def test_history_shows_the_outcome_once_released(client, cast):
+    admitted = submission_in(cast, S.RELEASED)
+    rejected = Cast(call=cast.call)
+    not_admitted = rejected.draft()
+    for step in ("submitted", "endorsed", "eligible", "in_review", "reviewed"):
+        rejected.move(not_admitted, step)
+    rejected.move(not_admitted, S.DECIDED, decision="rejected")
+    rejected.move(not_admitted, S.RELEASED)
+
+    response = _history(client, cast.endorser)
+
+    outcomes = {row.submission: row.outcome for row in response.context["rows"]}
+    assert outcomes == {admitted: "Admitted", not_admitted: "Not admitted"}
+    assert "<strong>Admitted</strong>" in response.content.decode()
+
+
+def test_history_says_winner_or_not_selected_for_an_award_call(client):
+    cast = Cast(call=make_call(kind="award", title="Award call"))
+    winner = submission_in(cast, S.RELEASED)
+
+    response = _history(client, cast.endorser)
+
+    [row] = response.context["rows"]
+    assert (row.submission, row.outcome) == (winner, "Winner")
+    assert "<strong>Winner</strong>" in response.content.decode()
+
+
+@pytest.mark.parametrize("state", [S.REVIEWED, S.DECIDED])
+def test_history_never_shows_a_staged_decision(client, cast, state):
+    staged = submission_in(cast, state)  # decided: accepted, not yet released
+
+    response = _history(client, cast.endorser)
+
+    [row] = response.context["rows"]
+    assert (row.submission, row.outcome, row.now_state) == (staged, "", "In review")
+    content = response.content.decode()
+    for word in ("Admitted", "Not admitted", "Decided", "Reviewed", "Accepted"):
+        assert word not in content
+
+
+def test_history_is_paginated(client, cast, monkeypatch):
+    monkeypatch.setattr(endorsement_views, "HISTORY_PAGE_SIZE", 2)
+    first = submission_in(cast, S.ENDORSED)
+    for _ in range(2):
+        submission_in(Cast(call=cast.call), S.ENDORSED)
+
+    response = _history(client, cast.endorser, page="2")
+
+    assert [row.submission for row in response.context["rows"]] == [first]
+    assert "Page 2 of 2" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_history_query_count_does_not_grow(client, django_assert_num_queries, count):
+    call = make_call()
+    casts = [Cast(call=call) for _ in range(count)]
+    for cast in casts:
+        submission_in(cast, S.RELEASED)
+    client.force_login(casts[0].endorser)
+    client.get(reverse("calls:endorsement-history"))
+
+    # session, user; count, page (with submission, call, city and actor)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("calls:endorsement-history"))
+
+    assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR, Role.SECRETARIAT])
+def test_history_refuses_people_who_are_not_endorsers(client, role):
+    response = _history(client, person_with_role(role, totp=role != Role.COORDINATOR))
+
+    assert response.status_code == 403
+    assert b"History of your endorsements" not in response.content
+
+
+def test_history_sends_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("calls:endorsement-history"))
+
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_queue_and_history_link_to_each_other(client, cast):
+    submission_in(cast, S.SUBMITTED)
+
+    queue = _queue(client, cast.endorser).content.decode()
+    history = client.get(reverse("calls:endorsement-history")).content.decode()
+
+    assert f'href="{reverse("calls:endorsement-history")}"' in queue
+    assert f'<a href="{reverse("calls:endorsement-queue")}">Waiting for your decision</a>' in (
+        history
+    )
+
+
+@pytest.mark.parametrize(
+    "state", [S.DECLINED, S.ENDORSED, S.IN_REVIEW, S.DECIDED, S.RELEASED, S.WITHDRAWN]
+)
+def test_endorser_keeps_reading_an_application_after_the_decision(client, cast, state):
+    submission = submission_in(cast, state) if state != S.WITHDRAWN else None
+    if submission is None:
+        submission = submission_in(cast, S.ENDORSED)
+        cast.move(submission, S.WITHDRAWN)
+    client.force_login(cast.endorser)
+
+    response = client.get(_detail_url(submission))
+
+    assert response.status_code == 200
+    assert response.context["can_act"] is False
+    assert "Your decision" not in response.content.decode()
+
+
+def test_detail_shows_the_outcome_only_once_released(client, cast):
+    decided = submission_in(cast, S.DECIDED)
+    released = submission_in(Cast(call=cast.call), S.RELEASED)
+    client.force_login(cast.endorser)
+
+    staged_page = client.get(_detail_url(decided)).content.decode()
+    released_page = client.get(_detail_url(released)).content.decode()
+
+    assert "Admitted" not in staged_page
+    assert "<dt>Outcome</dt><dd><strong>Admitted</strong></dd>" in released_page
+
+
+def test_endorser_of_another_country_cannot_read_a_released_application(client, cast):
+    submission = submission_in(cast, S.RELEASED)
+    client.force_login(endorser_of("FR"))
+
+    response = client.get(_detail_url(submission))
+
+    assert response.status_code == 404
+
+
+def test_cached_queue_shows_the_jury_link_to_an_endorser_who_is_also_a_juror(client, cast):
+    from learningcities.accounts.domain.organisations import add_affiliation
+    from learningcities.accounts.domain.users import activate_totp
+    from tests.accounts.factories import TOTP_SECRET, organisation
+
+    submission_in(cast, S.SUBMITTED)
+    both = endorser_of("IE")
+    add_affiliation(organisation("panel"), user=both, role=Role.JUROR, actor=None)
+    activate_totp(both, secret=TOTP_SECRET)  # jurors log in with a second factor
+    _queue(client, cast.endorser)  # draws and caches the page for the plain endorser
+    jury_link = f'href="{reverse("reviews:jury-workspace")}"'
+
+    plain = _queue(client, cast.endorser).content.decode()
+    juror = _queue(client, both).content.decode()
+
+    assert jury_link not in plain
+    assert jury_link in juror

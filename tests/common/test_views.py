@@ -246,3 +246,27 @@ def test_outbox_detail_hides_the_text_of_a_sensitive_message(client, secretary):
     assert "carries a personal link" in html
     assert "Dear Ana," not in html
     assert f"learningcities show-mail {message.pk}" in html
+
+
+def test_outbox_counts_held_messages_when_sending_is_not_configured(client, secretary, settings):
+    settings.LC_MAIL_ENABLED = False
+    queue("ana@example.org")
+    queue("ben@example.org")
+    client.force_login(secretary)
+
+    response = client.get(reverse("common:outbox"))
+
+    assert response.context["held_count"] == 2
+    assert "2 held (sending not configured)" in response.content.decode()
+
+
+def test_outbox_says_nothing_of_held_messages_when_sending_is_configured(
+    client, secretary, settings
+):
+    settings.LC_MAIL_ENABLED = True
+    client.force_login(secretary)
+
+    response = client.get(reverse("common:outbox"))
+
+    assert response.context["held_count"] is None
+    assert "held (sending not configured)" not in response.content.decode()

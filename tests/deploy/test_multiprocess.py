@@ -295,7 +295,7 @@ def test_application_and_endorsement_across_two_web_processes_and_a_worker(insta
     # The coordinator gets each form from one process and posts it to the
     # other: logs in, starts the application, saves the profile with the
     # mayor's letter (posted to A) and the sections, and submits.
-    assert coordinator.log_in(cast["coordinator"]) == "/account/profile/"
+    assert coordinator.log_in(cast["coordinator"]) == "/account/my-work/"
     coordinator.get("/applications/", shows=cast["call_title"])
     started = coordinator.post(
         "/applications/", {"call": cast["call"], "organisation": cast["organisation"]}
@@ -321,7 +321,7 @@ def test_application_and_endorsement_across_two_web_processes_and_a_worker(insta
     assert second_step == "/account/2fa/authenticate/"
     endorser.get(second_step, shows='name="code"')
     code = totp_code(TOTP_SECRET)
-    endorser.post(second_step, {"code": code}, to="/account/profile/")
+    endorser.post(second_step, {"code": code}, to="/account/my-work/")
     # The same code again, on the other process, is refused: used codes are
     # marked in the cache, which the processes of one machine share (files
     # under LC_DATA_DIR by default).

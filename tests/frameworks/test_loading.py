@@ -59,6 +59,23 @@ def test_shipped_award_criteria_loaded_on_migrate_as_8_equal_ratings():
     assert framework.sections.count() == 1
 
 
+def test_shipped_award_criteria_2024_2_ask_for_an_account_and_evidence():
+    framework = Framework.objects.get(code="learning-city-award", version="2024.2")
+
+    criteria = list(criteria_for_framework(framework))
+    assert [c.code for c in criteria] == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    assert [c.title for c in criteria] == [
+        c.title
+        for c in criteria_for_framework(
+            Framework.objects.get(code="learning-city-award", version="2024")
+        )
+    ]
+    assert {
+        (c.answer_type, c.word_limit, tuple(c.file_kinds), c.weight, c.required) for c in criteria
+    } == {(AnswerType.TEXT, 300, ("pdf", "image", "office"), Decimal(1), True)}
+    assert all("Attach" in c.guidance for c in criteria)
+
+
 def test_load_shipped_frameworks_again_reports_unchanged():
     before = framework_rows()
 
@@ -66,6 +83,7 @@ def test_load_shipped_frameworks_again_reports_unchanged():
 
     assert [(r.code, r.status) for r in results] == [
         ("key-features", "unchanged"),
+        ("learning-city-award", "unchanged"),
         ("learning-city-award", "unchanged"),
     ]
     assert framework_rows() == before
@@ -227,7 +245,14 @@ def test_shipped_install_recorded_once_without_subject():
     entry = ActivityLogEntry.objects.get(action="frameworks.shipped.install")
 
     assert entry.changes == {
-        "frameworks": [None, ["key-features 2013-short", "learning-city-award 2024"]]
+        "frameworks": [
+            None,
+            [
+                "key-features 2013-short",
+                "learning-city-award 2024",
+                "learning-city-award 2024.2",
+            ],
+        ]
     }
     assert (entry.object_id, entry.actor) == ("", None)
     assert not ActivityLogEntry.objects.filter(action="frameworks.framework.load").exists()

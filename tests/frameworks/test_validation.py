@@ -292,6 +292,7 @@ def test_load_framework_command_shipped_reports_unchanged():
     assert out.splitlines() == [
         "key-features 2013-short: unchanged (already loaded with this content).",
         "learning-city-award 2024: unchanged (already loaded with this content).",
+        "learning-city-award 2024.2: unchanged (already loaded with this content).",
     ]
 
 

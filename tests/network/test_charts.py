@@ -47,7 +47,7 @@ def test_growth_bar_chart_has_title_description_axis_and_value_labels():
     assert 'role="img"' in svg
     assert 'aria-labelledby="c-title c-desc"' in svg
     assert '<title id="c-title">Growth of the network: member cities</title>' in svg
-    assert "from 115 at the end of 2016 to 425 on Dec. 31, 2025." in svg
+    assert "from 115 at the end of 2016 to 425 on 31 Dec 2025." in svg
     assert ">425</text>" in svg
     assert ">2016</text>" in svg
     assert ">Member cities</text>" in svg

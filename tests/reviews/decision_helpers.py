@@ -30,9 +30,11 @@ def rename_city(cast: Cast, name: str, **fields) -> None:
 
 
 def stage(cast: Cast, submission: Submission, decision: str) -> Submission:
-    """Finish the review (with a reason: no reviews) and stage ``decision``."""
+    """Finish the review and stage ``decision`` (with a reason each time: no reviews)."""
     finish_review(submission, actor=cast.secretary, reason="Reviewed on paper.")
-    return stage_decision(submission, actor=cast.secretary, decision=decision)
+    return stage_decision(
+        submission, actor=cast.secretary, decision=decision, reason="Reviewed on paper."
+    )
 
 
 def membership_call(**fields) -> Call:

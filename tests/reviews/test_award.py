@@ -106,10 +106,12 @@ def _reviewed(call, country_code, name):
 def test_award_one_winner_per_country_is_enforced(award_call):
     cork_cast, cork = _reviewed(award_call, "IE", "Cork")
     _limerick_cast, limerick = _reviewed(award_call, "IE", "Limerick")
-    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper.")
 
     with pytest.raises(SubmissionError) as error:
-        stage_decision(limerick, actor=cork_cast.secretary, decision=ACCEPTED)
+        stage_decision(
+            limerick, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper."
+        )
 
     assert error.value.code == "one_per_country"
     assert str(error.value) == (
@@ -122,9 +124,9 @@ def test_award_one_winner_per_country_is_enforced(award_call):
 def test_award_another_country_may_have_its_winner(award_call):
     cork_cast, cork = _reviewed(award_call, "IE", "Cork")
     _lyon_cast, lyon = _reviewed(award_call, "FR", "Lyon")
-    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper.")
 
-    stage_decision(lyon, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(lyon, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper.")
 
     assert Submission.objects.get(pk=lyon.pk).decision == ACCEPTED
 
@@ -132,11 +134,13 @@ def test_award_another_country_may_have_its_winner(award_call):
 def test_award_winner_may_change_after_the_first_is_rejected(award_call):
     cork_cast, cork = _reviewed(award_call, "IE", "Cork")
     _limerick_cast, limerick = _reviewed(award_call, "IE", "Limerick")
-    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper.")
     stage_decision(limerick, actor=cork_cast.secretary, decision=REJECTED)
 
     stage_decision(cork, actor=cork_cast.secretary, decision=REJECTED)
-    stage_decision(limerick, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(
+        limerick, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper."
+    )
 
     assert list(
         Submission.objects.filter(call=award_call)
@@ -148,7 +152,7 @@ def test_award_winner_may_change_after_the_first_is_rejected(award_call):
 def test_release_winners_records_wins_on_city_pages_and_no_membership(client, award_call):
     cork_cast, cork = _reviewed(award_call, "IE", "Cork")
     lyon_cast, lyon = _reviewed(award_call, "FR", "Lyon")
-    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper.")
     stage_decision(lyon, actor=cork_cast.secretary, decision=REJECTED)
     city_url = reverse("network:city", kwargs={"pk": cork_cast.city.pk})
     year = _this_year()
@@ -179,7 +183,7 @@ def test_release_winners_records_wins_on_city_pages_and_no_membership(client, aw
 
 def test_release_winners_twice_changes_nothing(award_call):
     cork_cast, cork = _reviewed(award_call, "IE", "Cork")
-    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper.")
     first = release_winners(award_call, actor=cork_cast.secretary, year=_this_year())
     counts = (AwardWin.objects.count(), OutboxMessage.objects.count(), Release.objects.count())
 
@@ -194,7 +198,7 @@ def test_release_winners_twice_changes_nothing(award_call):
 def test_release_cohort_refuses_an_award_call(award_call):
     cork_cast, cork = _reviewed(award_call, "IE", "Cork")
     stage(cork_cast, submission_in(_nominee(award_call, "FR", "Lyon"), S.IN_REVIEW), REJECTED)
-    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED)
+    stage_decision(cork, actor=cork_cast.secretary, decision=ACCEPTED, reason="Reviewed on paper.")
 
     with pytest.raises(SubmissionError) as error:
         release_cohort(

@@ -124,7 +124,8 @@ def _withdraw(three_cities, state):
     cast, submission = three_cities[state]
     client = client_for(cast.coordinator)
     response = client.post(
-        reverse("calls:city-application", kwargs={"pk": submission.pk}), {"action": "withdraw"}
+        reverse("calls:city-application", kwargs={"pk": submission.pk}),
+        {"action": "withdraw", "confirm": "yes"},
     )
     assert response.status_code == 302
     assert Submission.objects.get(pk=submission.pk).state == S.WITHDRAWN

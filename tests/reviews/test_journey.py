@@ -81,7 +81,9 @@ def _review(assignment: Assignment, score: int, recommendation: str, comment: st
     submit_review(review, actor=juror, now=now)
 
 
-def test_journey_from_application_to_released_cohort_in_the_statistics(client):
+def test_journey_from_application_to_released_cohort_in_the_statistics(
+    client, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     staff = person_with_role(Role.SECRETARIAT, totp=True)
     call = make_call(title="Membership call 2026", min_reviews=2)
@@ -159,14 +161,18 @@ def test_journey_from_application_to_released_cohort_in_the_statistics(client):
     assert "In review" in client.get(cork_url).content.decode()
 
     client.force_login(staff)
-    response = client.post(
-        reverse("reviews:decisions-release", kwargs={"pk": call.pk}),
-        {
-            "release-name": "Cohort 2026",
-            "release-joined_on": joined_on.isoformat(),
-            "release-include_comments": "on",
-        },
-    )
+    release_url = reverse("reviews:decisions-release", kwargs={"pk": call.pk})
+    assert client.get(release_url).context["preview"].accepted_count == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the release job
+        response = client.post(
+            release_url,
+            {
+                "release-name": "Cohort 2026",
+                "release-joined_on": joined_on.isoformat(),
+                "release-include_comments": "on",
+                "release-confirmation": call.title,
+            },
+        )
     assert response.status_code == 302
 
     assert list(

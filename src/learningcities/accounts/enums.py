@@ -40,7 +40,13 @@ ACTIVITY_LABELS = {
     "accounts.invitation.revoke": _("Invitation withdrawn"),
     "accounts.organisation.create": _("Organisation created"),
     "accounts.user.create": _("Account created"),
+    "accounts.user.authenticator_add": _("Second factor added"),
+    "accounts.user.authenticator_remove": _("Second factor removed"),
+    "accounts.user.authenticator_reset": _("Second factor reset"),
+    "accounts.user.email_change": _("E-mail address changed"),
+    "accounts.user.password_change": _("Password changed"),
     "accounts.user.password_reset": _("Password reset"),
+    "accounts.user.password_set": _("Password set"),
     "accounts.user.totp_activate": _("Authenticator app activated"),
     "accounts.user.update": _("Account changed"),
 }

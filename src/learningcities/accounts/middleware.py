@@ -31,7 +31,7 @@ ACCESS_SNAPSHOT = "_lc_access"
 # for), logging out, and the health check. Static files never reach here
 # (WhiteNoise answers first).
 ALLOWED_URL_NAMES = frozenset(
-    {"account_logout", "account_reauthenticate", "health", "javascript-catalog"}
+    {"account_logout", "account_reauthenticate", "favicon", "health", "javascript-catalog"}
 )
 
 

@@ -6,3 +6,33 @@ class CallsConfig(AppConfig):
     name = "learningcities.calls"
     label = "calls"
     verbose_name = _("Calls and submissions")
+
+    def ready(self):
+        # "My work" (accounts) cannot import calls: calls tells it what waits here.
+        from learningcities.accounts.domain.work import register_work_part
+        from learningcities.accounts.enums import Role
+
+        from .domain.queries import work
+
+        register_work_part(
+            "calls.screening",
+            role=Role.SECRETARIAT,
+            title=_("Applications to screen and endorsements overdue"),
+            template="calls/work/secretariat.html",
+            build=work.secretariat_calls_work,
+            order=100,
+        )
+        register_work_part(
+            "calls.endorsements",
+            role=Role.ENDORSER,
+            title=_("Applications to endorse"),
+            template="calls/work/endorser.html",
+            build=work.endorser_work,
+        )
+        register_work_part(
+            "calls.applications",
+            role=Role.COORDINATOR,
+            title=_("Your cities' applications"),
+            template="calls/work/coordinator.html",
+            build=work.coordinator_work,
+        )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
@@ -142,9 +143,17 @@ def dossier_context(
     }
 
 
+# Quantities shown with the reader's digit grouping ("224,004", "224 004"); not the year.
+GROUPED_FIELDS = frozenset(
+    {"population", "area_km2", "gdp_per_capita_city", "gdp_per_capita_country"}
+)
+
+
 def _display(submission: Submission, name: str) -> object:
     display = getattr(submission, f"get_{name}_display", None)
     value = getattr(submission, name)
+    if name in GROUPED_FIELDS and value is not None:
+        return number_format(value, force_grouping=True)
     return display() if display and value else value
 
 

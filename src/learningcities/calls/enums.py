@@ -189,8 +189,13 @@ ENDORSER_STATES = frozenset({S.ENDORSED, S.RETURNED, S.DECLINED})
 # The activity log's label of each action code this app records (common.activity_labels).
 ACTIVITY_LABELS = {
     "calls.call.create": _("Call created"),
+    "calls.call.update": _("Call changed"),
+    "calls.call.message": _("Message sent to the people of the call"),
+    "calls.attachment.create": _("Attachment published with the call"),
+    "calls.attachment.delete": _("Attachment withdrawn from the call"),
     "calls.call.release": _("Cohort released"),
     "calls.award_win.create": _("Award win recorded"),
+    "calls.certificate.reissue": _("Certificate issued again"),
     "calls.submission.create": _("Application started"),
     "calls.submission.update": _("Application changed"),
     "calls.submission.decision_change": _("Staged decision changed"),

@@ -5,11 +5,13 @@ The periodic ones are enqueued by ``learningcities run-scheduled`` (see
 once, in the command's process.
 """
 
+from django.db import transaction
 from django.tasks import task
 
 from learningcities.common.scheduling import periodic
 
 from .domain import deadlines
+from .domain import release as release_domain
 
 
 # Reminders first, so a submission that falls due between two runs is not
@@ -26,3 +28,27 @@ def send_endorsement_reminders() -> int:
 def apply_endorsement_deadlines() -> int:
     """Decline or escalate the submissions past their endorsement deadline; return how many."""
     return deadlines.apply_endorsement_deadlines()
+
+
+@task
+def run_release_task(release_id: int) -> int:
+    """Run (or continue) the release ``release_id``; return how many submissions it released.
+
+    Enqueued by ``enqueue_release`` once the release has started; safe to run
+    again after a crash or at the same time as another run (see
+    ``domain.release.run_release``).
+    """
+    from .models import Release
+
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None:
+        return 0
+    return release_domain.run_release(release).processed
+
+
+def enqueue_release(release) -> None:
+    """Run ``release`` in the background once the current transaction commits.
+
+    With the embedded ``ImmediateBackend`` it runs at once, in this process.
+    """
+    transaction.on_commit(lambda: run_release_task.enqueue(release.pk))

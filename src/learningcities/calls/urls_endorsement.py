@@ -6,5 +6,6 @@ from .views import endorsement
 
 urlpatterns: list = [
     path("", endorsement.queue, name="endorsement-queue"),
+    path("history/", endorsement.history, name="endorsement-history"),
     path("<int:pk>/", endorsement.detail, name="endorsement-detail"),
 ]

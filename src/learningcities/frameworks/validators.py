@@ -283,10 +283,19 @@ class _Checker:
             ("word_limit", AnswerType.TEXT),
             ("scale", AnswerType.RATING),
             ("unit", AnswerType.NUMBER),
-            ("file_kinds", AnswerType.FILE),
         ]:
             if answer_type:
                 self.refuse_unless(data, key, path, answer_type, allowed)
+        # A text answer may take evidence too: file_kinds on a text criterion
+        # asks for a written account with documents beside it (the award does).
+        if (
+            answer_type
+            and data.get("file_kinds") is not None
+            and answer_type not in (AnswerType.FILE, AnswerType.TEXT)
+        ):
+            self.problem(join(path, "file_kinds"), "applies to file and text answers only")
+        if answer_type == AnswerType.TEXT and data.get("file_kinds") is not None:
+            result["file_kinds"] = self.file_kinds(data, path)
         if answer_type == AnswerType.TEXT and data.get("word_limit") is not None:
             limit = self.integer(data, "word_limit", path, "word_limit must be a positive integer")
             if limit is not None and limit < 1:

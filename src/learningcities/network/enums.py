@@ -63,6 +63,16 @@ class LocationSource(models.TextChoices):
     UNKNOWN = "", _("Unknown")
 
 
+class LocationIssue(models.TextChoices):
+    """Why the gazetteer could not place a city (the codes are gazetteer.Status's)."""
+
+    NONE = "", _("None")
+    NO_MATCH = "no_match", _("No place of this name in the gazetteer")
+    AMBIGUOUS = "ambiguous", _("Several places of this name")
+    NOT_IN_AREA = "not_in_area", _("No place of this name in the given administrative area")
+    NO_COORDINATES = "no_coordinates", _("Known to the gazetteer without coordinates")
+
+
 # The activity log's label of each action code this app records (common.activity_labels).
 ACTIVITY_LABELS = {
     "network.city.create": _("City added to the register"),

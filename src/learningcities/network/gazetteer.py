@@ -100,6 +100,13 @@ class Resolution:
     area: str = ""  # the admin area the candidates were refused for (NOT_IN_AREA)
 
     @property
+    def issue(self) -> str:
+        """Return why this look-up gives no coordinates (a ``LocationIssue`` code), or ""."""
+        if self.status == Status.FOUND:
+            return "" if self.match is not None and self.match.has_location else "no_coordinates"
+        return self.status
+
+    @property
     def reason(self) -> str:
         """Return a sentence for the secretariat saying why nothing was filled in."""
         if self.status == Status.NO_MATCH:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, home, maps, register, statistics
+from .views import directory, home, maps, register, statistics, workspace
 
 app_name = "network"
 
@@ -16,4 +16,14 @@ urlpatterns = [
     path("cohorts/<slug:slug>/", register.cohort_detail, name="cohort"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/growth.csv", statistics.statistics_csv, name="statistics-csv"),
+    # The secretariat's register screens.
+    path("workspace/register/", workspace.register, name="register"),
+    path("workspace/register/cities/<int:pk>/", workspace.register_city, name="register-city"),
+    path(
+        "workspace/register/memberships/<int:pk>/end/",
+        workspace.membership_end,
+        name="register-membership-end",
+    ),
+    path("workspace/register/places/", workspace.places, name="register-places"),
+    path("workspace/register/places/<int:pk>/", workspace.place, name="register-place"),
 ]

@@ -1,4 +1,8 @@
-"""REST API v1 of the jury: a juror's assigned submissions and their review.
+"""REST API v1 of the jury: a juror's assigned submissions and their review; audit exports.
+
+The secretariat also reads a call's assignments and raw scores
+(``/calls/{call_id}/jury/assignments`` and ``.../scores``), the same rows as
+the jury page's CSV downloads; anyone else is refused with 403.
 
 Session authentication (ninja's ``django_auth``); unsafe methods need the CSRF
 token. The rules are the pages': ``submissions_for_juror`` says what a juror
@@ -18,9 +22,20 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.security import django_auth
 
 from learningcities.api.errors import SESSION_REFUSALS, NotFoundOut
-from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
+from learningcities.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    PageNumber,
+    PageSize,
+    page_link,
+    paginate,
+)
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
 
+from .domain.queries.exports import (
+    assignments_for_export,
+    recusals_for_export,
+    scores_for_export,
+)
 from .domain.queries.reviews import phase_in_force, submissions_for_juror
 from .domain.queries.workspace import annotate_progress, phases_for_juror
 from .domain.reviews import (
@@ -32,7 +47,8 @@ from .domain.reviews import (
     submit_review,
 )
 from .enums import Recommendation
-from .models import Assignment, Review, Score
+from .interfaces.exports import assignment_row, recusal_row, score_row
+from .models import Assignment, Panel, Review, Score
 
 router = Router(tags=["jury"], auth=django_auth)
 
@@ -346,3 +362,146 @@ def submit_jury_review(request: HttpRequest, id: SubmissionId):
     except ReviewError as error:
         return _refusal(error)
     return Status(200, _detail(request.auth, submission))
+
+
+# --- the secretariat's audit exports of a panel ---------------------------------------------
+
+CallId = Annotated[int, Path(ge=1, le=MAX_ID, description="The call's id.")]
+
+
+class AssignmentExportOut(Schema):
+    juror_id: int
+    juror: str
+    juror_email: str
+    submission_id: int = Field(description="The application number.")
+    city: str
+    country_code: str
+    assigned_at: str = Field(description="ISO 8601; empty for a recusal (its assignment is gone).")
+    method: str = Field(description="automatic or manual; empty for a recusal.")
+    review_state: str = Field(description="not_started, draft or submitted; empty for a recusal.")
+    recused: bool = Field(description="The juror stepped back from the submission.")
+    recused_at: str
+    recusal_reason: str
+
+
+class AssignmentExportPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[AssignmentExportOut]
+
+
+class ScoreExportOut(Schema):
+    submission_id: int
+    city: str
+    country_code: str
+    juror_id: int
+    juror: str
+    criterion_code: str
+    criterion: str
+    score: int | None
+    comment: str
+    recommendation: str
+    overall_comment: str
+    submitted_at: str = Field(description="When the review was submitted (ISO 8601).")
+
+
+class ScoreExportPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[ScoreExportOut]
+
+
+def _panel_for_secretariat(request: HttpRequest, call_id: int):
+    """Return (panel, None), or (None, the refusal): 403 unless secretariat, 404 without a panel."""
+    if not request.auth.has_perm("reviews.manage_panel"):
+        return None, Status(
+            403,
+            {
+                "detail": _("Only the secretariat may export the jury's work."),
+                "code": "not_permitted",
+            },
+        )
+    panel = Panel.objects.filter(call_id=call_id).select_related("organisation").first()
+    if panel is None:
+        return None, Status(404, {"detail": _("This call has no jury panel.")})
+    return panel, None
+
+
+@router.get(
+    "/calls/{call_id}/jury/assignments",
+    response={200: AssignmentExportPage, **SESSION_REFUSALS, 404: NotFoundOut},
+    summary="A call's jury assignments and recusals (secretariat)",
+)
+def export_jury_assignments(
+    request: HttpRequest,
+    call_id: CallId,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+):
+    """Every assignment of the call's panel (juror, application, when, how), then every recusal.
+
+    The secretariat's only: anyone else 403 (code ``not_permitted``). The same
+    rows as the jury page's CSV download. Recusals have ``recused`` true and
+    no assignment date or method: the assignment was removed when the juror
+    stepped back.
+    """
+    panel, refusal = _panel_for_secretariat(request, call_id)
+    if refusal is not None:
+        return refusal
+    assignments = assignments_for_export(panel)
+    recusals = recusals_for_export(panel)
+    n_assignments = assignments.count()
+    total = n_assignments + recusals.count()
+    offset = (page - 1) * page_size
+    rows: list[dict] = []
+    if offset < n_assignments:
+        rows += [assignment_row(a) for a in assignments[offset : offset + page_size]]
+    if len(rows) < page_size and offset + len(rows) < total:
+        start = max(0, offset - n_assignments)
+        rows += [recusal_row(r) for r in recusals[start : start + page_size - len(rows)]]
+    last_page = max(1, -(-total // page_size))
+    return {
+        "count": total,
+        "page": page,
+        "page_size": page_size,
+        "next": page_link(request, {}, page + 1, page_size) if page < last_page else None,
+        "previous": (
+            page_link(request, {}, min(page - 1, last_page), page_size) if page > 1 else None
+        ),
+        "results": rows,
+    }
+
+
+@router.get(
+    "/calls/{call_id}/jury/scores",
+    response={200: ScoreExportPage, **SESSION_REFUSALS, 404: NotFoundOut},
+    summary="A call's raw jury scores with comments (secretariat)",
+)
+def export_jury_scores(
+    request: HttpRequest,
+    call_id: CallId,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+):
+    """Every score of the panel's submitted reviews: per juror, per criterion, with comments.
+
+    The secretariat's only: anyone else 403 (code ``not_permitted``). The same
+    rows as the jury page's CSV download.
+    """
+    panel, refusal = _panel_for_secretariat(request, call_id)
+    if refusal is not None:
+        return refusal
+    return paginate(
+        request,
+        scores_for_export(panel),
+        params={},
+        page=page,
+        page_size=page_size,
+        item=score_row,
+    )

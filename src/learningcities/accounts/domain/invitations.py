@@ -41,20 +41,31 @@ def _expiry() -> dt.datetime:
     return timezone.now() + dt.timedelta(days=settings.LC_INVITATION_DAYS)
 
 
-def invitation_url(token: str) -> str:
-    """Return the absolute link a person opens to accept the invitation."""
-    base = settings.LC_SITE_URL
-    return base + reverse("accounts:invitation", kwargs={"token": token})
+def site_base(site_url: str | None = None) -> str:
+    """Return the address links in mail start with: ``LC_SITE_URL`` when it is set.
+
+    Unset, ``site_url`` (the address the request was made to, which the view
+    takes from ``request.build_absolute_uri``, so the host is one of
+    ALLOWED_HOSTS) when given, else the default ``LC_SITE_URL``.
+    """
+    if settings.LC_SITE_URL_SET or not site_url:
+        return settings.LC_SITE_URL
+    return site_url.rstrip("/")
 
 
-def _send_invitation(invitation: Invitation, token: str) -> None:
+def invitation_url(token: str, *, site_url: str | None = None) -> str:
+    """Return the absolute link a person opens to accept the invitation (see ``site_base``)."""
+    return site_base(site_url) + reverse("accounts:invitation", kwargs={"token": token})
+
+
+def _send_invitation(invitation: Invitation, token: str, *, site_url: str | None = None) -> None:
     """Put the invitation mail in the outbox (sent once the transaction commits)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {
             "organisation": invitation.organisation.name,
             "role": str(invitation.get_role_display()),
-            "link": invitation_url(token),
+            "link": invitation_url(token, site_url=site_url),
             "expires_on": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
             "invited_by": str(invitation.invited_by) if invitation.invited_by else "",
         }
@@ -70,11 +81,17 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
 
 @transaction.atomic
 def invite_person(
-    organisation: Organisation, *, email: str, role: str, actor: User | None
+    organisation: Organisation,
+    *,
+    email: str,
+    role: str,
+    actor: User | None,
+    site_url: str | None = None,
 ) -> tuple[Invitation, str]:
     """Invite the person at ``email`` to hold ``role`` in ``organisation``.
 
-    Returns the invitation and its token (the only copy; it goes into the mail).
+    Returns the invitation and its token (the only copy; it goes into the mail,
+    its link on ``site_url`` when ``LC_SITE_URL`` is not set: see ``site_base``).
     Effects: the invitation (expires after settings.LC_INVITATION_DAYS days),
     the mail (queued in the outbox, template ``accounts.invitation``), activity
     ``accounts.invitation.create``. Raises InvitationError when
@@ -126,7 +143,7 @@ def invite_person(
         subject=invitation,
         changes=field_changes(invitation, ("email", "role", "expires_at", "token_hash")),
     )
-    _send_invitation(invitation, token)
+    _send_invitation(invitation, token, site_url=site_url)
     return invitation, token
 
 
@@ -250,8 +267,12 @@ def revoke_invitation(invitation: Invitation, *, actor: User | None) -> Invitati
 
 
 @transaction.atomic
-def resend_invitation(invitation: Invitation, *, actor: User | None) -> tuple[Invitation, str]:
+def resend_invitation(
+    invitation: Invitation, *, actor: User | None, site_url: str | None = None
+) -> tuple[Invitation, str]:
     """Send the invitation again with a new link and a new expiry; the old link dies.
+
+    The link is on ``site_url`` when ``LC_SITE_URL`` is not set (see ``site_base``).
 
     Effects: new token hash and expiry, the mail, activity
     ``accounts.invitation.resend``. Raises InvitationError when it was accepted
@@ -275,5 +296,5 @@ def resend_invitation(invitation: Invitation, *, actor: User | None) -> tuple[In
         subject=invitation,
         changes=field_changes(invitation, ("expires_at", "token_hash"), before),
     )
-    _send_invitation(invitation, token)
+    _send_invitation(invitation, token, site_url=site_url)
     return invitation, token

@@ -1,5 +1,6 @@
 """Browsing the activity log: the secretariat globally and per object, others their own part."""
 
+import re
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +23,7 @@ from learningcities.common.domain.queries.activity import (
     activity_for_user,
     activity_object_types_for_user,
 )
-from learningcities.common.models import ActivityLogEntry
+from learningcities.common.models import ActivityLogEntry, Document
 from learningcities.network.domain.queries.directory import cities_for_public
 from learningcities.network.models import City
 
@@ -177,6 +178,33 @@ def _public_cities(entries) -> frozenset[str]:
     return frozenset(str(pk) for pk in public.values_list("pk", flat=True))
 
 
+UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+
+
+def _object_names(entries) -> dict[int, str]:
+    """Return ``{entry pk: name}`` for the entries whose object is named by a document's key.
+
+    An evidence link is recorded as "Evidence: <uuid>"; the reader sees the document's
+    file name instead (one query for the page), or "removed document" when it is gone.
+    """
+    found = {entry.pk: UUID.findall(entry.object_repr) for entry in entries}
+    keys = {key.lower() for keys in found.values() for key in keys}
+    if not keys:
+        return {}
+    documents = dict(
+        Document.objects.filter(pk__in=keys).values_list("pk", "original_name").iterator()
+    )
+    documents = {str(key): name for key, name in documents.items()}
+    names = {}
+    for entry in entries:
+        if found[entry.pk]:
+            names[entry.pk] = UUID.sub(
+                lambda match: documents.get(match.group(0).lower()) or str(_("removed document")),
+                entry.object_repr,
+            )
+    return names
+
+
 def activity_rows(entries, *, workspace: bool) -> list[dict]:
     """Return what a table of entries shows: entry, action label, object link, changes.
 
@@ -204,10 +232,12 @@ def activity_rows(entries, *, workspace: bool) -> list[dict]:
         changed.append(fields)
     names = _referred_names(references, workspace=workspace) if references else {}
     public_cities = _public_cities(entries)
+    object_names = _object_names(entries)
     return [
         {
             "entry": entry,
             "label": action_label(entry.action),
+            "object_name": object_names.get(entry.pk, entry.object_repr),
             "url": object_url(entry, workspace=workspace, public_cities=public_cities),
             "changes": [
                 (
@@ -259,7 +289,7 @@ def _browse(request: HttpRequest, *, template: str, workspace: bool) -> HttpResp
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "object_repr": rows[0]["entry"].object_repr if object_id and rows else "",
+            "object_repr": rows[0]["object_name"] if object_id and rows else "",
             "object_id": object_id,
         },
     )

@@ -278,7 +278,11 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             invitation, _token = invite_person(
-                data["organisation"], email=data["email"], role=data["role"], actor=request.user
+                data["organisation"],
+                email=data["email"],
+                role=data["role"],
+                actor=request.user,
+                site_url=request.build_absolute_uri("/"),
             )
         except AccountsError as error:
             form.add_error(None, str(error))
@@ -302,7 +306,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """Send an invitation again with a new link (the old one stops working)."""
     invitation = get_object_for_user_or_404(request.user, invitations_for_user, pk=pk)
     try:
-        resend_invitation(invitation, actor=request.user)
+        resend_invitation(invitation, actor=request.user, site_url=request.build_absolute_uri("/"))
     except AccountsError as error:
         messages.error(request, str(error))
     else:
@@ -318,6 +322,14 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a pending invitation: its link stops working."""
     invitation = get_object_for_user_or_404(request.user, invitations_for_user, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        # Irreversible: the "I understand" box must be ticked (the page's form has it).
+        messages.error(
+            request,
+            _("The invitation to %(email)s was not withdrawn: tick the box to confirm.")
+            % {"email": invitation.email},
+        )
+        return redirect(_back(request, "workspace:invitations"))
     try:
         revoke_invitation(invitation, actor=request.user)
     except AccountsError as error:

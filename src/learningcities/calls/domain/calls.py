@@ -4,15 +4,19 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learningcities.common.domain.activity import field_changes, record_activity
+from learningcities.common.domain.documents import DEFAULT_ALLOWED, delete_document, store_document
 
 from ..enums import CallKind, CallLanguage, DeadlineAction, DocumentKind
-from ..models import Call
+from ..models import Call, CallAttachment, Submission
 from ..validators import validate_time_zone
 from .eligibility import manual_check_code
 from .errors import SubmissionError
+from .revision import bump_call_revision
 
 CALL_FIELDS = (
     "kind",
@@ -35,6 +39,8 @@ CALL_FIELDS = (
     "motivation_word_limit",
     "implementation_word_limit",
     "min_reviews",
+    "description",
+    "guidelines",
 )
 
 
@@ -133,3 +139,194 @@ def create_call(
         "calls.call.create", actor=actor, subject=call, changes=field_changes(call, CALL_FIELDS)
     )
     return call
+
+
+# What may change once the call has opened or closed (``locked_call_fields``).
+# Texts change at any time; the rules the applications were prepared and
+# checked against never change once the call is open; the closing date moves
+# while the call is open, never to the past.
+TEXT_FIELDS = ("title", "description", "guidelines")
+# The jury's settings: set when the jury works, after the call has closed.
+JURY_FIELDS = ("min_reviews",)
+ELIGIBILITY_FIELDS = (
+    "quota_per_country",
+    "population_minimum",
+    "require_not_member",
+    "member_for_months",
+    "not_winner_within_years",
+    "required_documents",
+    "manual_checks",
+)
+OPEN_FIELDS = ("closes_at", "endorsement_reminder_days")
+ATTACHMENT_KIND = "call_attachment"
+
+
+class CallPhase:
+    UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
+
+
+def call_phase(call: Call, *, now: dt.datetime | None = None) -> str:
+    """Return whether ``call`` is upcoming, open or closed at ``now``."""
+    now = now or timezone.now()
+    if now < call.opens_at:
+        return CallPhase.UPCOMING
+    return CallPhase.OPEN if now < call.closes_at else CallPhase.CLOSED
+
+
+def locked_call_fields(call: Call, *, now: dt.datetime | None = None) -> dict[str, str]:
+    """Return ``{field: why it is locked}`` for the settings of ``call`` that may not change now.
+
+    Before the call opens nothing is locked. Once open, only the texts, the
+    closing date and the endorsement reminder may change; the eligibility
+    rules say how many applications were already checked against them. Once
+    closed, only the texts. The jury's settings (reviews per submission) are
+    never locked here.
+    """
+    phase = call_phase(call, now=now)
+    if phase == CallPhase.UPCOMING:
+        return {}
+    if phase == CallPhase.CLOSED:
+        closed = _("Locked: the call has closed.")
+        locks = {
+            name: closed
+            for name in CALL_FIELDS
+            if name not in TEXT_FIELDS and name not in JURY_FIELDS
+        }
+        locks["closes_at"] = _(
+            "Locked: the call has closed. Extend one city's deadline from its row on the "
+            "call's dashboard instead."
+        )
+        return locks
+    opened = _("Locked: the call is open and cities are already answering it.")
+    locks = {
+        name: opened
+        for name in CALL_FIELDS
+        if name not in TEXT_FIELDS and name not in OPEN_FIELDS and name not in JURY_FIELDS
+    }
+    checked = Submission.objects.filter(call=call, submitted_at__isnull=False).count()
+    if checked:
+        rule = ngettext(
+            "Locked: %(count)s application was already checked against this rule.",
+            "Locked: %(count)s applications were already checked against this rule.",
+            checked,
+        ) % {"count": checked}
+    else:
+        rule = _(
+            "Locked: the call is open; cities may already be preparing their applications "
+            "against this rule."
+        )
+    locks.update(dict.fromkeys(ELIGIBILITY_FIELDS, rule))
+    return locks
+
+
+def _field_label(name: str) -> str:
+    label = str(Call._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+@transaction.atomic
+def update_call(
+    call: Call, *, actor, now: dt.datetime | None = None, **changes
+) -> tuple[Call, list[str]]:
+    """Change settings of ``call``, those its phase still allows; return it and the fields changed.
+
+    ``changes`` are fields of ``CALL_FIELDS``; a value equal to the current one
+    is no change. A changed field that ``locked_call_fields`` locks is refused
+    (SubmissionError, code ``locked``, naming the field and why), whatever the
+    form showed; so is a closing date not after ``now`` once the call is open.
+    Effects (only when something changed): the call; its ``revision`` bumped;
+    activity ``calls.call.update`` with each changed field's old and new value.
+    """
+    now = now or timezone.now()
+    unknown = sorted(set(changes) - set(CALL_FIELDS))
+    if unknown:
+        raise SubmissionError(
+            _("Unknown settings of a call: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    locks = locked_call_fields(locked, now=now)
+    for name in changed:
+        if name in locks:
+            raise SubmissionError(
+                _("%(field)s cannot change. %(reason)s")
+                % {"field": _field_label(name), "reason": locks[name]},
+                code="locked",
+            )
+    if (
+        "closes_at" in changed
+        and call_phase(locked, now=now) == CallPhase.OPEN
+        and changes["closes_at"] <= now
+    ):
+        raise SubmissionError(
+            _("The call is open: its closing date may move, but not to the past."),
+            code="closes_in_past",
+        )
+    if not changed:
+        return locked, []
+    before = {name: getattr(locked, name) for name in changed}
+    for name in changed:
+        setattr(locked, name, changes[name])
+    _check_call(locked)
+    locked.save(update_fields=changed)
+    bump_call_revision(locked.pk)
+    record_activity(
+        "calls.call.update",
+        actor=actor,
+        subject=locked,
+        changes=field_changes(locked, changed, before),
+    )
+    return locked, changed
+
+
+@transaction.atomic
+def add_call_attachment(call: Call, upload, *, actor, title: str, name: str | None = None):
+    """Publish a document with ``call`` (public: anyone may download it).
+
+    The upload is checked and stored by ``store_document`` (size, type by its
+    bytes, name, virus scan; DocumentError otherwise) as a document of the
+    secretariat. Effects: the document (activity ``common.document.create``),
+    the attachment, the call's ``revision`` bumped, activity
+    ``calls.attachment.create``.
+    """
+    title = (title or "").strip()
+    if not title:
+        raise SubmissionError(_("An attachment needs a title."), code="title_missing")
+    document = store_document(
+        upload,
+        owner=None,
+        uploaded_by=actor,
+        kind=ATTACHMENT_KIND,
+        allowed=DEFAULT_ALLOWED,
+        related_object=call,
+        name=name,
+    )
+    attachment = CallAttachment.objects.create(call=call, document=document, title=title[:200])
+    bump_call_revision(call.pk)
+    record_activity(
+        "calls.attachment.create",
+        actor=actor,
+        subject=call,
+        changes={"attachment": [None, attachment.title], "file": [None, document.original_name]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def remove_call_attachment(attachment: CallAttachment, *, actor) -> None:
+    """Withdraw an attachment of a call: its public link stops working.
+
+    Effects: the attachment and its document deleted (the file once the
+    deletion commits, activity ``common.document.delete``); the call's
+    ``revision`` bumped; activity ``calls.attachment.delete`` on the call.
+    """
+    call, document = attachment.call, attachment.document
+    record_activity(
+        "calls.attachment.delete",
+        actor=actor,
+        subject=call,
+        changes={"attachment": [attachment.title, None], "file": [document.original_name, None]},
+    )
+    CallAttachment.objects.filter(pk=attachment.pk).delete()
+    delete_document(document, actor=actor)
+    bump_call_revision(call.pk)

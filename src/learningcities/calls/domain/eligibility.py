@@ -41,7 +41,7 @@ from learningcities.common.domain.activity import record_activity
 from learningcities.network.enums import MembershipStatus
 from learningcities.network.models import Membership
 
-from ..enums import CallKind, CheckOutcome, DocumentKind, SubmissionState
+from ..enums import CallKind, CheckOutcome, Decision, DocumentKind, SubmissionState
 from ..models import AwardWin, Call, ManualCheck, Submission
 from ..rules import can_screen_submission
 from ..validators import word_count
@@ -50,6 +50,10 @@ from .errors import SubmissionError, TransitionNotPermitted
 MANUAL_PREFIX = "manual."
 # The oldest year an award win may be recorded for (the award was created in 2015).
 FIRST_AWARD_YEAR = 2015
+# How many years after its call closes an award may be conferred: the award is
+# conferred at the next International Conference on Learning Cities, which
+# may fall in a later year than the call (the award is triennial since 2021).
+AWARD_YEARS_AFTER_CALL = 3
 
 
 @dataclass(frozen=True)
@@ -177,8 +181,32 @@ def _ended(membership: Membership) -> str:
     }
 
 
-def _not_member_check(current: Membership | None, previous: Membership | None) -> Check:
+def _admitted_by_this_call(submission: Submission) -> bool:
+    """Tell whether the city's current membership comes from this very submission.
+
+    A released, accepted membership application made the city a member (the
+    release refuses to admit a city that is a member already), so the check
+    it passed when it was screened still holds.
+    """
+    return (
+        submission.state == SubmissionState.RELEASED
+        and submission.decision == Decision.ACCEPTED
+        and submission.call.kind == CallKind.MEMBERSHIP
+    )
+
+
+def _not_member_check(
+    submission: Submission, current: Membership | None, previous: Membership | None
+) -> Check:
     label = _("Not already a member of the network")
+    if current is not None and _admitted_by_this_call(submission):
+        return Check(
+            "not_member",
+            label,
+            CheckOutcome.PASSED,
+            _("not a member when it applied; admitted through this call, member since %(since)s")
+            % {"since": _since(current)},
+        )
     if current is not None:
         return Check(
             "not_member",
@@ -351,7 +379,7 @@ def eligibility_checklist(submission: Submission, *, today: dt.date | None = Non
     if call.require_not_member or call.member_for_months is not None:
         current, previous = _periods(submission)
         if call.require_not_member:
-            checks.append(_not_member_check(current, previous))
+            checks.append(_not_member_check(submission, current, previous))
         if call.member_for_months is not None:
             checks.append(_member_for_check(current, previous, call.member_for_months, today))
     if call.not_winner_within_years is not None:
@@ -428,6 +456,41 @@ def record_manual_check(
     return row
 
 
+def award_years(call: Call | None = None) -> range:
+    """Return the years an award win may be recorded for.
+
+    For a win from award call ``call``: from the year the call opens to
+    ``AWARD_YEARS_AFTER_CALL`` years after the year it closes (in the call's
+    time zone), so winners of a call of 2026 may win the award of 2026, 2027...
+    Without a call (a win from the record): from the award's first year to this
+    year.
+    """
+    if call is None:
+        return range(FIRST_AWARD_YEAR, timezone.localdate().year + 1)
+    zone = zoneinfo.ZoneInfo(call.time_zone)
+    first = max(FIRST_AWARD_YEAR, call.opens_at.astimezone(zone).year)
+    last = call.closes_at.astimezone(zone).year + AWARD_YEARS_AFTER_CALL
+    return range(first, last + 1)
+
+
+def award_year_error(year, *, call: Call | None = None) -> str | None:
+    """Return why ``year`` cannot be the year of an award win (of ``call``), or None."""
+    years = award_years(call)
+    if not isinstance(year, bool) and isinstance(year, int) and year in years:
+        return None
+    values = {"first": years.start, "last": years.stop - 1, "year": year}
+    if call is None:
+        message = _(
+            "The year of an award win must be a year from %(first)s to %(last)s, not %(year)s."
+        )
+    else:
+        message = _(
+            "The award of this call may be given in a year from %(first)s to %(last)s, "
+            "not %(year)s."
+        )
+    return message % values
+
+
 def record_award_win(
     city, *, year: int, actor, source: str = "", call: Call | None = None
 ) -> AwardWin:
@@ -436,26 +499,20 @@ def record_award_win(
     ``actor`` is a member of the secretariat, or None for an import by the
     system. Effects: an ``AwardWin``; activity ``calls.award_win.create``.
     Raises TransitionNotPermitted for anyone else, SubmissionError for a year
-    that is not a whole number between the award's first year and this year, a
+    outside ``award_years(call)``, a
     call that is not an award call, or a win already recorded for that year.
+    The years allowed are ``award_years(call)``: a win from a call may be in
+    the call's year or a few years after it (the award is conferred later).
     """
     if actor is not None and not is_secretariat(actor):
         raise TransitionNotPermitted(_("Only the secretariat may record an award win."))
-    this_year = timezone.localdate().year
-    if (
-        isinstance(year, bool)
-        or not isinstance(year, int)
-        or not (FIRST_AWARD_YEAR <= year <= this_year)
-    ):
-        raise SubmissionError(
-            _("The year of an award win must be a year from %(first)s to %(last)s, not %(year)s.")
-            % {"first": FIRST_AWARD_YEAR, "last": this_year, "year": year},
-            code="year",
-        )
     if call is not None and call.kind != CallKind.AWARD:
         raise SubmissionError(
             _("“%(call)s” is not an award call.") % {"call": call.title}, code="not_award"
         )
+    problem = award_year_error(year, call=call)
+    if problem:
+        raise SubmissionError(problem, code="year")
     try:
         with transaction.atomic():
             win = AwardWin.objects.create(

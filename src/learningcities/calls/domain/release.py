@@ -1,23 +1,45 @@
 """Releasing a call's decisions: the cohort of a membership call, the winners of an award.
 
 Decisions are staged (``decided`` with ``accepted`` or ``rejected``) and become
-known at one moment, in one transaction: memberships (or award wins), the
-decision mails, the certificates, the ``released`` state of every decided
-submission and a ``Release`` row. Any failure rolls all of it back, files
-included (``store_document`` removes a file whose transaction rolls back).
+known by a release in three steps, each of which commits, so that a release
+stopped half-way (a worker killed, a certificate that cannot be rendered)
+continues where it stopped when it is run again, nothing doubled and nothing
+missed:
+
+1. ``start_release``: the checks, the cohort (membership call) and the
+   ``Release`` row in state ``running`` with the number of decided submissions;
+   from then on no decision can be staged or changed.
+2. ``run_release``: per decided submission, in a transaction of its own that
+   locks it: the membership (or award win), the certificate, the ``released``
+   state and with it the decision mail. The ``released`` state marks the
+   submission done: a second run (or a concurrent one, which waits for the
+   lock) skips it. A failure rolls back that submission alone (files included:
+   ``store_document`` removes a file whose transaction rolls back), stops the
+   run and leaves the release ``failed`` with the error, to be run again.
+3. ``_finish_release``: the release ``done``, the register's revision bumped,
+   activity ``calls.call.release``.
+
+``release_cohort`` and ``release_winners`` do all three at once (the task
+``calls.tasks.run_release_task`` runs steps 2 and 3 in the background).
 
 The jury's comments live in ``reviews``, which builds on ``calls``: callers
 that want them in the decision mails pass them in (``jury_comments``), see
-``reviews.domain.queries.decisions.jury_comments_for_call``.
+``reviews.domain.queries.decisions.jury_comments_for_call``; they are kept on
+the release so that a run in the background still has them.
 """
 
 import datetime as dt
 import io
 import logging
+import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -31,12 +53,12 @@ from learningcities.network.dates import PartialDate
 from learningcities.network.domain.cohorts import create_cohort
 from learningcities.network.domain.memberships import admit_city
 from learningcities.network.domain.revision import bump_network_revision
-from learningcities.network.enums import DatePrecision
+from learningcities.network.enums import DatePrecision, MembershipStatus
 from learningcities.network.exceptions import NetworkError
-from learningcities.network.models import Cohort
+from learningcities.network.models import Cohort, Membership
 
 from ..enums import CallKind, Decision, SubmissionState
-from ..models import Call, Certificate, Release, Submission
+from ..models import Call, Certificate, Release, ReleaseState, Submission
 from .eligibility import FIRST_AWARD_YEAR, record_award_win
 from .errors import SubmissionError, TransitionNotPermitted
 from .transitions import transition
@@ -47,37 +69,87 @@ S = SubmissionState
 CERTIFICATE_KIND = "calls.certificate"
 # States of a submission that still waits for the jury or the secretariat.
 UNDECIDED_STATES = (S.ELIGIBLE, S.IN_REVIEW, S.REVIEWED)
+# Test-only: a run stops (sleeps) once it has released this many submissions,
+# so that the crash test can kill the worker in the middle of a release.
+PAUSE_AFTER_ENV = "LC_TEST_RELEASE_PAUSE_AFTER"
+# Bounds a reason for a re-issue.
+REASON_MAX = 2000
 
 CertificateRenderer = Callable[[dict], bytes]
 
 
+# --- addresses and certificates ------------------------------------------------
+
+
+def site_base(request_base: str = "") -> str:
+    """Return the address links in certificates start with, without a final slash.
+
+    ``LC_SITE_URL`` when the operator set it; else the address the request
+    came to (``request_base``, such as ``https://cities.example.org/``); else
+    the default of ``LC_SITE_URL``.
+    """
+    if os.environ.get("LC_SITE_URL") or not request_base:
+        return settings.LC_SITE_URL.rstrip("/")
+    return request_base.rstrip("/")
+
+
+def verification_url(number: str, *, base: str, language: str | None = None) -> str:
+    """Return the public address that verifies certificate ``number`` (in ``language``)."""
+    with translation.override(language):
+        path = reverse("calls:certificate", kwargs={"number": number})
+    return (base or settings.LC_SITE_URL).rstrip("/") + path
+
+
+def qr_data_uri(text: str) -> str:
+    """Return a QR code of ``text`` as an SVG data URI (for the certificate's HTML)."""
+    import segno  # only when certificates are made
+
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+
+
 def certificate_context(
-    submission: Submission, *, cohort: Cohort, joined_on: dt.date, number: str
+    submission: Submission,
+    *,
+    number: str,
+    cohort: Cohort | None = None,
+    joined_on: dt.date | None = None,
+    award_year: int | None = None,
+    base: str = "",
+    issued_on: dt.date | None = None,
 ) -> dict:
     """Return what the certificate template shows, in the call's language.
 
-    The city's name is given in its local script too when the register knows
-    it (``City.local_name``) and it differs from the name.
+    A membership certificate names the cohort and the day the city joins; an
+    award certificate (``award_year``) the award. The city's name is given in
+    its local script too when the register knows it (``City.local_name``) and
+    it differs from the name. The verification address and its QR code point
+    to the public page of ``number``.
     """
     city = submission.city
     language = submission.call.language
+    url = verification_url(number, base=base, language=language)
     with translation.override(language):
         local = (city.local_name or "").strip()
         return {
             "language": language,
             "network_name": _("Global network of learning cities"),
+            "award": award_year is not None,
+            "award_year": award_year or "",
             "city_name": city.name,
             "local_name": local if local and local != city.name else "",
             "country_name": str(getattr(city.country, "display_name", "") or city.country),
-            "cohort_name": cohort.name,
-            "joined_on": date_format(joined_on, "DATE_FORMAT"),
+            "cohort_name": cohort.name if cohort else "",
+            "joined_on": date_format(joined_on, "DATE_FORMAT") if joined_on else "",
+            "issued_on": date_format(issued_on or timezone.localdate(), "DATE_FORMAT"),
             "number": number,
             "call_title": submission.call.title,
+            "verification_url": url,
+            "qr": qr_data_uri(url),
         }
 
 
 def render_certificate(context: dict) -> bytes:
-    """Return the membership certificate described by ``context`` as PDF bytes.
+    """Return the certificate described by ``context`` as PDF bytes.
 
     WeasyPrint with the Noto fonts (as the dossier), so names in any script
     render. No side effects.
@@ -89,9 +161,42 @@ def render_certificate(context: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def certificate_number(submission: Submission, joined_on: dt.date) -> str:
-    """Return the certificate's number: year of joining, call and submission."""
-    return f"LC-{joined_on.year}-{submission.call_id:04d}-{submission.pk:06d}"
+def certificate_number(submission: Submission, joined_on: dt.date | int) -> str:
+    """Return the certificate's number: year (of joining, or of the award), call and submission."""
+    year = joined_on if isinstance(joined_on, int) else joined_on.year
+    return f"LC-{year}-{submission.call_id:04d}-{submission.pk:06d}"
+
+
+def _store_certificate(
+    submission: Submission, *, number: str, pdf: bytes, actor, now: dt.datetime
+) -> Certificate:
+    document = store_document(
+        io.BytesIO(pdf),
+        owner=submission.organisation,
+        uploaded_by=actor,
+        kind=CERTIFICATE_KIND,
+        allowed=(FileFamily.PDF,),
+        related_object=submission,
+        name=f"certificate-{slugify(submission.city.name) or 'city'}-{number}.pdf",
+    )
+    return Certificate.objects.create(
+        submission=submission, document=document, number=number, issued_at=now
+    )
+
+
+def _context_for(release: Release, submission: Submission, number: str, now) -> dict:
+    return certificate_context(
+        submission,
+        number=number,
+        cohort=release.cohort,
+        joined_on=release.joined_on,
+        award_year=release.award_year,
+        base=release.site_url,
+        issued_on=timezone.localdate(now),
+    )
+
+
+# --- step 1: start ---------------------------------------------------------------
 
 
 def _check_releaser(actor, call: Call, kind: str) -> None:
@@ -105,40 +210,304 @@ def _check_releaser(actor, call: Call, kind: str) -> None:
         )
 
 
-def _decided_for_release(call: Call) -> list[Submission] | None:
-    """Lock the call; return its decided submissions, or None if it was released already.
+def release_problems(call: Call, decided: Sequence[Submission]) -> list[str]:
+    """Return what stops the release of ``decided`` (empty when it may start).
 
-    Refuses a release while submissions still wait for a decision, naming them.
+    Submissions still waiting for a decision (named), no decision staged, an
+    accepted city already a member (membership call), two winners of one
+    country (award call). Read-only: the preview shows them, the start refuses.
     """
-    Call.objects.select_for_update().filter(pk=call.pk).first()
-    if Release.objects.filter(call=call).exists():
-        return None
+    problems = []
     waiting = list(
         Submission.objects.filter(call=call, state__in=UNDECIDED_STATES)
         .select_related("city")
         .order_by("city__name", "pk")
     )
     if waiting:
-        raise SubmissionError(
+        problems.append(
             _("Decide every submission before the release; still waiting: %(cities)s.")
-            % {"cities": ", ".join(s.city.name for s in waiting)},
-            code="undecided",
+            % {"cities": ", ".join(s.city.name for s in waiting)}
         )
-    decided = list(
-        Submission.objects.select_for_update(of=("self",))
-        .filter(call=call, state=S.DECIDED)
+    if not decided:
+        problems.append(_("No decision is staged: there is nothing to release."))
+    accepted = [s for s in decided if s.decision == Decision.ACCEPTED]
+    if call.kind == CallKind.AWARD:
+        by_country: dict[str, Submission] = {}
+        for submission in accepted:
+            other = by_country.setdefault(submission.country_id, submission)
+            if other is not submission:
+                problems.append(
+                    _("%(country)s may have one winner only: %(city)s and %(other)s are accepted.")
+                    % {
+                        "country": submission.country,
+                        "city": submission.city.name,
+                        "other": other.city.name,
+                    }
+                )
+    else:
+        members = set(
+            Membership.objects.filter(
+                city_id__in=[s.city_id for s in accepted], status=MembershipStatus.ACTIVE
+            ).values_list("city_id", flat=True)
+        )
+        for submission in accepted:
+            if submission.city_id in members:
+                problems.append(_("%(city)s is already a member.") % {"city": submission.city.name})
+    return problems
+
+
+def decided_submissions(call: Call):
+    """The call's decided submissions, in the order of the release (city name)."""
+    return (
+        Submission.objects.filter(call=call, state=S.DECIDED)
         .select_related("call", "city", "city__country", "country", "organisation")
         .order_by("city__name", "pk")
     )
-    if not decided:
-        raise SubmissionError(
-            _("No decision is staged: there is nothing to release."), code="empty"
+
+
+def start_release(
+    call: Call,
+    *,
+    actor,
+    name: str = "",
+    joined_on: dt.date | None = None,
+    year: int | None = None,
+    jury_comments: Mapping[int, Sequence[str]] | None = None,
+    site_url: str = "",
+    now: dt.datetime | None = None,
+    kind: str | None = None,
+) -> Release:
+    """Start the release of ``call``'s staged decisions; return its ``Release`` (running).
+
+    A membership call needs the cohort's ``name`` and ``joined_on``, an award
+    call the award ``year``; ``kind`` (default: the call's) is the kind of
+    release asked for. Refused (TransitionNotPermitted) to anyone but the
+    secretariat; refused (SubmissionError naming what is wrong) for a call of
+    the other kind, a missing name, date or year, and every problem of
+    ``release_problems``. A call whose release started already returns its
+    ``Release`` unchanged.
+
+    Effects, in one transaction: the call locked; the cohort (created, or the
+    existing one of that name); a ``Release`` in state ``running`` with the
+    number of decided submissions, the jury's comments for the mails
+    (``jury_comments[submission pk]``) and the address certificates point to
+    (``site_url``, see ``site_base``). Nothing is released yet: see
+    ``run_release``.
+    """
+    now = now or timezone.now()
+    kind = kind or call.kind
+    award = kind == CallKind.AWARD
+    _check_releaser(actor, call, kind)
+    name = (name or "").strip()
+    if award:
+        if isinstance(year, bool) or not isinstance(year, int) or year < FIRST_AWARD_YEAR:
+            raise SubmissionError(_("Give the year of the award."), code="year")
+    else:
+        if not name:
+            raise SubmissionError(_("Give the cohort a name."), code="cohort_name")
+        if not isinstance(joined_on, dt.date):
+            raise SubmissionError(_("Give the date the new members join."), code="joined_on")
+    with transaction.atomic():
+        Call.objects.select_for_update().filter(pk=call.pk).first()
+        existing = Release.objects.filter(call=call).first()
+        if existing is not None:
+            return existing
+        decided = list(decided_submissions(call).select_for_update(of=("self",)))
+        problems = release_problems(call, decided)
+        if problems:
+            raise SubmissionError(" ".join(problems), code="problems")
+        cohort = None
+        if not award:
+            cohort = Cohort.objects.filter(name=name).first()
+            if cohort is None:
+                with translation.override(call.language):
+                    description = _("The cities admitted through the call “%(call)s”.") % {
+                        "call": call.title
+                    }
+                cohort = create_cohort(
+                    name=name, announced_on=joined_on, description=description, actor=actor
+                )
+        comments = {
+            str(pk): [c.strip() for c in texts if c and c.strip()]
+            for pk, texts in (jury_comments or {}).items()
+        }
+        return Release.objects.create(
+            call=call,
+            cohort=cohort,
+            joined_on=None if award else joined_on,
+            award_year=year if award else None,
+            released_at=now,
+            released_by=actor,
+            state=ReleaseState.RUNNING,
+            total=len(decided),
+            processed=0,
+            jury_comments={k: v for k, v in comments.items() if v},
+            site_url=site_url or site_base(),
         )
-    return decided
 
 
-def _comments(jury_comments: Mapping[int, Sequence[str]] | None, submission: Submission):
-    return [c.strip() for c in (jury_comments or {}).get(submission.pk, ()) if c and c.strip()]
+# --- step 2: run -----------------------------------------------------------------
+
+
+def _pause_for_tests(release: Release) -> None:
+    """Sleep for ever once ``LC_TEST_RELEASE_PAUSE_AFTER`` submissions are released (tests)."""
+    limit = os.environ.get(PAUSE_AFTER_ENV, "")
+    if not limit.isdigit():
+        return
+    if Release.objects.filter(pk=release.pk, processed__gte=int(limit)).exists():
+        logger.warning("release %s paused for a test (%s=%s)", release.pk, PAUSE_AFTER_ENV, limit)
+        while True:  # until the test kills the process
+            time.sleep(1)
+
+
+def _release_one(
+    release: Release, submission_pk: int, *, renderer: CertificateRenderer, now: dt.datetime
+) -> bool:
+    """Release one decided submission, in a transaction of its own; return whether it did.
+
+    A submission no longer decided (released by another run, or withdrawn)
+    is left as it is.
+    """
+    call = release.call
+    actor = release.released_by
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("call", "city", "city__country", "country", "organisation")
+            .filter(pk=submission_pk, call=call, state=S.DECIDED)
+            .first()
+        )
+        if submission is None:
+            return False
+        accepted = submission.decision == Decision.ACCEPTED
+        award = release.award_year is not None
+        certificate = None
+        if accepted:
+            if award:
+                record_award_win(submission.city, year=release.award_year, actor=actor, call=call)
+            else:
+                try:
+                    admit_city(
+                        submission.city,
+                        joined=PartialDate(release.joined_on, DatePrecision.DAY),
+                        cohort=release.cohort,
+                        source=_("Admitted through the call “%(call)s”.") % {"call": call.title},
+                        actor=actor,
+                    )
+                except NetworkError as error:
+                    raise SubmissionError(str(error), code="admit") from error
+            number = certificate_number(
+                submission, release.award_year if award else release.joined_on
+            )
+            pdf = renderer(_context_for(release, submission, number, now))
+            certificate = _store_certificate(
+                submission, number=number, pdf=pdf, actor=actor, now=now
+            )
+        context = {
+            "accepted": accepted,
+            "award": award,
+            "certificate": certificate is not None,
+            "jury_comments": release.jury_comments.get(str(submission.pk), []),
+        }
+        if award:
+            context["award_year"] = release.award_year
+        else:
+            with translation.override(call.language):
+                joined_text = date_format(release.joined_on, "DATE_FORMAT")
+            context["cohort"] = release.cohort.name if release.cohort else ""
+            context["joined_on"] = joined_text if accepted else ""
+        transition(
+            submission,
+            S.RELEASED,
+            actor=actor,
+            now=now,
+            release=True,
+            notice_context=context,
+        )
+        Release.objects.filter(pk=release.pk).update(processed=F("processed") + 1)
+    return True
+
+
+def run_release(
+    release: Release,
+    *,
+    renderer: CertificateRenderer = render_certificate,
+    now: dt.datetime | None = None,
+) -> Release:
+    """Release every submission ``release`` still has to, then finish it; return it.
+
+    Safe to run again and to run twice at once: each submission is released
+    in a transaction of its own that locks it and skips it when it is no longer
+    decided (see ``_release_one``: membership or award win, certificate,
+    ``released`` with its decision mail, the progress counted). A failure
+    stops the run: that submission is rolled back, the release is left
+    ``failed`` with the error (``Release.error``) and the error raised; run it
+    again once the cause is fixed. When none is left: ``_finish_release``.
+    """
+    now = now or timezone.now()
+    release = Release.objects.select_related("call", "cohort", "released_by").get(pk=release.pk)
+    if release.state == ReleaseState.DONE:
+        return release
+    if release.state == ReleaseState.FAILED:
+        Release.objects.filter(pk=release.pk, state=ReleaseState.FAILED).update(
+            state=ReleaseState.RUNNING, error=""
+        )
+    pks = list(decided_submissions(release.call).values_list("pk", flat=True))
+    for pk in pks:
+        try:
+            _release_one(release, pk, renderer=renderer, now=now)
+        except Exception as error:
+            Release.objects.filter(pk=release.pk).exclude(state=ReleaseState.DONE).update(
+                state=ReleaseState.FAILED, error=str(error)[:2000] or error.__class__.__name__
+            )
+            raise
+        _pause_for_tests(release)
+    return _finish_release(release, now=now)
+
+
+# --- step 3: finish --------------------------------------------------------------
+
+
+def _finish_release(release: Release, *, now: dt.datetime) -> Release:
+    with transaction.atomic():
+        locked = (
+            Release.objects.select_for_update(of=("self",))
+            .select_related("call", "cohort", "released_by")
+            .get(pk=release.pk)
+        )
+        if locked.state == ReleaseState.DONE:
+            return locked
+        if Submission.objects.filter(call_id=locked.call_id, state=S.DECIDED).exists():
+            # Another run released some meanwhile and one is left: not finished.
+            return locked
+        released = Submission.objects.filter(call_id=locked.call_id, state=S.RELEASED)
+        admitted = released.filter(decision=Decision.ACCEPTED).count()
+        locked.state = ReleaseState.DONE
+        locked.processed = locked.total
+        locked.finished_at = now
+        locked.error = ""
+        locked.save(update_fields=["state", "processed", "finished_at", "error"])
+        bump_network_revision()
+        if locked.award_year is not None:
+            changes = {
+                "award_year": [None, locked.award_year],
+                "winners": [None, admitted],
+                "released": [None, locked.total],
+            }
+        else:
+            changes = {
+                "cohort": [None, locked.cohort.name if locked.cohort else None],
+                "joined_on": [None, locked.joined_on.isoformat() if locked.joined_on else None],
+                "admitted": [None, admitted],
+                "released": [None, locked.total],
+            }
+        record_activity(
+            "calls.call.release", actor=locked.released_by, subject=locked.call, changes=changes
+        )
+    return locked
+
+
+# --- all at once -----------------------------------------------------------------
 
 
 def release_cohort(
@@ -150,124 +519,30 @@ def release_cohort(
     now: dt.datetime | None = None,
     jury_comments: Mapping[int, Sequence[str]] | None = None,
     renderer: CertificateRenderer = render_certificate,
+    site_url: str = "",
 ) -> Release:
-    """Release the decisions of membership call ``call`` as the cohort ``name``.
+    """Release the decisions of membership call ``call`` as the cohort ``name``, at once.
 
-    Only the secretariat (TransitionNotPermitted), only a membership call, only
-    once every submission still in the jury's hands is decided, and only with
-    at least one decision staged (SubmissionError naming what is wrong).
-    Releasing a call released already returns its ``Release`` and does nothing.
-
-    Effects, in one transaction (any failure, such as a certificate that
-    cannot be rendered, leaves none of them): the cohort (created, or the
-    existing one of that name); per accepted submission a membership from
-    ``joined_on`` in that cohort (``admit_city``, which bumps the register's
-    revision, so directory, map and statistics show the new members at once),
-    a membership certificate PDF made by ``renderer(context)`` stored as a
-    private document of the city's organisation and a ``Certificate``; every
-    decided submission (accepted and rejected) moved to ``released``, which
-    queues the decision mail (``calls.submission.released``, in the call's
-    language, with ``jury_comments[submission.pk]`` when given); a ``Release``;
-    activity ``calls.call.release``.
+    ``start_release`` then ``run_release`` in this process (see them for the
+    refusals and effects): per accepted submission a membership from
+    ``joined_on`` in the cohort, a membership certificate PDF made by
+    ``renderer(context)`` stored as a private document of the city's
+    organisation; every decided submission ``released`` with its decision
+    mail (``calls.submission.released``, in the call's language); activity
+    ``calls.call.release``. A call released already returns its ``Release``
+    (a release left unfinished is run to its end).
     """
-    now = now or timezone.now()
-    name = (name or "").strip()
-    _check_releaser(actor, call, CallKind.MEMBERSHIP)
-    if not name:
-        raise SubmissionError(_("Give the cohort a name."), code="cohort_name")
-    if not isinstance(joined_on, dt.date):
-        raise SubmissionError(_("Give the date the new members join."), code="joined_on")
-    with transaction.atomic():
-        decided = _decided_for_release(call)
-        if decided is None:
-            return Release.objects.get(call=call)
-        cohort = Cohort.objects.filter(name=name).first() or create_cohort(
-            name=name, announced_on=joined_on, actor=actor
-        )
-        joined = PartialDate(joined_on, DatePrecision.DAY)
-        admitted = []
-        for submission in decided:
-            accepted = submission.decision == Decision.ACCEPTED
-            certificate = None
-            if accepted:
-                try:
-                    admit_city(
-                        submission.city,
-                        joined=joined,
-                        cohort=cohort,
-                        source=_("Admitted through the call “%(call)s”.") % {"call": call.title},
-                        actor=actor,
-                    )
-                except NetworkError as error:
-                    raise SubmissionError(str(error), code="admit") from error
-                certificate = _issue_certificate(
-                    submission,
-                    cohort=cohort,
-                    joined_on=joined_on,
-                    now=now,
-                    actor=actor,
-                    renderer=renderer,
-                )
-                admitted.append(submission.city_id)
-            with translation.override(call.language):
-                joined_text = date_format(joined_on, "DATE_FORMAT")
-            transition(
-                submission,
-                S.RELEASED,
-                actor=actor,
-                now=now,
-                release=True,
-                notice_context={
-                    "accepted": accepted,
-                    "award": False,
-                    "cohort": cohort.name,
-                    "joined_on": joined_text if accepted else "",
-                    "certificate": certificate is not None,
-                    "jury_comments": _comments(jury_comments, submission),
-                },
-            )
-        release = Release.objects.create(
-            call=call, cohort=cohort, released_at=now, released_by=actor
-        )
-        record_activity(
-            "calls.call.release",
-            actor=actor,
-            subject=call,
-            changes={
-                "cohort": [None, cohort.name],
-                "joined_on": [None, joined_on.isoformat()],
-                "admitted": [None, len(admitted)],
-                "released": [None, len(decided)],
-            },
-        )
-    return release
-
-
-def _issue_certificate(
-    submission: Submission,
-    *,
-    cohort: Cohort,
-    joined_on: dt.date,
-    now: dt.datetime,
-    actor,
-    renderer: CertificateRenderer,
-) -> Certificate:
-    number = certificate_number(submission, joined_on)
-    pdf = renderer(
-        certificate_context(submission, cohort=cohort, joined_on=joined_on, number=number)
+    release = start_release(
+        call,
+        actor=actor,
+        name=name,
+        joined_on=joined_on,
+        jury_comments=jury_comments,
+        site_url=site_url,
+        now=now,
+        kind=CallKind.MEMBERSHIP,
     )
-    document = store_document(
-        io.BytesIO(pdf),
-        owner=submission.organisation,
-        uploaded_by=actor,
-        kind=CERTIFICATE_KIND,
-        allowed=(FileFamily.PDF,),
-        related_object=submission,
-        name=f"certificate-{slugify(submission.city.name) or 'city'}-{number}.pdf",
-    )
-    return Certificate.objects.create(
-        submission=submission, document=document, number=number, issued_at=now
-    )
+    return run_release(release, renderer=renderer, now=now)
 
 
 def accepted_elsewhere_in_country(submission: Submission) -> Submission | None:
@@ -292,72 +567,95 @@ def release_winners(
     year: int,
     now: dt.datetime | None = None,
     jury_comments: Mapping[int, Sequence[str]] | None = None,
+    renderer: CertificateRenderer = render_certificate,
+    site_url: str = "",
 ) -> Release:
     """Release the decisions of award call ``call``: the accepted nominations win in ``year``.
 
-    The same refusals as ``release_cohort``, for an award call; a year outside
-    the award's years is refused, as is a second winner of one country.
-    Releasing a call released already returns its ``Release`` and does nothing.
+    ``start_release`` then ``run_release`` in this process: the same refusals
+    as ``release_cohort`` for an award call, and a second winner of one
+    country is refused. Effects: an ``AwardWin`` (city, year, call) and an
+    award certificate per accepted nomination (no membership: the award goes
+    to members); every decided nomination ``released`` with its decision mail;
+    the register's revision bumped so city pages show the wins at once;
+    activity ``calls.call.release``.
+    """
+    release = start_release(
+        call,
+        actor=actor,
+        year=year,
+        jury_comments=jury_comments,
+        site_url=site_url,
+        now=now,
+        kind=CallKind.AWARD,
+    )
+    return run_release(release, renderer=renderer, now=now)
 
-    Effects, in one transaction: an ``AwardWin`` (city, year, call) per
-    accepted nomination (no membership: the award goes to members); every
-    decided nomination moved to ``released`` with its decision mail; the
-    register's revision bumped so city pages show the wins at once; a
-    ``Release``; activity ``calls.call.release``.
+
+# --- re-issue --------------------------------------------------------------------
+
+
+def reissue_certificate(
+    certificate: Certificate,
+    *,
+    actor,
+    reason: str,
+    renderer: CertificateRenderer = render_certificate,
+    site_url: str = "",
+    now: dt.datetime | None = None,
+) -> Certificate:
+    """Issue a new certificate in place of ``certificate``; return the new one.
+
+    Only the secretariat (TransitionNotPermitted), with a reason
+    (SubmissionError ``reason``), and only for the valid certificate
+    (SubmissionError ``revoked``). Effects, in one transaction: the old
+    certificate revoked (``revoked_at``, the reason, ``replaced_by``); a new
+    PDF with the register's data of today, numbered as the old one with a
+    suffix (``-R1``, ``-R2`` ...), stored for the city's organisation;
+    activity ``calls.certificate.reissue`` on the submission with the reason.
     """
     now = now or timezone.now()
-    _check_releaser(actor, call, CallKind.AWARD)
-    if isinstance(year, bool) or not isinstance(year, int) or year < FIRST_AWARD_YEAR:
-        raise SubmissionError(_("Give the year of the award."), code="year")
+    reason = (reason or "").strip()[:REASON_MAX]
+    if not is_secretariat(actor):
+        raise TransitionNotPermitted(_("Only the secretariat may re-issue a certificate."))
+    if not reason:
+        raise SubmissionError(_("Give the reason for the re-issue."), code="reason")
     with transaction.atomic():
-        decided = _decided_for_release(call)
-        if decided is None:
-            return Release.objects.get(call=call)
-        winners: dict[str, Submission] = {}
-        for submission in decided:
-            if submission.decision != Decision.ACCEPTED:
-                continue
-            other = winners.get(submission.country_id)
-            if other is not None:
-                raise SubmissionError(
-                    _("%(country)s may have one winner only: %(city)s and %(other)s are accepted.")
-                    % {
-                        "country": submission.country,
-                        "city": submission.city.name,
-                        "other": other.city.name,
-                    },
-                    code="one_per_country",
-                )
-            winners[submission.country_id] = submission
-        for submission in decided:
-            accepted = submission.decision == Decision.ACCEPTED
-            if accepted:
-                record_award_win(submission.city, year=year, actor=actor, call=call)
-            transition(
-                submission,
-                S.RELEASED,
-                actor=actor,
-                now=now,
-                release=True,
-                notice_context={
-                    "accepted": accepted,
-                    "award": True,
-                    "award_year": year,
-                    "jury_comments": _comments(jury_comments, submission),
-                },
+        old = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("submission__call__release__cohort")
+            .get(pk=certificate.pk)
+        )
+        if old.revoked_at is not None:
+            raise SubmissionError(
+                _("Certificate %(number)s was replaced already.") % {"number": old.number},
+                code="revoked",
             )
-        bump_network_revision()
-        release = Release.objects.create(
-            call=call, award_year=year, released_at=now, released_by=actor
+        submission = (
+            Submission.objects.select_related(
+                "call", "city", "city__country", "country", "organisation"
+            )
+            .select_for_update(of=("self",))
+            .get(pk=old.submission_id)
         )
+        release = Release.objects.select_related("cohort").get(call_id=submission.call_id)
+        base = old.number.split("-R")[0]
+        count = Certificate.objects.filter(submission=submission).count()
+        number = f"{base}-R{count}"
+        old.revoked_at = now
+        old.revoke_reason = reason
+        old.save(update_fields=["revoked_at", "revoke_reason"])
+        if site_url:
+            release.site_url = site_url
+        pdf = renderer(_context_for(release, submission, number, now))
+        new = _store_certificate(submission, number=number, pdf=pdf, actor=actor, now=now)
+        old.replaced_by = new
+        old.save(update_fields=["replaced_by"])
+        bump_network_revision()  # the public verification pages are cached by revision
         record_activity(
-            "calls.call.release",
+            "calls.certificate.reissue",
             actor=actor,
-            subject=call,
-            changes={
-                "award_year": [None, year],
-                "winners": [None, len(winners)],
-                "released": [None, len(decided)],
-            },
+            subject=submission,
+            changes={"certificate": [old.number, new.number], "reason": [None, reason]},
         )
-    return release
+    return new

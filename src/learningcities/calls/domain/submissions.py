@@ -24,6 +24,7 @@ from learningcities.frameworks.enums import DEFAULT_RATING_MAX, DEFAULT_RATING_M
 from ..enums import (
     CHALLENGE_MAX,
     CHALLENGE_MIN,
+    CallKind,
     CallLanguage,
     Challenge,
     DocumentKind,
@@ -164,20 +165,94 @@ def start_submission(call: Call, *, city, actor, now: dt.datetime | None = None)
     )
     if live.exists():
         raise duplicate
+    source = None
+    if call.kind == CallKind.AWARD:
+        source = _prefill_profile(draft, city)
     try:
         with transaction.atomic():
             draft.save(force_insert=True)
     except IntegrityError:  # a concurrent start won the race
         raise duplicate from None
+    copied = _prefill_answers(draft, source) if source is not None else 0
     bump_call_revision(call.pk)
+    changes = field_changes(draft, ("call", "city", "state"))
+    if source is not None:
+        changes["prefilled_from"] = [None, str(source.pk)]
+        changes["answers_copied"] = [None, copied]
     record_activity(
         "calls.submission.create",
         actor=actor,
         organisation=organisation,
         subject=draft,
-        changes=field_changes(draft, ("call", "city", "state")),
+        changes=changes,
     )
     return draft
+
+
+def _latest_submission(city) -> Submission | None:
+    """Return the city's latest submission that reached its National Commission, or None."""
+    return (
+        Submission.objects.filter(city=city, submitted_at__isnull=False)
+        .select_related("call")
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
+def _prefill_profile(draft: Submission, city) -> Submission | None:
+    """Fill ``draft``'s profile from the city's latest submission and the register.
+
+    A nomination asks again much of what the city told the network before: its
+    latest submission's profile is copied, then the register's population (with
+    its year) where the register has one, as the secretariat keeps it current,
+    and the register's public contact where no submission named one.
+    Return the submission copied from, or None.
+    """
+    source = _latest_submission(city)
+    if source is not None:
+        for field in PROFILE_FIELDS:
+            setattr(draft, field, getattr(source, field))
+    if city.population:
+        draft.population = city.population
+        draft.data_year = city.population_year or draft.data_year
+    # The register's public contact stands in where no earlier submission names one.
+    for field in ("contact_name", "contact_email"):
+        if not getattr(draft, field):
+            setattr(draft, field, getattr(city, field, "") or "")
+    return source
+
+
+def _prefill_answers(draft: Submission, source: Submission) -> int:
+    """Copy ``source``'s answers to the criteria of ``draft``'s call with the same code and type.
+
+    Evidence documents are not copied (the city attaches them again, as they
+    may have changed). Return how many answers were copied.
+    """
+    criteria = {
+        (criterion.code, criterion.answer_type): criterion
+        for criterion in draft.call.framework.criteria.all()
+    }
+    copies = []
+    for answer in source.answers.select_related("criterion"):
+        target = criteria.get((answer.criterion.code, answer.criterion.answer_type))
+        if target is None:
+            continue
+        if answer.rating_value is not None and not (
+            target.rating_min <= answer.rating_value <= target.rating_max
+        ):
+            continue  # the same code on another scale: the city rates again
+        copies.append(
+            Answer(
+                submission=draft,
+                criterion=target,
+                text_value=answer.text_value,
+                number_value=answer.number_value,
+                rating_value=answer.rating_value,
+                boolean_value=answer.boolean_value,
+            )
+        )
+    Answer.objects.bulk_create(copies)
+    return len(copies)
 
 
 def _clean_challenges(value: Any) -> dict[str, int]:
@@ -403,14 +478,17 @@ def attach_document(
 
 
 @transaction.atomic
-def extend_deadline(submission: Submission, *, actor, until: dt.datetime) -> Submission:
+def extend_deadline(
+    submission: Submission, *, actor, until: dt.datetime, reason: str = ""
+) -> Submission:
     """Let this one city submit until ``until`` (an aware datetime after the call's close).
 
     Only the secretariat may; only while the city may still change it (a draft,
     or returned / needing changes). Effects: ``deadline_extension``; activity
-    ``calls.submission.extend_deadline``; a notice to the city's coordinators
-    (``calls.submission.deadline_extended``, in the call's language) naming the
-    new deadline and the one it replaces, in the call's time zone.
+    ``calls.submission.extend_deadline`` (with ``reason``); a notice to the
+    city's coordinators (``calls.submission.deadline_extended``, in the call's
+    language) naming the new deadline, the one it replaces and the reason, in
+    the call's time zone.
     """
     if not is_secretariat(actor):
         raise TransitionNotPermitted(_("Only the secretariat may extend a deadline."))
@@ -441,14 +519,17 @@ def extend_deadline(submission: Submission, *, actor, until: dt.datetime) -> Sub
         actor=actor,
         organisation=locked.organisation,
         subject=locked,
-        changes=field_changes(locked, ["deadline_extension"], before),
+        changes={
+            **field_changes(locked, ["deadline_extension"], before),
+            **({"reason": [None, reason.strip()]} if reason.strip() else {}),
+        },
     )
-    _notify_extension(locked, previous=previous)
+    _notify_extension(locked, previous=previous, reason=reason.strip())
     submission.deadline_extension = until
     return submission
 
 
-def _notify_extension(submission: Submission, *, previous: dt.datetime) -> None:
+def _notify_extension(submission: Submission, *, previous: dt.datetime, reason: str = "") -> None:
     call = submission.call
     recipients = recipients_for(submission, COORDINATORS)
     if not recipients:
@@ -460,6 +541,7 @@ def _notify_extension(submission: Submission, *, previous: dt.datetime) -> None:
             "call": call.title,
             "deadline": in_call_zone(submission.deadline_extension, call),
             "previous_deadline": in_call_zone(previous, call),
+            "reason": reason,
             "audience": COORDINATORS,
         }
     queue_message(

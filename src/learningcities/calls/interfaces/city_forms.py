@@ -114,6 +114,17 @@ def evidence_field_name(criterion) -> str:
     return f"evidence-{criterion.code}"
 
 
+def takes_evidence(criterion) -> bool:
+    """Tell whether the city attaches documents to ``criterion``.
+
+    A file criterion is answered by them; a text criterion with file kinds
+    takes them beside its written answer.
+    """
+    return criterion.answer_type == AnswerType.FILE or (
+        criterion.answer_type == AnswerType.TEXT and bool(criterion.file_kinds)
+    )
+
+
 class SectionForm(forms.Form):
     """The answers to the criteria of one framework section, one field per criterion."""
 
@@ -173,4 +184,12 @@ class SectionForm(forms.Form):
             if criterion.guidance and name in self.fields:
                 self.fields[name].help_text = " ".join(
                     str(part) for part in (criterion.guidance, self.fields[name].help_text) if part
+                )
+            if takes_evidence(criterion) and criterion.answer_type != AnswerType.FILE:
+                # A written account with documents beside it (the award's criteria).
+                self.fields[evidence_field_name(criterion)] = PrivateDocumentField(
+                    label=_("Evidence for %(code)s") % {"code": criterion.code},
+                    required=False,
+                    allowed=criterion.file_kinds,
+                    help_text=_("Attach a document that shows what your answer describes."),
                 )

@@ -1,6 +1,7 @@
 from .calls import Call
+from .public import CallAttachment, CallMessage
 from .quotas import EndorsementQuota
-from .releases import Certificate, Release
+from .releases import Certificate, Release, ReleaseState
 from .screening import AwardWin, ManualCheck
 from .submissions import Answer, Submission, SubmissionDocument, Transition
 
@@ -8,10 +9,13 @@ __all__ = [
     "Answer",
     "AwardWin",
     "Call",
+    "CallAttachment",
+    "CallMessage",
     "Certificate",
     "EndorsementQuota",
     "ManualCheck",
     "Release",
+    "ReleaseState",
     "Submission",
     "SubmissionDocument",
     "Transition",

@@ -97,6 +97,18 @@ class Call(models.Model):
         _("implementation word limit"), default=200
     )
     min_reviews = models.PositiveSmallIntegerField(_("minimum reviews per submission"), default=3)
+    # What the public reads about the call (the public call page): plain text,
+    # paragraphs separated by an empty line.
+    description = models.TextField(
+        _("public description"),
+        blank=True,
+        help_text=_("What the call is for and who may answer it, shown on the public call page."),
+    )
+    guidelines = models.TextField(
+        _("guidelines"),
+        blank=True,
+        help_text=_("How to prepare and submit an application, shown on the public call page."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Bumped (in the writer's transaction) by every write that changes what the
     # call's lists show: a submission started or moved (``transition``, which

@@ -52,7 +52,7 @@ from ..domain.submissions import (
 )
 from ..domain.timing import submission_deadline
 from ..domain.transitions import transition
-from ..enums import Challenge, DocumentKind, SubmissionState
+from ..enums import CallKind, Challenge, Decision, DocumentKind, SubmissionState, final_states
 from ..interfaces.city_forms import (
     CHALLENGE_PREFIX,
     LETTER_FIELD,
@@ -64,8 +64,9 @@ from ..interfaces.city_forms import (
     TransitionForm,
     answer_field_name,
     evidence_field_name,
+    takes_evidence,
 )
-from ..models import Call, Certificate, Submission, Transition
+from ..models import Call, Certificate, Release, Submission, Transition
 from ..rules import TRANSITION_PERMISSIONS, organisation_ids_in_role
 
 PERMISSION = "calls.view_city_applications"
@@ -269,6 +270,12 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, _("Choose submit or withdraw."))
             status = 400
+        elif form.cleaned_data["action"] == "withdraw" and request.POST.get("confirm") != "yes":
+            # Withdrawing is for good: the "I understand" box must be ticked.
+            messages.error(
+                request, _("Your application was not withdrawn: tick the box to confirm.")
+            )
+            status = 400
         else:
             to_state = ACTIONS[form.cleaned_data["action"]]
             try:
@@ -290,12 +297,16 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         for action, state in ACTIONS.items()
         if rules.has_perm(TRANSITION_PERMISSIONS[state], request.user, submission)
     ]
+    released = submission.state == SubmissionState.RELEASED
     return render(
         request,
         "calls/city/application.html",
         {
             "submission": submission,
-            "deadline": deadline_info(submission),
+            # A deadline means something while the application is under way;
+            # once it is settled the page tells the outcome, not a countdown.
+            "deadline": None if submission.state in final_states else deadline_info(submission),
+            "result": decision_result(submission) if released else None,
             "progress": _section_progress(submission, criteria),
             "missing": _missing_links(submission, missing, criteria),
             "editable": editable,
@@ -303,13 +314,31 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "reason": _reason_given(submission),
             # Known to the city only once released (a staged decision stays hidden).
             "certificate": (
-                Certificate.objects.filter(submission=submission).first()
-                if submission.state == SubmissionState.RELEASED
+                Certificate.objects.filter(submission=submission, revoked_at__isnull=True).first()
+                if released
                 else None
             ),
         },
         status=status,
     )
+
+
+def decision_result(submission: Submission) -> dict:
+    """Return what a released application's page tells the city of the decision.
+
+    ``accepted`` and ``award``; the ``release`` (its cohort or award year);
+    ``jury_comments``: the jury's comments the secretariat chose to share with
+    the city when it released the call (kept on the release, as the decision
+    mail carried them), never who wrote them.
+    """
+    release = Release.objects.filter(call_id=submission.call_id).select_related("cohort").first()
+    comments = release.jury_comments.get(str(submission.pk), []) if release else []
+    return {
+        "accepted": submission.decision == Decision.ACCEPTED,
+        "award": submission.call.kind == CallKind.AWARD,
+        "release": release,
+        "jury_comments": [str(comment) for comment in comments if str(comment).strip()],
+    }
 
 
 # States the city reached because someone else gave a reason it must read.
@@ -490,7 +519,7 @@ def _save_section(request: HttpRequest, submission: Submission, form: SectionFor
     form.is_valid()
     answers = {answer.criterion_id: answer for answer in form.answers}
     for criterion in form.criteria:
-        if criterion.answer_type == AnswerType.FILE:
+        if takes_evidence(criterion):
             name = evidence_field_name(criterion)
             upload = form.cleaned_data.get(name) if name not in form.errors else None
             if upload:
@@ -505,6 +534,7 @@ def _save_section(request: HttpRequest, submission: Submission, form: SectionFor
                     )
                 except (SubmissionError, DocumentError) as error:
                     form.add_error(name, str(error))
+        if criterion.answer_type == AnswerType.FILE:
             continue
         name = answer_field_name(criterion)
         if name not in request.POST or name in form.errors:
@@ -555,6 +585,12 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             {
                 "criterion": criterion,
                 "field": form[name],
+                # A written answer's evidence, in a field of its own below it.
+                "evidence_field": (
+                    form[evidence_field_name(criterion)]
+                    if takes_evidence(criterion) and criterion.answer_type != AnswerType.FILE
+                    else None
+                ),
                 "documents": evidence.get(criterion.pk, []),
                 "is_radio": criterion.answer_type in (AnswerType.RATING, AnswerType.YES_NO),
             }

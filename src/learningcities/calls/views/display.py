@@ -122,6 +122,7 @@ FRAME_PERMISSIONS = (
     "accounts.view_workspace",
     "calls.view_city_applications",
     "calls.view_endorsement_queue",
+    "reviews.view_jury_workspace",  # the header's Jury link (a rule reviews registers)
 )
 
 

@@ -32,6 +32,7 @@ from ..domain.queries.dashboard import (
 )
 from ..domain.queries.revision import calls_revision_key
 from ..domain.queries.submissions import submissions_for_user
+from ..domain.queries.work import endorsement_history_for_user, history_rows, released_outcome
 from ..domain.submissions import PROFILE_FIELDS
 from ..domain.transitions import transition
 from ..enums import Challenge, SubmissionState, staged_states, state_for_city
@@ -41,6 +42,7 @@ from ..rules import endorsed_country_ids
 from .display import Fragment, cached_page, moment, page_number, url_for_pk
 
 QUEUE_PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 25
 TARGET_STATE = {
     ENDORSE: SubmissionState.ENDORSED,
     RETURN: SubmissionState.RETURNED,
@@ -143,6 +145,24 @@ def _queue_body(user, number: int, now) -> Fragment:
         {"page": page, "submissions": submissions, "quotas": quotas, "query": ""},
     )
     return html, min(upcoming, default=None)
+
+
+@require_safe
+@permission_required("calls.view_endorsement_queue")
+def history(request: HttpRequest) -> HttpResponse:
+    """List what the person's Commission endorsed, returned or declined, newest first.
+
+    Paginated by ``page``; each row links to the application (still readable
+    after the decision) and shows its outcome once released, never a staged
+    decision. A constant number of queries.
+    """
+    paginator = Paginator(endorsement_history_for_user(request.user), HISTORY_PAGE_SIZE)
+    page = paginator.get_page(page_number(request.GET.get("page")))
+    return render(
+        request,
+        "calls/endorsement/history.html",
+        {"page": page, "rows": history_rows(page.object_list), "query": ""},
+    )
 
 
 def answer_value(answer, criterion) -> str:
@@ -278,6 +298,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": bool(submission.endorsement_due_at and submission.endorsement_due_at < now),
             "quotas": quota_lines([submission]),
             "transitions": _history_for_endorser(submission),
+            "outcome": released_outcome(submission),
         }
     )
     return render(request, "calls/endorsement/detail.html", context, status=status)

@@ -15,18 +15,29 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.common.domain.documents import DocumentError
 from learningcities.common.prepared import PreparedSelect
 from learningcities.network.domain.queries.revision import current_revision
 
-from ..domain.calls import create_call
+from ..domain.calls import (
+    add_call_attachment,
+    call_phase,
+    create_call,
+    locked_call_fields,
+    remove_call_attachment,
+    update_call,
+)
 from ..domain.eligibility import eligibility_checklist, manual_check_codes, record_manual_check
 from ..domain.errors import SubmissionError
+from ..domain.messages import preview_call_message, registered_audiences, send_call_message
 from ..domain.queries.dashboard import (
     call_submission_rows,
     count_call_submissions,
@@ -34,20 +45,26 @@ from ..domain.queries.dashboard import (
     overdue_endorsement_rows,
 )
 from ..domain.queries.submissions import submissions_for_user
+from ..domain.submissions import extend_deadline
+from ..domain.timing import in_call_zone, submission_deadline
 from ..domain.transitions import transition
-from ..enums import CheckOutcome, SubmissionState
+from ..enums import CheckOutcome, SubmissionState, editable_states
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
 from ..interfaces.exports import submissions_csv_lines
 from ..interfaces.secretariat_forms import (
     ELIGIBLE,
     INELIGIBLE,
     NEEDS_CHANGES,
+    CallAttachmentForm,
+    CallEditForm,
     CallForm,
+    CallMessageForm,
+    DeadlineExtensionForm,
     ManualCheckForm,
     ScreeningActionForm,
     SubmissionFilterForm,
 )
-from ..models import Call, ManualCheck, Submission
+from ..models import Call, CallAttachment, ManualCheck, Submission
 from ..rules import is_escalated
 from .display import Fragment, cached_page, page_number, rows_for_display
 from .endorsement import application_context
@@ -76,6 +93,7 @@ def _state_counts():
 
 
 OVERDUE_SHOWN = 20
+SENT_SHOWN = 20  # the latest messages to a call's people listed under the form
 
 
 @require_safe
@@ -386,3 +404,225 @@ def _record_manual(request: HttpRequest, submission, form: ManualCheckForm) -> i
         return 409
     messages.success(request, _("The check is recorded."))
     return 302
+
+
+# Edit a call, its attachments ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.change_call")
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the call's settings to change; POST changes them through ``update_call``.
+
+    The settings the call's phase locks (``locked_call_fields``) are shown
+    disabled with the sentence saying why; the domain refuses a forged change
+    to them. Also lists the call's attachments with the form to add one.
+    Effects: the call (activity ``calls.call.update``); then its dashboard.
+    """
+    call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
+    locks = locked_call_fields(call)
+    form = CallEditForm(request.POST or None, call=call, locks=locks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _call, changed = update_call(call, actor=request.user, **form.changed_settings())
+        except SubmissionError as error:
+            form.add_error(None, str(error))
+        else:
+            if changed:
+                messages.success(request, _("The call “%(title)s” is changed.") % {"title": _call})
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("calls:secretariat-call", pk=call.pk)
+    return _edit_page(request, call, form=form, status=400 if form.is_bound else 200)
+
+
+def _edit_page(request, call, *, form=None, attachment_form=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "calls/secretariat/call_edit.html",
+        {
+            "call": call,
+            "form": form or CallEditForm(call=call, locks=locked_call_fields(call)),
+            "phase": call_phase(call),
+            "attachments": call.attachments.select_related("document").order_by("created_at", "pk"),
+            "attachment_form": attachment_form or CallAttachmentForm(),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+@permission_required("calls.change_call")
+def call_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a document with the call (``add_call_attachment``); then the edit page.
+
+    A refused file (too large, a type not allowed, a virus) comes back as the
+    form's error, status 400.
+    """
+    call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
+    form = CallAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            attachment = add_call_attachment(
+                call, upload, actor=request.user, title=form.cleaned_data["title"], name=upload.name
+            )
+        except (DocumentError, SubmissionError) as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request, _("“%(title)s” is published with the call.") % {"title": attachment}
+            )
+            return redirect(reverse("calls:secretariat-call-edit", kwargs={"pk": call.pk}))
+    return _edit_page(request, call, attachment_form=form, status=400)
+
+
+def _attachments_for_user(user):
+    """Every call's attachments (the views check ``calls.change_call`` first)."""
+    return CallAttachment.objects.select_related("call", "document")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.change_call")
+def call_attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask to confirm, then withdraw an attachment (``remove_call_attachment``): its link dies."""
+    attachment = get_object_for_user_or_404(request.user, _attachments_for_user, pk=pk)
+    call = attachment.call
+    if request.method == "POST":
+        remove_call_attachment(attachment, actor=request.user)
+        messages.success(
+            request, _("“%(title)s” is withdrawn from the call.") % {"title": attachment}
+        )
+        return redirect(reverse("calls:secretariat-call-edit", kwargs={"pk": call.pk}))
+    return render(
+        request,
+        "calls/secretariat/attachment_remove.html",
+        {"attachment": attachment, "call": call},
+    )
+
+
+# One city's deadline ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.extend_deadline")
+def submission_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give one city a later deadline: a local time of the call's zone and a reason.
+
+    POST calls ``extend_deadline`` (activity with the reason, a mail to the
+    city's coordinators); its refusals (the submission is no longer the city's
+    to change, a deadline before the call closes) come back as form errors.
+    """
+    submission = get_object_for_user_or_404(request.user, submissions_for_user, pk=pk)
+    call = submission.call
+    form = DeadlineExtensionForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extend_deadline(
+                submission,
+                actor=request.user,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except SubmissionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(city)s may now submit until %(deadline)s; its coordinators are told.")
+                % {
+                    "city": submission.city,
+                    "deadline": in_call_zone(submission.deadline_extension, call),
+                },
+            )
+            return redirect("calls:secretariat-submission", pk=submission.pk)
+    return render(
+        request,
+        "calls/secretariat/submission_extend.html",
+        {
+            "submission": submission,
+            "call": call,
+            "form": form,
+            "current_deadline": in_call_zone(submission_deadline(submission), call),
+            "extendable": submission.state in editable_states,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# Messages to the people of a call -----------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.change_call")
+def call_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write to the applicants, endorsers or jurors of a call, filtered; preview; send.
+
+    POST ``step=preview`` shows how many people would receive it and the
+    message one of them would read; POST ``step=send`` sends it through
+    ``send_call_message`` (once per form: its ``send_key``), then the
+    dashboard. If the number of recipients changed since the preview, the
+    preview is shown again. POST ``step=edit`` goes back to the form.
+    """
+    call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
+    audiences = registered_audiences()
+    form = CallMessageForm(request.POST or None, audiences=audiences)
+    step = (request.POST.get("step") or "preview") if request.method == "POST" else ""
+    labels = {audience.code: audience.label for audience in audiences}
+    sent = [
+        (message, labels.get(message.audience, message.audience))
+        for message in call.messages.select_related("sent_by").order_by("-created_at", "-pk")[
+            :SENT_SHOWN
+        ]
+    ]
+    context = {"call": call, "form": form, "preview": None, "sent": sent}
+    if step in ("preview", "send") and form.is_valid():
+        data = form.cleaned_data
+        arguments = {
+            "audience": data["audience"],
+            "filters": form.filters(),
+            "subject": data["subject"],
+            "body": data["body"],
+        }
+        try:
+            preview = preview_call_message(call, **arguments)
+            expected = request.POST.get("expected", "")
+            if step == "send" and expected == str(preview.count) and preview.count:
+                message, is_new = send_call_message(
+                    call, actor=request.user, send_key=request.POST.get("send_key", ""), **arguments
+                )
+                if is_new:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "The message “%(subject)s” is sent to %(count)s person.",
+                            "The message “%(subject)s” is sent to %(count)s people.",
+                            message.recipient_count,
+                        )
+                        % {"subject": message.subject, "count": message.recipient_count},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("This message was sent already; it was not sent again."),
+                    )
+                return redirect("calls:secretariat-call", pk=call.pk)
+            if step == "send" and preview.count:
+                messages.warning(
+                    request,
+                    _("The number of recipients changed since the preview: check it again."),
+                )
+        except SubmissionError as error:
+            form.add_error(None, str(error))
+        else:
+            context["preview"] = preview
+            context["hidden"] = form.for_sending(count=preview.count)
+            return render(request, "calls/secretariat/call_message.html", context)
+    status = 400 if form.is_bound and step != "edit" else 200
+    if step == "edit":
+        form = CallMessageForm(
+            initial={name: request.POST.get(name, "") for name in form.fields},
+            audiences=audiences,
+        )
+        context["form"] = form
+    return render(request, "calls/secretariat/call_message.html", context, status=status)

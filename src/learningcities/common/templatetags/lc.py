@@ -22,6 +22,7 @@ SITE_URL_NAMES = {
     "countries": "network:countries",
     "cohorts": "network:cohorts",
     "statistics": "network:statistics",
+    "join": "calls:join",
     "login": "account_login",
     "logout": "account_logout",
     "profile": "accounts:profile",

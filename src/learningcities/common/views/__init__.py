@@ -1,3 +1,4 @@
+from .favicon import favicon
 from .health import health
 
-__all__ = ["health"]
+__all__ = ["favicon", "health"]

@@ -47,10 +47,24 @@ def outbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    from django.conf import settings
+
+    # Without a mail transport nothing leaves: say how many messages wait for it.
+    held = (
+        None
+        if settings.LC_MAIL_ENABLED
+        else outbox_messages_for_user(request.user, status=OutboxStatus.HELD).count()
+    )
     return render(
         request,
         "common/outbox/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "statuses": OutboxStatus},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "statuses": OutboxStatus,
+            "held_count": held,
+        },
     )
 
 

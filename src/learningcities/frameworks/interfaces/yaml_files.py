@@ -15,7 +15,7 @@ from ..domain.loading import LoadResult, load_framework
 from ..validators import Problem, join
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data"
-SHIPPED_FILES = ("key-features-short.yaml", "award-2024.yaml")
+SHIPPED_FILES = ("key-features-short.yaml", "award-2024.yaml", "award-2024.2.yaml")
 _LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
 
 

@@ -3,12 +3,16 @@ from functools import lru_cache
 import pycountry
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from learningcities.common.domain.activity import record_activity
 from learningcities.common.text import fold
 
+from ..enums import LocationSource
+from ..exceptions import NetworkError
 from ..models import City, Country
 from ..models.countries import localised_country_name
+from ..validators import city_problems
 from .revision import bump_network_revision
 
 CITY_FIELDS = (
@@ -20,7 +24,27 @@ CITY_FIELDS = (
     "longitude",
     "gazetteer_id",
     "location_source",
+    "location_issue",
+    "website",
+    "description",
+    "contact_name",
+    "contact_email",
     "is_synthetic",
+)
+
+# What the secretariat changes on a city's page (update_city).
+EDITABLE_CITY_FIELDS = (
+    "name",
+    "local_name",
+    "admin_area",
+    "latitude",
+    "longitude",
+    "population",
+    "population_year",
+    "website",
+    "description",
+    "contact_name",
+    "contact_email",
 )
 
 
@@ -129,3 +153,85 @@ def _changes(city: City, changed: list[str], before: dict) -> dict:
         attr = "country_id" if field == "country" else field
         result[field] = [before.get(attr), getattr(city, attr)]
     return result
+
+
+class CityChangeError(NetworkError):
+    """A change of a city was refused; ``problems`` maps each field to why."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+@transaction.atomic
+def update_city(city: City, *, actor, **fields) -> list[str]:
+    """Change what the secretariat edits of ``city``; return the names of the fields changed.
+
+    ``fields`` are among ``EDITABLE_CITY_FIELDS``; only those given change.
+    Refused with CityChangeError (by field) when a value breaks a rule of
+    ``validators.city_problems`` or when the new name is another city's in the
+    country. New coordinates are recorded as entered by the secretariat and
+    take the city off the gazetteer worklist. Effects: the city row, one
+    ``network.city.update`` activity entry with every change, the register
+    revision bumped (public pages and statistics change on the next request);
+    nothing when no value differs.
+    """
+    unknown = set(fields) - set(EDITABLE_CITY_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable city fields: {sorted(unknown)}")
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    if "latitude" in fields or "longitude" in fields:
+        fields.setdefault("latitude", city.latitude)
+        fields.setdefault("longitude", city.longitude)
+    problems = city_problems(fields)
+    name = fields.pop("name", city.name)
+    if not problems and fold(name) != city.name_folded:
+        other = find_city(city.country, name)
+        if other is not None and other.pk != city.pk:
+            problems["name"] = _("%(country)s already has a city called %(name)s.") % {
+                "country": city.country.display_name,
+                "name": other.name,
+            }
+    if problems:
+        raise CityChangeError(problems)
+    if (fields.get("latitude"), fields.get("longitude")) != (city.latitude, city.longitude):
+        placed = fields.get("latitude") is not None
+        fields.update(
+            gazetteer_id="",
+            location_source=LocationSource.MANUAL if placed else LocationSource.UNKNOWN,
+        )
+        if placed:
+            fields["location_issue"] = ""
+    else:
+        fields.pop("latitude", None)
+        fields.pop("longitude", None)
+    _city, changed = save_city(country=city.country, name=name, city=city, actor=actor, **fields)
+    return changed
+
+
+@transaction.atomic
+def place_city(city: City, *, actor, place) -> list[str]:
+    """Give ``city`` the coordinates of a gazetteer place the secretariat picked.
+
+    ``place`` is a ``gazetteer.Match`` with coordinates. The city's admin area
+    and population are filled in from it only where the register has none.
+    Effects as ``update_city`` (activity ``network.city.update``, revision bumped);
+    the city leaves the gazetteer worklist.
+    """
+    if not place.has_location:
+        raise NetworkError(_("This place has no coordinates in the gazetteer."))
+    fields = {
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "gazetteer_id": place.gazetteer_id,
+        "location_source": place.source,
+        "location_issue": "",
+    }
+    if not city.admin_area and place.admin_area:
+        fields["admin_area"] = place.admin_area
+    if city.population is None and place.population is not None:
+        fields.update(population=place.population, population_year=place.population_year)
+    _city, changed = save_city(
+        country=city.country, name=city.name, city=city, actor=actor, **fields
+    )
+    return changed

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from learningcities.common.text import fold
 
 from ..dates import PartialDate
-from ..enums import DatePrecision, LocationSource, MembershipStatus
+from ..enums import DatePrecision, LocationIssue, LocationSource, MembershipStatus
 from ..exceptions import NetworkError
 from ..gazetteer import (
     Gazetteer,
@@ -476,6 +476,8 @@ def _save_city(
         if found and needs_population and match.population is not None:
             fields.update(population=match.population, population_year=match.population_year)
         if needs_location and "latitude" not in fields:
+            # Kept on the city: the secretariat's worklist of places to locate.
+            fields["location_issue"] = resolution.issue or LocationIssue.NO_COORDINATES
             place = unresolved_place(resolution, city=row.city, country=row.country.upper())
             result.unresolved.append(
                 UnresolvedLocation(
@@ -487,6 +489,8 @@ def _save_city(
                     row.unit,
                 )
             )
+    if city is not None and city.location_issue and "latitude" in fields:
+        fields["location_issue"] = ""
     # A city matched through the gazetteer keeps the name the register has.
     name = city.name if city is not None else row.city
     return save_city(country=group.country, name=name, city=city, actor=actor, **fields)

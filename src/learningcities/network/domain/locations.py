@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from ..enums import LocationIssue
 from ..gazetteer import (
     Gazetteer,
     Status,
@@ -53,11 +54,17 @@ def locate_cities(*, dry_run: bool = False, gazetteer: Gazetteer | None = None) 
                     city.name, city.country_id, admin_area=city.admin_area
                 )
                 fields = _fields_from(city, resolution)
+                if "latitude" in fields:
+                    fields["location_issue"] = ""
+                elif not city.has_location and city.location_issue != resolution.issue:
+                    # Kept on the city: the secretariat's worklist of places to locate.
+                    fields["location_issue"] = resolution.issue or LocationIssue.NO_COORDINATES
                 if fields:
                     _saved, changed = save_city(
                         country=city.country, name=city.name, city=city, **fields
                     )
-                    result.filled.append((city, changed))
+                    if set(changed) - {"location_issue"}:
+                        result.filled.append((city, changed))
                 if not city.has_location:
                     result.unresolved.append(
                         unresolved_place(

@@ -116,11 +116,15 @@ def _plain(value):
 
 @transaction.atomic
 def end_membership(
-    membership: Membership, *, status: str, ended_on: dt.date, actor=None
+    membership: Membership, *, status: str, ended_on: dt.date, actor=None, reason: str = ""
 ) -> Membership:
-    """Move an active membership to lapsed or withdrawn, ending on ``ended_on``.
+    """Move an active membership to lapsed or withdrawn, ending on ``ended_on``, for ``reason``.
 
-    Effects: the membership's status and end date; the register revision is bumped.
+    The city counts as a member up to the day before ``ended_on`` (statistics
+    as of any earlier date still count it). Refused (NetworkError) for a
+    membership that has already ended and for an end on or before its start.
+    Effects: the membership's status, end date and reason; one
+    ``network.membership.end`` activity entry; the register revision is bumped.
     """
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if status not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
@@ -139,12 +143,11 @@ def end_membership(
     previous = membership.status
     membership.status = status
     membership.ended_on = ended_on
-    membership.save(update_fields=["status", "ended_on", "updated_at"])
+    membership.end_reason = reason.strip()
+    membership.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
     bump_network_revision()
-    record_activity(
-        "network.membership.end",
-        actor=actor,
-        subject=membership,
-        changes={"status": [previous, status], "ended_on": [None, ended_on.isoformat()]},
-    )
+    changes = {"status": [previous, status], "ended_on": [None, ended_on.isoformat()]}
+    if membership.end_reason:
+        changes["end_reason"] = ["", membership.end_reason]
+    record_activity("network.membership.end", actor=actor, subject=membership, changes=changes)
     return membership

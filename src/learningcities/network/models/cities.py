@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import LocationSource
+from ..enums import LocationIssue, LocationSource
 
 
 class City(models.Model):
@@ -34,6 +34,17 @@ class City(models.Model):
     location_source = models.CharField(
         _("source of coordinates"), max_length=20, choices=LocationSource.choices, blank=True
     )
+    location_issue = models.CharField(
+        _("location problem"),
+        max_length=20,
+        choices=LocationIssue.choices,
+        blank=True,
+        help_text=_("Why the gazetteer could not place the city; empty once it has coordinates."),
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    description = models.TextField(_("short description"), max_length=1000, blank=True)
+    contact_name = models.CharField(_("public contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("public contact e-mail"), blank=True)
     # Case- and diacritics-folded forms, kept by the domain for identity and search.
     name_folded = models.CharField(max_length=200, editable=False)
     search_text = models.TextField(editable=False, blank=True)

@@ -35,6 +35,7 @@ class Membership(models.Model):
         default=MembershipStatus.ACTIVE,
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True, db_index=True)
+    end_reason = models.TextField(_("reason for the end"), max_length=1000, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

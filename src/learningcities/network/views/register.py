@@ -1,5 +1,7 @@
 """Pages of the register: a city, the countries, a country, the cohorts, a cohort."""
 
+from urllib.parse import urlsplit
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -56,6 +58,8 @@ def build_city(pk: int) -> Page:
             "current": current,
             "upcoming": [m for m in history if m.member_from > today],
             "coordinates": coordinates_text(city),
+            # The link shows the site's host: a full address may not fit a phone.
+            "website_host": urlsplit(city.website).hostname or city.website,
             "region": region_label(city.country.region),
             "active": MembershipStatus.ACTIVE,
         },

@@ -46,23 +46,30 @@ def _check_secretariat(actor) -> None:
         raise TransitionNotPermitted(_("Only the secretariat may stage decisions."))
 
 
-def _check_phase(submission: Submission, now: dt.datetime | None) -> None:
-    """Refuse unless the phase in force lets the secretariat move the call's submissions on."""
-    panel = Panel.objects.filter(call_id=submission.call_id).first()
+def phase_refusal(call_id: int, *, now: dt.datetime | None = None) -> str | None:
+    """Return why the call's submissions cannot be moved on now, or None when they can.
+
+    A call without a panel: always allowed. Otherwise the phase in force must
+    allow it (``ReviewPhase.may_change_state``).
+    """
+    panel = Panel.objects.filter(call_id=call_id).first()
     if panel is None:
-        return  # a call without a jury: the secretariat decides on its own
+        return None  # a call without a jury: the secretariat decides on its own
     phase = phase_in_force(panel, now=now)
     if phase is None:
-        raise SubmissionError(
-            _("No review phase is in force; decisions are staged in a phase that allows it."),
-            code="phase",
-        )
+        return _("No review phase is in force; decisions are staged in a phase that allows it.")
     if not phase.may_change_state:
-        raise SubmissionError(
-            _("The phase “%(phase)s” does not allow moving submissions on.")
-            % {"phase": phase.name},
-            code="phase",
-        )
+        return _("The phase “%(phase)s” does not allow finishing reviews or staging decisions.") % {
+            "phase": phase.name
+        }
+    return None
+
+
+def _check_phase(submission: Submission, now: dt.datetime | None) -> None:
+    """Refuse unless the phase in force lets the secretariat move the call's submissions on."""
+    refusal = phase_refusal(submission.call_id, now=now)
+    if refusal is not None:
+        raise SubmissionError(refusal, code="phase")
 
 
 def _check_not_released(submission: Submission) -> None:
@@ -114,9 +121,15 @@ def stage_decision(
     actor,
     decision: str,
     note: str = "",
+    reason: str = "",
     now: dt.datetime | None = None,
 ) -> Submission:
     """Stage ``decision`` (accepted or rejected) on ``submission``, or change the staged one.
+
+    Accepting a submission with fewer submitted reviews than the call asks
+    for (``call.min_reviews``) needs ``reason`` (else ``reason_required``);
+    the reason is recorded in the activity entry
+    ``reviews.decision.few_reviews`` (secretariat only).
 
     Reviewed -> decided with the decision (``transition``); a decided
     submission stays decided and its stored decision changes (activity
@@ -141,6 +154,27 @@ def stage_decision(
             .get(pk=submission.pk)
         )
         _check_not_released(locked)
+        reason = (reason or "").strip()
+        if decision == Decision.ACCEPTED and locked.state in (S.REVIEWED, S.DECIDED):
+            count, wanted = submitted_review_count(locked), locked.call.min_reviews
+            if count < wanted:
+                if not reason:
+                    raise SubmissionError(
+                        _(
+                            "%(city)s has %(count)s submitted reviews of the %(wanted)s the "
+                            "call asks for: give a reason to accept it anyway."
+                        )
+                        % {"city": locked.city.name, "count": count, "wanted": wanted},
+                        code="reason_required",
+                    )
+                if not (locked.state == S.DECIDED and locked.decision == Decision.ACCEPTED):
+                    record_activity(
+                        "reviews.decision.few_reviews",
+                        actor=actor,
+                        organisation=None,  # the city's people must not read it
+                        subject=locked,
+                        changes={"reviews": [wanted, count], "reason": [None, reason]},
+                    )
         if locked.call.kind == CallKind.AWARD and decision == Decision.ACCEPTED:
             other = accepted_elsewhere_in_country(locked)
             if other is not None:

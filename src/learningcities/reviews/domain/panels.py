@@ -12,15 +12,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learningcities.accounts.domain.organisations import create_organisation
-from learningcities.accounts.enums import OrganisationKind
-from learningcities.accounts.models import Organisation
+from learningcities.accounts.domain.errors import InvitationError
+from learningcities.accounts.domain.invitations import invite_person
+from learningcities.accounts.domain.organisations import add_affiliation, create_organisation
+from learningcities.accounts.enums import OrganisationKind, Role
+from learningcities.accounts.models import Affiliation, Organisation
 from learningcities.calls.models import Call
 from learningcities.common.domain.activity import field_changes, record_activity
 
 from ..enums import OtherReviews
 from ..models import Panel, ReviewPhase, Score
 from .errors import ReviewError
+from .queries.reviews import phase_in_force
 
 # The settings a panel takes, with their defaults (the model's).
 PANEL_SETTINGS = (
@@ -30,6 +33,7 @@ PANEL_SETTINGS = (
     "max_load",
     "normalise_min_reviews",
     "disagreement_spread",
+    "reminder_days",
 )
 # Settings that change the stored figures: a change makes the aggregates stale.
 FIGURE_SETTINGS = frozenset({"normalise_min_reviews", "disagreement_spread"})
@@ -88,6 +92,7 @@ def _clean_settings(current: dict, changes: dict) -> dict:
         score_min, score_max = int(data["score_min"]), int(data["score_max"])
         max_load = int(data["max_load"])
         normalise_min_reviews = int(data["normalise_min_reviews"])
+        reminder_days = int(data["reminder_days"])
     except (TypeError, ValueError):
         raise ReviewError(_("Scores and loads are whole numbers."), code="not_a_number") from None
     if score_min >= score_max:
@@ -107,6 +112,11 @@ def _clean_settings(current: dict, changes: dict) -> dict:
             _("Normalising a juror's scores needs at least 2 reviews."),
             code="normalise_min_invalid",
         )
+    if not 0 <= reminder_days <= 90:
+        raise ReviewError(
+            _("Reminders go 0 to 90 days before a phase ends (0 sends none)."),
+            code="reminder_days_invalid",
+        )
     try:
         spread = Decimal(str(data["disagreement_spread"]))
     except (InvalidOperation, ValueError):
@@ -120,6 +130,7 @@ def _clean_settings(current: dict, changes: dict) -> dict:
         "max_load": max_load,
         "normalise_min_reviews": normalise_min_reviews,
         "disagreement_spread": spread.quantize(Decimal("0.01")),
+        "reminder_days": reminder_days,
     }
 
 
@@ -349,3 +360,157 @@ def remove_phase(phase: ReviewPhase, *, actor) -> None:
         changes=field_changes(phase, PHASE_FIELDS),
     )
     phase.delete()
+
+
+def _phases_in_order(panel: Panel) -> list[ReviewPhase]:
+    return list(ReviewPhase.objects.filter(panel=panel).order_by("order", "starts_at", "pk"))
+
+
+def next_phase(
+    phases: list[ReviewPhase], current: ReviewPhase | None, now: dt.datetime
+) -> ReviewPhase | None:
+    """Return the phase that follows ``current`` (or the next to open when none is in force).
+
+    ``phases`` are the panel's, in order. After a phase in force: the first
+    later one (by order) that has not ended. With none in force: the first
+    phase (by start) still to open.
+    """
+    if current is not None:
+        later = phases[phases.index(current) + 1 :] if current in phases else []
+        return next((phase for phase in later if phase.ends_at > now), None)
+    upcoming = sorted((p for p in phases if p.starts_at > now), key=lambda p: p.starts_at)
+    return upcoming[0] if upcoming else None
+
+
+@transaction.atomic
+def advance_phase(panel: Panel, *, actor, now: dt.datetime | None = None) -> ReviewPhase:
+    """Close the phase in force now and open the next one now.
+
+    The phase in force (``queries.reviews.phase_in_force``) ends at ``now``
+    and the next phase (``next_phase``) starts at ``now`` when it was to
+    start later; with no phase in force, the next phase to open starts now.
+    Effects: both phases saved (dates only); activity
+    ``reviews.phase.advance`` with both phases' dates. Returns the phase now
+    in force. Raises ReviewError (``no_next_phase``) when no phase follows.
+    """
+    now = now or timezone.now()
+    Panel.objects.select_for_update().filter(pk=panel.pk).first()  # one advance at a time
+    current = phase_in_force(panel, now=now)
+    phases = _phases_in_order(panel)
+    following = next_phase(phases, current, now)
+    if following is None:
+        raise ReviewError(
+            _("No review phase follows; add one on the jury page first."), code="no_next_phase"
+        )
+    changes: dict[str, list] = {}
+    if current is not None:
+        changes["closed"] = [current.name, current.name]
+        changes["closed_ends_at"] = [current.ends_at.isoformat(), now.isoformat()]
+        current.ends_at = now
+        current.save(update_fields=["ends_at"])
+    if following.starts_at > now:
+        changes["opened_starts_at"] = [following.starts_at.isoformat(), now.isoformat()]
+        following.starts_at = now
+        following.save(update_fields=["starts_at"])
+    changes["opened"] = [current.name if current else None, following.name]
+    record_activity(
+        "reviews.phase.advance",
+        actor=actor,
+        organisation=panel.organisation,
+        subject=following,
+        changes=changes,
+    )
+    return following
+
+
+@transaction.atomic
+def set_reviews_per_submission(panel: Panel, *, actor, count: int) -> Panel:
+    """Set how many reviews each submission of the panel's call gets (``Call.min_reviews``).
+
+    Between 1 and 20. Effects: the call's ``min_reviews``; ``scores_revision``
+    bumped (the ranking shows the expected number); activity
+    ``reviews.panel.reviews_per_submission`` (nothing when unchanged).
+    """
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        raise ReviewError(
+            _("Reviews per submission is a whole number."), code="not_a_number"
+        ) from None
+    if not 1 <= count <= 20:
+        raise ReviewError(
+            _("Each submission gets between 1 and 20 reviews."), code="min_reviews_invalid"
+        )
+    call = Call.objects.select_for_update().get(pk=panel.call_id)
+    before = call.min_reviews
+    if before == count:
+        return panel
+    call.min_reviews = count
+    call.save(update_fields=["min_reviews"])
+    locked = Panel.objects.select_for_update().get(pk=panel.pk)
+    locked.scores_revision += 1
+    locked.save(update_fields=["scores_revision"])
+    panel.scores_revision = locked.scores_revision
+    panel.call.min_reviews = count
+    record_activity(
+        "reviews.panel.reviews_per_submission",
+        actor=actor,
+        organisation=panel.organisation,
+        subject=panel,
+        changes={"min_reviews": [before, count]},
+    )
+    return panel
+
+
+@transaction.atomic
+def add_juror(panel: Panel, user, *, actor):
+    """Make ``user``, who holds the juror role in some panel, a juror of ``panel``.
+
+    Effects: the juror affiliation to the panel's organisation
+    (``accounts.domain.organisations.add_affiliation``, with its activity);
+    activity ``reviews.panel.juror_add``. Raises ReviewError when the person
+    holds no juror role (``not_a_juror``: invite them instead), is inactive,
+    or is on the panel already (``already_juror``).
+    """
+    if (
+        not getattr(user, "is_active", False)
+        or not Affiliation.objects.filter(user=user, role=Role.JUROR).exists()
+    ):
+        raise ReviewError(
+            _("%(person)s does not hold the juror role: invite them by e-mail instead.")
+            % {"person": user},
+            code="not_a_juror",
+        )
+    if Affiliation.objects.filter(
+        user=user, role=Role.JUROR, organisation_id=panel.organisation_id
+    ).exists():
+        raise ReviewError(
+            _("%(person)s is a juror of this panel already.") % {"person": user},
+            code="already_juror",
+        )
+    affiliation = add_affiliation(panel.organisation, user=user, role=Role.JUROR, actor=actor)
+    record_activity(
+        "reviews.panel.juror_add",
+        actor=actor,
+        organisation=panel.organisation,
+        subject=panel,
+        changes={"juror": [None, str(user.pk)]},
+    )
+    return affiliation
+
+
+def invite_juror(panel: Panel, *, email: str, actor):
+    """Invite the person at ``email`` to ``panel`` with the juror role.
+
+    The invitation is to the panel's organisation (``invite_person``: the
+    invitation, its mail, activity ``accounts.invitation.create``); once
+    accepted the person is a juror of the call. Returns the invitation.
+    Raises ReviewError with ``invite_person``'s reason when it refuses.
+    """
+    try:
+        invitation, _token = invite_person(
+            panel.organisation, email=email, role=Role.JUROR, actor=actor
+        )
+    except InvitationError as error:
+        raise ReviewError(str(error), code="invitation") from None
+    return invitation

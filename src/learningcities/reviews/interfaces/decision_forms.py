@@ -41,6 +41,12 @@ class DecideForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note (for the secretariat)"), required=False, max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason to accept with fewer reviews than required"),
+        required=False,
+        max_length=2000,
+        help_text=_("Required only when the submission has fewer reviews than the call asks for."),
+    )
 
     def __init__(self, *args, submission_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,12 +68,29 @@ class PanelSettingsForm(forms.Form):
         max_digits=5,
         decimal_places=2,
     )
+    min_reviews = forms.IntegerField(
+        label=_("Reviews per submission"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("How many jurors review each submission (the call's minimum)."),
+    )
+    reminder_days = forms.IntegerField(
+        label=_("Remind jurors this many days before a phase ends"),
+        required=False,
+        min_value=0,
+        max_value=90,
+        help_text=_("Jurors with unfinished reviews get one reminder per phase; 0 sends none."),
+    )
 
     def clean_level_descriptors(self) -> dict[str, str]:
         return parse_descriptors(self.cleaned_data["level_descriptors"])
 
     def clean(self) -> dict:
         data = super().clean()
+        if "reminder_days" in data and data["reminder_days"] is None:
+            # Left empty (or posted by an older form): the current setting stays.
+            data["reminder_days"] = self.initial.get("reminder_days", 3)
         low, high = data.get("score_min"), data.get("score_max")
         if low is not None and high is not None and low >= high:
             self.add_error("score_max", _("The highest score must be above the lowest."))
@@ -88,6 +105,8 @@ class PanelSettingsForm(forms.Form):
             "max_load": panel.max_load,
             "normalise_min_reviews": panel.normalise_min_reviews,
             "disagreement_spread": panel.disagreement_spread,
+            "min_reviews": panel.call.min_reviews,
+            "reminder_days": panel.reminder_days,
         }
         return cls(data, initial=initial)
 
@@ -111,10 +130,18 @@ class PanelCreateForm(PanelSettingsForm):
         help_text=_("Used only when no existing organisation is chosen."),
     )
     field_order = ["organisation", "organisation_name"]
+    # Set on the panel's page once it exists (it is the call's ``min_reviews``).
+    min_reviews = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        defaults = {"score_min": 1, "score_max": 5, "max_load": 60, "normalise_min_reviews": 5}
+        defaults = {
+            "score_min": 1,
+            "score_max": 5,
+            "max_load": 60,
+            "normalise_min_reviews": 5,
+            "reminder_days": 3,
+        }
         for name, value in defaults.items():
             self.fields[name].initial = value
         self.fields["disagreement_spread"].initial = "1.50"
@@ -236,3 +263,20 @@ class JurorRecusalForm(RecusalForm):
     def __init__(self, *args, jurors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["juror"].choices = [(juror.pk, str(juror)) for juror in jurors]
+
+
+class JurorSearchForm(forms.Form):
+    """Find a person who holds the juror role, by name or e-mail address."""
+
+    q = forms.CharField(
+        label=_("Name or e-mail address"),
+        required=False,
+        max_length=200,
+        help_text=_("People who already hold the juror role in any jury panel."),
+    )
+
+
+class JurorInviteForm(forms.Form):
+    """Invite a new person to the panel with the juror role."""
+
+    email = forms.EmailField(label=_("E-mail address of the new juror"), max_length=254)

@@ -1,5 +1,5 @@
 from .assignments import Assignment, Recusal
-from .panels import Panel, ReviewPhase
+from .panels import Panel, PhaseReminder, ReviewPhase
 from .reviews import Review, ReviewAggregate, Score
 from .ties import JurorTie
 
@@ -7,6 +7,7 @@ __all__ = [
     "Assignment",
     "JurorTie",
     "Panel",
+    "PhaseReminder",
     "Recusal",
     "Review",
     "ReviewAggregate",

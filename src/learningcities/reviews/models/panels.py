@@ -53,6 +53,11 @@ class Panel(models.Model):
         default=Decimal("1.50"),
         help_text=_("On the mean score per criterion, between the highest and lowest review."),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind jurors this many days before a phase ends"),
+        default=3,
+        help_text=_("Jurors with unfinished reviews get one reminder per phase; 0 sends none."),
+    )
     scores_revision = models.PositiveIntegerField(default=0, editable=False)
     # The ``scores_revision`` the stored aggregates were computed at.
     aggregated_revision = models.PositiveIntegerField(default=0, editable=False)
@@ -118,3 +123,30 @@ class ReviewPhase(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PhaseReminder(models.Model):
+    """That one juror was reminded of one phase's end: at most one reminder per phase."""
+
+    phase = models.ForeignKey(
+        ReviewPhase,
+        verbose_name=_("review phase"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    juror = models.ForeignKey(
+        "accounts.User", verbose_name=_("juror"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("phase reminder")
+        verbose_name_plural = _("phase reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phase", "juror"], name="reviews_one_reminder_per_phase_juror"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase} · {self.juror_id}"

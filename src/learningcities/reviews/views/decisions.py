@@ -3,8 +3,8 @@
 Every view needs ``reviews.stage_decisions`` (the secretariat and operators;
 anyone else gets 403); a call that does not exist answers 404. The page reads
 a fixed number of queries whatever the number of submissions. Writes go
-through the domain (``finish_review``, ``stage_decision``, ``release_cohort``,
-``release_winners``); their refusals come back as messages (status 409 when
+through the domain (``finish_review``, ``stage_decision``); the release has
+pages of its own (``views.release``); refusals come back as messages (status 409 when
 nothing was done) and the page is shown again.
 """
 
@@ -16,15 +16,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from learningcities.calls.domain.errors import SubmissionError
-from learningcities.calls.domain.release import release_cohort, release_winners
 from learningcities.calls.enums import CallKind, SubmissionState
 from learningcities.calls.models import Call, Release, Submission
 from learningcities.common.access import permission_required
 
-from ..domain.decisions import finish_review, stage_decision
+from ..domain.decisions import finish_review, phase_refusal, stage_decision
 from ..domain.errors import ReviewError
-from ..domain.queries.decisions import decision_rows, jury_comments_for_call, staged_counts
-from ..domain.queries.reviews import phase_in_force
+from ..domain.queries.decisions import decision_rows, staged_counts
+from ..domain.queries.phases import phase_status
 from ..interfaces.decision_forms import (
     DecideForm,
     FinishReviewsForm,
@@ -46,9 +45,18 @@ def _release_form(call: Call, data=None):
     return form_class(data, prefix="release")
 
 
-def _page(request: HttpRequest, call: Call, *, release_form=None, status: int = 200):
-    panel = Panel.objects.filter(call=call).first()
+def _page(
+    request: HttpRequest,
+    call: Call,
+    *,
+    release_form=None,
+    status: int = 200,
+    blocked: str = "",
+    decide_errors: dict | None = None,
+):
+    panel = Panel.objects.filter(call=call).select_related("call").first()
     rows = decision_rows(call, panel=panel)
+    guidance = phase_status(panel) if panel else None
     release = Release.objects.filter(call=call).select_related("cohort", "released_by").first()
     return render(
         request,
@@ -56,16 +64,27 @@ def _page(request: HttpRequest, call: Call, *, release_form=None, status: int = 
         {
             "call": call,
             "panel": panel,
-            "phase": phase_in_force(panel) if panel else None,
+            "phase": guidance.current if guidance else None,
             "rows": rows,
             "counts": staged_counts(call),
             "release": release,
             "release_form": release_form or _release_form(call),
             "is_award": call.kind == CallKind.AWARD,
             "states": S,
+            # What the phase allows, the way to the next one, and what it refused.
+            "phase_status": guidance,
+            "blocked": blocked,
+            "decide_errors": decide_errors or {},
         },
         status=status,
     )
+
+
+def _decision_label(call: Call, submission: Submission) -> str:
+    """The decision as the page says it: winner / not selected for an award call."""
+    if call.kind == CallKind.AWARD:
+        return _("winner") if submission.decision == "accepted" else _("not selected")
+    return submission.get_decision_display()
 
 
 @require_safe
@@ -90,6 +109,10 @@ def finish_reviews(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return _page(request, call, status=400)
+    refusal = phase_refusal(call.pk)
+    if refusal is not None:
+        # One refusal for the whole batch, with the way forward beside it (the next phase).
+        return _page(request, call, status=409, blocked=refusal)
     finished, refused = 0, []
     for submission_pk in form.cleaned_data["submission"]:
         try:
@@ -110,7 +133,7 @@ def finish_reviews(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"count": finished},
         )
-    for message in refused:
+    for message in dict.fromkeys(refused):  # each reason once
         messages.error(request, message)
     if refused and not finished:
         return _page(request, call, status=409)
@@ -129,59 +152,27 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a submission that is reviewed and a decision."))
         return _page(request, call, status=400)
     submission = by_pk[form.cleaned_data["submission"]]
+    refusal = phase_refusal(call.pk)
+    if refusal is not None:
+        return _page(request, call, status=409, blocked=refusal)
     try:
         stage_decision(
             submission,
             actor=request.user,
             decision=form.cleaned_data["decision"],
             note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
         )
     except (SubmissionError, ReviewError) as error:
+        if getattr(error, "code", None) == "reason_required":
+            # Asked beside the submission's buttons: the reason field of its row.
+            errors = {f"reason-{submission.pk}": [str(error)]}
+            return _page(request, call, status=400, decide_errors=errors)
         messages.error(request, str(error))
         return _page(request, call, status=409)
     messages.success(
         request,
         _("%(city)s: %(decision)s (staged; the city learns it at the release).")
-        % {"city": submission.city.name, "decision": submission.get_decision_display()},
+        % {"city": submission.city.name, "decision": _decision_label(call, submission)},
     )
-    return redirect("reviews:decisions", pk=call.pk)
-
-
-@require_POST
-@permission_required(PERMISSION)
-def release(request: HttpRequest, pk: int) -> HttpResponse:
-    """Release the call's staged decisions: the cohort (membership) or the winners (award)."""
-    call = _call(pk)
-    form = _release_form(call, request.POST)
-    if not form.is_valid():
-        return _page(request, call, release_form=form, status=400)
-    data = form.cleaned_data
-    comments = jury_comments_for_call(call) if data["include_comments"] else None
-    already = Release.objects.filter(call=call).exists()
-    try:
-        if call.kind == CallKind.AWARD:
-            done = release_winners(
-                call, actor=request.user, year=data["year"], jury_comments=comments
-            )
-        else:
-            done = release_cohort(
-                call,
-                actor=request.user,
-                name=data["name"],
-                joined_on=data["joined_on"],
-                jury_comments=comments,
-            )
-    except SubmissionError as error:
-        messages.error(request, str(error))
-        return _page(request, call, release_form=form, status=409)
-    if already:
-        messages.info(request, _("These decisions were released already; nothing changed."))
-    elif done.cohort_id:
-        messages.success(
-            request,
-            _("The cohort %(cohort)s is released: the decisions are sent.")
-            % {"cohort": done.cohort.name},
-        )
-    else:
-        messages.success(request, _("The winners are released: the decisions are sent."))
     return redirect("reviews:decisions", pk=call.pk)

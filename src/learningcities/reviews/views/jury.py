@@ -27,8 +27,9 @@ from learningcities.calls.dossier import dossier_context, render_dossier
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
 
+from ..domain.queries.phases import phase_status, phase_statuses
 from ..domain.queries.reviews import phase_in_force, submissions_for_juror
-from ..domain.queries.workspace import calls_for_juror, phases_for_juror, workspace_for_juror
+from ..domain.queries.workspace import calls_for_juror, workspace_for_juror
 from ..domain.record import jury_record_refusal
 from ..domain.reviews import (
     ReviewError,
@@ -46,7 +47,7 @@ from ..interfaces.jury_forms import (
     parse_review_post,
     score_field,
 )
-from ..models import Assignment, Review, Score
+from ..models import Assignment, Panel, Review, Score
 from .ranking import link_maker
 
 PAGE_SIZE = 50
@@ -67,7 +68,14 @@ def workspace(request: HttpRequest) -> HttpResponse:
     draft, submitted). A constant number of queries.
     """
     user = request.user
-    phases = phases_for_juror(user)
+    # Per call, what the phase in force lets the juror do and until when; and the phase itself.
+    statuses = phase_statuses(
+        Panel.objects.filter(assignments__juror_id=user.pk)
+        .select_related("call")
+        .distinct()
+        .order_by("call__title", "pk")
+    )
+    phases = {status.panel.pk: status.current for status in statuses if status.current}
     identity_panels = frozenset(
         panel_id for panel_id, phase in phases.items() if phase.sees_identity
     )
@@ -96,7 +104,12 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/jury/workspace.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "phase_statuses": statuses,
+        },
     )
 
 
@@ -278,7 +291,10 @@ def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
     """
     submission = get_object_for_user_or_404(request.user, submissions_for_juror, pk=pk)
     assignment = _assignment(submission, request.user)
-    phase = phase_in_force(assignment.panel)
+    assignment.panel.call = submission.call  # read already
+    # The phase in force (as ``phase_in_force``) with what it allows, in one query.
+    guidance = phase_status(assignment.panel)
+    phase = guidance.current
     review = Review.objects.filter(assignment=assignment).first()
     status = 200
     entered = None
@@ -302,6 +318,7 @@ def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
             review = Review.objects.filter(assignment=assignment).first()
     context = _review_page_context(request, submission, assignment, phase, review, entered)
     context["errors"] = errors
+    context["phase_status"] = guidance
     context["general_errors"] = errors.get("__all__", []) + errors.get("confirm", [])
     return render(request, "reviews/jury/review.html", context, status=status)
 

@@ -17,9 +17,12 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -41,18 +44,27 @@ from ..domain.assignments import (
 from ..domain.conflicts import record_tie, recusal_refusal, recuse, remove_tie
 from ..domain.errors import ReviewError
 from ..domain.panels import (
+    PANEL_SETTINGS,
+    add_juror,
     add_phase,
+    advance_phase,
     create_panel,
+    invite_juror,
     remove_phase,
+    set_reviews_per_submission,
     update_panel_settings,
     update_phase,
 )
 from ..domain.queries.conflicts import conflict_reasons, prefetch_juror_ties
+from ..domain.queries.jurors import juror_candidates_for_panel
+from ..domain.queries.phases import phase_status
 from ..domain.queries.reviews import submissions_for_juror
 from ..domain.record import jury_record_refusal
 from ..enums import ConflictReason, ReviewState, TieSource
 from ..interfaces.panel_forms import (
+    JurorInviteForm,
     JurorRecusalForm,
+    JurorSearchForm,
     PanelCreateForm,
     PanelSettingsForm,
     PhaseForm,
@@ -76,6 +88,7 @@ def _call_and_panel(request: HttpRequest, call_pk: int) -> tuple[Call, Panel]:
     panel = Panel.objects.filter(call=call).select_related("organisation").first()
     if panel is None:
         raise Http404
+    panel.call = call  # read already
     return call, panel
 
 
@@ -102,6 +115,8 @@ def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
     """
     call = get_object_for_user_or_404(request.user, _calls, pk=call_pk)
     panel = Panel.objects.filter(call=call).select_related("organisation").first()
+    if panel is not None:
+        panel.call = call  # read already
     status = 200
     if panel is None:
         form = PanelCreateForm(request.POST if request.method == "POST" else None)
@@ -115,7 +130,7 @@ def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
                         organisation=data["organisation"],
                         organisation_name=data["organisation_name"],
                         actor=request.user,
-                        **{key: data[key] for key in PanelSettingsForm.base_fields},
+                        **{key: data[key] for key in PANEL_SETTINGS},
                     )
                 except WRITE_ERRORS as error:
                     form.add_error(None, str(error))
@@ -132,8 +147,13 @@ def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if settings_form.is_valid():
+            data = dict(settings_form.cleaned_data)
+            min_reviews = data.pop("min_reviews")
             try:
-                update_panel_settings(panel, actor=request.user, **settings_form.cleaned_data)
+                with transaction.atomic():
+                    update_panel_settings(panel, actor=request.user, **data)
+                    if min_reviews is not None:
+                        set_reviews_per_submission(panel, actor=request.user, count=min_reviews)
             except WRITE_ERRORS as error:
                 settings_form.add_error(None, str(error))
             else:
@@ -168,6 +188,7 @@ def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
         .order_by("city__name", "pk")
     )
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
+    phases = list(ReviewPhase.objects.filter(panel=panel).order_by("order", "starts_at", "pk"))
     return render(
         request,
         "reviews/panel/overview.html",
@@ -175,11 +196,115 @@ def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
             "call": call,
             "panel": panel,
             "settings_form": settings_form,
-            "phases": list(ReviewPhase.objects.filter(panel=panel)),
+            "phases": phases,
             "jurors": jurors,
             "conflicted": conflicted,
             "page": page,
             "k": call.min_reviews,
+            "phase_status": phase_status(panel, phases=phases),
+        },
+        status=status,
+    )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_http_methods(["POST"])
+@permission_required("reviews.manage_panel")
+def phase_advance(request: HttpRequest, call_pk: int) -> HttpResponse:
+    """Close the phase in force and open the next one now (``advance_phase``).
+
+    Back to ``next`` (a page of this site) or the jury page, with a message
+    naming the phase now in force, or why nothing changed.
+    """
+    call, panel = _call_and_panel(request, call_pk)
+    try:
+        phase = advance_phase(panel, actor=request.user)
+    except ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("“%(phase)s” is now in force.") % {"phase": phase.name})
+    fallback = reverse("reviews:panel", kwargs={"call_pk": call.pk})
+    return HttpResponseRedirect(_safe_next(request, fallback))
+
+
+JUROR_CANDIDATES = 20
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("reviews.manage_panel")
+def juror_add(request: HttpRequest, call_pk: int) -> HttpResponse:
+    """Add a person who holds the juror role to the panel, or invite a new one by e-mail.
+
+    GET ``q`` searches the people with the juror role who are not on the
+    panel (name or e-mail, the first 20). POST ``action=add`` (``person``)
+    adds one (``add_juror``); ``action=invite`` (``email``) invites one to
+    the panel's organisation (``invite_juror``). Refusals: 400 with the reason.
+    """
+    call, panel = _call_and_panel(request, call_pk)
+    search_form = JurorSearchForm(request.GET or None)
+    invite_form = JurorInviteForm(request.POST if request.POST.get("action") == "invite" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        action = request.POST.get("action", "")
+        try:
+            if action == "add":
+                person = (
+                    juror_candidates_for_panel(panel)
+                    .filter(pk=_int(request.POST.get("person")))
+                    .first()
+                )
+                if person is None:
+                    raise ReviewError(
+                        _("Choose a person who holds the juror role and is not on the panel."),
+                        code="not_a_juror",
+                    )
+                add_juror(panel, person, actor=request.user)
+                messages.success(
+                    request, _("%(person)s is now a juror of the panel.") % {"person": person}
+                )
+                return redirect("reviews:panel", call_pk=call.pk)
+            if action == "invite":
+                if invite_form.is_valid():
+                    invitation = invite_juror(
+                        panel, email=invite_form.cleaned_data["email"], actor=request.user
+                    )
+                    messages.success(
+                        request,
+                        _("An invitation to join the panel is sent to %(email)s.")
+                        % {"email": invitation.email},
+                    )
+                    return redirect("reviews:panel", call_pk=call.pk)
+            else:
+                raise ReviewError(_("Choose add or invite."), code="action")
+        except WRITE_ERRORS as error:
+            if invite_form.is_bound:
+                invite_form.add_error(None, str(error))
+            else:
+                messages.error(request, str(error))
+    search = search_form.cleaned_data.get("q", "") if search_form.is_valid() else ""
+    candidates = (
+        list(juror_candidates_for_panel(panel, search=search)[:JUROR_CANDIDATES]) if search else []
+    )
+    return render(
+        request,
+        "reviews/panel/juror_add.html",
+        {
+            "call": call,
+            "panel": panel,
+            "search_form": search_form,
+            "invite_form": invite_form,
+            "search": search,
+            "candidates": candidates,
+            "jurors": panel_jurors(panel),
         },
         status=status,
     )
@@ -189,7 +314,13 @@ def _phase_page(request, call, panel, form, phase=None, status=200) -> HttpRespo
     return render(
         request,
         "reviews/panel/phase_form.html",
-        {"call": call, "panel": panel, "form": form, "phase": phase},
+        {
+            "call": call,
+            "panel": panel,
+            "form": form,
+            "phase": phase,
+            "phase_status": phase_status(panel),
+        },
         status=status,
     )
 
@@ -222,6 +353,9 @@ def phase_edit(request: HttpRequest, call_pk: int, pk: int) -> HttpResponse:
     if phase is None:
         raise Http404
     if request.method == "POST" and request.POST.get("action") == "delete":
+        if request.POST.get("confirm") != "yes":  # irreversible: "I understand" must be ticked
+            messages.error(request, _("The phase was not removed: tick the box to confirm."))
+            return redirect("reviews:phase", call_pk=call.pk, pk=phase.pk)
         remove_phase(phase, actor=request.user)
         messages.success(request, _("The phase is removed."))
         return redirect("reviews:panel", call_pk=call.pk)

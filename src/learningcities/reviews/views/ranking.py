@@ -12,8 +12,7 @@ import hashlib
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
@@ -23,12 +22,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from learningcities.calls.models import Call
+from learningcities.calls.views.display import cached_page
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.common.memo import LocalMemo
+from learningcities.common.prepared import PreparedSelect
+from learningcities.common.views.shared_pages import CSRF_PLACEHOLDER
 from learningcities.network.enums import Region
 
 from ..domain.aggregation import ensure_aggregates
+from ..domain.queries.phases import phase_status
 from ..domain.queries.ranking import ranking_for_panel
+from ..models import Panel, ReviewPhase
 
 PAGE_SIZE = 50
 # A cached table page lives this long at most; a new review makes a new key anyway.
@@ -67,29 +71,85 @@ def _ranking(request: HttpRequest, call_pk: int):
     return call, panel, filters, rows
 
 
+# What keys the cached page, read by one prepared SELECT (common.prepared): the panel,
+# its figures' revisions and the call's title and time zone.
+_PANEL_KEY = PreparedSelect(
+    lambda call_pk: Panel.objects.filter(call_id=call_pk).values_list(
+        "pk", "scores_revision", "aggregated_revision", "call__title", "call__time_zone"
+    ),
+    (-1,),
+)
+_PHASE_FIELDS = ("pk", "name", "order", "starts_at", "ends_at", "may_review", "may_change_state")
+_PHASES = PreparedSelect(
+    lambda panel_pk: (
+        ReviewPhase.objects.filter(panel_id=panel_pk)
+        .order_by("order", "starts_at", "pk")
+        .values_list(*_PHASE_FIELDS)
+    ),
+    (-1,),
+)
+
+
 @require_safe
 @permission_required("reviews.manage_panel")
 def ranking(request: HttpRequest, call_pk: int) -> HttpResponse:
     """Show the call's submissions in rank order with the jury's figures, in pages.
 
     Filters ``region`` and ``country`` (query string). Also shows the panel's
-    inter-rater agreement (Krippendorff's alpha) explained in plain words.
+    inter-rater agreement (Krippendorff's alpha) explained in plain words, and
+    what the phase in force allows with the button to the next phase.
+
+    The whole page is cached (``calls.views.display.cached_page``): the figures
+    change only with the panel's scores revision, read in this request (so a
+    submitted review shows at once, in every process); the phase sentence and
+    button with the phases (their text is in the key) or at the next phase
+    boundary. Served from the cache it costs the person's queries, the panel's
+    key and its phases.
     """
-    call, panel, filters, rows = _ranking(request, call_pk)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    row = _PANEL_KEY.first(call_pk)
+    if row is None:
+        raise Http404
+    panel_pk, revision, aggregated, title, zone = row
+    if aggregated != revision:  # stale figures: aggregate now (``ensure_aggregates``)
+        _call, panel, _filters, _rows = _ranking(request, call_pk)
+        revision = panel.scores_revision
+    shown = Panel(pk=panel_pk, call_id=call_pk)
+    shown.call = Call(pk=call_pk, title=title, time_zone=zone)
+    phases = [
+        ReviewPhase(panel_id=panel_pk, **dict(zip(_PHASE_FIELDS, values, strict=True)))
+        for values in _PHASES.all(panel_pk)
+    ]
+    guidance = phase_status(shown, phases=phases)
+
+    def build(now) -> tuple[str, object]:
+        call, panel, filters, rows = _ranking(request, call_pk)
+        query = request.GET.copy()
+        query.pop("page", None)
+        html = render_to_string(
+            "reviews/ranking/_body.html",
+            {
+                "call": call,
+                "panel": panel,
+                "filters": filters,
+                "table": _table(request, call, panel, rows, query.urlencode()),
+                "agreement": panel.agreement,
+                "agreement_level": agreement_level(panel.agreement),
+                "export_query": query.urlencode(),
+                "phase_status": guidance,
+                "csrf_token": CSRF_PLACEHOLDER,  # the phase button's; put in on the way out
+            },
+            request,
+        )
+        return html, guidance.changes_at
+
+    key = (panel_pk, revision, title, guidance.summary, guidance.next_step)
+    return cached_page(
         request,
         "reviews/ranking/ranking.html",
-        {
-            "call": call,
-            "panel": panel,
-            "filters": filters,
-            "table": _table(request, call, panel, rows, query.urlencode()),
-            "agreement": panel.agreement,
-            "agreement_level": agreement_level(panel.agreement),
-            "export_query": query.urlencode(),
-        },
+        "reviews-ranking",
+        key,
+        build,
+        {"call": shown.call},
     )
 
 

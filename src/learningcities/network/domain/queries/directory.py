@@ -89,6 +89,17 @@ def cities_for_public() -> QuerySet[City]:
     return City.objects.filter(ever_member_filter())
 
 
+def search_cities(cities: QuerySet[City], q: str) -> QuerySet[City]:
+    """Return the cities whose names, area or country contain every word of ``q``.
+
+    Capitals and diacritics do not matter; country names match in every
+    interface language (``City.search_text``).
+    """
+    for word in fold(q).split():
+        cities = cities.filter(search_text__contains=word)
+    return cities
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     """What a visitor asked the directory for; empty values filter nothing."""
@@ -121,8 +132,7 @@ def cities_for_directory(
         cities = cities.filter(country__region=filters.region)
     if filters.country:
         cities = cities.filter(country_id=filters.country.upper())
-    for word in fold(filters.q).split():
-        cities = cities.filter(search_text__contains=word)
+    cities = search_cities(cities, filters.q)
     cities = annotate_latest_membership(cities.select_related("country"))
     if filters.year:
         cities = cities.filter(

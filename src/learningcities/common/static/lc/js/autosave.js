@@ -3,7 +3,8 @@
  * background to the form's own URL with the header "X-Autosave: 1" and the
  * form's CSRF token. The server answers 204 (saved) or JSON
  * {"errors": {field: [messages]}}. The status shows "Saved at 10:42" in the
- * form's aria-live region. Unconfirmed changes are kept in localStorage and
+ * form's aria-live region, in the form's action bar, which stays in view at the
+ * bottom of the screen while the person types. Unconfirmed changes are kept in localStorage and
  * sent again (after a lost connection, an ended session, a closed tab). Text areas with data-word-limit get a live word count.
  * Without JavaScript the form is a plain POST form.
  */

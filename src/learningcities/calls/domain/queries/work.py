@@ -1,0 +1,223 @@
+"""Reads behind the calls' parts of "My work" and the endorser's history.
+
+Registered with ``accounts.domain.work`` from ``CallsConfig.ready()``: the
+secretariat's applications to screen and endorsements overdue, the endorser's
+queue and history, the coordinator's applications and the open calls. Each
+part runs a fixed number of queries whatever the number of submissions.
+
+The endorser's history lists what happened to the Commission's applications
+at its step (endorsed, returned, declined), with the outcome only once the
+call's decisions are released: a staged decision is the secretariat's alone.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from learningcities.accounts.enums import OrganisationKind, Role
+from learningcities.accounts.models import Organisation
+from learningcities.accounts.rules import is_city_coordinator, is_endorser, is_secretariat
+
+from ...enums import (
+    ENDORSER_STATES,
+    CallKind,
+    Decision,
+    SubmissionState,
+    editable_states,
+    state_for_city,
+)
+from ...models import Call, Submission, Transition
+from ...rules import endorsed_country_ids, organisation_ids_in_role
+from ..timing import submission_deadline
+
+S = SubmissionState
+# Rows a part of "My work" lists before it links to the full page.
+WORK_ROWS = 10
+# History rows the endorser's part of "My work" shows.
+RECENT_HISTORY = 5
+
+OUTCOME_LABELS = {
+    (CallKind.MEMBERSHIP, Decision.ACCEPTED): pgettext_lazy("outcome", "Admitted"),
+    (CallKind.MEMBERSHIP, Decision.REJECTED): pgettext_lazy("outcome", "Not admitted"),
+    (CallKind.AWARD, Decision.ACCEPTED): pgettext_lazy("award outcome", "Winner"),
+    (CallKind.AWARD, Decision.REJECTED): pgettext_lazy("award outcome", "Not selected"),
+}
+
+
+def released_outcome(submission: Submission) -> str:
+    """Return the released outcome (admitted, winner...) of ``submission``, "" before the release.
+
+    A decided submission stays "" until its call's decisions are released.
+    """
+    if submission.state != S.RELEASED:
+        return ""
+    return str(OUTCOME_LABELS.get((submission.call.kind, submission.decision), ""))
+
+
+def _per_call(submissions: QuerySet[Submission]) -> list[dict]:
+    """Count ``submissions`` per call (one query): ``[{"call_id", "title", "count", "url"}]``."""
+    rows = (
+        submissions.order_by()
+        .values_list("call_id", "call__title")
+        .annotate(n=Count("pk"))
+        .order_by("call__title", "call_id")
+    )
+    return [
+        {
+            "call_id": call_id,
+            "title": title,
+            "count": n,
+            "url": reverse("calls:secretariat-call", kwargs={"pk": call_id}),
+        }
+        for call_id, title, n in rows
+    ]
+
+
+def secretariat_calls_work(user, *, now: dt.datetime | None = None) -> dict | None:
+    """Count, per call, the applications to screen and the endorsements overdue (two queries).
+
+    None for anyone but the secretariat (and operators).
+    """
+    if not is_secretariat(user):
+        return None
+    now = now or timezone.now()
+    to_screen = _per_call(Submission.objects.filter(state=S.ENDORSED))
+    for row in to_screen:
+        row["url"] += f"?state={S.ENDORSED}"
+    overdue = _per_call(Submission.objects.filter(state=S.SUBMITTED, endorsement_due_at__lt=now))
+    return {
+        "to_screen": to_screen,
+        "overdue": overdue,
+        "calls_url": reverse("calls:secretariat-calls"),
+    }
+
+
+def endorsement_history_for_user(user) -> QuerySet[Transition]:
+    """Return the endorsements, returns and declines of ``user``'s countries, newest first.
+
+    Each row is a ``Transition`` into endorsed, returned or declined (by the
+    Commission, or by the secretariat or the system once the deadline passed)
+    with its submission, call, city and actor; an empty list for a person who
+    endorses for no country, never another country's.
+    """
+    countries = endorsed_country_ids(user)
+    if not countries:
+        return Transition.objects.none()
+    return (
+        Transition.objects.filter(
+            submission__country_id__in=countries, to_state__in=ENDORSER_STATES
+        )
+        .select_related("submission__call", "submission__city", "actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def history_rows(transitions) -> list[Transition]:
+    """Return ``transitions`` ready to show: ``outcome`` and ``now_state`` added to each.
+
+    ``outcome`` is the released outcome ("" before the release);
+    ``now_state`` the submission's state as the Commission may know it
+    (a staged decision reads "in review").
+    """
+    labels = dict(S.choices)
+    rows = list(transitions)
+    for row in rows:
+        submission = row.submission
+        row.outcome = released_outcome(submission)
+        row.now_state = labels[state_for_city(submission.state)]
+    return rows
+
+
+def endorser_work(user, *, now: dt.datetime | None = None) -> dict | None:
+    """Count the endorser's queue (and its overdue part), with their latest decisions.
+
+    Two queries; None for a person who endorses for no one.
+    """
+    if not is_endorser(user):
+        return None
+    now = now or timezone.now()
+    countries = endorsed_country_ids(user)
+    counts = (
+        Submission.objects.filter(country_id__in=countries, state=S.SUBMITTED)
+        .order_by()
+        .aggregate(
+            waiting=Count("pk"),
+            overdue=Count("pk", filter=Q(endorsement_due_at__lt=now)),
+        )
+    )
+    return {
+        "waiting": counts["waiting"],
+        "overdue": counts["overdue"],
+        "history": history_rows(endorsement_history_for_user(user)[:RECENT_HISTORY]),
+    }
+
+
+def coordinator_work(user, *, now: dt.datetime | None = None) -> dict | None:
+    """List the coordinator's latest applications with their deadline, and the open calls.
+
+    Four queries: the applications (``WORK_ROWS`` of them, withdrawn ones
+    left out), the cities, the open calls and the cities that applied to them.
+    None for a person who coordinates no city.
+    """
+    if not is_city_coordinator(user):
+        return None
+    now = now or timezone.now()
+    organisations = organisation_ids_in_role(user, Role.COORDINATOR)
+    found = list(
+        Submission.objects.filter(organisation_id__in=organisations)
+        .exclude(state=S.WITHDRAWN)
+        .select_related("call", "city")
+        .order_by("-call__opens_at", "city__name", "pk")[: WORK_ROWS + 1]
+    )
+    applications = []
+    for submission in found[:WORK_ROWS]:
+        deadline, label = None, ""
+        if submission.state in editable_states:
+            deadline = submission_deadline(submission)
+            label = pgettext_lazy("deadline", "Submit by")
+        elif submission.state == S.SUBMITTED and submission.endorsement_due_at:
+            deadline = submission.endorsement_due_at
+            label = pgettext_lazy("deadline", "Endorsement due")
+        applications.append(
+            {
+                "submission": submission,
+                "url": reverse("calls:city-application", kwargs={"pk": submission.pk}),
+                "state": submission.state_for_city_display,
+                "outcome": released_outcome(submission),
+                "deadline": deadline,
+                "deadline_label": label,
+                "deadline_passed": bool(deadline and deadline <= now),
+                "time_zone": submission.call.time_zone,
+            }
+        )
+    cities = list(
+        Organisation.objects.filter(pk__in=organisations, kind=OrganisationKind.CITY)
+        .select_related("city")
+        .order_by("city__name", "pk")
+    )
+    calls = list(Call.objects.filter(opens_at__lte=now, closes_at__gte=now).order_by("closes_at"))
+    applied = (
+        set(
+            Submission.objects.filter(
+                call__in=[call.pk for call in calls], organisation_id__in=organisations
+            )
+            .exclude(state=S.WITHDRAWN)
+            .values_list("call_id", "organisation_id")
+        )
+        if calls
+        else set()
+    )
+    open_calls = []
+    for call in calls:
+        free = [org.city.name for org in cities if org.city_id and (call.pk, org.pk) not in applied]
+        if free:
+            open_calls.append({"call": call, "cities": free, "closes_at": call.closes_at})
+    return {
+        "applications": applications,
+        "more": len(found) > WORK_ROWS,
+        "open_calls": open_calls,
+        "applications_url": reverse("calls:city-applications"),
+    }
