@@ -9,6 +9,7 @@ and fonts-noto-cjk).
 import logging
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -149,12 +150,24 @@ GROUPED_FIELDS = frozenset(
 )
 
 
+def profile_value(name: str, value: object) -> object:
+    """Return a profile value for reading in the active language; other values as they are.
+
+    Quantities with the language's digit grouping and decimal separator
+    ("224,004" and "12.1" in English, "224 004" and "12,1" in French); the year
+    of the data as it is.
+    """
+    if name != "data_year" and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return number_format(value, force_grouping=name in GROUPED_FIELDS)
+    return value
+
+
 def _display(submission: Submission, name: str) -> object:
     display = getattr(submission, f"get_{name}_display", None)
     value = getattr(submission, name)
-    if name in GROUPED_FIELDS and value is not None:
-        return number_format(value, force_grouping=True)
-    return display() if display and value else value
+    if display and value:
+        return display()
+    return profile_value(name, value)
 
 
 def render_dossier(

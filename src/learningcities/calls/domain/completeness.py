@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from learningcities.frameworks.enums import AnswerType
@@ -75,7 +76,7 @@ def completeness(submission: Submission) -> list[MissingItem]:
                 MissingItem(
                     "missing_field",
                     f"profile-{field}",
-                    _("%(field)s is missing.") % {"field": str(label).capitalize()},
+                    _("%(field)s is missing.") % {"field": capfirst(str(label))},
                 )
             )
     if submission.contact_email:
@@ -102,7 +103,7 @@ def completeness(submission: Submission) -> list[MissingItem]:
                     "word_limit",
                     f"profile-{field}",
                     _("%(field)s has %(count)s words; the limit is %(limit)s.")
-                    % {"field": str(label).capitalize(), "count": count, "limit": limit},
+                    % {"field": capfirst(str(label)), "count": count, "limit": limit},
                 )
             )
     ratings = submission.challenges or {}

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from learningcities.accounts.rules import is_secretariat
@@ -302,7 +302,7 @@ def _word_limit_checks(submission: Submission, call: Call) -> list[Check]:
             continue
         name = str(Submission._meta.get_field(field).verbose_name)
         count = word_count(getattr(submission, field))
-        values = {"field": name.capitalize(), "count": count, "limit": limit}
+        values = {"field": capfirst(name), "count": count, "limit": limit}
         checks.append(
             Check(
                 f"word_limit.{field}",

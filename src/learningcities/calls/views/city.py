@@ -52,6 +52,7 @@ from ..domain.submissions import (
 )
 from ..domain.timing import submission_deadline
 from ..domain.transitions import transition
+from ..dossier import profile_value
 from ..enums import CallKind, Challenge, Decision, DocumentKind, SubmissionState, final_states
 from ..interfaces.city_forms import (
     CHALLENGE_PREFIX,
@@ -657,7 +658,10 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     ratings = submission.challenges or {}
     profile_rows = [
-        (Submission._meta.get_field(field).verbose_name, getattr(submission, field))
+        (
+            Submission._meta.get_field(field).verbose_name,
+            profile_value(field, getattr(submission, field)),
+        )
         for field in PROFILE_FIELDS
         if field not in ("challenges", "communication_language")
     ]

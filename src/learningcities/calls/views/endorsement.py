@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -35,6 +36,7 @@ from ..domain.queries.submissions import submissions_for_user
 from ..domain.queries.work import endorsement_history_for_user, history_rows, released_outcome
 from ..domain.submissions import PROFILE_FIELDS
 from ..domain.transitions import transition
+from ..dossier import profile_value
 from ..enums import Challenge, SubmissionState, staged_states, state_for_city
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
 from ..models import EndorsementQuota, Submission, Transition
@@ -174,8 +176,7 @@ def answer_value(answer, criterion) -> str:
     if criterion.answer_type == AnswerType.NUMBER:
         if answer.number_value is None:
             return ""
-        number = answer.number_value.normalize()
-        text = f"{number:f}"
+        text = number_format(answer.number_value.normalize(), force_grouping=True)
         return f"{text} {criterion.unit}".strip()
     if criterion.answer_type == AnswerType.YES_NO:
         if answer.boolean_value is None:
@@ -197,6 +198,8 @@ def application_context(submission: Submission) -> dict:
         value = getattr(submission, field)
         if field == "communication_language" and value:
             value = submission.get_communication_language_display()
+        else:
+            value = profile_value(field, value)
         label = str(model_field.verbose_name)
         profile.append((label[:1].upper() + label[1:], "" if value is None else value))
     challenges = [
