@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from learningcities.accounts.enums import Role
 from learningcities.calls.domain.deadlines import (
@@ -397,7 +398,7 @@ def test_reminder_shown_to_the_commission_and_the_secretariat(client):
     submission = submission_in(cast, S.SUBMITTED)
     reminded_at = submission.endorsement_due_at - dt.timedelta(days=2)
     send_endorsement_reminders(now=reminded_at)
-    shown = f"{timezone.localtime(reminded_at):%Y-%m-%d %H:%M}"
+    shown = date_format(timezone.localtime(reminded_at), "DATETIME_FORMAT")
 
     client.force_login(cast.endorser)
     endorser_page = client.get(reverse("calls:endorsement-detail", kwargs={"pk": submission.pk}))
