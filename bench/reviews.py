@@ -96,7 +96,7 @@ def measure_assignment(panel, secretary, *, rounds: int) -> dict:
 
 
 def measure_scores(panel) -> dict:
-    from learningcities.reviews.domain.synthetic import generate_scores
+    from learningcities.demo.domain.synthetic_jury import generate_scores
 
     started = time.perf_counter()
     count = generate_scores(panel, seed=1)
@@ -239,7 +239,7 @@ def main() -> None:
     from learningcities.accounts.enums import Role
     from learningcities.accounts.models import User
     from learningcities.calls.models import Call
-    from learningcities.reviews.domain.synthetic import generate_jury, open_call_for_review
+    from learningcities.demo.domain.synthetic_jury import generate_jury, open_call_for_review
 
     call = Call.objects.order_by("-pk").first()
     open_call_for_review(call)

@@ -94,7 +94,7 @@ from learningcities.accounts.domain.organisations import add_affiliation, create
 from learningcities.accounts.domain.users import activate_totp, create_user
 from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.models import User
-from learningcities.calls.domain.synthetic import synthetic_totp_secret
+from learningcities.demo.domain.synthetic_call import synthetic_totp_secret
 from learningcities.network.enums import MembershipStatus
 from learningcities.network.models import City
 from learningcities.reviews.domain.assignments import auto_assign
@@ -132,7 +132,7 @@ from learningcities.accounts.enums import Role
 from learningcities.accounts.models import Organisation, User
 from learningcities.calls.domain.calls import create_call
 from learningcities.calls.domain.submissions import start_submission
-from learningcities.calls.domain.synthetic import FRAMEWORK
+from learningcities.demo.domain.synthetic_call import FRAMEWORK
 from learningcities.calls.enums import CallKind
 from learningcities.frameworks.enums import AnswerType
 from learningcities.frameworks.models import Criterion, Framework

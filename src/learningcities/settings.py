@@ -172,6 +172,7 @@ INSTALLED_APPS = [
     "learningcities.calls",
     "learningcities.reviews",
     "learningcities.api",
+    "learningcities.demo",  # demo and synthetic data: the top layer, no app imports it
 ]
 
 MIDDLEWARE = [

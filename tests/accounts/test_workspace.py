@@ -17,7 +17,7 @@ from learningcities.accounts.models import Affiliation, Invitation, Organisation
 from learningcities.common.domain.documents import store_document
 from learningcities.common.domain.outbox import save_mail_template
 from learningcities.common.domain.queries.activity import activity_for_user
-from learningcities.common.domain.queries.documents import documents_for_user
+from learningcities.common.domain.queries.documents import document_for_user
 from learningcities.common.domain.queries.outbox import outbox_for_user
 from learningcities.common.models import ActivityLogEntry
 from learningcities.reviews.domain.assignments import assign_submission
@@ -468,7 +468,7 @@ def test_for_user_queries_do_not_leak_another_organisation(coordinator, secretar
     mine = store_document(
         io.BytesIO(files.PDF), owner=own, uploaded_by=None, kind="letter", name="a.pdf"
     )
-    store_document(
+    theirs = store_document(
         io.BytesIO(files.PDF), owner=other, uploaded_by=None, kind="letter", name="b.pdf"
     )
 
@@ -476,13 +476,19 @@ def test_for_user_queries_do_not_leak_another_organisation(coordinator, secretar
     assert set(people_for_user(coordinator)) == {coordinator}
     assert list(invitations_for_user(coordinator)) == []
     assert list(outbox_for_user(coordinator)) == []
-    assert list(documents_for_user(coordinator)) == [mine]
+    assert (document_for_user(coordinator, mine.pk), document_for_user(coordinator, theirs.pk)) == (
+        mine,
+        None,
+    )
     assert {e.organisation_id for e in activity_for_user(coordinator)} <= {own.pk, None}
     assert all(
         e.organisation_id == own.pk or e.actor_id == coordinator.pk
         for e in activity_for_user(coordinator)
     )
-    assert len(documents_for_user(secretary)) == 2
+    assert {document_for_user(secretary, document.pk) for document in (mine, theirs)} == {
+        mine,
+        theirs,
+    }
     assert set(people_for_user(secretary)) >= {coordinator, other_person}
 
 

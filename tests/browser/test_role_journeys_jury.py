@@ -14,7 +14,6 @@ from django.utils.translation import get_language_info, gettext, pgettext
 from playwright.sync_api import expect
 
 from learningcities.accounts.models import User
-from learningcities.calls.domain.release import release_cohort
 from learningcities.calls.enums import Decision, SubmissionState
 from learningcities.common.models import OutboxMessage
 from learningcities.frameworks.models import Criterion
@@ -24,6 +23,7 @@ from learningcities.reviews.enums import ReviewState
 from learningcities.reviews.models import Review
 from tests.accounts.factories import PASSWORD, totp_code
 from tests.calls.factories import Cast, submission_in
+from tests.calls.releasing import release_cohort
 from tests.reviews.decision_helpers import membership_call, rename_city, stage
 from tests.reviews.factories import make_panel
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from learningcities.calls.domain.completeness import completeness
 from learningcities.calls.domain.eligibility import award_years, record_award_win
 from learningcities.calls.domain.errors import SubmissionError
-from learningcities.calls.domain.release import release_winners
 from learningcities.calls.domain.submissions import save_answer, start_submission
 from learningcities.calls.enums import CallKind, DocumentKind
 from learningcities.calls.models import Answer, AwardWin, SubmissionDocument
@@ -20,6 +19,7 @@ from learningcities.frameworks.domain.queries.frameworks import framework_tree_b
 from learningcities.network.domain.cities import save_city
 from learningcities.network.models import City
 from tests.calls.factories import PATHS, PROFILE, Cast, fill_in, make_call
+from tests.calls.releasing import release_winners
 from tests.common.files import PDF
 from tests.reviews.factories import assign, make_juror, make_panel, submitted_review
 from tests.reviews.scoring_helpers import client_for, secretary_with_totp

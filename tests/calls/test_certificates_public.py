@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from learningcities.calls.domain.release import reissue_certificate, release_cohort
+from learningcities.calls.domain.release import reissue_certificate
 from learningcities.calls.enums import Decision
 from learningcities.calls.models import Certificate
+from tests.calls.releasing import release_cohort
 from tests.calls.test_release_steps import stage_as
 from tests.reviews.decision_helpers import casts_in_review, membership_call, rename_city
 

@@ -18,13 +18,13 @@ from learningcities.calls.domain.errors import (
     TransitionError,
     TransitionNotPermitted,
 )
-from learningcities.calls.domain.release import release_cohort
 from learningcities.calls.domain.submissions import attach_document, save_draft, start_submission
 from learningcities.calls.enums import CallKind, CheckOutcome, DocumentKind, SubmissionState
 from learningcities.calls.models import AwardWin, ManualCheck, Submission, Transition
 from learningcities.common.models import ActivityLogEntry
 from learningcities.network.dates import PartialDate
 from learningcities.network.domain.memberships import admit_city
+from tests.calls.releasing import release_cohort
 from tests.common.files import PDF
 from tests.factories import make_member
 

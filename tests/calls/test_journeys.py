@@ -7,10 +7,8 @@ import pytest
 from django.utils import timezone
 
 from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
-from learningcities.calls.domain.queries.submissions import (
-    endorsement_queue_for_user,
-    submissions_for_user,
-)
+from learningcities.calls.domain.queries.dashboard import endorsement_queue_rows_for_user
+from learningcities.calls.domain.queries.submissions import submissions_for_user
 from learningcities.calls.domain.submissions import extend_deadline, start_submission
 from learningcities.calls.domain.transitions import apply_endorsement_deadline, transition
 from learningcities.calls.enums import Decision, SubmissionState, open_states
@@ -449,8 +447,8 @@ def test_submissions_for_user_by_role():
     assert list(submissions_for_user(other.coordinator)) == [draft]
     assert list(submissions_for_user(cast.endorser)) == [submitted]
     assert set(submissions_for_user(cast.secretary)) == {submitted, draft, foreign_submitted}
-    assert list(endorsement_queue_for_user(foreign.endorser)) == [foreign_submitted]
-    assert list(endorsement_queue_for_user(cast.coordinator)) == []
+    assert list(endorsement_queue_rows_for_user(foreign.endorser)) == [foreign_submitted]
+    assert list(endorsement_queue_rows_for_user(cast.coordinator)) == []
 
 
 def test_endorsement_queue_query_count_is_constant(django_assert_num_queries):
@@ -460,7 +458,8 @@ def test_endorsement_queue_query_count_is_constant(django_assert_num_queries):
 
     with django_assert_num_queries(3):
         one = [
-            (s.city.name, s.country.pk, s.call.title) for s in endorsement_queue_for_user(endorser)
+            (s.city.name, s.country_id, s.call.title)
+            for s in endorsement_queue_rows_for_user(endorser)
         ]
     for _ in range(2):
         submission_in(Cast(call=cast.call), S.SUBMITTED)
@@ -469,7 +468,8 @@ def test_endorsement_queue_query_count_is_constant(django_assert_num_queries):
         endorser.__dict__.pop(attribute, None)
     with django_assert_num_queries(3):
         three = [
-            (s.city.name, s.country.pk, s.call.title) for s in endorsement_queue_for_user(endorser)
+            (s.city.name, s.country_id, s.call.title)
+            for s in endorsement_queue_rows_for_user(endorser)
         ]
 
     assert (len(one), len(three)) == (1, 3)

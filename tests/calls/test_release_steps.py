@@ -11,8 +11,6 @@ from learningcities.calls.domain.release import (
     _release_one,
     certificate_context,
     reissue_certificate,
-    release_cohort,
-    release_winners,
     render_certificate,
     run_release,
     site_base,
@@ -24,6 +22,7 @@ from learningcities.common.models import ActivityLogEntry, Document, OutboxMessa
 from learningcities.network.models import Cohort, Membership
 from learningcities.reviews.domain.decisions import finish_review, stage_decision
 from tests.calls.factories import Cast, submission_in
+from tests.calls.releasing import release_cohort, release_winners
 from tests.factories import make_member
 from tests.reviews.decision_helpers import (
     casts_in_review,

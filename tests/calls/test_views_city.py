@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from learningcities.calls.domain.release import release_cohort, release_winners
 from learningcities.calls.domain.submissions import start_submission
 from learningcities.calls.enums import CallKind, DocumentKind, SubmissionState
 from learningcities.calls.models import Submission
@@ -23,6 +22,7 @@ from tests.calls.factories import (
     make_call,
     small_framework,
 )
+from tests.calls.releasing import release_cohort, release_winners
 from tests.common.files import PDF
 from tests.factories import make_member
 

@@ -634,6 +634,9 @@ def test_secretariat_cannot_endorse_before_escalation(client, staff, cast):
     response = client.post(_screening_url(submission), {"action": "endorse"})
 
     submission.refresh_from_db()
-    assert response.status_code == 400
+    # The move the page does not offer gets the state machine's refusal (the
+    # error model's status for not permitted).
+    assert response.status_code == 403
     assert submission.state == S.SUBMITTED
+    assert "You may not move this submission" in response.content.decode()
     assert "Escalated endorsement" not in response.content.decode()

@@ -20,7 +20,7 @@ from learningcities.calls.interfaces.workbook import (
     WorkbookInvalid,
     export_workbook,
     import_workbook,
-    section_sheet_names,
+    sheet_names,
 )
 from learningcities.calls.models import Answer, Submission
 from learningcities.common.models import ActivityLogEntry
@@ -133,9 +133,8 @@ def test_sheet_names_are_cut_to_31_characters_and_unique():
         SimpleNamespace(code="1", title="x" * 40),
         SimpleNamespace(code="1", title="x" * 50),
     ]
-    framework = SimpleNamespace(sections=SimpleNamespace(all=lambda: sections))
 
-    names = list(section_sheet_names(framework))
+    names = list(sheet_names(sections))
 
     assert names == ["1 " + "x" * 29, "1 " + "x" * 25 + " (2)"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from learningcities.calls.enums import SubmissionState
-from learningcities.common.activity_labels import action_label, known_actions
+from learningcities.common.activity_labels import action_label
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "learningcities"
 
@@ -33,7 +33,8 @@ def test_source_scan_finds_the_recorded_codes():
 
 
 def test_every_recorded_action_code_has_a_label():
-    missing = sorted(recorded_codes() - known_actions())
+    # action_label answers an unknown code with the code itself.
+    missing = sorted(code for code in recorded_codes() if action_label(code) == code)
 
     assert missing == [], f"action codes without a label in their app's ACTIVITY_LABELS: {missing}"
 

@@ -27,7 +27,7 @@ from django.template.defaultfilters import filesizeformat
 
 from learningcities.accounts.enums import Role
 from learningcities.calls.enums import SubmissionState
-from learningcities.common.domain.backups import compare_archives, open_archive
+from learningcities.common.domain.backups import open_archive
 from learningcities.common.domain.documents import store_document
 from learningcities.common.domain.outbox import queue_message
 from learningcities.common.models import Document, OutboxMessage
@@ -35,6 +35,7 @@ from learningcities.frameworks.enums import AnswerType
 from learningcities.network.models import City
 from tests.accounts.factories import person_with_role
 from tests.calls.factories import Cast, submission_in
+from tests.common.backup_compare import compare_archives
 from tests.common.files import PDF, png
 from tests.factories import CityFactory
 from tests.reviews.factories import assign, make_juror, make_panel, submitted_review

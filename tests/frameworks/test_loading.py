@@ -8,7 +8,7 @@ from learningcities.frameworks.domain.errors import FrameworkInvalid, FrameworkV
 from learningcities.frameworks.domain.loading import load_framework
 from learningcities.frameworks.domain.queries.frameworks import (
     criteria_for_framework,
-    framework_tree,
+    framework_tree_by_version,
 )
 from learningcities.frameworks.enums import AnswerType
 from learningcities.frameworks.interfaces.yaml_files import (
@@ -221,7 +221,7 @@ def test_framework_tree_constant_queries(django_assert_num_queries):
     large = Framework.objects.get(code="key-features")
 
     with django_assert_num_queries(5):
-        small_tree = framework_tree(small)
+        small_tree = framework_tree_by_version(small.code, small.version)
         small_codes = [
             (c.code, [i.code for i in c.indicators.all()])
             for s in small_tree.sections.all()
@@ -229,7 +229,7 @@ def test_framework_tree_constant_queries(django_assert_num_queries):
             for c in a.criteria.all()
         ]
     with django_assert_num_queries(5):
-        large_tree = framework_tree(large)
+        large_tree = framework_tree_by_version(large.code, large.version)
         large_count = sum(
             len(c.indicators.all())
             for s in large_tree.sections.all()

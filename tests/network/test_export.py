@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from learningcities.demo.domain.synthetic_network import generate_network
 from learningcities.network.domain.queries.stats import compute_network_stats
-from learningcities.network.domain.synthetic import generate_network
 from learningcities.network.interfaces.members_csv import EXPORT_COLUMNS
 from learningcities.network.models import City, Cohort, Membership, NetworkRevision
 from tests.factories import CityFactory, CohortFactory, country, make_member

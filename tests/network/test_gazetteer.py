@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from learningcities.network import gazetteer as gz
+from learningcities.network.domain.locations import locate_cities
 from learningcities.network.enums import LocationSource
 from learningcities.network.gazetteer import Gazetteer, Status, locate, name_variants, resolve
-from learningcities.network.models import City
 from tests.factories import CityFactory, country
 
 
@@ -181,13 +181,14 @@ def test_gazetteer_supplement_consulted_first_and_missing_file_tolerated(tmp_pat
 
 
 @pytest.mark.django_db
-def test_unresolved_report_lists_cities_without_coordinates_with_reason():
+def test_locate_cities_reports_cities_without_coordinates_with_reason():
     CityFactory(name="Qwxzzy Nowhere", country=country("DE"), latitude=None, longitude=None)
     CityFactory(name="Springfield", country=country("US"), latitude=None, longitude=None)
     CityFactory(name="Placed", country=country("DE"))
 
     out = io.StringIO()
-    rows = gz.unresolved_report(City.objects.order_by("name"), out)
+    rows = locate_cities(dry_run=True).unresolved
+    gz.write_unresolved_csv(rows, out)  # as locate-cities --report writes it
 
     assert [(r.city, r.country) for r in rows] == [("Qwxzzy Nowhere", "DE"), ("Springfield", "US")]
     assert rows[0].reason == "no place of this name in the gazetteer"

@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from learningcities.calls.enums import SubmissionState
+from learningcities.calls.models import Submission
 from learningcities.common.models import ActivityLogEntry, OutboxMessage
 from learningcities.reviews.domain.assignments import (
     ASSIGNMENT_MAIL,
@@ -23,7 +24,7 @@ from learningcities.reviews.domain.assignments import (
 from learningcities.reviews.domain.conflicts import record_tie
 from learningcities.reviews.domain.errors import ReviewError
 from learningcities.reviews.enums import AssignmentMethod, ReviewState, TieKind
-from learningcities.reviews.models import Assignment, Review
+from learningcities.reviews.models import Assignment, Recusal, Review
 from tests.calls.factories import Cast, make_call, submission_in
 from tests.factories import country
 from tests.reviews.factories import assign, make_juror, make_panel, submitted_review
@@ -637,3 +638,139 @@ def test_auto_assign_twice_mails_only_the_first_time(jury):
     auto_assign(panel, actor=cast.secretary)
 
     assert len(assignment_mails()) == 2
+
+
+# --- the exact result of a run on a fixed input ---------------------------------------------
+
+
+def _fixed_jury():
+    """A call asking 2 reviews of 8 submissions, 7 jurors (load limit 2) and a history.
+
+    Ties, a recusal, a city tie, kept, conflicted and former jurors'
+    assignments with and without submitted reviews: every branch of a run.
+    """
+    from learningcities.accounts.models import Affiliation
+    from tests.calls.factories import secretary
+
+    call = make_call(min_reviews=2)
+    panel = make_panel(call, max_load=2)
+    origins = ("IE", "FR", "KE", "BR", "DE", "JP", "IE", "KE")
+    submissions = [_eligible_row(call, code) for code in origins]
+    submissions[6].state = S.IN_REVIEW
+    submissions[6].save(update_fields=["state"])
+    jurors = [make_juror(panel, code) for code in ("FR", "FR", "KE", "BR", "DE", "JP", "IE")]
+    record_tie(jurors[2], kind=TieKind.WORK, country=country("BR"), actor=None)
+    record_tie(
+        jurors[3],
+        kind=TieKind.DECLARED,
+        city=submissions[4].city,
+        reason="Former adviser.",
+        actor=None,
+    )
+    Recusal.objects.create(submission=submissions[2], juror=jurors[0], reason="A friend.")
+    assign(panel, submissions[0], jurors[1])  # kept
+    assign(panel, submissions[1], jurors[0])  # conflicted (nationality), draft: dropped
+    submitted_review(assign(panel, submissions[2], jurors[2]), {})  # conflicted, kept
+    former = [make_juror(panel, "JP"), make_juror(panel, "JP")]
+    submitted_review(assign(panel, submissions[5], former[0]), {})  # counts
+    assign(panel, submissions[7], former[1])  # dropped
+    Affiliation.objects.filter(user__in=former).delete()
+    return panel, submissions, jurors + former, secretary()
+
+
+def _index_of(objects) -> dict[int, int]:
+    """Return ``{pk: position}``: results named by position, whatever the ids."""
+    return {obj.pk: position for position, obj in enumerate(objects)}
+
+
+def _pair_rows(s_index: dict, j_index: dict) -> list[tuple[int, int]]:
+    pairs = Assignment.objects.values_list("submission", "juror")
+    return sorted((s_index[s], j_index[j]) for s, j in pairs)
+
+
+def _short_rows(report, s_index: dict) -> list[tuple]:
+    return [
+        (
+            s_index[item.submission_id],
+            item.required,
+            item.assigned,
+            item.jurors,
+            item.free_of_conflict,
+            item.conflicts,
+            item.at_limit,
+            item.reasons,
+        )
+        for item in report.short
+    ]
+
+
+def _load_rows(report, j_index: dict) -> list[tuple]:
+    return [
+        (j_index[load.juror_id], load.region, load.load, load.new, load.max_load)
+        for load in report.loads
+    ]
+
+
+def _mail_rows(jurors, j_index: dict) -> list[tuple[int, int]]:
+    """Return ``(juror, applications named)`` of each assignment mail, by juror."""
+    by_email = {juror.email: juror.pk for juror in jurors}
+    return sorted(
+        (j_index[by_email[mail.recipients[0]]], mail.body.count("Application "))
+        for mail in assignment_mails()
+    )
+
+
+def test_auto_assign_exact_result_on_fixed_input():
+    panel, submissions, jurors, actor = _fixed_jury()
+    s_index, j_index = _index_of(submissions), _index_of(jurors)
+
+    report = auto_assign(panel, actor=actor)
+
+    pairs = _pair_rows(s_index, j_index)
+    methods = Counter(Assignment.objects.values_list("method", flat=True))
+    states = list(Submission.objects.order_by("pk").values_list("state", flat=True))
+    counts = (
+        report.submissions,
+        report.required,
+        report.kept,
+        report.created,
+        report.dropped,
+        report.moved_to_review,
+        report.conflicted_kept,
+    )
+    short = _short_rows(report, s_index)
+    loads = _load_rows(report, j_index)
+    mails = _mail_rows(jurors, j_index)
+    entry = ActivityLogEntry.objects.get(action="reviews.assignment.auto")
+    assert pairs == [
+        (0, 1), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3), (3, 0), (3, 5),
+        (4, 6), (5, 0), (5, 7), (6, 2), (6, 4), (7, 5), (7, 6),
+    ]  # fmt: skip
+    assert methods == {AssignmentMethod.AUTOMATIC: 12, AssignmentMethod.MANUAL: 3}
+    assert states == [S.IN_REVIEW] * 8
+    assert counts == (8, 16, 2, 12, 2, 7, 1)
+    at_limit = ["every other juror without a conflict is at the load limit"]
+    assert short == [
+        (0, 2, 1, 7, 6, {"nationality": 1}, 5, at_limit),
+        (4, 2, 1, 7, 5, {"declared": 1, "nationality": 1}, 4, at_limit),
+    ]
+    europe, africa = "Europe and North America", "Africa"
+    assert loads == [
+        (0, europe, 2, 2, 2),
+        (1, europe, 2, 1, 2),
+        (2, africa, 2, 1, 2),
+        (3, "Latin America and the Caribbean", 2, 2, 2),
+        (4, europe, 2, 2, 2),
+        (5, "Asia and the Pacific", 2, 2, 2),
+        (6, europe, 2, 2, 2),
+    ]
+    assert mails == [(0, 2), (1, 1), (2, 1), (3, 2), (4, 2), (5, 2), (6, 2)]
+    assert entry.changes == {
+        "submissions": [None, 8],
+        "required": [None, 16],
+        "kept": [None, 2],
+        "created": [None, 12],
+        "dropped": [None, 2],
+        "moved_to_review": [None, 7],
+        "short": [None, 2],
+    }

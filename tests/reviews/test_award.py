@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from learningcities.calls.domain.eligibility import record_award_win
 from learningcities.calls.domain.errors import SubmissionError, TransitionError
-from learningcities.calls.domain.release import release_cohort, release_winners
 from learningcities.calls.enums import CallKind, Decision, SubmissionState
 from learningcities.calls.models import AwardWin, Release, Submission
 from learningcities.common.models import OutboxMessage
 from learningcities.network.models import Membership
 from learningcities.reviews.domain.decisions import finish_review, stage_decision
 from tests.calls.factories import Cast, submission_in
+from tests.calls.releasing import release_cohort, release_winners
 from tests.factories import make_member
 from tests.reviews.decision_helpers import (
     membership_call,

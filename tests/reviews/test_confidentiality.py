@@ -15,13 +15,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from learningcities.calls.domain.release import release_cohort
 from learningcities.calls.domain.transitions import transition
 from learningcities.calls.enums import Decision, SubmissionState
 from learningcities.calls.models import Submission
 from learningcities.common.models import MessageTemplate, OutboxMessage
 from learningcities.reviews.domain.conflicts import recuse
 from learningcities.reviews.domain.decisions import finish_review, stage_decision
+from tests.calls.releasing import release_cohort
 from tests.reviews.decision_helpers import casts_in_review, membership_call, rename_city, stage
 from tests.reviews.scoring_helpers import UNIQUE_CITY, Jury, client_for, secretary_with_totp
 

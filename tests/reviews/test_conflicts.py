@@ -1,16 +1,19 @@
 """Conflicts of interest: every reason, ties and recusals, and a tie recorded after assignment."""
 
+from types import SimpleNamespace
+
 import pytest
+import rules
 
 from learningcities.accounts.domain.organisations import add_affiliation
 from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.models import Organisation
 from learningcities.calls.enums import SubmissionState
 from learningcities.common.models import ActivityLogEntry
-from learningcities.reviews.domain.assignments import conflict_map
 from learningcities.reviews.domain.conflicts import record_tie, recuse, remove_tie
 from learningcities.reviews.domain.errors import ReviewError
 from learningcities.reviews.domain.queries.conflicts import (
+    conflict_map,
     conflict_reasons,
     forget_juror_ties,
     prefetch_juror_ties,
@@ -19,6 +22,7 @@ from learningcities.reviews.domain.queries.reviews import submissions_for_juror
 from learningcities.reviews.enums import ConflictReason, ReviewState, TieKind, TieSource
 from learningcities.reviews.models import Assignment, Recusal, Review
 from learningcities.reviews.rules import is_unconflicted_assigned_juror
+from tests.accounts.factories import person_with_role
 from tests.calls.factories import Cast, make_call, submission_in
 from tests.factories import CityFactory, country
 from tests.reviews.factories import assign, make_juror, make_panel, submitted_review
@@ -244,3 +248,18 @@ def test_declared_city_tie_leaves_other_cities_of_country_visible(setting):
     record_tie(juror, kind=TieKind.DECLARED, city=other_city, reason="Adviser.", actor=juror)
 
     assert conflict_reasons(juror, submission) == frozenset()
+
+
+@pytest.mark.parametrize("state", list(SubmissionState))
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.JUROR])
+def test_only_the_secretariat_assigns_and_only_in_an_assignable_state(state, role):
+    person = person_with_role(role, totp=True)
+    submission = SimpleNamespace(state=state)
+
+    allowed = rules.has_perm("reviews.assign_submission", person, submission)
+
+    expected = role == Role.SECRETARIAT and state in (
+        SubmissionState.ELIGIBLE,
+        SubmissionState.IN_REVIEW,
+    )
+    assert allowed is expected

@@ -1,7 +1,6 @@
 """Panels and phases (domain), the secretariat's jury pages and the juror's ties and recusal."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.urls import reverse
@@ -19,13 +18,8 @@ from learningcities.reviews.domain.panels import (
     update_panel_settings,
     update_phase,
 )
-from learningcities.reviews.domain.synthetic import (
-    generate_jury,
-    generate_scores,
-    open_call_for_review,
-)
 from learningcities.reviews.enums import OtherReviews, ReviewState, TieKind, TieSource
-from learningcities.reviews.models import Assignment, JurorTie, Panel, Recusal, Review, Score
+from learningcities.reviews.models import Assignment, JurorTie, Panel, Recusal, Review
 from tests.accounts.factories import organisation
 from tests.calls.factories import Cast, make_call, secretary, submission_in
 from tests.factories import country
@@ -287,7 +281,8 @@ def test_submission_page_assigns_juror_and_refuses_conflicted(staff_client):
     refused = staff_client.post(url, {"action": "assign", "juror": irish.pk})
 
     submission.refresh_from_db()
-    assert (ok.status_code, refused.status_code) == (302, 400)
+    # 409 (code conflicted): the juror's ties refuse it now (common.errors.http_status).
+    assert (ok.status_code, refused.status_code) == (302, 409)
     assert list(Assignment.objects.values_list("juror", flat=True)) == [french.pk]
     assert submission.state == S.IN_REVIEW
     assert "conflict of interest" in refused.content.decode()
@@ -428,60 +423,6 @@ def test_recuse_page_needs_reason(juror_client):
 
     assert response.status_code == 400
     assert Recusal.objects.count() == 0
-
-
-# --- synthetic ------------------------------------------------------------------------------
-
-
-def test_generate_jury_and_scores_make_submitted_reviews():
-    from learningcities.reviews.domain.assignments import auto_assign
-
-    call = make_call(min_reviews=2)
-    for code in ("IE", "DE", "KE"):
-        submission_in(Cast(call, code), S.ELIGIBLE)
-    panel = generate_jury(call, jurors=6, seed=3, max_load=5)
-
-    auto_assign(panel, actor=secretary())
-    panel.refresh_from_db()
-    assigned_revision = panel.scores_revision
-    count = generate_scores(panel, seed=3)
-
-    panel.refresh_from_db()
-    criteria = call.framework.criteria.count()
-    assert panel.organisation.affiliations.count() == 6
-    assert panel.phases.count() == 2
-    assert Review.objects.filter(state=ReviewState.SUBMITTED).count() == 6
-    assert count == Score.objects.count() == 6 * criteria
-    assert (assigned_revision, panel.scores_revision) == (1, 2)
-    assert all(
-        panel.score_min <= v <= panel.score_max
-        for v in Score.objects.values_list("value", flat=True)
-    )
-
-
-def test_generate_jury_command_assigns_and_scores():
-    from django.core.management import call_command
-
-    call = make_call(min_reviews=1)
-    submission_in(Cast(call, "IE"), S.ELIGIBLE)
-    out = io.StringIO()
-
-    call_command("generate-jury", "--call", str(call.pk), "--jurors", "3", "--scores", stdout=out)
-
-    panel = Panel.objects.get(call=call)
-    assert panel.organisation.affiliations.count() == 3
-    assert Review.objects.filter(assignment__panel=panel).count() == 1
-    assert "1 submissions need 1 reviews: 1 assigned" in out.getvalue()
-
-
-def test_open_call_for_review_refuses_call_of_real_cities():
-    call = make_call()
-    submission_in(Cast(call, "IE"), S.SUBMITTED)
-
-    with pytest.raises(ReviewError) as refused:
-        open_call_for_review(call)
-
-    assert refused.value.code == "not_synthetic"
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from learningcities.accounts.domain.users import activate_totp
 from learningcities.accounts.enums import Role
 from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
-from learningcities.calls.domain.release import release_cohort, render_certificate
+from learningcities.calls.domain.release import render_certificate
 from learningcities.calls.enums import Decision, SubmissionState
 from learningcities.calls.interfaces.workbook import import_workbook
 from learningcities.calls.models import Certificate, Release, Submission
@@ -21,6 +21,7 @@ from learningcities.network.models import Cohort, Membership, NetworkRevision
 from learningcities.reviews.domain.decisions import finish_review, stage_decision
 from learningcities.reviews.models import ReviewPhase
 from tests.accounts.factories import TOTP_SECRET, person_with_role
+from tests.calls.releasing import release_cohort
 from tests.reviews.decision_helpers import (
     casts_in_review,
     files_under,
@@ -115,21 +116,76 @@ def test_stage_decision_refused_to_anyone_but_the_secretariat():
     assert Submission.objects.get(pk=submission.pk).state == S.REVIEWED
 
 
-def test_api_refuses_staging_a_decision_around_the_decisions_page(client):
-    call = membership_call()
-    [(_cast, submission)] = casts_in_review(call, ["IE"])
-    staff = person_with_role(Role.SECRETARIAT, totp=True)
-    client.force_login(staff)
-
-    response = client.post(
-        f"/api/v1/submissions/{submission.pk}/transitions",
-        {"to": "reviewed"},
-        content_type="application/json",
+def _api_transition(client, submission, **body):
+    return client.post(
+        f"/api/v1/submissions/{submission.pk}/transitions", body, content_type="application/json"
     )
 
+
+def test_api_refuses_finishing_a_review_as_finish_review_does(client):
+    call = membership_call(min_reviews=2)
+    [(cast, submission)] = casts_in_review(call, ["IE"])
+    rename_city(cast, "Cork")
+    client.force_login(person_with_role(Role.SECRETARIAT, totp=True))
+
+    response = _api_transition(client, submission, to="reviewed")
+    with pytest.raises(SubmissionError) as domain:
+        finish_review(submission, actor=cast.secretary)
+
     assert response.status_code == 409
-    assert response.json()["code"] == "decisions_page"
+    assert response.json() == {"detail": str(domain.value), "code": "too_few_reviews"}
+    assert str(domain.value) == (
+        "Cork has 0 submitted reviews of the 2 the call asks for; "
+        "give a reason to finish the review anyway."
+    )
     assert Submission.objects.get(pk=submission.pk).state == S.IN_REVIEW
+
+
+def test_api_refuses_staging_in_a_phase_that_does_not_allow_it(client):
+    call = membership_call()
+    [(_cast, submission)] = casts_in_review(call, ["IE"])
+    make_panel(call)  # its one phase lets jurors review, not the secretariat move on
+    client.force_login(person_with_role(Role.SECRETARIAT, totp=True))
+
+    response = _api_transition(client, submission, to="reviewed", comment="On paper.")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "phase"
+    assert Submission.objects.get(pk=submission.pk).state == S.IN_REVIEW
+
+
+def test_api_refuses_accepting_with_few_reviews_without_a_reason(client):
+    call = membership_call()
+    [(cast, submission)] = casts_in_review(call, ["IE"])
+    finish_review(submission, actor=cast.secretary, reason="On paper.")
+    client.force_login(person_with_role(Role.SECRETARIAT, totp=True))
+
+    response = _api_transition(client, submission, to="decided", decision="accepted")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "reason_required"
+    stored = Submission.objects.get(pk=submission.pk)
+    assert (stored.state, stored.decision) == (S.REVIEWED, "")
+    assert not ActivityLogEntry.objects.filter(action="reviews.decision.few_reviews").exists()
+
+
+def test_api_stages_a_decision_under_the_same_rules(client):
+    call = membership_call()
+    [(_cast, submission)] = casts_in_review(call, ["IE"])
+    client.force_login(person_with_role(Role.SECRETARIAT, totp=True))
+
+    finished = _api_transition(client, submission, to="reviewed", comment="On paper.")
+    decided = _api_transition(
+        client, submission, to="decided", decision="accepted", comment="Reviewed on paper."
+    )
+
+    assert (finished.status_code, decided.status_code) == (200, 200)
+    assert decided.json()["state"] == "decided"
+    stored = Submission.objects.get(pk=submission.pk)
+    assert (stored.state, stored.decision) == (S.DECIDED, ACCEPTED)
+    entry = ActivityLogEntry.objects.get(action="reviews.decision.few_reviews")
+    assert entry.organisation_id is None
+    assert entry.changes["reason"] == [None, "Reviewed on paper."]
 
 
 def test_change_staged_decision_keeps_it_decided_and_logs_for_the_secretariat_only(staged_call):

@@ -295,7 +295,8 @@ def test_review_submit_incomplete_lists_what_is_missing():
 
     response = client_for(jury.juror).post(review_url(jury.submission), data)
 
-    assert response.status_code == 400
+    # 409 as in both APIs: the saved review refuses the move (common.errors.http_status).
+    assert response.status_code == 409
     assert "Choose a recommendation." in response.content.decode()
     assert Review.objects.get().state == ReviewState.DRAFT
 
@@ -539,6 +540,31 @@ def test_api_refuses_a_score_off_the_scale():
         "detail": "The score 7 is off the scale: choose from 1 to 5.",
         "code": "invalid",
     }
+
+
+def test_api_saves_nothing_of_a_review_whose_last_score_is_invalid():
+    jury = Jury()
+    first, second = jury.criteria[0], jury.criteria[1]
+    body = {
+        "scores": [
+            {"criterion": first.pk, "value": 4, "comment": "Clear."},
+            {"criterion": second.pk, "value": 3, "comment": "Thin."},
+            {"criterion": 2**40, "value": 5, "comment": "Unknown."},
+        ],
+        "recommendation": "admit",
+        "comment": "Half of it would be saved.",
+    }
+
+    response = client_for(jury.juror).put(
+        f"/api/v1/jury/submissions/{jury.submission.pk}/review",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert Score.objects.count() == 0
+    assert list(Review.objects.values_list("recommendation", "comment")) == []
 
 
 def test_openapi_documents_the_jury_endpoints():

@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 
 from learningcities.accounts.enums import Role
-from learningcities.calls.domain.release import release_cohort, start_release
+from learningcities.calls.domain.release import start_release
 from learningcities.calls.enums import CallKind, Decision, SubmissionState
 from learningcities.calls.models import Certificate, Release, ReleaseState, Submission
 from learningcities.common.models import ActivityLogEntry, OutboxMessage
 from learningcities.network.models import Cohort, Membership
 from tests.accounts.factories import person_with_role
+from tests.calls.releasing import release_cohort
 from tests.calls.test_release_steps import stage_as
 from tests.reviews.decision_helpers import casts_in_review, membership_call, rename_city
 

@@ -87,7 +87,7 @@ class UserAdmin(admin.ModelAdmin):
                 **{field: form.cleaned_data[field] for field in form.changed_data},
             )
         except AccountsError as error:
-            self.message_user(request, str(error), messages.ERROR)
+            self.message_user(request, error.message, messages.ERROR)
 
 
 @admin.register(Organisation)
@@ -129,7 +129,7 @@ class InvitationAdmin(ReadOnlyAdmin):
             try:
                 revoke_invitation(invitation, actor=request.user)
             except AccountsError as error:
-                self.message_user(request, f"{invitation}: {error}", messages.WARNING)
+                self.message_user(request, f"{invitation}: {error.message}", messages.WARNING)
 
     def has_change_permission(self, request, obj=None):
         # Needed for the action; the form itself shows no editable field.

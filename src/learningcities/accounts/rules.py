@@ -1,12 +1,15 @@
 """Permission rules about people, roles and organisations (django-rules).
 
 Every predicate that asks "which role does this person hold?" lives here;
-other apps' ``rules.py`` import them. A person's affiliations are read once per
-user object (one query) and kept on it, so a page asking several questions
-pays for one query.
+the apps above accounts import them, and common and network (below it) ask
+through ``common.rules``, which this module answers when it loads. A person's
+affiliations are read once per user object (one query) and kept on it, so a
+page asking several questions pays for one query.
 """
 
 import rules
+
+from learningcities.common.rules import answer_role_questions, is_active_person
 
 from .enums import OrganisationKind, Role
 
@@ -107,12 +110,6 @@ def is_city_coordinator(user) -> bool:
     return _holds(user, Role.COORDINATOR)
 
 
-@rules.predicate
-def is_active_person(user) -> bool:
-    """A logged-in person whose account is active."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 # The secretariat's powers belong to operators too (they run the installation).
 is_secretariat = is_secretariat_member | is_operator
 is_secretariat.name = "is_secretariat"
@@ -138,24 +135,12 @@ def shares_an_organisation(user, person) -> bool:
     return bool(mine) and person.affiliations.filter(organisation_id__in=mine).exists()
 
 
-@rules.predicate
-def is_actor_of_entry(user, entry) -> bool:
-    return entry is not None and is_active_person(user) and entry.actor_id == user.pk
-
-
-@rules.predicate
-def is_entry_of_own_organisation(user, entry) -> bool:
-    return (
-        entry is not None
-        and entry.organisation_id is not None
-        and entry.organisation_id in organisation_ids_of(user)
-    )
-
-
 can_view_organisation = is_secretariat | is_member_of_organisation
 can_view_person = is_secretariat | is_self | shares_an_organisation
 can_invite = is_secretariat
-can_view_activity_entry = is_secretariat | is_actor_of_entry | is_entry_of_own_organisation
+
+# common and network, below accounts, ask their role questions through common.rules.
+answer_role_questions(is_secretariat=is_secretariat, organisation_ids_of=organisation_ids_of)
 
 rules.add_perm("accounts.view_workspace", is_secretariat)
 rules.add_perm("accounts.view_organisation", can_view_organisation)

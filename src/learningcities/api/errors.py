@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
+from learningcities.common.errors import RuleError, http_status
+
 
 class ErrorItem(Schema):
     loc: list[str | int]
@@ -39,7 +41,8 @@ class RefusalOut(Schema):
     ``code`` names the refusal for programs, such as ``invalid_body`` (400: the
     body is not JSON), ``second_factor_required`` (403: the person's role needs
     an authenticator app first), ``csrf_failed`` (403: the CSRF token is missing
-    or wrong) or ``not_permitted`` (403: the person may not do this).
+    or wrong), ``not_permitted`` (403: the person may not do this) or the
+    code of the business rule that refused (``rule_error_response``).
     """
 
     detail: str
@@ -102,3 +105,18 @@ def http_error_response(request: HttpRequest, exc: HttpError, *, api: NinjaAPI) 
                 request, {"detail": str(message), "code": code}, status=exc.status_code
             )
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+def refusal_body(error: RuleError) -> dict[str, str]:
+    """Return the API's body for ``error``: ``detail`` for people, ``code`` for programs."""
+    return {"detail": error.message, "code": error.code}
+
+
+def rule_error_response(request: HttpRequest, exc: RuleError, *, api: NinjaAPI) -> HttpResponse:
+    """Answer a refused business rule with its status (``http_status``) and its body.
+
+    The one place the API turns a RuleError into a response: handlers let it
+    rise, so the same refusal answers the same status everywhere (400 a bad
+    value, 403 not permitted, 409 refused in the object's current state).
+    """
+    return api.create_response(request, refusal_body(exc), status=http_status(exc))

@@ -5,8 +5,13 @@ from functools import partial
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 
-from learningcities.api.errors import http_error_response, validation_error_response
+from learningcities.api.errors import (
+    http_error_response,
+    rule_error_response,
+    validation_error_response,
+)
 from learningcities.calls.api import router as calls_router
+from learningcities.common.errors import RuleError
 from learningcities.network.api import router as network_router
 from learningcities.reviews.api import router as reviews_router
 
@@ -20,9 +25,11 @@ api = NinjaAPI(
         "CSRF token on every POST and PUT). Lists come in pages "
         "(`count`, `page`, `page_size`, `next`, `previous`, `results`); an invalid "
         "parameter is answered with 422 and names the parameter. Every refusal has a "
-        "`detail` for people, and most a `code` for programs: 400 a body that is not JSON, "
+        "`detail` for people, and most a `code` for programs: 400 a body that is not JSON "
+        "or a value the rules refuse (code `invalid`), "
         "401 an operation that needs a session without one, 403 a role that needs a second "
-        "factor without one (on every operation) or a POST or PUT without the CSRF token, 404 an "
+        "factor without one (on every operation), a POST or PUT without the CSRF token or a "
+        "move you may not make (code `not_permitted`), 404 an "
         "object that is missing or not yours to see, 409 a move the rules refuse now."
     ),
     urls_namespace="api-v1",
@@ -34,6 +41,7 @@ api = NinjaAPI(
 )
 api.add_exception_handler(ValidationError, partial(validation_error_response, api=api))
 api.add_exception_handler(HttpError, partial(http_error_response, api=api))
+api.add_exception_handler(RuleError, partial(rule_error_response, api=api))
 api.add_router("/", network_router)
 api.add_router("/", calls_router)
 api.add_router("/", reviews_router)

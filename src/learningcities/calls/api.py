@@ -24,10 +24,9 @@ from learningcities.api.errors import (
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 
 from .domain.completeness import completeness
-from .domain.errors import SubmissionError, TransitionNotPermitted
 from .domain.queries.submissions import submissions_for_user
 from .domain.transitions import transition
-from .enums import ALLOWED_TRANSITIONS, Decision, SubmissionState, staged_states
+from .enums import Decision, SubmissionState
 from .models import Submission
 from .rules import may_transition
 
@@ -97,7 +96,13 @@ class TransitionIn(Schema):
         description="The target state, such as submitted or withdrawn.",
         json_schema_extra={"enum": list(SubmissionState.values)},
     )
-    comment: str = Field("", description="The reason; required to return or decline.")
+    comment: str = Field(
+        "",
+        description=(
+            "The reason; required to return or decline, and to finish a review or accept "
+            "with fewer reviews than the call asks for."
+        ),
+    )
     decision: str = Field(
         "",
         description="accepted or rejected, when deciding.",
@@ -134,12 +139,7 @@ def allowed_transitions_for(user, submission: Submission) -> list[str]:
     the person's role); its guards on dates, quotas and completeness come when
     the move is made.
     """
-    targets = ALLOWED_TRANSITIONS.get(submission.state, frozenset())
-    return [
-        state
-        for state in SubmissionState.values
-        if state in targets and may_transition(user, submission, state)
-    ]
+    return [state for state in SubmissionState.values if may_transition(user, submission, state)]
 
 
 def _detail(user, submission: Submission) -> dict:
@@ -210,7 +210,9 @@ def get_submission(request: HttpRequest, id: SubmissionId):
 def transition_submission(request: HttpRequest, id: SubmissionId, body: TransitionIn):
     """Move the submission to ``to`` as the pages would: 404 if you may not see it,
     403 if you may not make this move, 409 if the rules refuse it now (the message
-    says why: the deadline, completeness, the quota...). Answers the submission."""
+    says why: the deadline, completeness, the quota, the jury's phase, too few
+    reviews...): ``transition()`` applies every rule, the jury's included, and
+    refuses as the pages do. Answers the submission."""
     if body.to not in SubmissionState.values:
         raise invalid_parameter(
             "body",
@@ -226,21 +228,6 @@ def transition_submission(request: HttpRequest, id: SubmissionId, body: Transiti
     submission = submissions_for_user(user).filter(pk=id).first()
     if submission is None:
         return _not_found()
-    if body.to in staged_states:
-        # The jury's phases and the award's one winner per country are checked there.
-        return Status(
-            409,
-            {
-                "detail": _(
-                    "Reviews are finished and decisions staged on the call's decisions page."
-                ),
-                "code": "decisions_page",
-            },
-        )
-    try:
-        transition(submission, body.to, actor=user, comment=body.comment, decision=body.decision)
-    except TransitionNotPermitted as error:
-        return Status(403, {"detail": str(error), "code": error.code})
-    except SubmissionError as error:
-        return Status(409, {"detail": str(error), "code": error.code})
+    # A refusal rises to api.errors.rule_error_response: 403 not permitted, 409 refused now.
+    transition(submission, body.to, actor=user, comment=body.comment, decision=body.decision)
     return Status(200, _detail(user, submission))

@@ -12,6 +12,9 @@ class CallsConfig(AppConfig):
         from learningcities.accounts.domain.work import register_work_part
         from learningcities.accounts.enums import Role
 
+        # The submission machine's own guards, registered on import, before any
+        # other app's (``domain.transitions.register_calls_rules``).
+        from .domain import transitions  # noqa: F401 (imported to register)
         from .domain.queries import work
 
         register_work_part(

@@ -8,70 +8,50 @@ and fonts-noto-cjk).
 
 import logging
 import time
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
-from learningcities.frameworks.enums import AnswerType
+from learningcities.questionnaires.profile import ProfileKind, profile_rows, profile_value
+from learningcities.questionnaires.tree import (
+    by_criterion,
+    documents_by_criterion,
+    questionnaire_tree,
+)
 
 from .enums import Challenge, DocumentKind
 from .models import Answer, Submission, SubmissionDocument
 
+__all__ = ["dossier_context", "profile_value", "render_dossier"]
+
 logger = logging.getLogger(__name__)
 
-PROFILE_FIELDS = (
-    "data_year",
-    "population",
-    "area_km2",
-    "gdp_per_capita_city",
-    "gdp_per_capita_country",
-    "schooling_years_men",
-    "schooling_years_women",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "communication_language",
-)
+
+def _long_text(field) -> bool:
+    return field.kind == ProfileKind.LONG_TEXT
 
 
-@dataclass
-class DossierCriterion:
-    criterion: object
-    answer: object
-    documents: list = field(default_factory=list)
-
-    @property
-    def value(self) -> object:
-        """Return the answer's value for the criterion's type (None: not answered)."""
-        if self.answer is None:
-            return None
-        return {
-            AnswerType.TEXT: self.answer.text_value or None,
-            AnswerType.NUMBER: self.answer.number_value,
-            AnswerType.RATING: self.answer.rating_value,
-            AnswerType.YES_NO: self.answer.boolean_value,
-        }.get(self.criterion.answer_type)
+def _identifying_or_long(field) -> bool:
+    return field.identifying or field.kind == ProfileKind.LONG_TEXT
 
 
-@dataclass
-class DossierArea:
-    area: object
-    criteria: list[DossierCriterion] = field(default_factory=list)
-
-
-@dataclass
-class DossierSection:
-    section: object
-    areas: list[DossierArea] = field(default_factory=list)
-
-
-# What an anonymous dossier leaves out: who the city is and who speaks for it.
-IDENTIFYING_FIELDS = frozenset({"contact_name", "contact_email", "contact_phone"})
+def _documents(submission: Submission, *, anonymous: bool) -> list[SubmissionDocument]:
+    """Return the submission's documents, each with the name the dossier shows (one query)."""
+    documents = SubmissionDocument.objects.filter(submission=submission)
+    if anonymous:
+        documents = documents.exclude(kind=DocumentKind.COMMITMENT_LETTER)
+    documents = list(
+        documents.select_related("document", "criterion").order_by("kind", "created_at", "pk")
+    )
+    for number, link in enumerate(documents, start=1):
+        # A file's name often holds the city's: an anonymous dossier numbers them.
+        link.shown_name = (
+            _("Document %(number)s") % {"number": number}
+            if anonymous
+            else link.document.original_name
+        )
+    return documents
 
 
 def dossier_context(
@@ -88,41 +68,15 @@ def dossier_context(
     ``staged_visible`` (the secretariat): the state as it is, reviewed or
     decided included; everyone else reads the state the city knows.
     """
-    answers = {
-        answer.criterion_id: answer for answer in Answer.objects.filter(submission=submission)
-    }
-    documents = SubmissionDocument.objects.filter(submission=submission)
-    if anonymous:
-        documents = documents.exclude(kind=DocumentKind.COMMITMENT_LETTER)
-    documents = list(
-        documents.select_related("document", "criterion").order_by("kind", "created_at", "pk")
+    documents = _documents(submission, anonymous=anonymous)
+    sections = questionnaire_tree(
+        submission.call.framework_id,
+        answers=by_criterion(Answer.objects.filter(submission=submission)),
+        documents=documents_by_criterion(documents),
     )
-    evidence: dict[int, list] = {}
-    for number, link in enumerate(documents, start=1):
-        # A file's name often holds the city's: an anonymous dossier numbers them.
-        link.shown_name = (
-            _("Document %(number)s") % {"number": number}
-            if anonymous
-            else link.document.original_name
-        )
-        if link.criterion_id:
-            evidence.setdefault(link.criterion_id, []).append(link)
-    sections: list[DossierSection] = []
-    for criterion in criteria_for_framework(submission.call.framework):
-        area = criterion.area
-        if not sections or sections[-1].section.pk != area.section_id:
-            sections.append(DossierSection(area.section))
-        areas = sections[-1].areas
-        if not areas or areas[-1].area.pk != area.pk:
-            areas.append(DossierArea(area))
-        areas[-1].criteria.append(
-            DossierCriterion(criterion, answers.get(criterion.pk), evidence.get(criterion.pk, []))
-        )
-    profile = [
-        (Submission._meta.get_field(name).verbose_name, _display(submission, name))
-        for name in PROFILE_FIELDS
-        if not (anonymous and name in IDENTIFYING_FIELDS)
-    ]
+    # The dossier shows the long texts and the challenges apart; an anonymous
+    # one leaves out who speaks for the city.
+    profile = profile_rows(submission, exclude=_identifying_or_long if anonymous else _long_text)
     challenges = [
         (challenge.label, (submission.challenges or {}).get(challenge.value))
         for challenge in Challenge
@@ -142,32 +96,6 @@ def dossier_context(
         "documents": documents,
         "generated_at": timezone.now(),
     }
-
-
-# Quantities shown with the reader's digit grouping ("224,004", "224 004"); not the year.
-GROUPED_FIELDS = frozenset(
-    {"population", "area_km2", "gdp_per_capita_city", "gdp_per_capita_country"}
-)
-
-
-def profile_value(name: str, value: object) -> object:
-    """Return a profile value for reading in the active language; other values as they are.
-
-    Quantities with the language's digit grouping and decimal separator
-    ("224,004" and "12.1" in English, "224 004" and "12,1" in French); the year
-    of the data as it is.
-    """
-    if name != "data_year" and isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return number_format(value, force_grouping=name in GROUPED_FIELDS)
-    return value
-
-
-def _display(submission: Submission, name: str) -> object:
-    display = getattr(submission, f"get_{name}_display", None)
-    value = getattr(submission, name)
-    if display and value:
-        return display()
-    return profile_value(name, value)
 
 
 def render_dossier(

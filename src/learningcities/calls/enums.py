@@ -6,6 +6,8 @@ refuses anything outside it. ``ACTORS_FOR_STATE`` says who may move a
 submission *into* each state; ``calls/rules.py`` turns that into predicates.
 """
 
+from typing import NamedTuple
+
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -125,7 +127,9 @@ final_states = frozenset({S.DECLINED, S.INELIGIBLE, S.RELEASED, S.WITHDRAWN})
 editable_states = frozenset({S.DRAFT, S.RETURNED, S.NEEDS_CHANGES})
 # States the National Commission of the city sees (it was submitted at least once).
 submitted_states = frozenset(set(S) - {S.DRAFT})
-# States in which an endorsement stands and counts against the country's quota.
+# States in which an endorsement stands and holds a slot of the country's quota:
+# from the endorsement on, until the secretariat asks for changes or the city
+# withdraws (``transition`` takes the slot on entering and gives it back on leaving).
 endorsed_states = frozenset(
     {S.ENDORSED, S.ELIGIBLE, S.INELIGIBLE, S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED}
 )
@@ -134,6 +138,21 @@ endorsed_states = frozenset(
 # finished or a decision is staged, which nobody outside the secretariat may know
 # until the release (``Submission.state_for_city``).
 staged_states = frozenset({S.REVIEWED, S.DECIDED})
+
+# States in which a jury may be assigned to a submission (screened eligible, or
+# already in review): a juror's work ("My work") lists their submissions in them.
+assignable_states = frozenset({S.ELIGIBLE, S.IN_REVIEW})
+# States in which a submission is, or has been, before the jury: the ranking
+# and the decisions page list them.
+jury_states = frozenset({S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED})
+# States of a screened submission still waiting for the jury or the secretariat
+# (the release refuses while any is left; the decisions page counts them pending).
+undecided_states = frozenset({S.ELIGIBLE, S.IN_REVIEW, S.REVIEWED})
+# States in which the secretariat's decision is stored (staged, then released).
+decided_states = frozenset({S.DECIDED, S.RELEASED})
+# States in which the jury's record of a submission (assignments, reviews,
+# recusals) no longer changes: its work is over, or the submission is final.
+jury_frozen_states = staged_states | final_states
 
 
 def state_for_city(state: str) -> str:
@@ -178,12 +197,112 @@ ACTORS_FOR_STATE: dict[str, frozenset[str]] = {
     S.RELEASED: frozenset({A.SECRETARIAT}),
 }
 
+# Who hears of each transition (``domain.transitions`` sends the notices). Each
+# audience gets its own message, so no one sees another organisation's
+# addresses. The city learns a decision only when it is released.
+COORDINATORS, ENDORSERS, SECRETARIAT = "coordinators", "endorsers", "secretariat"
+AUDIENCES: dict[str, tuple[str, ...]] = {
+    S.SUBMITTED: (COORDINATORS, ENDORSERS),
+    S.RETURNED: (COORDINATORS,),
+    S.ENDORSED: (COORDINATORS, SECRETARIAT),
+    S.DECLINED: (COORDINATORS, SECRETARIAT),
+    S.ELIGIBLE: (COORDINATORS, ENDORSERS),
+    S.INELIGIBLE: (COORDINATORS, ENDORSERS),
+    S.NEEDS_CHANGES: (COORDINATORS, ENDORSERS),
+    S.IN_REVIEW: (COORDINATORS,),
+    S.REVIEWED: (SECRETARIAT,),
+    S.DECIDED: (SECRETARIAT,),
+    S.RELEASED: (COORDINATORS, ENDORSERS),
+    S.WITHDRAWN: (COORDINATORS, ENDORSERS, SECRETARIAT),
+}
+
+# The permission of each move, by the state it reaches (``rules`` checks the
+# table and the actor for it).
+TRANSITION_PERMISSIONS: dict[str, str] = {
+    S.SUBMITTED: "calls.submit_submission",
+    S.WITHDRAWN: "calls.withdraw_submission",
+    S.ENDORSED: "calls.endorse_submission",
+    S.RETURNED: "calls.return_submission",
+    S.DECLINED: "calls.decline_submission",
+    S.ELIGIBLE: "calls.mark_eligible_submission",
+    S.INELIGIBLE: "calls.mark_ineligible_submission",
+    S.NEEDS_CHANGES: "calls.request_changes_submission",
+    S.IN_REVIEW: "calls.start_review_submission",
+    S.REVIEWED: "calls.finish_review_submission",
+    S.DECIDED: "calls.decide_submission",
+    S.RELEASED: "calls.release_submission",
+}
+
 # Transitions that need a comment or reason from the person making them.
 COMMENT_REQUIRED = frozenset({S.RETURNED, S.DECLINED, S.INELIGIBLE, S.NEEDS_CHANGES})
 
 # The endorser's decisions, open to the secretariat once an escalated
 # endorsement deadline has passed.
 ENDORSER_STATES = frozenset({S.ENDORSED, S.RETURNED, S.DECLINED})
+
+# The secretariat's screening outcomes of an endorsed submission.
+SCREENING_STATES = frozenset({S.ELIGIBLE, S.INELIGIBLE, S.NEEDS_CHANGES})
+
+# What the city's page calls the reason given with a move into each state of
+# ``COMMENT_REQUIRED``; a decline the system made names the deadline instead.
+REASON_HEADINGS = {
+    S.RETURNED: _("Returned by your National Commission"),
+    S.DECLINED: _("Declined by your National Commission"),
+    S.INELIGIBLE: _("Found ineligible by the secretariat"),
+    S.NEEDS_CHANGES: _("Changes asked for by the secretariat"),
+}
+SYSTEM_REASON_HEADINGS = {S.DECLINED: _("Declined: the endorsement deadline passed")}
+
+
+class Move(NamedTuple):
+    """A move a page offers as a button over a comment field.
+
+    ``sources``: the states it is offered from (None: wherever the table and
+    the person's role allow it). ``section``: the part of the page it is in
+    (``MOVE_SECTIONS``). A comment is required where ``COMMENT_REQUIRED`` says.
+    """
+
+    action: str
+    state: str
+    button: str
+    comment_label: str
+    section: str
+    danger: bool = False
+    sources: frozenset | None = None
+
+
+# The moves the secretariat's submission page offers, in this order, each only
+# where ``rules.may_transition`` allows it now (the table and the role). The
+# National Commission's decisions are the secretariat's once an escalated
+# endorsement deadline has passed.
+SECRETARIAT_MOVES = (
+    Move("eligible", S.ELIGIBLE, _("Eligible"), _("Comment (optional)"), "screening"),
+    Move(
+        "ineligible",
+        S.INELIGIBLE,
+        _("Ineligible"),
+        _("Reason it is ineligible"),
+        "screening",
+        danger=True,
+    ),
+    Move(
+        "needs_changes",
+        S.NEEDS_CHANGES,
+        _("Needs changes"),
+        _("What the city should change"),
+        "screening",
+    ),
+    Move("endorse", S.ENDORSED, _("Endorse"), _("Comment for the city (optional)"), "escalated"),
+    Move(
+        "return", S.RETURNED, _("Return to the city"), _("What the city should change"), "escalated"
+    ),
+    Move("decline", S.DECLINED, _("Decline"), _("Reason for declining"), "escalated", danger=True),
+)
+# The headings of the parts of the secretariat's submission page, in page order.
+MOVE_SECTIONS = {
+    "screening": _("Screening decision"),
+    "escalated": _("Escalated endorsement"),
+}
 
 
 # The activity log's label of each action code this app records (common.activity_labels).

@@ -18,16 +18,17 @@ from learningcities.accounts.rules import (  # endorsed_country_ids: imported fr
 )
 from learningcities.common.rules import register_document_viewer
 
-from .enums import (
-    ACTORS_FOR_STATE,
-    ALLOWED_TRANSITIONS,
+from .enums import (  # TRANSITION_PERMISSIONS: imported from here too
     ENDORSER_STATES,
+    SCREENING_STATES,
+    TRANSITION_PERMISSIONS,
     DeadlineAction,
     SubmissionState,
     TransitionActor,
     editable_states,
     submitted_states,
 )
+from .machine import submission_machine
 
 
 def organisation_ids_in_role(user, role: str) -> frozenset[int]:
@@ -49,9 +50,15 @@ def is_endorser_of_submission(user, submission) -> bool:
     return submission is not None and submission.country_id in endorsed_country_ids(user)
 
 
+def answers_editable_in(state: str) -> bool:
+    """Whether the city may change its answers in ``state`` (and its deadline may be extended)."""
+    return state in editable_states
+
+
 @rules.predicate
 def is_editable(user, submission) -> bool:
-    return submission is not None and submission.state in editable_states
+    """The city may change its answers now (a draft, or returned or sent back to it)."""
+    return submission is not None and answers_editable_in(submission.state)
 
 
 @rules.predicate
@@ -72,12 +79,6 @@ def is_escalated(submission, now=None) -> bool:
         and submission.endorsement_due_at is not None
         and (now or timezone.now()) > submission.endorsement_due_at
     )
-
-
-@rules.predicate
-def is_escalated_to_secretariat(user, submission) -> bool:
-    """The endorsement deadline has passed and the call hands the decision to the secretariat."""
-    return submission is not None and is_escalated(submission)
 
 
 def actor_roles(user, submission) -> frozenset[str]:
@@ -105,16 +106,32 @@ def may_transition(user, submission, to_state: str, *, now=None) -> bool:
     decisions on a submission escalated to it. Guards that depend on dates,
     quotas and completeness are the transition function's.
     """
-    if to_state not in ALLOWED_TRANSITIONS.get(submission.state, ()):
+    if not submission_machine.allows(submission.state, to_state):
         return False
     held = actor_roles(user, submission)
-    allowed = ACTORS_FOR_STATE.get(to_state, frozenset())
+    allowed = submission_machine.actors_for(to_state)
     if held & allowed:
         return True
     return (
         to_state in ENDORSER_STATES
         and TransitionActor.SECRETARIAT in held
         and is_escalated(submission, now)
+    )
+
+
+@rules.predicate
+def may_decide_endorsement(user, submission) -> bool:
+    """The person may endorse, return or decline the submission now (the table, their role)."""
+    return submission is not None and any(
+        may_transition(user, submission, state) for state in ENDORSER_STATES
+    )
+
+
+@rules.predicate
+def may_screen(user, submission) -> bool:
+    """The person may screen the submission now: eligible, ineligible or needs changes."""
+    return submission is not None and any(
+        may_transition(user, submission, state) for state in SCREENING_STATES
     )
 
 
@@ -157,20 +174,6 @@ can_screen_submission = is_secretariat
 rules.add_perm("calls.screen_submission", can_screen_submission)
 rules.add_perm("calls.record_award_win", is_secretariat)
 # One permission per verb, each checking the table and the actor for the target state.
-TRANSITION_PERMISSIONS: dict[str, str] = {
-    SubmissionState.SUBMITTED: "calls.submit_submission",
-    SubmissionState.WITHDRAWN: "calls.withdraw_submission",
-    SubmissionState.ENDORSED: "calls.endorse_submission",
-    SubmissionState.RETURNED: "calls.return_submission",
-    SubmissionState.DECLINED: "calls.decline_submission",
-    SubmissionState.ELIGIBLE: "calls.mark_eligible_submission",
-    SubmissionState.INELIGIBLE: "calls.mark_ineligible_submission",
-    SubmissionState.NEEDS_CHANGES: "calls.request_changes_submission",
-    SubmissionState.IN_REVIEW: "calls.start_review_submission",
-    SubmissionState.REVIEWED: "calls.finish_review_submission",
-    SubmissionState.DECIDED: "calls.decide_submission",
-    SubmissionState.RELEASED: "calls.release_submission",
-}
 for _state, _perm in TRANSITION_PERMISSIONS.items():
     rules.add_perm(_perm, _transition_predicate(_state))
 

@@ -29,8 +29,3 @@ def action_label(code: str) -> str:
     """Return the label of ``code`` in the current language (the code itself when unknown)."""
     label = _labels().get(code)
     return code if label is None else str(label)
-
-
-def known_actions() -> frozenset[str]:
-    """Return every action code an app has a label for."""
-    return frozenset(_labels())

@@ -41,7 +41,7 @@ class PrivateDocumentField(forms.FileField):
             try:
                 check_upload(upload, name=upload.name, allowed=self.allowed)
             except DocumentError as exc:
-                raise ValidationError(str(exc), code="invalid_document") from exc
+                raise ValidationError(exc.message, code="invalid_document") from exc
         return upload
 
 
@@ -78,7 +78,7 @@ class MessageTemplateForm(forms.Form):
         try:
             check_template_syntax(value, html=html)
         except OutboxError as exc:
-            raise ValidationError(str(exc), code="template_syntax") from exc
+            raise ValidationError(exc.message, code="template_syntax") from exc
         return value
 
     def clean_subject(self) -> str:

@@ -10,7 +10,7 @@ User name and password are URL-decoded (``%40`` for ``@``). Query options:
 ``tls``, ``ssl``, ``timeout`` (seconds, default 30).
 """
 
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -41,23 +41,29 @@ def parse_email_url(url: str) -> dict | None:
         raise EmailURLError(
             "LC_EMAIL_URL: no host name, e.g. smtp://user:pass@mail.example.org:587"
         )
+    return {"BACKEND": SMTP_BACKEND, "OPTIONS": _smtp_options(parts, scheme)}
+
+
+def _default_port(*, use_ssl: bool, use_tls: bool) -> int:
+    return 465 if use_ssl else 587 if use_tls else 25
+
+
+def _smtp_options(parts: SplitResult, scheme: str) -> dict:
+    """Return the SMTP backend's options for an smtp:// or smtps:// URL."""
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     use_ssl = scheme == "smtps" or options.get("ssl", "").lower() in _TRUE
     use_tls = not use_ssl and options.get("tls", "").lower() in _TRUE
     try:
-        port = parts.port or (465 if use_ssl else 587 if use_tls else 25)
+        port = parts.port or _default_port(use_ssl=use_ssl, use_tls=use_tls)
         timeout = int(options.get("timeout", "30"))
     except ValueError as exc:
         raise EmailURLError(f"LC_EMAIL_URL: {exc}") from exc
     return {
-        "BACKEND": SMTP_BACKEND,
-        "OPTIONS": {
-            "host": parts.hostname,
-            "port": port,
-            "username": unquote(parts.username or ""),
-            "password": unquote(parts.password or ""),
-            "use_tls": use_tls,
-            "use_ssl": use_ssl,
-            "timeout": timeout,
-        },
+        "host": parts.hostname,
+        "port": port,
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+        "timeout": timeout,
     }

@@ -120,24 +120,8 @@ def _image_without_metadata(content: bytes, image_format: str) -> bytes:
     # Image.open reads the header only: the size is checked before any pixel
     # is decoded.
     with Image.open(io.BytesIO(content), formats=[image_format]) as image:
-        frame_count = getattr(image, "n_frames", 1)
-        width, height = image.size
-        if width * height * frame_count > MAX_REWRITTEN_PIXELS:
-            raise MetadataError(f"{width}x{height} pixels in {frame_count} frames is too large")
-        if frame_count == 1:
-            # Turned upright by its EXIF orientation, which then goes with the rest.
-            frames = [ImageOps.exif_transpose(image)]
-        else:
-            frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
-        options = {}
-        if image_format == "JPEG":
-            # The original's quantisation tables and sampling: the quality it had.
-            options = {
-                "qtables": image.quantization,
-                "subsampling": JpegImagePlugin.get_sampling(image),
-            }
-        elif image_format == "WEBP":
-            options = {"quality": 90}
+        frames = _image_frames(image)
+        options = _save_options(image, image_format)
     for frame in frames:
         frame.info = {key: frame.info[key] for key in _IMAGE_DRAWING_INFO if key in frame.info}
     first, *others = frames
@@ -150,6 +134,31 @@ def _image_without_metadata(content: bytes, image_format: str) -> bytes:
     output = io.BytesIO()
     first.save(output, image_format, **options)
     return output.getvalue()
+
+
+def _image_frames(image: Image.Image) -> list[Image.Image]:
+    """Return the decoded frames of ``image``; MetadataError if they hold too many pixels."""
+    frame_count = getattr(image, "n_frames", 1)
+    width, height = image.size
+    if width * height * frame_count > MAX_REWRITTEN_PIXELS:
+        raise MetadataError(f"{width}x{height} pixels in {frame_count} frames is too large")
+    if frame_count == 1:
+        # Turned upright by its EXIF orientation, which then goes with the rest.
+        return [ImageOps.exif_transpose(image)]
+    return [frame.copy() for frame in ImageSequence.Iterator(image)]
+
+
+def _save_options(image: Image.Image, image_format: str) -> dict:
+    """Return the options that save the image again at the quality it had."""
+    if image_format == "JPEG":
+        # The original's quantisation tables and sampling: the quality it had.
+        return {
+            "qtables": image.quantization,
+            "subsampling": JpegImagePlugin.get_sampling(image),
+        }
+    if image_format == "WEBP":
+        return {"quality": 90}
+    return {}
 
 
 # Office Open XML and OpenDocument ---------------------------------------------
@@ -212,29 +221,41 @@ def _package_without_properties(content: bytes, replacements: dict[str, bytes]) 
         for part in parts:
             if part.file_size > part_limit:
                 raise MetadataError(f"{part.filename} declares {part.file_size} bytes")
-            # A fresh entry: no extra field (owner ids, times) and no comment,
-            # neither the part's nor the archive's.
-            entry = zipfile.ZipInfo(part.filename, date_time=part.date_time)
-            entry.compress_type = (
-                zipfile.ZIP_STORED
-                if part.compress_type == zipfile.ZIP_STORED
-                else zipfile.ZIP_DEFLATED
-            )
-            entry.external_attr = part.external_attr
+            entry = _fresh_entry(part)
             if part.filename in replacements:
                 target.writestr(entry, replacements[part.filename])
                 continue
-            written = 0
             with source.open(part) as reading, target.open(entry, "w") as writing:
-                # zipfile stops a part at its declared size (and then fails its
-                # check sum); the bytes read are counted against the budget.
-                while chunk := reading.read(_CHUNK):
-                    written += len(chunk)
-                    budget -= len(chunk)
-                    if written > part_limit or budget < 0:
-                        raise MetadataError(f"{part.filename} is larger once decompressed")
-                    writing.write(chunk)
+                budget -= _copy_part(reading, writing, part.filename, min(part_limit, budget))
     return output.getvalue()
+
+
+def _fresh_entry(part: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """Return a new entry for ``part``: its name, time, compression and attributes only.
+
+    No extra field (owner ids, times) and no comment, neither the part's nor the archive's.
+    """
+    entry = zipfile.ZipInfo(part.filename, date_time=part.date_time)
+    entry.compress_type = (
+        zipfile.ZIP_STORED if part.compress_type == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED
+    )
+    entry.external_attr = part.external_attr
+    return entry
+
+
+def _copy_part(reading, writing, name: str, limit: int) -> int:
+    """Copy a part in chunks; return its size. MetadataError once it passes ``limit`` bytes.
+
+    zipfile stops a part at its declared size (and then fails its check sum);
+    the bytes read are what count.
+    """
+    written = 0
+    while chunk := reading.read(_CHUNK):
+        written += len(chunk)
+        if written > limit:
+            raise MetadataError(f"{name} is larger once decompressed")
+        writing.write(chunk)
+    return written
 
 
 _REWRITERS = {

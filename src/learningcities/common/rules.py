@@ -9,25 +9,75 @@ assigned to it)::
     @register_document_viewer
     @rules.predicate
     def is_endorser_of_document(user, document): ...
+
+Who holds a role is asked here through stand-ins (``is_secretariat``,
+``organisation_ids_of``) that the accounts app answers (``answer_role_questions``),
+as common may not import accounts, which builds on it.
 """
+
+from collections.abc import Callable
 
 import rules
 
-# Role predicates live in one place; common's own rules build on them.
-from learningcities.accounts.rules import (
-    can_view_activity_entry,
-    is_active_person,
-    is_secretariat,
-    organisation_ids_of,
-)
-
 __all__ = [
+    "answer_role_questions",
     "can_read_document_name",
     "can_view_document",
+    "is_active_person",
     "is_secretariat",
+    "organisation_ids_of",
     "register_document_name_reader",
     "register_document_viewer",
 ]
+
+# Who holds which role is for the accounts app to say (people, organisations and
+# their affiliations), and accounts sits above common and network in the layers
+# (docs/architecture.md): they ask through the stand-ins below, which
+# accounts/rules.py answers when it loads. Until then nobody holds a role.
+_answers: dict[str, Callable] = {}
+
+
+def answer_role_questions(
+    *, is_secretariat: rules.Predicate, organisation_ids_of: Callable[..., frozenset[int]]
+) -> None:
+    """Make the stand-ins below ask the accounts app (called once, by accounts/rules.py)."""
+    _answers.update(is_secretariat=is_secretariat, organisation_ids_of=organisation_ids_of)
+
+
+@rules.predicate
+def is_active_person(user) -> bool:
+    """A logged-in person whose account is active."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def is_secretariat(user) -> bool:
+    """A secretariat member or an operator, as ``accounts.rules.is_secretariat`` answers."""
+    answer = _answers.get("is_secretariat")
+    return bool(answer is not None and answer.test(user))
+
+
+def organisation_ids_of(user) -> frozenset[int]:
+    """The organisations the person acts for, as ``accounts.rules.organisation_ids_of`` answers."""
+    answer = _answers.get("organisation_ids_of")
+    return frozenset() if answer is None else answer(user)
+
+
+@rules.predicate
+def is_actor_of_entry(user, entry) -> bool:
+    return entry is not None and is_active_person(user) and entry.actor_id == user.pk
+
+
+@rules.predicate
+def is_entry_of_own_organisation(user, entry) -> bool:
+    return (
+        entry is not None
+        and entry.organisation_id is not None
+        and entry.organisation_id in organisation_ids_of(user)
+    )
+
+
+can_view_activity_entry = is_secretariat | is_actor_of_entry | is_entry_of_own_organisation
 
 
 @rules.predicate

@@ -125,25 +125,32 @@ def declared_directory(file: IO[bytes]) -> tuple[int, int] | None:
     start = max(size - window - _ZIP64_LOCATOR_SIZE, 0)
     file.seek(start)
     tail = file.read(size - start)
-    last = len(tail) - _END_RECORD_SIZE
-    if last >= 0 and tail[last:].startswith(_END_RECORD) and tail.endswith(b"\x00\x00"):
-        found = last  # no comment: zipfile's first guess
-    else:
-        found = tail.rfind(_END_RECORD, max(size - window, 0) - start)
+    found = _end_record_at(tail, max(size - window, 0) - start)
     if found < 0 or len(tail) - found < _END_RECORD_SIZE:
         return None
-    parts, directory = struct.unpack_from("<10xHL", tail, found)
     locator = found - _ZIP64_LOCATOR_SIZE
     if locator >= 0 and tail[locator : locator + 4] == _ZIP64_LOCATOR:
-        record = start + locator - _ZIP64_END_RECORD_SIZE
-        if record < 0:
-            return None
-        file.seek(record)
-        zip64 = file.read(_ZIP64_END_RECORD_SIZE)
-        if len(zip64) < _ZIP64_END_RECORD_SIZE or not zip64.startswith(_ZIP64_END_RECORD):
-            return None
-        parts, directory = struct.unpack_from("<32xQQ", zip64)
-    return parts, directory
+        return _zip64_directory(file, start + locator - _ZIP64_END_RECORD_SIZE)
+    return struct.unpack_from("<10xHL", tail, found)
+
+
+def _end_record_at(tail: bytes, earliest: int) -> int:
+    """Return where the end record starts in ``tail`` (-1: nowhere), as zipfile finds it."""
+    last = len(tail) - _END_RECORD_SIZE
+    if last >= 0 and tail[last:].startswith(_END_RECORD) and tail.endswith(b"\x00\x00"):
+        return last  # no comment: zipfile's first guess
+    return tail.rfind(_END_RECORD, earliest)
+
+
+def _zip64_directory(file: IO[bytes], record: int) -> tuple[int, int] | None:
+    """Return ``(parts, directory size)`` from the Zip64 end record at ``record``; None if none."""
+    if record < 0:
+        return None
+    file.seek(record)
+    zip64 = file.read(_ZIP64_END_RECORD_SIZE)
+    if len(zip64) < _ZIP64_END_RECORD_SIZE or not zip64.startswith(_ZIP64_END_RECORD):
+        return None
+    return struct.unpack_from("<32xQQ", zip64)
 
 
 def _refuse_many_parts(parts: int) -> None:
@@ -284,6 +291,24 @@ def _office_zip(file: IO[bytes]) -> DetectedType:
     return _type("", "zip", "application/zip", "zip archive (not an office document)")
 
 
+# Types told by their first bytes alone (no two signatures begin alike). WebP
+# (a RIFF container) and zip archives (office documents or not) need more.
+_SIGNATURES = (
+    (b"%PDF-", PDF),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"GIF87a", GIF),
+    (b"GIF89a", GIF),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", OLE),
+    (b"\x7fELF", _type("", "", "application/x-executable", "ELF executable")),
+    (
+        b"MZ",
+        _type("", "exe", "application/vnd.microsoft.portable-executable", "Windows executable"),
+    ),
+    (b"#!", _type("", "", "text/x-script", "script")),
+)
+
+
 def detect_type(file: IO[bytes]) -> DetectedType:
     """Return the type of ``file`` judged by its bytes, never by its name.
 
@@ -296,31 +321,16 @@ def detect_type(file: IO[bytes]) -> DetectedType:
     file.seek(0)
     head = file.read(4096)
     file.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return GIF
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return OLE
     if head.startswith(b"PK\x03\x04"):
         try:
             return _office_zip(file)
         finally:
             file.seek(0)
-    if head.startswith(b"\x7fELF"):
-        return _type("", "", "application/x-executable", "ELF executable")
-    if head.startswith(b"MZ"):
-        return _type(
-            "", "exe", "application/vnd.microsoft.portable-executable", "Windows executable"
-        )
-    if head.startswith(b"#!"):
-        return _type("", "", "text/x-script", "script")
+    for signature, detected in _SIGNATURES:
+        if head.startswith(signature):
+            return detected
     return _describe_unknown(head)
 
 
@@ -347,11 +357,20 @@ def sanitise_filename(name: str, *, max_length: int = MAX_NAME_LENGTH) -> str:
     normalises Unicode (NFC, diacritics kept); collapses whitespace; caps the
     length while keeping the extension. Never returns an empty string.
     """
+    return _capped_filename(_safe_characters(name), max_length)
+
+
+def _safe_characters(name: str) -> str:
+    """Return the last part of ``name`` in NFC without control or reserved characters."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = _UNSAFE.sub("_", name)
-    name = " ".join(name.split()).strip(" .")
+    return " ".join(name.split()).strip(" .")
+
+
+def _capped_filename(name: str, max_length: int) -> str:
+    """Return ``name`` cut to ``max_length``, keeping its extension (at most 10 characters)."""
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
@@ -359,11 +378,3 @@ def sanitise_filename(name: str, *, max_length: int = MAX_NAME_LENGTH) -> str:
     room = max_length - (len(extension) + 1 if extension else 0)
     stem = stem[:room].rstrip(" .") or "document"
     return f"{stem}.{extension}" if extension else stem
-
-
-def with_extension(name: str, detected: DetectedType) -> str:
-    """Return ``name`` ending in ``detected``'s extension (added when missing)."""
-    stem, dot, extension = name.rpartition(".")
-    if dot and extension.lower() in detected.extensions:
-        return f"{stem}.{extension.lower()}"
-    return sanitise_filename(f"{name}.{detected.extension}")

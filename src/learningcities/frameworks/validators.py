@@ -83,6 +83,16 @@ def _one_of(values) -> str:
     return ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else values[0]
 
 
+def _decimal(value: Any) -> Decimal | None:
+    """Return ``value`` (a number, or a number written as text) as a Decimal; None if it is not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
 class _Checker:
     def __init__(self):
         self.problems: list[Problem] = []
@@ -113,20 +123,23 @@ class _Checker:
         self, data: dict, key: str, path: str, *, required=True, max_length=None, default=""
     ) -> str:
         where = join(path, key)
-        if key not in data or data[key] is None:
+        value = data.get(key)
+        if value is None:
             if required:
                 self.problem(where, "missing")
             return default
-        value = data[key]
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             self.problem(where, "must be text")
             return default
         value = str(value).strip()
+        self.text_length(where, value, required=required, max_length=max_length)
+        return value
+
+    def text_length(self, where: str, value: str, *, required: bool, max_length: int | None):
         if required and not value:
             self.problem(where, "must not be empty")
         if max_length and len(value) > max_length:
             self.problem(where, f"must be at most {max_length} characters long")
-        return value
 
     def code(self, data: dict, path: str, *, level: str | None, max_length=20) -> str:
         where = join(path, "code")
@@ -190,13 +203,7 @@ class _Checker:
         data = self.mapping(data, "", FRAMEWORK_KEYS)
         if data is None:
             return {}
-        version = data.get("version")
-        if isinstance(version, float):
-            self.problem(
-                "version",
-                f'must be text: write it in quotes, such as version: "{version}", so YAML '
-                "keeps it as written",
-            )
+        unquoted_version = self.unquoted_version(data)
         code = self.text(data, "code", "", max_length=60)
         if code and not SLUG_RE.match(code):
             self.problem(
@@ -205,17 +212,9 @@ class _Checker:
         language = self.text(data, "language", "", required=False, default="en", max_length=20)
         if not LANGUAGE_RE.match(language):
             self.problem("language", "must be a language code such as en, fr or pt-BR")
-        if not isinstance(version, float):
-            version = self.text(data, "version", "", max_length=40)
-            if version and not CODE_RE.match(version):
-                self.problem(
-                    "version",
-                    "may contain only letters, digits, dots, hyphens and underscores, such as "
-                    "2013-short or 1.0",
-                )
         return {
             "code": code,
-            "version": "" if isinstance(version, float) else version,
+            "version": "" if unquoted_version else self.version(data),
             "name": self.text(data, "name", "", max_length=200),
             "language": language,
             "description": self.text(data, "description", "", required=False),
@@ -227,6 +226,28 @@ class _Checker:
                 for i, item in enumerate(self.items(data, "sections", ""))
             ],
         }
+
+    def unquoted_version(self, data: dict) -> bool:
+        """Name a version YAML read as a number (1.10 would become 1.1); return if it was one."""
+        version = data.get("version")
+        if not isinstance(version, float):
+            return False
+        self.problem(
+            "version",
+            f'must be text: write it in quotes, such as version: "{version}", so YAML '
+            "keeps it as written",
+        )
+        return True
+
+    def version(self, data: dict) -> str:
+        version = self.text(data, "version", "", max_length=40)
+        if version and not CODE_RE.match(version):
+            self.problem(
+                "version",
+                "may contain only letters, digits, dots, hyphens and underscores, such as "
+                "2013-short or 1.0",
+            )
+        return version
 
     def section(self, data: Any, path: str) -> dict:
         data = self.mapping(data, path, SECTION_KEYS)
@@ -258,17 +279,12 @@ class _Checker:
         data = self.mapping(data, path, CRITERION_KEYS)
         if data is None:
             return {}
-        answer_type = data.get("answer_type")
-        if answer_type is None:
-            self.problem(join(path, "answer_type"), "missing")
-        elif answer_type not in ANSWER_TYPES:
-            self.problem(join(path, "answer_type"), f"must be one of {', '.join(ANSWER_TYPES)}")
-            answer_type = None
+        answer_type = self.answer_type(data, path)
         result = {
             "code": self.code(data, path, level="criterion"),
             "title": self.text(data, "title", path, max_length=500),
             "guidance": self.text(data, "guidance", path, required=False),
-            "answer_type": answer_type or "",
+            "answer_type": answer_type,
             "word_limit": None,
             "rating_min": None,
             "rating_max": None,
@@ -279,45 +295,72 @@ class _Checker:
             "required": self.boolean(data, "required", path, default=True),
             "indicators": self.indicators(data, path),
         }
+        if answer_type:
+            self.refuse_misplaced(data, path, answer_type)
+            result.update(self.answer_details(data, path, answer_type))
+        return result
+
+    def answer_type(self, data: dict, path: str) -> str:
+        """Return the criterion's answer type ("" if missing or unknown, after naming it)."""
+        answer_type = data.get("answer_type")
+        if answer_type is None:
+            self.problem(join(path, "answer_type"), "missing")
+            return ""
+        if answer_type not in ANSWER_TYPES:
+            self.problem(join(path, "answer_type"), f"must be one of {', '.join(ANSWER_TYPES)}")
+            return ""
+        return answer_type
+
+    def refuse_misplaced(self, data: dict, path: str, answer_type: str) -> None:
+        """Name each key given that does not apply to ``answer_type``."""
         for key, allowed in [
             ("word_limit", AnswerType.TEXT),
             ("scale", AnswerType.RATING),
             ("unit", AnswerType.NUMBER),
         ]:
-            if answer_type:
-                self.refuse_unless(data, key, path, answer_type, allowed)
+            self.refuse_unless(data, key, path, answer_type, allowed)
         # A text answer may take evidence too: file_kinds on a text criterion
         # asks for a written account with documents beside it (the award does).
-        if (
-            answer_type
-            and data.get("file_kinds") is not None
-            and answer_type not in (AnswerType.FILE, AnswerType.TEXT)
+        if data.get("file_kinds") is not None and answer_type not in (
+            AnswerType.FILE,
+            AnswerType.TEXT,
         ):
             self.problem(join(path, "file_kinds"), "applies to file and text answers only")
-        if answer_type == AnswerType.TEXT and data.get("file_kinds") is not None:
-            result["file_kinds"] = self.file_kinds(data, path)
-        if answer_type == AnswerType.TEXT and data.get("word_limit") is not None:
+
+    def answer_details(self, data: dict, path: str, answer_type: str) -> dict:
+        """Return the fields that only criteria of ``answer_type`` have."""
+        details = {
+            AnswerType.TEXT: self.text_details,
+            AnswerType.RATING: self.rating_details,
+            AnswerType.NUMBER: self.number_details,
+            AnswerType.FILE: self.file_details,
+        }.get(answer_type)
+        return details(data, path) if details else {}
+
+    def text_details(self, data: dict, path: str) -> dict:
+        details = {}
+        if data.get("file_kinds") is not None:
+            details["file_kinds"] = self.file_kinds(data, path)
+        if data.get("word_limit") is not None:
             limit = self.integer(data, "word_limit", path, "word_limit must be a positive integer")
             if limit is not None and limit < 1:
                 self.problem(join(path, "word_limit"), "word_limit must be a positive integer")
-            result["word_limit"] = limit
-        elif answer_type == AnswerType.RATING:
-            result.update(self.scale(data.get("scale"), join(path, "scale")))
-        elif answer_type == AnswerType.NUMBER:
-            result["unit"] = self.text(data, "unit", path, required=False, max_length=60)
-        elif answer_type == AnswerType.FILE:
-            result["file_kinds"] = self.file_kinds(data, path)
-        return result
+            details["word_limit"] = limit
+        return details
+
+    def rating_details(self, data: dict, path: str) -> dict:
+        return self.scale(data.get("scale"), join(path, "scale"))
+
+    def number_details(self, data: dict, path: str) -> dict:
+        return {"unit": self.text(data, "unit", path, required=False, max_length=60)}
+
+    def file_details(self, data: dict, path: str) -> dict:
+        return {"file_kinds": self.file_kinds(data, path)}
 
     def weight(self, data: dict, path: str) -> Decimal:
-        value = data.get("weight", 1)
         where = join(path, "weight")
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.problem(where, "weight must be a positive number")
-            return Decimal(1)
-        try:
-            weight = Decimal(str(value))
-        except InvalidOperation:
+        weight = _decimal(data.get("weight", 1))
+        if weight is None:
             self.problem(where, "weight must be a positive number")
             return Decimal(1)
         if not weight.is_finite() or weight <= 0 or weight > MAX_WEIGHT:
@@ -338,33 +381,44 @@ class _Checker:
         data = self.mapping(data, path, SCALE_KEYS)
         if data is None:
             return result
+        bounds = self.scale_bounds(data, path)
+        if bounds is None:
+            return result
+        low, high = bounds
+        result.update(rating_min=low, rating_max=high)
+        if data.get("levels") is not None:
+            result["level_descriptors"] = self.levels(
+                data["levels"], join(path, "levels"), low, high
+            )
+        return result
+
+    def scale_bounds(self, data: dict, path: str) -> tuple[int, int] | None:
+        """Return the scale's lowest and highest points, or None after naming what is wrong."""
         low, high = data.get("min", DEFAULT_RATING_MIN), data.get("max", DEFAULT_RATING_MAX)
         for key, value in (("min", low), ("max", high)):
             if isinstance(value, bool) or not isinstance(value, int) or not -100 <= value <= 100:
                 self.problem(join(path, key), f"rating {key} must be a whole number")
-                return result
+                return None
         if low >= high:
             self.problem(join(path, "min"), "rating min must be below max")
-            return result
-        result.update(rating_min=low, rating_max=high)
-        levels = data.get("levels")
-        if levels is None:
-            return result
-        where = join(path, "levels")
+            return None
+        return low, high
+
+    def levels(self, levels: Any, where: str, low: int, high: int) -> list[str]:
+        """Return the descriptor of each point of the scale ([] after naming what is wrong)."""
         if not isinstance(levels, list) or not all(
             isinstance(level, str) and level.strip() for level in levels
         ):
             self.problem(where, "must be a list of texts, one for each point of the scale")
-            return result
+            return []
         if len(levels) != high - low + 1:
             self.problem(
                 where,
                 f"must list {high - low + 1} descriptors, one for each point from {low} to "
                 f"{high}; found {len(levels)}",
             )
-            return result
-        result["level_descriptors"] = [level.strip() for level in levels]
-        return result
+            return []
+        return [level.strip() for level in levels]
 
     def file_kinds(self, data: dict, path: str) -> list[str]:
         value = data.get("file_kinds")

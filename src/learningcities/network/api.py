@@ -19,7 +19,6 @@ from pydantic import WithJsonSchema
 
 from learningcities.api.errors import REFUSALS, NotFoundOut, invalid_parameter
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
-from learningcities.api.responses import cached_json_response
 from learningcities.common.text import fold
 
 from .dates import PartialDateError, as_of_problem, format_partial_iso, parse_iso_day
@@ -34,6 +33,7 @@ from .domain.queries.api import (
 )
 from .domain.queries.stats import network_stats
 from .enums import REGION_API_NAMES, Region
+from .interfaces.api_cache import cached_json_response
 from .models import City, Cohort, Country
 from .schemas import (
     CityDetailOut,

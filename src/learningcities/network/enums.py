@@ -41,10 +41,6 @@ class MembershipStatus(models.TextChoices):
     LAPSED = "lapsed", pgettext_lazy("membership", "Lapsed")
     WITHDRAWN = "withdrawn", pgettext_lazy("membership", "Withdrawn")
 
-    @classmethod
-    def ended_states(cls) -> list[str]:
-        return [cls.LAPSED, cls.WITHDRAWN]
-
 
 # Allowed transitions of a membership; everything else is refused by the domain.
 MEMBERSHIP_TRANSITIONS: dict[str, set[str]] = {

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import csv
 import gc
-import io
 import logging
 import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -273,24 +272,34 @@ _PARENS = re.compile(r"^(.*?)\s*[\(\[]([^\)\]]*)[\)\]]\s*(.*)$")
 _AREA_FIRST = re.compile(r"^([a-z]+) ([a-z]+(?: [a-z]+)? (?:gu|gun|ku|si))$")
 
 
+def _without_prefix(name: str) -> str | None:
+    """Return ``name`` without its first administrative prefix (None: it has none)."""
+    for prefix in _PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :].strip()
+    return None
+
+
+def _without_suffix(name: str) -> str | None:
+    """Return ``name`` without its first administrative suffix (None: it has none)."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)].strip()
+    return None
+
+
 def _strip_affixes(name: str) -> list[str]:
     """Return ``name`` (folded) with administrative prefixes/suffixes taken off, step by step."""
     out: list[str] = []
     current = name
     for _round in range(4):
         changed = False
-        for prefix in _PREFIXES:
-            if current.startswith(prefix) and len(current) > len(prefix):
-                current = current[len(prefix) :].strip()
+        for strip in (_without_prefix, _without_suffix):
+            shorter = strip(current)
+            if shorter is not None:
+                current = shorter
                 out.append(current)
                 changed = True
-                break
-        for suffix in _SUFFIXES:
-            if current.endswith(suffix) and len(current) > len(suffix):
-                current = current[: -len(suffix)].strip()
-                out.append(current)
-                changed = True
-                break
         if not changed:
             break
     return out
@@ -298,20 +307,104 @@ def _strip_affixes(name: str) -> list[str]:
 
 def _word_swaps(name: str) -> list[str]:
     """Return ``name`` with Saint/St/Sankt swapped and Arabic articles added or removed."""
-    out: list[str] = []
     words = name.split(" ")
+    return [*_saint_swaps(words), *_article_swaps(name, words)]
+
+
+def _saint_swaps(words: list[str]) -> list[str]:
+    out = []
     for i, word in enumerate(words):
         for table in (_SAINTS, _SAINTS_F):
             for other in table.get(word, ()):
                 out.append(" ".join([*words[:i], other, *words[i + 1 :]]))
+    return out
+
+
+def _article_swaps(name: str, words: list[str]) -> list[str]:
+    """Return ``name`` without its Arabic article, or with "al"/"el" if short and without one."""
     for article in _ARTICLES:
         if name.startswith(article) and len(name) > len(article):
-            out.append(name[len(article) :])
-            break
-    else:
-        if len(words) <= 2:
-            out.extend(("al " + name, "el " + name))
-    return out
+            return [name[len(article) :]]
+    if len(words) <= 2:
+        return ["al " + name, "el " + name]
+    return []
+
+
+class _Spellings:
+    """The spellings found for a name so far, in order, each with its admin-area hint."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def add(self, spelling: str, hint: str = "") -> None:
+        spelling = spelling.strip()
+        if len(spelling) >= 2 and spelling not in self.seen:
+            self.seen[spelling] = hint
+
+    def add_with_affixes(self, spelling: str, hint: str = "") -> None:
+        """Add ``spelling``, then it without each administrative prefix or suffix."""
+        self.add(spelling, hint)
+        for stripped in _strip_affixes(spelling):
+            self.add(stripped, hint)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self.seen.items())
+
+
+def _add_parenthesised(spellings: _Spellings, raw: str) -> str:
+    """Add A of "A (B)" with B as its hint; return B ("" if there are no parentheses)."""
+    match = _PARENS.match(raw)
+    if not match:
+        return ""
+    before, inside, after = match.groups()
+    spellings.add_with_affixes(fold(f"{before} {after}"), fold(inside))
+    return inside
+
+
+def _add_before_comma(spellings: _Spellings, raw: str) -> str:
+    """Add the place of "place, area" with the area as its hint; return the place (or ``raw``).
+
+    "Seo-gu, Daegu": the place, then the area it lies in (never the place itself).
+    """
+    place, _comma, rest = raw.partition(",")
+    if not (place.strip() and rest.strip()):
+        return raw
+    spellings.add_with_affixes(fold(place), fold(rest))
+    return place
+
+
+def _add_district(spellings: _Spellings, raw: str) -> None:
+    """Add the district of "Incheon Namdong-gu" (a metropolitan city, then one of its districts)."""
+    if district := _AREA_FIRST.match(fold(raw)):
+        spellings.add_with_affixes(district.group(2), district.group(1))
+
+
+def _add_pieces(spellings: _Spellings, whole: str) -> None:
+    """Add each of the names of "A/B"."""
+    pieces = [p for p in _SPLIT.split(whole) if p.strip()]
+    if len(pieces) > 1:
+        for piece in pieces:
+            spellings.add_with_affixes(fold(piece))
+
+
+def _add_word_swaps(spellings: _Spellings) -> None:
+    for spelling, hint in spellings.items():
+        for swapped in _word_swaps(spelling):
+            spellings.add_with_affixes(swapped, hint)
+
+
+def _add_unnumbered(spellings: _Spellings) -> None:
+    """Numbered parts of a city ("Yaoundé 1er", "Kozah 2") are placed at the city."""
+    for spelling, hint in spellings.items():
+        numbered = _NUMBERED.sub("", spelling)
+        if numbered != spelling:
+            spellings.add_with_affixes(numbered, hint)
+
+
+def _add_without_spaces(spellings: _Spellings) -> None:
+    for spelling, hint in spellings.items():
+        if " " in spelling:
+            spellings.add(spelling.replace(" ", ""), hint)
 
 
 def name_variants(name: str) -> list[tuple[str, str]]:
@@ -322,54 +415,19 @@ def name_variants(name: str) -> list[tuple[str, str]]:
     then Saint/St/Sankt and Arabic articles are swapped, B of "A (B)" tried on
     its own, and finally each spelling with its spaces removed.
     """
-    seen: dict[str, str] = {}
-
-    def add(spelling: str, hint: str = "") -> None:
-        spelling = spelling.strip()
-        if len(spelling) >= 2 and spelling not in seen:
-            seen[spelling] = hint
-
-    def add_with_affixes(spelling: str, hint: str = "") -> None:
-        add(spelling, hint)
-        for stripped in _strip_affixes(spelling):
-            add(stripped, hint)
-
+    spellings = _Spellings()
     raw = (name or "").strip()
-    add_with_affixes(fold(raw))
-    inside = ""
-    match = _PARENS.match(raw)
-    if match:
-        before, inside, after = match.groups()
-        add_with_affixes(fold(f"{before} {after}"), fold(inside))
-    whole = raw
-    if "," in raw:
-        # "Seo-gu, Daegu": the place, then the area it lies in (never the place itself).
-        place, _comma, rest = raw.partition(",")
-        if place.strip() and rest.strip():
-            add_with_affixes(fold(place), fold(rest))
-            whole = place
-    district = _AREA_FIRST.match(fold(raw))
-    if district:
-        # "Incheon Namdong-gu": a metropolitan city, then one of its districts.
-        add_with_affixes(district.group(2), district.group(1))
-    pieces = [p for p in _SPLIT.split(whole) if p.strip()]
-    if len(pieces) > 1:
-        for piece in pieces:
-            add_with_affixes(fold(piece))
-    for spelling, hint in list(seen.items()):
-        for swapped in _word_swaps(spelling):
-            add_with_affixes(swapped, hint)
+    spellings.add_with_affixes(fold(raw))
+    inside = _add_parenthesised(spellings, raw)
+    whole = _add_before_comma(spellings, raw)
+    _add_district(spellings, raw)
+    _add_pieces(spellings, whole)
+    _add_word_swaps(spellings)
     if inside:
-        add_with_affixes(fold(inside))
-    for spelling, hint in list(seen.items()):
-        # Numbered parts of a city ("Yaoundé 1er", "Kozah 2") are placed at the city.
-        numbered = _NUMBERED.sub("", spelling)
-        if numbered != spelling:
-            add_with_affixes(numbered, hint)
-    for spelling, hint in list(seen.items()):
-        if " " in spelling:
-            add(spelling.replace(" ", ""), hint)
-    return list(seen.items())
+        spellings.add_with_affixes(fold(inside))
+    _add_unnumbered(spellings)
+    _add_without_spaces(spellings)
+    return spellings.items()
 
 
 # --- GeoNames ---------------------------------------------------------------
@@ -397,6 +455,25 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _latin_keys(names: Iterable[str]) -> Iterator[str]:
+    """Yield the folded spelling of each name in Latin script.
+
+    Names in other scripts are left out: member names are published in Latin script.
+    """
+    table = _ASCII_TABLE
+    latin = _LATIN.match
+    for text in names:
+        # Inlined _fast_fold: this loop runs a million times.
+        if text.isascii():
+            key = b" ".join(text.encode().translate(table, b"'`").split()).decode()
+        elif latin(text):
+            key = fold(text)
+        else:
+            continue
+        if key:
+            yield key
+
+
 class _GeoNames:
     """GeoNames places of 1,000 people or more, indexed by (country, folded name)."""
 
@@ -409,35 +486,25 @@ class _GeoNames:
         self.index: dict[str, dict[str, int | list[int]]] = {}
         self._joined: dict[str, dict[str, int | list[int]]] | None = None
         self._by_country: dict[str, list[tuple[str, float, float, int]]] | None = None
-        add = self._add
-        table = _ASCII_TABLE
-        latin = _LATIN.match
         for gid, row in cache.get_cities().items():
-            cc = row["countrycode"]
-            gid = int(gid)
-            self.places[gid] = (
-                row["name"],
-                float(row["latitude"]),
-                float(row["longitude"]),
-                int(row["population"] or 0),
-                str(row.get("admin1code") or ""),
-                cc,
-            )
-            index = self.index.get(cc)
-            if index is None:
-                index = self.index[cc] = {}
-            for text in {row["name"], *(row.get("alternatenames") or ())}:
-                # Inlined _fast_fold: this loop runs a million times.
-                if text.isascii():
-                    key = b" ".join(text.encode().translate(table, b"'`").split()).decode()
-                elif latin(text):
-                    key = fold(text)
-                else:
-                    continue  # other scripts: member names are published in Latin script
-                if key:
-                    add(index, key, gid)
+            self._add_place(int(gid), row)
         states = cache.get_us_states()
         self.us_states = {fold(s["name"]): code for code, s in states.items()}
+
+    def _add_place(self, gid: int, row: dict) -> None:
+        cc = row["countrycode"]
+        self.places[gid] = (
+            row["name"],
+            float(row["latitude"]),
+            float(row["longitude"]),
+            int(row["population"] or 0),
+            str(row.get("admin1code") or ""),
+            cc,
+        )
+        index = self.index.setdefault(cc, {})
+        add = self._add
+        for key in _latin_keys({row["name"], *(row.get("alternatenames") or ())}):
+            add(index, key, gid)
 
     @staticmethod
     def _add(index: dict, key: str, gid: int) -> None:
@@ -591,6 +658,40 @@ def _number(text: str | None, kind=float):
     return value if (kind is int or math.isfinite(value)) else None
 
 
+def _cell(row: dict, column: str) -> str:
+    return (row.get(column) or "").strip()
+
+
+def _coordinates(row: dict) -> tuple[float | None, float | None]:
+    """Return the row's latitude and longitude, or (None, None) unless both are valid."""
+    lat = _number(row.get("latitude"))
+    lon = _number(row.get("longitude"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
+
+
+def _supplement_place(row: dict) -> SupplementPlace | None:
+    """Return the place of a supplement row, or None if it has no country or name."""
+    country = _cell(row, "country").upper()
+    name = _cell(row, "name")
+    if len(country) != 2 or not name:
+        return None
+    lat, lon = _coordinates(row)
+    alternates = [a.strip() for a in (row.get("alternate_names") or "").split("|")]
+    return SupplementPlace(
+        country=country,
+        name=name,
+        admin_area=_cell(row, "admin_area"),
+        kind=_cell(row, "kind"),
+        latitude=lat,
+        longitude=lon,
+        population=_number(row.get("population"), int),
+        population_year=_number(row.get("population_year"), int),
+        names=tuple(n for n in (name, *alternates) if n),
+    )
+
+
 def read_supplement(path: Path = SUPPLEMENT_CSV) -> list[SupplementPlace]:
     """Return the places of a supplement file; rows it cannot read are skipped and logged."""
     if not path.exists():
@@ -598,30 +699,36 @@ def read_supplement(path: Path = SUPPLEMENT_CSV) -> list[SupplementPlace]:
     places = []
     with path.open(encoding="utf-8-sig", newline="") as f:
         for number, row in enumerate(csv.DictReader(f), start=2):
-            country = (row.get("country") or "").strip().upper()
-            name = (row.get("name") or "").strip()
-            if len(country) != 2 or not name:
+            place = _supplement_place(row)
+            if place is None:
                 logger.warning("%s line %d: no country or name; skipped", path.name, number)
                 continue
-            lat = _number(row.get("latitude"))
-            lon = _number(row.get("longitude"))
-            if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                lat = lon = None
-            alternates = [a.strip() for a in (row.get("alternate_names") or "").split("|")]
-            places.append(
-                SupplementPlace(
-                    country=country,
-                    name=name,
-                    admin_area=(row.get("admin_area") or "").strip(),
-                    kind=(row.get("kind") or "").strip(),
-                    latitude=lat,
-                    longitude=lon,
-                    population=_number(row.get("population"), int),
-                    population_year=_number(row.get("population_year"), int),
-                    names=tuple(n for n in (name, *alternates) if n),
-                )
-            )
+            places.append(place)
     return places
+
+
+def _file_stamp(path: Path) -> tuple[float, int] | None:
+    """Return the file's modification time and size (None: it cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime, stat.st_size)
+
+
+def _supplement_index(
+    places: list[SupplementPlace],
+) -> dict[tuple[str, str], list[SupplementPlace]]:
+    """Return the places by (country, folded name), each name also without its spaces."""
+    index: dict[tuple[str, str], list[SupplementPlace]] = {}
+    for place in places:
+        for text in place.names:
+            key = fold(text)
+            for spelling in {key, key.replace(" ", "")}:
+                bucket = index.setdefault((place.country, spelling), [])
+                if place not in bucket:
+                    bucket.append(place)
+    return index
 
 
 class _Supplement:
@@ -636,21 +743,10 @@ class _Supplement:
 
     def _refresh(self) -> None:
         # The file is small and edited by hand: re-read it when it changes.
-        try:
-            stat = self.path.stat()
-            stamp = (stat.st_mtime, stat.st_size)
-        except OSError:
-            stamp = None
+        stamp = _file_stamp(self.path)
         if stamp == self.stamp and (self.index or stamp is None):
             return
-        index: dict[tuple[str, str], list[SupplementPlace]] = {}
-        for place in read_supplement(self.path):
-            for text in place.names:
-                key = fold(text)
-                for spelling in {key, key.replace(" ", "")}:
-                    bucket = index.setdefault((place.country, spelling), [])
-                    if place not in bucket:
-                        bucket.append(place)
+        index = _supplement_index(read_supplement(self.path))
         self.index, self.stamp = index, stamp
 
 
@@ -687,25 +783,33 @@ class Gazetteer:
         cc = (country_code or "").strip().upper()
         if not cc or not (name or "").strip():
             return Resolution(Status.NO_MATCH)
-        area = fold(admin_area)
+        return self._search(name, cc, fold(admin_area))
+
+    def _search(self, name: str, cc: str, area: str) -> Resolution:
+        """Return the first final outcome over the spellings of ``name``, else the first other."""
         held_back: Resolution | None = None
         for spelling, hint in name_variants(name):
-            area_hint = area or hint
-            places = self.supplement.lookup(cc, spelling)
-            if places:
-                resolution = self._choose_supplement(places, area_hint, spelling)
-                if resolution.status == Status.FOUND:
-                    return resolution
-                held_back = held_back or resolution
-            gids = geonames().lookup(cc, spelling)
-            if gids:
-                resolution = self._choose_geonames(
-                    cc, gids, spelling, area_hint, binding=bool(area)
-                )
-                if resolution.status != Status.NOT_IN_AREA:
+            for resolution, final in self._attempts(cc, spelling, area or hint, binding=bool(area)):
+                if final:
                     return resolution
                 held_back = held_back or resolution
         return held_back or Resolution(Status.NO_MATCH)
+
+    def _attempts(
+        self, cc: str, spelling: str, area: str, *, binding: bool
+    ) -> Iterator[tuple[Resolution, bool]]:
+        """Yield the outcome of each source that knows ``spelling``, and whether it is final.
+
+        The supplement first: only a place found there ends the search. Then
+        GeoNames: anything but a refusal for the area ends it. A source is
+        asked only when the ones before it gave no final answer.
+        """
+        if places := self.supplement.lookup(cc, spelling):
+            resolution = self._choose_supplement(places, area, spelling)
+            yield resolution, resolution.status == Status.FOUND
+        if gids := geonames().lookup(cc, spelling):
+            resolution = self._choose_geonames(cc, gids, spelling, area, binding=binding)
+            yield resolution, resolution.status != Status.NOT_IN_AREA
 
     def locate(self, name: str, country_code: str, *, admin_area: str = "") -> Match | None:
         """Return the place with coordinates for ``name`` in the country, or None."""
@@ -715,22 +819,17 @@ class Gazetteer:
     @staticmethod
     def _choose_supplement(places: list[SupplementPlace], area: str, spelling: str) -> Resolution:
         if area:
-            keys = _area_keys(area)
-            in_area = [p for p in places if _in_area(p, keys)]
-            # A place without an admin area in the supplement may lie anywhere.
-            unknown = [p for p in places if not p.admin_area]
-            if not (in_area or unknown):
+            located = _supplement_in_area(places, area)
+            if not located:
                 candidates = tuple(p.match() for p in places)
                 return Resolution(Status.NOT_IN_AREA, None, candidates, spelling, area)
-            places = in_area or unknown
-        exact = [p for p in places if fold(p.name) == spelling]
-        pool = exact if len(exact) == 1 else places
+            places = located
+        pool = _supplement_pool(places, spelling)
         if len(pool) > 1 and _far_apart(pool):
             # "Seo-gu" is a district of five metropolitan cities: only an area tells which.
             candidates = tuple(p.match() for p in pool)
             return Resolution(Status.AMBIGUOUS, None, candidates, spelling)
-        best = pool[0]
-        match = best.match()
+        match = pool[0].match()
         if not match.has_location:
             return Resolution(Status.NO_COORDINATES, match, (match,), spelling)
         return Resolution(Status.FOUND, match, tuple(p.match() for p in pool), spelling)
@@ -740,43 +839,75 @@ class Gazetteer:
         cc: str, gids: list[int], spelling: str, area: str, *, binding: bool = False
     ) -> Resolution:
         data = geonames()
-        places = data.places
-        codes = data.admin1_codes(cc, area)
-        in_area = [g for g in gids if places[g][4] in codes]
+        in_area = _geonames_in_area(data, cc, gids, area)
         # GeoNames' list does not name its first-level divisions, so an area
         # is known for sure only for a US state; elsewhere the code is guessed
         # from a place of the area's name (often wrong: "Caldas", "Wales") and
         # may only pick between candidates, never refuse them all.
-        known_area = cc == "US" and area in data.us_states
-        if binding and known_area and not in_area:
+        if binding and not in_area and _known_area(data, cc, area):
             candidates = tuple(data.match(g) for g in gids)
             return Resolution(Status.NOT_IN_AREA, None, candidates, spelling, area)
-        pool = in_area or gids
-
-        def population(gid: int) -> int:
-            return places[gid][3]
-
-        exact = [g for g in pool if _fast_fold(places[g][0]) == spelling]
-        alternate = [g for g in pool if g not in exact]
-        exact.sort(key=lambda g: (-population(g), g))
-        alternate.sort(key=lambda g: (-population(g), g))
-        if (
-            exact
-            and alternate
-            and population(alternate[0])
-            >= ALTERNATE_OUTWEIGHS_EXACT * max(population(exact[0]), 1000)
-        ):
-            tier = alternate
-        else:
-            tier = exact or alternate
+        tier = _geonames_tier(data.places, in_area or gids, spelling)
         candidates = tuple(data.match(g) for g in tier)
-        if len(tier) > 1 and not in_area:
-            first, second = tier[0], tier[1]
-            close_in_size = population(first) < AMBIGUOUS_POPULATION_RATIO * population(second)
-            far_apart = distance_km(places[first][1:3], places[second][1:3]) > AMBIGUOUS_DISTANCE_KM
-            if close_in_size and far_apart:
-                return Resolution(Status.AMBIGUOUS, None, candidates, spelling)
+        if not in_area and _ambiguous(data.places, tier):
+            return Resolution(Status.AMBIGUOUS, None, candidates, spelling)
         return Resolution(Status.FOUND, candidates[0], candidates, spelling)
+
+
+def _supplement_in_area(places: list[SupplementPlace], area: str) -> list[SupplementPlace]:
+    """Return the places known to lie in ``area``, else those whose area is unknown."""
+    keys = _area_keys(area)
+    in_area = [p for p in places if _in_area(p, keys)]
+    # A place without an admin area in the supplement may lie anywhere.
+    return in_area or [p for p in places if not p.admin_area]
+
+
+def _supplement_pool(places: list[SupplementPlace], spelling: str) -> list[SupplementPlace]:
+    """Return the one place spelled exactly ``spelling`` if there is one, else all."""
+    exact = [p for p in places if fold(p.name) == spelling]
+    return exact if len(exact) == 1 else places
+
+
+def _geonames_in_area(data: _GeoNames, cc: str, gids: list[int], area: str) -> list[int]:
+    """Return the places of ``gids`` whose first-level division may be ``area``."""
+    codes = data.admin1_codes(cc, area)
+    return [g for g in gids if data.places[g][4] in codes]
+
+
+def _known_area(data: _GeoNames, cc: str, area: str) -> bool:
+    """Return whether GeoNames knows for sure which places lie in ``area`` (a US state)."""
+    return cc == "US" and area in data.us_states
+
+
+def _by_population(places: dict, gids: list[int]) -> list[int]:
+    return sorted(gids, key=lambda g: (-places[g][3], g))
+
+
+def _geonames_tier(places: dict, pool: list[int], spelling: str) -> list[int]:
+    """Return the places of ``pool`` to choose from, largest first.
+
+    The places named exactly ``spelling``, unless one known by it as an
+    alternate name is much larger; else those known by it as an alternate.
+    """
+    exact = _by_population(places, [g for g in pool if _fast_fold(places[g][0]) == spelling])
+    alternate = _by_population(places, [g for g in pool if g not in exact])
+    if exact and alternate and _outweighs(places[alternate[0]][3], places[exact[0]][3]):
+        return alternate
+    return exact or alternate
+
+
+def _outweighs(alternate_population: int, exact_population: int) -> bool:
+    return alternate_population >= ALTERNATE_OUTWEIGHS_EXACT * max(exact_population, 1000)
+
+
+def _ambiguous(places: dict, tier: list[int]) -> bool:
+    """Return whether the two largest places of ``tier`` are alike in size and far apart."""
+    if len(tier) < 2:
+        return False
+    first, second = places[tier[0]], places[tier[1]]
+    close_in_size = first[3] < AMBIGUOUS_POPULATION_RATIO * second[3]
+    far_apart = distance_km(first[1:3], second[1:3]) > AMBIGUOUS_DISTANCE_KM
+    return close_in_size and far_apart
 
 
 def _far_apart(places: list[SupplementPlace]) -> bool:
@@ -865,41 +996,6 @@ def unresolved_place(
     )
 
 
-def unresolved_report(
-    cities: Iterable, out: TextIO | None = None, *, gazetteer: Gazetteer | None = None
-) -> list[UnresolvedPlace]:
-    """Return the cities without coordinates among ``cities``, and why; write CSV to ``out``.
-
-    ``cities`` are objects with ``pk``, ``name``, ``country_id``, ``admin_area``,
-    ``latitude`` and ``longitude`` (City rows). The CSV has empty latitude,
-    longitude and population columns for the secretariat to fill in by hand.
-    """
-    gazetteer = gazetteer or default_gazetteer()
-    rows = []
-    for city in cities:
-        if city.latitude is not None and city.longitude is not None:
-            continue
-        resolution = gazetteer.resolve(city.name, city.country_id, admin_area=city.admin_area)
-        if resolution.status == Status.FOUND:
-            reason = "found in the gazetteer but not filled in yet: run locate-cities"
-            rows.append(
-                UnresolvedPlace(city.pk, city.name, city.country_id, city.admin_area, reason)
-            )
-            continue
-        rows.append(
-            unresolved_place(
-                resolution,
-                city=city.name,
-                country=city.country_id,
-                admin_area=city.admin_area,
-                city_id=city.pk,
-            )
-        )
-    if out is not None:
-        write_unresolved_csv(rows, out)
-    return rows
-
-
 _TO_FILL_IN = ("", "", "")  # latitude, longitude, population: for the secretariat
 
 
@@ -919,9 +1015,3 @@ def write_unresolved_csv(rows: Iterable[UnresolvedPlace], out: TextIO) -> None:
                 *_TO_FILL_IN,
             )
         )
-
-
-def unresolved_csv_text(rows: Iterable[UnresolvedPlace]) -> str:
-    buffer = io.StringIO()
-    write_unresolved_csv(rows, buffer)
-    return buffer.getvalue()

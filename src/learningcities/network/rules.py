@@ -2,7 +2,7 @@
 
 import rules
 
-from learningcities.accounts.rules import is_secretariat
+from learningcities.common.rules import is_secretariat
 
 # The register is public: cities, countries, cohorts, statistics, open data.
 rules.add_perm("network.view_register", rules.always_allow)

@@ -39,11 +39,10 @@ from .domain.queries.exports import (
 from .domain.queries.reviews import phase_in_force, submissions_for_juror
 from .domain.queries.workspace import annotate_progress, phases_for_juror
 from .domain.reviews import (
+    ReviewEntries,
     ReviewError,
-    open_review,
     reviewing,
-    save_review,
-    save_score,
+    save_juror_review,
     submit_review,
 )
 from .enums import Recommendation
@@ -271,11 +270,6 @@ def _review_for(request, id):
     return submission, assignment
 
 
-def _refusal(error: ReviewError) -> Status:
-    status = 400 if error.code in ("invalid", "incomplete") else 409
-    return Status(status, {"detail": str(error), "code": error.code})
-
-
 @router.put(
     "/jury/submissions/{id}/review",
     response={
@@ -297,30 +291,15 @@ def save_jury_review(request: HttpRequest, id: SubmissionId, body: ReviewIn):
     submission, assignment = _review_for(request, id)
     if submission is None:
         return _not_found()
-    criteria = {c.pk: c for c in criteria_for_framework(submission.call.framework)}
-    try:
-        # One transaction: a refused score rolls back the ones saved before it.
-        with reviewing(assignment, request.auth):
-            review = open_review(assignment, actor=request.auth)
-            review.assignment = assignment  # with its panel, submission and call, read already
-            for item in body.scores:
-                criterion = criteria.get(item.criterion)
-                if criterion is None:
-                    raise ReviewError(
-                        _("Criterion %(id)s is not one of the call's framework.")
-                        % {"id": item.criterion}
-                    )
-                save_score(
-                    review, criterion, actor=request.auth, value=item.value, comment=item.comment
-                )
-            save_review(
-                review,
-                actor=request.auth,
-                recommendation=body.recommendation,
-                comment=body.comment,
-            )
-    except ReviewError as error:
-        return _refusal(error)
+    entries = ReviewEntries(
+        scores={item.criterion: item.value for item in body.scores},
+        comments={item.criterion: item.comment for item in body.scores},
+        recommendation=body.recommendation,
+        comment=body.comment,
+    )
+    # All or nothing: a refused value leaves the review as it was. A
+    # ReviewError rises to api.errors.rule_error_response (400 invalid, else 409).
+    save_juror_review(assignment, actor=request.auth, entries=entries)
     return Status(200, _detail(request.auth, submission))
 
 
@@ -336,31 +315,24 @@ def save_jury_review(request: HttpRequest, id: SubmissionId, body: ReviewIn):
     summary="Submit your review: it is then locked",
 )
 def submit_jury_review(request: HttpRequest, id: SubmissionId):
-    """Submit the review; 400 (code ``incomplete``) lists what is missing, 409 if refused.
+    """Submit the review; 409 if refused, code ``incomplete`` listing what is missing.
 
-    Refused with 409 when the phase does not allow reviewing, the review is
+    Also refused with 409 when the phase does not allow reviewing, the review is
     submitted already or the jury's work on the submission is over (``frozen``).
     """
     submission, assignment = _review_for(request, id)
     if submission is None:
         return _not_found()
-    try:
-        # The jury record's rule first: a submission past review answers 409,
-        # whether or not a draft exists.
-        with reviewing(assignment, request.auth):
-            review = Review.objects.filter(assignment=assignment).first()
-            if review is None:
-                return Status(
-                    400,
-                    {
-                        "detail": _("There is no review to submit yet: save it first."),
-                        "code": "incomplete",
-                    },
-                )
-            review.assignment = assignment
-            submit_review(review, actor=request.auth)
-    except ReviewError as error:
-        return _refusal(error)
+    # The jury record's rule first: a submission past review answers 409,
+    # whether or not a draft exists. A ReviewError rises to rule_error_response.
+    with reviewing(assignment, request.auth):
+        review = Review.objects.filter(assignment=assignment).first()
+        if review is None:
+            raise ReviewError(
+                _("There is no review to submit yet: save it first."), code="incomplete"
+            )
+        review.assignment = assignment
+        submit_review(review, actor=request.auth)
     return Status(200, _detail(request.auth, submission))
 
 

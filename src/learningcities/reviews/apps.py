@@ -12,8 +12,12 @@ class ReviewsConfig(AppConfig):
         from learningcities.accounts.domain.work import register_work_part
         from learningcities.accounts.enums import Role
 
+        from .domain.decisions import register_decision_rules
         from .domain.queries import work
         from .domain.queries.audiences import register_juror_audience
+
+        # The rules of reviewed and decided, on the calls app's state machine.
+        register_decision_rules()
 
         register_juror_audience()  # the jurors of a call, for the secretariat's messages
 

@@ -10,6 +10,7 @@ which applies the same two conditions.
 import rules
 
 from learningcities.accounts.rules import is_juror, is_secretariat
+from learningcities.calls.enums import assignable_states
 from learningcities.common.rules import register_document_name_reader, register_document_viewer
 
 from .domain.queries.conflicts import conflict_reasons
@@ -66,7 +67,14 @@ register_document_viewer(is_juror_of_document, reads_name=False)
 register_document_name_reader(juror_reads_document_name)
 
 
+@rules.predicate
+def is_assignable(user, submission) -> bool:
+    """``submission`` is in a state in which jurors are assigned to it (``assignable_states``)."""
+    return submission is not None and submission.state in assignable_states
+
+
 rules.add_perm("reviews.review_submission", is_unconflicted_assigned_juror)
+rules.add_perm("reviews.assign_submission", is_secretariat & is_assignable)
 rules.add_perm("reviews.view_jury_workspace", is_juror)
 rules.add_perm("reviews.manage_panel", is_secretariat)
 rules.add_perm("reviews.declare_tie", is_juror)

@@ -1,15 +1,13 @@
 """The one business-rule exception of the accounts app (views show its message)."""
 
+from learningcities.common.errors import RuleError
 
-class AccountsError(Exception):
+
+class AccountsError(RuleError):
     """A rule of accounts, organisations or invitations forbids the change.
 
     ``code`` names the rule for callers that answer differently per rule.
     """
-
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.code = code
 
 
 class OrganisationError(AccountsError):

@@ -24,6 +24,39 @@ def check_role_fits(organisation: Organisation, role: str) -> None:
         )
 
 
+def _check_city(kind: str, city) -> None:
+    """Raise OrganisationError if a city organisation lacks a free city or another names one."""
+    if kind != OrganisationKind.CITY:
+        if city is not None:
+            raise OrganisationError(
+                _("Only a city organisation is linked to a city."), code="city_unexpected"
+            )
+        return
+    if city is None:
+        raise OrganisationError(_("A city organisation needs its city."), code="city_missing")
+    if Organisation.objects.filter(city=city).exists():
+        raise OrganisationError(
+            _("%(city)s has an organisation already.") % {"city": city}, code="city_taken"
+        )
+
+
+def _check_country(kind: str, country) -> None:
+    """Raise OrganisationError unless a National Commission names a country without one."""
+    if kind != OrganisationKind.NATIONAL_COMMISSION:
+        return
+    if country is None:
+        raise OrganisationError(
+            _("A National Commission needs its country."), code="country_missing"
+        )
+    if Organisation.objects.filter(
+        kind=OrganisationKind.NATIONAL_COMMISSION, country=country
+    ).exists():
+        raise OrganisationError(
+            _("%(country)s has a National Commission already.") % {"country": country},
+            code="country_taken",
+        )
+
+
 @transaction.atomic
 def create_organisation(
     *,
@@ -44,31 +77,11 @@ def create_organisation(
     """
     if kind not in OrganisationKind.values:
         raise OrganisationError(_("Unknown kind of organisation: %(kind)s.") % {"kind": kind})
+    _check_city(kind, city)
     if kind == OrganisationKind.CITY:
-        if city is None:
-            raise OrganisationError(_("A city organisation needs its city."), code="city_missing")
-        if Organisation.objects.filter(city=city).exists():
-            raise OrganisationError(
-                _("%(city)s has an organisation already.") % {"city": city}, code="city_taken"
-            )
         country = city.country
         name = name or str(city)
-    elif city is not None:
-        raise OrganisationError(
-            _("Only a city organisation is linked to a city."), code="city_unexpected"
-        )
-    if kind == OrganisationKind.NATIONAL_COMMISSION:
-        if country is None:
-            raise OrganisationError(
-                _("A National Commission needs its country."), code="country_missing"
-            )
-        if Organisation.objects.filter(
-            kind=OrganisationKind.NATIONAL_COMMISSION, country=country
-        ).exists():
-            raise OrganisationError(
-                _("%(country)s has a National Commission already.") % {"country": country},
-                code="country_taken",
-            )
+    _check_country(kind, country)
     name = (name or "").strip()
     if not name:
         raise OrganisationError(_("An organisation needs a name."), code="name_missing")

@@ -129,14 +129,8 @@ def activate_totp(user: User, *, secret: str, actor: User | None = None) -> Auth
 ACCOUNT_FLAGS = ("name", "is_active", "is_staff", "is_superuser")
 
 
-@transaction.atomic
-def update_account_flags(user: User, *, actor: User, **values) -> User:
-    """Change an account's name or its active, staff and operator flags (the admin's edit).
-
-    Effects: the given fields saved; activity ``accounts.user.update``. Raises
-    AccountsError for any other field, or when operators would remove their own
-    operator rights or deactivate themselves.
-    """
+def _check_account_flags(user: User, *, actor: User, values: dict) -> None:
+    """Raise AccountsError for a field that is no flag, or operators locking themselves out."""
     unknown = set(values) - set(ACCOUNT_FLAGS)
     if unknown:
         raise AccountsError(
@@ -147,6 +141,17 @@ def update_account_flags(user: User, *, actor: User, **values) -> User:
         values.get("is_superuser") is False or values.get("is_active") is False
     ):
         raise AccountsError(_("You cannot remove your own operator rights or deactivate yourself."))
+
+
+@transaction.atomic
+def update_account_flags(user: User, *, actor: User, **values) -> User:
+    """Change an account's name or its active, staff and operator flags (the admin's edit).
+
+    Effects: the given fields saved; activity ``accounts.user.update``. Raises
+    AccountsError for any other field, or when operators would remove their own
+    operator rights or deactivate themselves.
+    """
+    _check_account_flags(user, actor=actor, values=values)
     stored = User.objects.get(pk=user.pk)
     before = {field: getattr(stored, field) for field in values}
     for field, value in values.items():

@@ -138,23 +138,33 @@ def _moment(field, value):
     return None
 
 
+def _plain(value) -> object:
+    """Return a value that reads the same whatever the field: yes/no, key: item."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return ", ".join(f"{key}: {item}" for key, item in value.items())
+
+
+def _referred(field, value, names) -> str:
+    """Return the name of the object ``value`` refers to, else a stand-in naming its key."""
+    key = _key(field, value)
+    if (field.related_model, key) in names:
+        return names[(field.related_model, key)]
+    if field.related_model._meta.label_lower == "calls.submission":
+        return _("application %(number)s") % {"number": value}
+    return f"#{value}"
+
+
 def _shown(field, value, names) -> object:
     """Return what the table shows for one old or new ``value`` of ``field``."""
     if value is None:
         return value
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    if isinstance(value, bool | dict):
+        return _plain(value)
     if field is None:
         return value
     if _refers(field):
-        key = _key(field, value)
-        if (field.related_model, key) in names:
-            return names[(field.related_model, key)]
-        if field.related_model._meta.label_lower == "calls.submission":
-            return _("application %(number)s") % {"number": value}
-        return f"#{value}"
+        return _referred(field, value, names)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     moment = _moment(field, value)
@@ -205,6 +215,44 @@ def _object_names(entries) -> dict[int, str]:
     return names
 
 
+def _changed_fields(entry) -> list[tuple[str, object, list]]:
+    """Return ``(name, model field or None, [old, new])`` for each change ``entry`` records."""
+    if not isinstance(entry.changes, dict):
+        return []
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    fields = []
+    for name, values in sorted(entry.changes.items()):
+        if not (isinstance(values, list) and len(values) == 2):
+            values = [None, values]
+        fields.append((name, _model_field(model, name), values))
+    return fields
+
+
+def _references(changed: list[list[tuple]]) -> dict[tuple, set]:
+    """Return ``{(model, key field): keys}`` of the objects the changes refer to."""
+    references = defaultdict(set)
+    for fields in changed:
+        for _name, field, values in fields:
+            if not _refers(field):
+                continue
+            keys = {_key(field, value) for value in values if value is not None} - {None}
+            if keys:
+                references[(field.related_model, field.target_field.attname)].update(keys)
+    return references
+
+
+def _change_rows(fields, names) -> list[tuple]:
+    """Return ``(field label, old, new)`` as the table shows each change."""
+    return [
+        (
+            capfirst(field.verbose_name if field is not None else name.replace("_", " ")),
+            _shown(field, values[0], names),
+            _shown(field, values[1], names),
+        )
+        for name, field, values in fields
+    ]
+
+
 def activity_rows(entries, *, workspace: bool) -> list[dict]:
     """Return what a table of entries shows: entry, action label, object link, changes.
 
@@ -213,23 +261,8 @@ def activity_rows(entries, *, workspace: bool) -> list[dict]:
     (stored as its key, so the log stays true when the object is renamed).
     """
     entries = list(entries)
-    changed = []
-    references = defaultdict(set)
-    for entry in entries:
-        model = entry.content_type.model_class() if entry.content_type_id else None
-        fields = []
-        if isinstance(entry.changes, dict):
-            for name, values in sorted(entry.changes.items()):
-                field = _model_field(model, name)
-                if not (isinstance(values, list) and len(values) == 2):
-                    values = [None, values]
-                fields.append((name, field, values))
-                if _refers(field):
-                    for value in values:
-                        key = None if value is None else _key(field, value)
-                        if key is not None:
-                            references[(field.related_model, field.target_field.attname)].add(key)
-        changed.append(fields)
+    changed = [_changed_fields(entry) for entry in entries]
+    references = _references(changed)
     names = _referred_names(references, workspace=workspace) if references else {}
     public_cities = _public_cities(entries)
     object_names = _object_names(entries)
@@ -239,14 +272,7 @@ def activity_rows(entries, *, workspace: bool) -> list[dict]:
             "label": action_label(entry.action),
             "object_name": object_names.get(entry.pk, entry.object_repr),
             "url": object_url(entry, workspace=workspace, public_cities=public_cities),
-            "changes": [
-                (
-                    capfirst(field.verbose_name if field is not None else name.replace("_", " ")),
-                    _shown(field, values[0], names),
-                    _shown(field, values[1], names),
-                )
-                for name, field, values in fields
-            ],
+            "changes": _change_rows(fields, names),
         }
         for entry, fields in zip(entries, changed, strict=True)
     ]

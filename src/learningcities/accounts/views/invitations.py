@@ -32,52 +32,62 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     except InvitationError as error:
         return _unusable(request, error)
     user = request.user if request.user.is_authenticated else None
+    page = _page(request, invitation, user=user)
+    can_accept = not page["account_exists"] and not page["wrong_account"]
+    form = page["form"]
+    if request.method == "POST" and can_accept and (form is None or form.is_valid()):
+        response = _accept(request, token, user=user, form=form)
+        if response is not None:
+            return response
+    return render(request, "accounts/invitation.html", page)
+
+
+def _page(request: HttpRequest, invitation, *, user) -> dict:
+    """Return the invitation page's context: who is asked to do what.
+
+    A person logged in under another address is told so; one with an account
+    logs in first; a new person gets the form to set a name and password.
+    """
     account_exists = user is None and User.objects.filter(email__iexact=invitation.email).exists()
-    wrong_account = user is not None and user.email.lower() != invitation.email.lower()
     form = None
     if user is None and not account_exists:
         form = AcceptInvitationForm(
             request.POST if request.method == "POST" else None, email=invitation.email
         )
-    can_accept = not account_exists and not wrong_account
-    if request.method == "POST" and can_accept and (form is None or form.is_valid()):
-        try:
-            accepted_user, affiliation = accept_invitation(
-                token,
-                user=user,
-                password=form.cleaned_data["password1"] if form else None,
-                name=form.cleaned_data["name"] if form else "",
-            )
-        except InvitationError as error:
-            return _unusable(request, error)
-        except ValidationError as error:
-            form.add_error("password1", error)
-        else:
-            messages.success(
-                request,
-                _("Welcome: you are now %(role)s of %(organisation)s.")
-                % {
-                    "role": affiliation.get_role_display(),
-                    "organisation": affiliation.organisation,
-                },
-            )
-            if user is None:
-                return perform_login(
-                    request, accepted_user, redirect_url=reverse("accounts:profile")
-                )
-            return redirect("accounts:profile")
-    login_url = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.path})
-    return render(
+    return {
+        "invitation": invitation,
+        "form": form,
+        "account_exists": account_exists,
+        "wrong_account": user is not None and user.email.lower() != invitation.email.lower(),
+        "login_url": reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.path}),
+    }
+
+
+def _accept(request: HttpRequest, token: str, *, user, form) -> HttpResponse | None:
+    """Accept the invitation and answer where the person goes next.
+
+    None: the password was refused, and the form (bound to it) shows why.
+    """
+    try:
+        accepted_user, affiliation = accept_invitation(
+            token,
+            user=user,
+            password=form.cleaned_data["password1"] if form else None,
+            name=form.cleaned_data["name"] if form else "",
+        )
+    except InvitationError as error:
+        return _unusable(request, error)
+    except ValidationError as error:
+        form.add_error("password1", error)
+        return None
+    messages.success(
         request,
-        "accounts/invitation.html",
-        {
-            "invitation": invitation,
-            "form": form,
-            "account_exists": account_exists,
-            "wrong_account": wrong_account,
-            "login_url": login_url,
-        },
+        _("Welcome: you are now %(role)s of %(organisation)s.")
+        % {"role": affiliation.get_role_display(), "organisation": affiliation.organisation},
     )
+    if user is None:
+        return perform_login(request, accepted_user, redirect_url=reverse("accounts:profile"))
+    return redirect("accounts:profile")
 
 
 def _unusable(request: HttpRequest, error: InvitationError) -> HttpResponse:

@@ -22,6 +22,7 @@ from learningcities.common.access import get_object_for_user_or_404, permission_
 from learningcities.common.domain.queries.activity import activity_for_user
 from learningcities.common.domain.queries.outbox import outbox_for_user
 from learningcities.common.enums import OutboxStatus
+from learningcities.common.views.errors import show_error
 from learningcities.network.domain.queries.directory import cities_for_public
 
 from ..domain.errors import AccountsError
@@ -196,7 +197,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
             except AccountsError as error:
-                form.add_error("role", str(error))
+                show_error(request, error, form, field="role")
             else:
                 messages.success(
                     request,
@@ -234,7 +235,7 @@ def affiliation_remove(request: HttpRequest, pk: int, affiliation_pk: int) -> Ht
     try:
         remove_affiliation(affiliation, actor=request.user)
     except AccountsError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         messages.success(
             request,
@@ -285,7 +286,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 site_url=request.build_absolute_uri("/"),
             )
         except AccountsError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             messages.success(
                 request,
@@ -308,7 +309,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         resend_invitation(invitation, actor=request.user, site_url=request.build_absolute_uri("/"))
     except AccountsError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         messages.success(
             request,
@@ -333,7 +334,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         revoke_invitation(invitation, actor=request.user)
     except AccountsError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         messages.success(
             request,

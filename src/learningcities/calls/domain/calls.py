@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.documents import DEFAULT_ALLOWED, delete_document, store_document
+from learningcities.common.model_fields import out_of_bounds
 
 from ..enums import CallKind, CallLanguage, DeadlineAction, DocumentKind
 from ..models import Call, CallAttachment, Submission
@@ -44,11 +45,34 @@ CALL_FIELDS = (
 )
 
 
-def _check_call(call: Call) -> None:
+# The settings whose limits the model defines (``MinValueValidator`` / ``MaxValueValidator``).
+BOUNDED_FIELDS = (
+    "endorsement_days",
+    "endorsement_reminder_days",
+    "quota_per_country",
+    "population_minimum",
+    "member_for_months",
+    "not_winner_within_years",
+    "motivation_word_limit",
+    "implementation_word_limit",
+    "min_reviews",
+)
+
+
+def _check_choices(call: Call) -> None:
     if call.kind not in CallKind.values:
         raise SubmissionError(_("Unknown kind of call: %(kind)s.") % {"kind": call.kind})
-    if not (call.title or "").strip():
-        raise SubmissionError(_("A call needs a title."), code="title_missing")
+    if call.language not in CallLanguage.values:
+        raise SubmissionError(
+            _("Unknown language of a call: %(language)s.") % {"language": call.language}
+        )
+    if call.deadline_action not in DeadlineAction.values:
+        raise SubmissionError(
+            _("Unknown deadline action: %(action)s.") % {"action": call.deadline_action}
+        )
+
+
+def _check_window(call: Call) -> None:
     for name in ("opens_at", "closes_at"):
         moment = getattr(call, name)
         if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
@@ -62,10 +86,9 @@ def _check_call(call: Call) -> None:
         validate_time_zone(call.time_zone)
     except ValidationError as error:
         raise SubmissionError(error.messages[0], code="time_zone") from None
-    if call.language not in CallLanguage.values:
-        raise SubmissionError(
-            _("Unknown language of a call: %(language)s.") % {"language": call.language}
-        )
+
+
+def _check_reminder(call: Call) -> None:
     reminder = call.endorsement_reminder_days
     if reminder is not None and not 1 <= reminder < call.endorsement_days:
         raise SubmissionError(
@@ -76,10 +99,23 @@ def _check_call(call: Call) -> None:
             % {"most": max(call.endorsement_days - 1, 1), "days": call.endorsement_days},
             code="reminder_days",
         )
-    if call.deadline_action not in DeadlineAction.values:
-        raise SubmissionError(
-            _("Unknown deadline action: %(action)s.") % {"action": call.deadline_action}
-        )
+
+
+def _check_bounds(call: Call) -> None:
+    """Refuse a setting outside the limits its model field defines (code ``out_of_range``)."""
+    for name in BOUNDED_FIELDS:
+        problem = out_of_bounds(Call, name, getattr(call, name))
+        if problem:
+            raise SubmissionError(problem, code="out_of_range")
+
+
+def _check_call(call: Call) -> None:
+    _check_choices(call)
+    if not (call.title or "").strip():
+        raise SubmissionError(_("A call needs a title."), code="title_missing")
+    _check_window(call)
+    _check_bounds(call)
+    _check_reminder(call)
     unknown = [kind for kind in call.required_documents if kind not in DocumentKind.values]
     if unknown:
         raise SubmissionError(
@@ -120,11 +156,7 @@ def create_call(
     activity ``calls.call.create``. Raises SubmissionError naming the problem
     (naive datetimes, a window that closes before it opens, an unknown time zone).
     """
-    unknown = sorted(set(settings) - set(CALL_FIELDS))
-    if unknown:
-        raise SubmissionError(
-            _("Unknown settings of a call: %(fields)s.") % {"fields": ", ".join(unknown)}
-        )
+    _check_unknown_fields(settings)
     call = Call(
         title=title,
         kind=kind,
@@ -173,6 +205,32 @@ def call_phase(call: Call, *, now: dt.datetime | None = None) -> str:
     return CallPhase.OPEN if now < call.closes_at else CallPhase.CLOSED
 
 
+def _closed_locks() -> dict[str, str]:
+    """Return the locks of a closed call: everything but the texts and the jury's settings."""
+    closed = _("Locked: the call has closed.")
+    locks = {name: closed for name in CALL_FIELDS if name not in (*TEXT_FIELDS, *JURY_FIELDS)}
+    locks["closes_at"] = _(
+        "Locked: the call has closed. Extend one city's deadline from its row on the "
+        "call's dashboard instead."
+    )
+    return locks
+
+
+def _eligibility_lock(call: Call) -> str:
+    """Return why an open call's eligibility rules are locked: how many were checked already."""
+    checked = Submission.objects.filter(call=call, submitted_at__isnull=False).count()
+    if checked:
+        return ngettext(
+            "Locked: %(count)s application was already checked against this rule.",
+            "Locked: %(count)s applications were already checked against this rule.",
+            checked,
+        ) % {"count": checked}
+    return _(
+        "Locked: the call is open; cities may already be preparing their applications "
+        "against this rule."
+    )
+
+
 def locked_call_fields(call: Call, *, now: dt.datetime | None = None) -> dict[str, str]:
     """Return ``{field: why it is locked}`` for the settings of ``call`` that may not change now.
 
@@ -186,42 +244,46 @@ def locked_call_fields(call: Call, *, now: dt.datetime | None = None) -> dict[st
     if phase == CallPhase.UPCOMING:
         return {}
     if phase == CallPhase.CLOSED:
-        closed = _("Locked: the call has closed.")
-        locks = {
-            name: closed
-            for name in CALL_FIELDS
-            if name not in TEXT_FIELDS and name not in JURY_FIELDS
-        }
-        locks["closes_at"] = _(
-            "Locked: the call has closed. Extend one city's deadline from its row on the "
-            "call's dashboard instead."
-        )
-        return locks
+        return _closed_locks()
     opened = _("Locked: the call is open and cities are already answering it.")
-    locks = {
-        name: opened
-        for name in CALL_FIELDS
-        if name not in TEXT_FIELDS and name not in OPEN_FIELDS and name not in JURY_FIELDS
-    }
-    checked = Submission.objects.filter(call=call, submitted_at__isnull=False).count()
-    if checked:
-        rule = ngettext(
-            "Locked: %(count)s application was already checked against this rule.",
-            "Locked: %(count)s applications were already checked against this rule.",
-            checked,
-        ) % {"count": checked}
-    else:
-        rule = _(
-            "Locked: the call is open; cities may already be preparing their applications "
-            "against this rule."
-        )
-    locks.update(dict.fromkeys(ELIGIBILITY_FIELDS, rule))
+    free = (*TEXT_FIELDS, *OPEN_FIELDS, *JURY_FIELDS)
+    locks = {name: opened for name in CALL_FIELDS if name not in free}
+    locks.update(dict.fromkeys(ELIGIBILITY_FIELDS, _eligibility_lock(call)))
     return locks
 
 
 def _field_label(name: str) -> str:
     label = str(Call._meta.get_field(name).verbose_name)
     return label[:1].upper() + label[1:]
+
+
+def _check_unknown_fields(names) -> None:
+    unknown = sorted(set(names) - set(CALL_FIELDS))
+    if unknown:
+        raise SubmissionError(
+            _("Unknown settings of a call: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+
+
+def _check_changes_allowed(call: Call, changes: dict, changed: list[str], now: dt.datetime):
+    """Refuse a change to a locked field, or an open call's closing date moved to the past."""
+    locks = locked_call_fields(call, now=now)
+    for name in changed:
+        if name in locks:
+            raise SubmissionError(
+                _("%(field)s cannot change. %(reason)s")
+                % {"field": _field_label(name), "reason": locks[name]},
+                code="locked",
+            )
+    if (
+        "closes_at" in changed
+        and call_phase(call, now=now) == CallPhase.OPEN
+        and changes["closes_at"] <= now
+    ):
+        raise SubmissionError(
+            _("The call is open: its closing date may move, but not to the past."),
+            code="closes_in_past",
+        )
 
 
 @transaction.atomic
@@ -238,30 +300,10 @@ def update_call(
     activity ``calls.call.update`` with each changed field's old and new value.
     """
     now = now or timezone.now()
-    unknown = sorted(set(changes) - set(CALL_FIELDS))
-    if unknown:
-        raise SubmissionError(
-            _("Unknown settings of a call: %(fields)s.") % {"fields": ", ".join(unknown)}
-        )
+    _check_unknown_fields(changes)
     locked = Call.objects.select_for_update().get(pk=call.pk)
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-    locks = locked_call_fields(locked, now=now)
-    for name in changed:
-        if name in locks:
-            raise SubmissionError(
-                _("%(field)s cannot change. %(reason)s")
-                % {"field": _field_label(name), "reason": locks[name]},
-                code="locked",
-            )
-    if (
-        "closes_at" in changed
-        and call_phase(locked, now=now) == CallPhase.OPEN
-        and changes["closes_at"] <= now
-    ):
-        raise SubmissionError(
-            _("The call is open: its closing date may move, but not to the past."),
-            code="closes_in_past",
-        )
+    _check_changes_allowed(locked, changes, changed, now)
     if not changed:
         return locked, []
     before = {name: getattr(locked, name) for name in changed}

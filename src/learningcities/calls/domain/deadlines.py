@@ -79,15 +79,7 @@ def send_endorsement_reminder(submission_id: int, *, now: dt.datetime | None = N
             .filter(_not_reminded_since_submitted(), pk=submission_id)
             .first()
         )
-        if locked is None:
-            return False
-        call, due = locked.call, locked.endorsement_due_at
-        if (
-            locked.state != SubmissionState.SUBMITTED
-            or call.endorsement_reminder_days is None
-            or due is None
-            or not now < due <= now + dt.timedelta(days=call.endorsement_reminder_days)
-        ):
+        if locked is None or not _in_reminder_window(locked, now):
             return False
         before = {"endorsement_reminded_at": locked.endorsement_reminded_at}
         locked.endorsement_reminded_at = now
@@ -99,26 +91,47 @@ def send_endorsement_reminder(submission_id: int, *, now: dt.datetime | None = N
             subject=locked,
             changes=field_changes(locked, ["endorsement_reminded_at"], before),
         )
-        template_for(REMINDER_TEMPLATE, call.language)  # missing: fail, do not mark it reminded
-        recipients = recipients_for(locked, ENDORSERS)
-        if recipients:
-            with translation.override(call.language):
-                context = {
-                    "city": str(locked.city),
-                    "country": str(locked.country),
-                    "call": call.title,
-                    "endorsement_due": in_call_zone(due, call),
-                    "deadline_action": call.deadline_action,
-                    "audience": ENDORSERS,
-                }
-            queue_message(
-                REMINDER_TEMPLATE,
-                recipients=recipients,
-                context=context,
-                related_object=locked,
-                language=call.language,
-            )
+        _queue_reminder(locked)
     return True
+
+
+def _in_reminder_window(submission: Submission, now: dt.datetime) -> bool:
+    """Whether ``submission`` is still submitted and due within its call's reminder window."""
+    call, due = submission.call, submission.endorsement_due_at
+    if submission.state != SubmissionState.SUBMITTED:
+        return False
+    if call.endorsement_reminder_days is None or due is None:
+        return False
+    return now < due <= now + dt.timedelta(days=call.endorsement_reminder_days)
+
+
+def _queue_reminder(submission: Submission) -> None:
+    """Queue the reminder to the submission's active endorsers, in the call's language.
+
+    A missing template raises (so the submission is not marked reminded);
+    no endorser, no mail.
+    """
+    call = submission.call
+    template_for(REMINDER_TEMPLATE, call.language)
+    recipients = recipients_for(submission, ENDORSERS)
+    if not recipients:
+        return
+    with translation.override(call.language):
+        context = {
+            "city": str(submission.city),
+            "country": str(submission.country),
+            "call": call.title,
+            "endorsement_due": in_call_zone(submission.endorsement_due_at, call),
+            "deadline_action": call.deadline_action,
+            "audience": ENDORSERS,
+        }
+    queue_message(
+        REMINDER_TEMPLATE,
+        recipients=recipients,
+        context=context,
+        related_object=submission,
+        language=call.language,
+    )
 
 
 def _each(ids: Iterable[int], action: Callable[[int], bool], what: str) -> int:

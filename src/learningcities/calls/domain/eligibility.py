@@ -293,30 +293,44 @@ def _document_checks(submission: Submission, call: Call) -> list[Check]:
 
 
 def _word_limit_checks(submission: Submission, call: Call) -> list[Check]:
+    return _field_word_limit_checks(submission, call) + _criteria_word_limit_checks(submission)
+
+
+def _field_word_limit_checks(submission: Submission, call: Call) -> list[Check]:
+    """One check per text field the call limits (motivation, implementation)."""
     checks = []
     for field, limit in (
         ("motivation", call.motivation_word_limit),
         ("implementation", call.implementation_word_limit),
     ):
-        if not limit:
-            continue
-        name = str(Submission._meta.get_field(field).verbose_name)
-        count = word_count(getattr(submission, field))
-        values = {"field": capfirst(name), "count": count, "limit": limit}
-        checks.append(
-            Check(
-                f"word_limit.{field}",
-                _("%(field)s within %(limit)s words") % values,
-                CheckOutcome.PASSED if count <= limit else CheckOutcome.FAILED,
-                _("%(count)s words; the limit is %(limit)s") % values,
-            )
+        if limit:
+            checks.append(_field_word_limit_check(submission, field, limit))
+    return checks
+
+
+def _field_word_limit_check(submission: Submission, field: str, limit: int) -> Check:
+    name = str(Submission._meta.get_field(field).verbose_name)
+    count = word_count(getattr(submission, field))
+    values = {"field": capfirst(name), "count": count, "limit": limit}
+    return Check(
+        f"word_limit.{field}",
+        _("%(field)s within %(limit)s words") % values,
+        CheckOutcome.PASSED if count <= limit else CheckOutcome.FAILED,
+        _("%(count)s words; the limit is %(limit)s") % values,
+    )
+
+
+def _criteria_word_limit_checks(submission: Submission) -> list[Check]:
+    """One check of the answers to criteria with a word limit (none without such answers)."""
+    answers = list(
+        submission.answers.select_related("criterion").filter(
+            criterion__word_limit__isnull=False, criterion__word_limit__gt=0
         )
+    )
+    if not answers:
+        return []
     over = []
-    limited = 0
-    for answer in submission.answers.select_related("criterion").filter(
-        criterion__word_limit__isnull=False, criterion__word_limit__gt=0
-    ):
-        limited += 1
+    for answer in answers:
         count = word_count(answer.text_value)
         if count > answer.criterion.word_limit:
             over.append(
@@ -327,16 +341,10 @@ def _word_limit_checks(submission: Submission, call: Call) -> list[Check]:
                     "limit": answer.criterion.word_limit,
                 }
             )
-    if limited:
-        checks.append(
-            Check(
-                "word_limit.criteria",
-                _("Answers within their word limits"),
-                CheckOutcome.FAILED if over else CheckOutcome.PASSED,
-                "; ".join(over) if over else _("every answer is within its limit"),
-            )
-        )
-    return checks
+    code, label = "word_limit.criteria", _("Answers within their word limits")
+    if over:
+        return [Check(code, label, CheckOutcome.FAILED, "; ".join(over))]
+    return [Check(code, label, CheckOutcome.PASSED, _("every answer is within its limit"))]
 
 
 def _manual_checks(submission: Submission, call: Call) -> list[Check]:
@@ -344,21 +352,15 @@ def _manual_checks(submission: Submission, call: Call) -> list[Check]:
     if not expected:
         return []
     answered = {row.code: row for row in ManualCheck.objects.filter(submission=submission)}
-    checks = []
-    for code, label in expected.items():
-        row = answered.get(code)
-        if row is None:
-            checks.append(Check(code, label, CheckOutcome.MANUAL_PENDING, _("not checked yet")))
-        else:
-            checks.append(
-                Check(
-                    code,
-                    label,
-                    CheckOutcome.PASSED if row.passed else CheckOutcome.FAILED,
-                    row.note,
-                )
-            )
-    return checks
+    return [_manual_check(code, label, answered.get(code)) for code, label in expected.items()]
+
+
+def _manual_check(code: str, label: str, row: ManualCheck | None) -> Check:
+    """The check of the secretariat's answer ``row`` (pending while there is none)."""
+    if row is None:
+        return Check(code, label, CheckOutcome.MANUAL_PENDING, _("not checked yet"))
+    outcome = CheckOutcome.PASSED if row.passed else CheckOutcome.FAILED
+    return Check(code, label, outcome, row.note)
 
 
 def eligibility_checklist(submission: Submission, *, today: dt.date | None = None) -> list[Check]:
@@ -376,17 +378,25 @@ def eligibility_checklist(submission: Submission, *, today: dt.date | None = Non
     checks: list[Check] = []
     if call.population_minimum is not None:
         checks.append(_population_check(submission, call.population_minimum))
-    if call.require_not_member or call.member_for_months is not None:
-        current, previous = _periods(submission)
-        if call.require_not_member:
-            checks.append(_not_member_check(submission, current, previous))
-        if call.member_for_months is not None:
-            checks.append(_member_for_check(current, previous, call.member_for_months, today))
+    checks += _membership_checks(submission, call, today)
     if call.not_winner_within_years is not None:
         checks.append(_winner_check(submission, call.not_winner_within_years, today))
     checks += _document_checks(submission, call)
     checks += _word_limit_checks(submission, call)
     checks += _manual_checks(submission, call)
+    return checks
+
+
+def _membership_checks(submission: Submission, call: Call, today: dt.date) -> list[Check]:
+    """The checks on the city's membership periods: not a member, a member for N months."""
+    if not call.require_not_member and call.member_for_months is None:
+        return []
+    current, previous = _periods(submission)
+    checks = []
+    if call.require_not_member:
+        checks.append(_not_member_check(submission, current, previous))
+    if call.member_for_months is not None:
+        checks.append(_member_for_check(current, previous, call.member_for_months, today))
     return checks
 
 
@@ -407,31 +417,14 @@ def record_manual_check(
     activity ``calls.submission.manual_check``. Raises TransitionNotPermitted or
     SubmissionError naming the problem.
     """
-    if not can_screen_submission(actor, submission):
-        raise TransitionNotPermitted(_("Only the secretariat may record eligibility checks."))
-    if not isinstance(passed, bool):
-        raise SubmissionError(
-            _("A manual check is either passed or failed (yes or no)."), code="wrong_type"
-        )
+    _check_manual_check_answer(actor, submission, passed)
     locked = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("call")
         .get(pk=submission.pk)
     )
     expected = manual_check_codes(locked.call)
-    if code not in expected:
-        known = ", ".join(expected) or _("none")
-        raise SubmissionError(
-            _("The call has no manual check “%(code)s” (its checks: %(known)s).")
-            % {"code": code, "known": known},
-            code="unknown_check",
-        )
-    if locked.state != SubmissionState.ENDORSED:
-        raise SubmissionError(
-            _("Eligibility is checked while a submission is endorsed; this one is %(state)s.")
-            % {"state": locked.get_state_display().lower()},
-            code="not_screening",
-        )
+    _check_manual_check_target(locked, code, expected)
     note = (note or "").strip()
     row = ManualCheck.objects.filter(submission=locked, code=code).first()
     before = [row.passed, row.note] if row else [None, None]
@@ -454,6 +447,33 @@ def record_manual_check(
         },
     )
     return row
+
+
+def _check_manual_check_answer(actor, submission: Submission, passed) -> None:
+    """Refuse anyone who may not screen ``submission``, and an answer other than yes or no."""
+    if not can_screen_submission(actor, submission):
+        raise TransitionNotPermitted(_("Only the secretariat may record eligibility checks."))
+    if not isinstance(passed, bool):
+        raise SubmissionError(
+            _("A manual check is either passed or failed (yes or no)."), code="wrong_type"
+        )
+
+
+def _check_manual_check_target(submission: Submission, code: str, expected: dict) -> None:
+    """Refuse a check the call does not define, or a submission not being screened."""
+    if code not in expected:
+        known = ", ".join(expected) or _("none")
+        raise SubmissionError(
+            _("The call has no manual check “%(code)s” (its checks: %(known)s).")
+            % {"code": code, "known": known},
+            code="unknown_check",
+        )
+    if submission.state != SubmissionState.ENDORSED:
+        raise SubmissionError(
+            _("Eligibility is checked while a submission is endorsed; this one is %(state)s.")
+            % {"state": submission.get_state_display().lower()},
+            code="not_screening",
+        )
 
 
 def award_years(call: Call | None = None) -> range:
@@ -491,6 +511,19 @@ def award_year_error(year, *, call: Call | None = None) -> str | None:
     return message % values
 
 
+def _check_award_win(actor, *, year, call: Call | None) -> None:
+    """Refuse anyone but the secretariat (or the system), a call not an award, a wrong year."""
+    if actor is not None and not is_secretariat(actor):
+        raise TransitionNotPermitted(_("Only the secretariat may record an award win."))
+    if call is not None and call.kind != CallKind.AWARD:
+        raise SubmissionError(
+            _("“%(call)s” is not an award call.") % {"call": call.title}, code="not_award"
+        )
+    problem = award_year_error(year, call=call)
+    if problem:
+        raise SubmissionError(problem, code="year")
+
+
 def record_award_win(
     city, *, year: int, actor, source: str = "", call: Call | None = None
 ) -> AwardWin:
@@ -504,15 +537,7 @@ def record_award_win(
     The years allowed are ``award_years(call)``: a win from a call may be in
     the call's year or a few years after it (the award is conferred later).
     """
-    if actor is not None and not is_secretariat(actor):
-        raise TransitionNotPermitted(_("Only the secretariat may record an award win."))
-    if call is not None and call.kind != CallKind.AWARD:
-        raise SubmissionError(
-            _("“%(call)s” is not an award call.") % {"call": call.title}, code="not_award"
-        )
-    problem = award_year_error(year, call=call)
-    if problem:
-        raise SubmissionError(problem, code="year")
+    _check_award_win(actor, year=year, call=call)
     try:
         with transaction.atomic():
             win = AwardWin.objects.create(

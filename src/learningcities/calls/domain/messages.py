@@ -91,6 +91,26 @@ register_audience("applicants", gettext_lazy("Applicants (city coordinators)"), 
 register_audience("endorsers", gettext_lazy("Endorsers (National Commissions)"), endorsers)
 
 
+def _known_state(value: str) -> bool:
+    return value in SubmissionState.values
+
+
+def _known_region(value: str) -> bool:
+    return value in Region.values
+
+
+def _country_code(value: str) -> bool:
+    return len(value) == 2 and value.isalpha()
+
+
+# Each filter's test of a given value and the refusal naming it, checked in this order.
+_FILTER_CHECKS = (
+    ("state", _known_state, gettext_lazy("Unknown state: %(state)s.")),
+    ("region", _known_region, gettext_lazy("Unknown region: %(region)s.")),
+    ("country", _country_code, gettext_lazy("A country is given by its two letters, such as IE.")),
+)
+
+
 def clean_filters(filters: dict | None) -> dict[str, str]:
     """Return the filters as ``{state, region, country}`` strings; raise SubmissionError if bad."""
     filters = filters or {}
@@ -101,15 +121,15 @@ def clean_filters(filters: dict | None) -> dict[str, str]:
         )
     clean = {name: str(filters.get(name) or "").strip() for name in FILTER_NAMES}
     clean["country"] = clean["country"].upper()
-    if clean["state"] and clean["state"] not in SubmissionState.values:
-        raise SubmissionError(_("Unknown state: %(state)s.") % clean, code="filters")
-    if clean["region"] and clean["region"] not in Region.values:
-        raise SubmissionError(_("Unknown region: %(region)s.") % clean, code="filters")
-    if clean["country"] and not (len(clean["country"]) == 2 and clean["country"].isalpha()):
-        raise SubmissionError(
-            _("A country is given by its two letters, such as IE."), code="filters"
-        )
+    _check_filter_values(clean)
     return clean
+
+
+def _check_filter_values(clean: dict[str, str]) -> None:
+    """Refuse the first filter given with a value it does not know (an empty one is no filter)."""
+    for name, valid, refusal in _FILTER_CHECKS:
+        if clean[name] and not valid(clean[name]):
+            raise SubmissionError(str(refusal) % clean, code="filters")
 
 
 def recipients_of(call: Call, audience_code: str, filters: dict | None = None) -> QuerySet:
@@ -228,49 +248,21 @@ def send_call_message(
     """
     subject, body = _check_text(subject, body)
     chosen = clean_filters(filters)
-    send_key = (send_key or "").strip()
-    if not send_key or len(send_key) > 64:
-        raise SubmissionError(_("This form has expired: preview the message again."), code="key")
+    send_key = _check_send_key(send_key)
     try:
         with transaction.atomic():
             Call.objects.select_for_update().filter(pk=call.pk).first()
             sent = CallMessage.objects.filter(send_key=send_key).first()
             if sent is not None:
                 return sent, False
-            people = list(recipients_of(call, audience, chosen))
-            if not people:
-                raise SubmissionError(
-                    _("Nobody matches: the message was not sent."), code="no_recipients"
-                )
-            message = CallMessage.objects.create(
-                call=call,
-                send_key=send_key,
+            message = _send(
+                call,
+                actor=actor,
                 audience=audience,
-                filters={name: value for name, value in chosen.items() if value},
+                chosen=chosen,
                 subject=subject,
                 body=body,
-                recipient_count=len(people),
-                sent_by=actor if getattr(actor, "pk", None) else None,
-            )
-            for person in people:
-                language = _language_of(person, call)
-                queue_message(
-                    MESSAGE_TEMPLATE,
-                    recipients=[person.email],
-                    context=_context(call, person, subject=subject, body=body, language=language),
-                    related_object=call,
-                    language=language,
-                )
-            record_activity(
-                "calls.call.message",
-                actor=actor,
-                subject=call,
-                changes={
-                    "subject": [None, subject],
-                    "audience": [None, str(_AUDIENCES[audience].label)],
-                    "filters": [None, _filters_in_words(chosen)],
-                    "recipient_count": [None, len(people)],
-                },
+                send_key=send_key,
             )
             return message, True
     except IntegrityError:
@@ -279,3 +271,67 @@ def send_call_message(
         if sent is None:
             raise
         return sent, False
+
+
+def _check_send_key(send_key: str) -> str:
+    """Return the form's key stripped; refused (``key``) when missing or too long."""
+    send_key = (send_key or "").strip()
+    if not send_key or len(send_key) > 64:
+        raise SubmissionError(_("This form has expired: preview the message again."), code="key")
+    return send_key
+
+
+def _send(
+    call: Call,
+    *,
+    actor,
+    audience: str,
+    chosen: dict[str, str],
+    subject: str,
+    body: str,
+    send_key: str,
+) -> CallMessage:
+    """Write the message to its recipients (refused if none); return the ``CallMessage``.
+
+    Effects: the ``CallMessage``, one outbox message per person, activity
+    ``calls.call.message`` (see ``send_call_message``).
+    """
+    people = list(recipients_of(call, audience, chosen))
+    if not people:
+        raise SubmissionError(_("Nobody matches: the message was not sent."), code="no_recipients")
+    message = CallMessage.objects.create(
+        call=call,
+        send_key=send_key,
+        audience=audience,
+        filters={name: value for name, value in chosen.items() if value},
+        subject=subject,
+        body=body,
+        recipient_count=len(people),
+        sent_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for person in people:
+        _queue_to(person, call, subject=subject, body=body)
+    record_activity(
+        "calls.call.message",
+        actor=actor,
+        subject=call,
+        changes={
+            "subject": [None, subject],
+            "audience": [None, str(_AUDIENCES[audience].label)],
+            "filters": [None, _filters_in_words(chosen)],
+            "recipient_count": [None, len(people)],
+        },
+    )
+    return message
+
+
+def _queue_to(person, call: Call, *, subject: str, body: str) -> None:
+    """Queue the message to ``person`` alone, in their language (else the call's)."""
+    language = _language_of(person, call)
+    queue_message(
+        MESSAGE_TEMPLATE,
+        recipients=[person.email],
+        context=_context(call, person, subject=subject, body=body, language=language),
+        related_object=call,
+        language=language,
+    )

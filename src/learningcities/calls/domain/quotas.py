@@ -55,11 +55,3 @@ def give_back_endorsement_slot(call: Call, country) -> None:
     EndorsementQuota.objects.filter(call=call, country_id=country.pk, used__gt=0).update(
         used=F("used") - 1
     )
-
-
-def endorsements_left(call: Call, country) -> int | None:
-    """Return how many endorsements ``country`` may still give in ``call`` (None: no quota)."""
-    if call.quota_per_country is None:
-        return None
-    row = EndorsementQuota.objects.filter(call=call, country_id=country.pk).first()
-    return call.quota_per_country - (row.used if row else 0)

@@ -19,8 +19,8 @@ missed:
 3. ``_finish_release``: the release ``done``, the register's revision bumped,
    activity ``calls.call.release``.
 
-``release_cohort`` and ``release_winners`` do all three at once (the task
-``calls.tasks.run_release_task`` runs steps 2 and 3 in the background).
+The secretariat's page runs step 1 and leaves steps 2 and 3 to the task
+``calls.tasks.run_release_task``, in the background.
 
 The jury's comments live in ``reviews``, which builds on ``calls``: callers
 that want them in the decision mails pass them in (``jury_comments``), see
@@ -57,7 +57,7 @@ from learningcities.network.enums import DatePrecision, MembershipStatus
 from learningcities.network.exceptions import NetworkError
 from learningcities.network.models import Cohort, Membership
 
-from ..enums import CallKind, Decision, SubmissionState
+from ..enums import CallKind, Decision, SubmissionState, decided_states, undecided_states
 from ..models import Call, Certificate, Release, ReleaseState, Submission
 from .eligibility import FIRST_AWARD_YEAR, record_award_win
 from .errors import SubmissionError, TransitionNotPermitted
@@ -68,7 +68,6 @@ logger = logging.getLogger(__name__)
 S = SubmissionState
 CERTIFICATE_KIND = "calls.certificate"
 # States of a submission that still waits for the jury or the secretariat.
-UNDECIDED_STATES = (S.ELIGIBLE, S.IN_REVIEW, S.REVIEWED)
 # Test-only: a run stops (sleeps) once it has released this many submissions,
 # so that the crash test can kill the worker in the middle of a release.
 PAUSE_AFTER_ENV = "LC_TEST_RELEASE_PAUSE_AFTER"
@@ -129,15 +128,14 @@ def certificate_context(
     language = submission.call.language
     url = verification_url(number, base=base, language=language)
     with translation.override(language):
-        local = (city.local_name or "").strip()
         return {
             "language": language,
             "network_name": _("Global network of learning cities"),
             "award": award_year is not None,
             "award_year": award_year or "",
             "city_name": city.name,
-            "local_name": local if local and local != city.name else "",
-            "country_name": str(getattr(city.country, "display_name", "") or city.country),
+            "local_name": _local_name(city),
+            "country_name": _country_name(city),
             "cohort_name": cohort.name if cohort else "",
             "joined_on": date_format(joined_on, "DATE_FORMAT") if joined_on else "",
             "issued_on": date_format(issued_on or timezone.localdate(), "DATE_FORMAT"),
@@ -146,6 +144,17 @@ def certificate_context(
             "verification_url": url,
             "qr": qr_data_uri(url),
         }
+
+
+def _local_name(city) -> str:
+    """The city's name in its local script, or "" when unknown or the same as the name."""
+    local = (city.local_name or "").strip()
+    return local if local and local != city.name else ""
+
+
+def _country_name(city) -> str:
+    """The name of the city's country, in the active language where it has one."""
+    return str(getattr(city.country, "display_name", "") or city.country)
 
 
 def render_certificate(context: dict) -> bytes:
@@ -217,43 +226,59 @@ def release_problems(call: Call, decided: Sequence[Submission]) -> list[str]:
     accepted city already a member (membership call), two winners of one
     country (award call). Read-only: the preview shows them, the start refuses.
     """
-    problems = []
-    waiting = list(
-        Submission.objects.filter(call=call, state__in=UNDECIDED_STATES)
-        .select_related("city")
-        .order_by("city__name", "pk")
-    )
-    if waiting:
-        problems.append(
-            _("Decide every submission before the release; still waiting: %(cities)s.")
-            % {"cities": ", ".join(s.city.name for s in waiting)}
-        )
+    problems = _waiting_problems(call)
     if not decided:
         problems.append(_("No decision is staged: there is nothing to release."))
     accepted = [s for s in decided if s.decision == Decision.ACCEPTED]
-    if call.kind == CallKind.AWARD:
-        by_country: dict[str, Submission] = {}
-        for submission in accepted:
-            other = by_country.setdefault(submission.country_id, submission)
-            if other is not submission:
-                problems.append(
-                    _("%(country)s may have one winner only: %(city)s and %(other)s are accepted.")
-                    % {
-                        "country": submission.country,
-                        "city": submission.city.name,
-                        "other": other.city.name,
-                    }
-                )
-    else:
-        members = set(
-            Membership.objects.filter(
-                city_id__in=[s.city_id for s in accepted], status=MembershipStatus.ACTIVE
-            ).values_list("city_id", flat=True)
-        )
-        for submission in accepted:
-            if submission.city_id in members:
-                problems.append(_("%(city)s is already a member.") % {"city": submission.city.name})
+    check = _second_winner_problems if call.kind == CallKind.AWARD else _member_problems
+    return problems + check(accepted)
+
+
+def _waiting_problems(call: Call) -> list[str]:
+    """The call's submissions still waiting for a decision, named in one problem."""
+    waiting = list(
+        Submission.objects.filter(call=call, state__in=undecided_states)
+        .select_related("city")
+        .order_by("city__name", "pk")
+    )
+    if not waiting:
+        return []
+    return [
+        _("Decide every submission before the release; still waiting: %(cities)s.")
+        % {"cities": ", ".join(s.city.name for s in waiting)}
+    ]
+
+
+def _second_winner_problems(accepted: Sequence[Submission]) -> list[str]:
+    """An award has one winner per country: each accepted nomination after the first."""
+    problems = []
+    by_country: dict[str, Submission] = {}
+    for submission in accepted:
+        other = by_country.setdefault(submission.country_id, submission)
+        if other is not submission:
+            problems.append(
+                _("%(country)s may have one winner only: %(city)s and %(other)s are accepted.")
+                % {
+                    "country": submission.country,
+                    "city": submission.city.name,
+                    "other": other.city.name,
+                }
+            )
     return problems
+
+
+def _member_problems(accepted: Sequence[Submission]) -> list[str]:
+    """A membership call admits new members only: each accepted city that is one already."""
+    members = set(
+        Membership.objects.filter(
+            city_id__in=[s.city_id for s in accepted], status=MembershipStatus.ACTIVE
+        ).values_list("city_id", flat=True)
+    )
+    return [
+        _("%(city)s is already a member.") % {"city": submission.city.name}
+        for submission in accepted
+        if submission.city_id in members
+    ]
 
 
 def decided_submissions(call: Call):
@@ -296,54 +321,91 @@ def start_release(
     """
     now = now or timezone.now()
     kind = kind or call.kind
-    award = kind == CallKind.AWARD
     _check_releaser(actor, call, kind)
     name = (name or "").strip()
-    if award:
-        if isinstance(year, bool) or not isinstance(year, int) or year < FIRST_AWARD_YEAR:
-            raise SubmissionError(_("Give the year of the award."), code="year")
-    else:
-        if not name:
-            raise SubmissionError(_("Give the cohort a name."), code="cohort_name")
-        if not isinstance(joined_on, dt.date):
-            raise SubmissionError(_("Give the date the new members join."), code="joined_on")
+    _check_release_details(kind, name=name, joined_on=joined_on, year=year)
     with transaction.atomic():
         Call.objects.select_for_update().filter(pk=call.pk).first()
         existing = Release.objects.filter(call=call).first()
         if existing is not None:
             return existing
-        decided = list(decided_submissions(call).select_for_update(of=("self",)))
-        problems = release_problems(call, decided)
-        if problems:
-            raise SubmissionError(" ".join(problems), code="problems")
-        cohort = None
-        if not award:
-            cohort = Cohort.objects.filter(name=name).first()
-            if cohort is None:
-                with translation.override(call.language):
-                    description = _("The cities admitted through the call “%(call)s”.") % {
-                        "call": call.title
-                    }
-                cohort = create_cohort(
-                    name=name, announced_on=joined_on, description=description, actor=actor
-                )
-        comments = {
-            str(pk): [c.strip() for c in texts if c and c.strip()]
-            for pk, texts in (jury_comments or {}).items()
-        }
+        decided = _lock_decided_or_refuse(call)
         return Release.objects.create(
             call=call,
-            cohort=cohort,
-            joined_on=None if award else joined_on,
-            award_year=year if award else None,
+            **_release_target(call, kind, name=name, joined_on=joined_on, year=year, actor=actor),
             released_at=now,
             released_by=actor,
             state=ReleaseState.RUNNING,
             total=len(decided),
             processed=0,
-            jury_comments={k: v for k, v in comments.items() if v},
+            jury_comments=_kept_comments(jury_comments),
             site_url=site_url or site_base(),
         )
+
+
+def _check_release_details(kind: str, *, name: str, joined_on, year) -> None:
+    """Refuse a release without its award year, or without its cohort's name and date."""
+    if kind == CallKind.AWARD:
+        _check_award_year(year)
+    else:
+        _check_cohort_details(name, joined_on)
+
+
+def _check_award_year(year) -> None:
+    # A bool is an int to Python, but never a year.
+    if isinstance(year, bool) or not isinstance(year, int) or year < FIRST_AWARD_YEAR:
+        raise SubmissionError(_("Give the year of the award."), code="year")
+
+
+def _check_cohort_details(name: str, joined_on) -> None:
+    if not name:
+        raise SubmissionError(_("Give the cohort a name."), code="cohort_name")
+    if not isinstance(joined_on, dt.date):
+        raise SubmissionError(_("Give the date the new members join."), code="joined_on")
+
+
+def _lock_decided_or_refuse(call: Call) -> list[Submission]:
+    """Lock and return the call's decided submissions; refuse (``problems``) if any problem."""
+    decided = list(decided_submissions(call).select_for_update(of=("self",)))
+    problems = release_problems(call, decided)
+    if problems:
+        raise SubmissionError(" ".join(problems), code="problems")
+    return decided
+
+
+def _release_target(call: Call, kind: str, *, name: str, joined_on, year, actor) -> dict:
+    """The ``Release`` fields of the kind: an award's year, or a cohort and its date.
+
+    Effects: the cohort ``name`` created (see ``_cohort_named``) for a membership call.
+    """
+    if kind == CallKind.AWARD:
+        return {"cohort": None, "joined_on": None, "award_year": year}
+    cohort = _cohort_named(name, call=call, joined_on=joined_on, actor=actor)
+    return {"cohort": cohort, "joined_on": joined_on, "award_year": None}
+
+
+def _cohort_named(name: str, *, call: Call, joined_on: dt.date, actor) -> Cohort:
+    """Return the cohort ``name``: the existing one (left as it is), else a new one.
+
+    Effects: a new cohort is described after the call, in the call's language
+    (see ``create_cohort``).
+    """
+    cohort = Cohort.objects.filter(name=name).first()
+    if cohort is not None:
+        return cohort
+    with translation.override(call.language):
+        description = _("The cities admitted through the call “%(call)s”.") % {"call": call.title}
+    return create_cohort(name=name, announced_on=joined_on, description=description, actor=actor)
+
+
+def _kept_comments(jury_comments: Mapping[int, Sequence[str]] | None) -> dict[str, list[str]]:
+    """The jury's comments without blank ones, by submission pk (as text, for JSON)."""
+    comments = {str(pk): _non_blank(texts) for pk, texts in (jury_comments or {}).items()}
+    return {pk: texts for pk, texts in comments.items() if texts}
+
+
+def _non_blank(texts: Sequence[str]) -> list[str]:
+    return [text.strip() for text in texts if text and text.strip()]
 
 
 # --- step 2: run -----------------------------------------------------------------
@@ -368,64 +430,87 @@ def _release_one(
     A submission no longer decided (released by another run, or withdrawn)
     is left as it is.
     """
-    call = release.call
-    actor = release.released_by
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update(of=("self",))
             .select_related("call", "city", "city__country", "country", "organisation")
-            .filter(pk=submission_pk, call=call, state=S.DECIDED)
+            .filter(pk=submission_pk, call=release.call, state=S.DECIDED)
             .first()
         )
         if submission is None:
             return False
         accepted = submission.decision == Decision.ACCEPTED
-        award = release.award_year is not None
-        certificate = None
-        if accepted:
-            if award:
-                record_award_win(submission.city, year=release.award_year, actor=actor, call=call)
-            else:
-                try:
-                    admit_city(
-                        submission.city,
-                        joined=PartialDate(release.joined_on, DatePrecision.DAY),
-                        cohort=release.cohort,
-                        source=_("Admitted through the call “%(call)s”.") % {"call": call.title},
-                        actor=actor,
-                    )
-                except NetworkError as error:
-                    raise SubmissionError(str(error), code="admit") from error
-            number = certificate_number(
-                submission, release.award_year if award else release.joined_on
-            )
-            pdf = renderer(_context_for(release, submission, number, now))
-            certificate = _store_certificate(
-                submission, number=number, pdf=pdf, actor=actor, now=now
-            )
-        context = {
-            "accepted": accepted,
-            "award": award,
-            "certificate": certificate is not None,
-            "jury_comments": release.jury_comments.get(str(submission.pk), []),
-        }
-        if award:
-            context["award_year"] = release.award_year
-        else:
-            with translation.override(call.language):
-                joined_text = date_format(release.joined_on, "DATE_FORMAT")
-            context["cohort"] = release.cohort.name if release.cohort else ""
-            context["joined_on"] = joined_text if accepted else ""
+        certificate = (
+            _admit_and_certify(release, submission, renderer=renderer, now=now)
+            if accepted
+            else None
+        )
         transition(
             submission,
             S.RELEASED,
-            actor=actor,
+            actor=release.released_by,
             now=now,
             release=True,
-            notice_context=context,
+            notice_context=_notice_context(release, submission, certificate=certificate),
         )
         Release.objects.filter(pk=release.pk).update(processed=F("processed") + 1)
     return True
+
+
+def _admit_and_certify(
+    release: Release, submission: Submission, *, renderer: CertificateRenderer, now: dt.datetime
+) -> Certificate:
+    """Record an accepted submission's award win (or admit its city); return its certificate.
+
+    Effects: the ``AwardWin`` (award) or the membership in the release's
+    cohort (membership call), the certificate PDF stored for the city's
+    organisation.
+    """
+    actor = release.released_by
+    if release.award_year is not None:
+        record_award_win(submission.city, year=release.award_year, actor=actor, call=release.call)
+        number = certificate_number(submission, release.award_year)
+    else:
+        _admit(release, submission)
+        number = certificate_number(submission, release.joined_on)
+    pdf = renderer(_context_for(release, submission, number, now))
+    return _store_certificate(submission, number=number, pdf=pdf, actor=actor, now=now)
+
+
+def _admit(release: Release, submission: Submission) -> None:
+    """Admit the city of ``submission`` into the release's cohort (a ``SubmissionError`` if not)."""
+    try:
+        admit_city(
+            submission.city,
+            joined=PartialDate(release.joined_on, DatePrecision.DAY),
+            cohort=release.cohort,
+            source=_("Admitted through the call “%(call)s”.") % {"call": release.call.title},
+            actor=release.released_by,
+        )
+    except NetworkError as error:
+        raise SubmissionError(str(error), code="admit") from error
+
+
+def _notice_context(
+    release: Release, submission: Submission, *, certificate: Certificate | None
+) -> dict:
+    """What the decision mail of ``submission`` says: the decision, the award or the cohort."""
+    accepted = submission.decision == Decision.ACCEPTED
+    award = release.award_year is not None
+    context = {
+        "accepted": accepted,
+        "award": award,
+        "certificate": certificate is not None,
+        "jury_comments": release.jury_comments.get(str(submission.pk), []),
+    }
+    if award:
+        context["award_year"] = release.award_year
+        return context
+    with translation.override(release.call.language):
+        joined_text = date_format(release.joined_on, "DATE_FORMAT")
+    context["cohort"] = release.cohort.name if release.cohort else ""
+    context["joined_on"] = joined_text if accepted else ""
+    return context
 
 
 def run_release(
@@ -454,31 +539,42 @@ def run_release(
         )
     pks = list(decided_submissions(release.call).values_list("pk", flat=True))
     for pk in pks:
-        try:
-            _release_one(release, pk, renderer=renderer, now=now)
-        except Exception as error:
-            Release.objects.filter(pk=release.pk).exclude(state=ReleaseState.DONE).update(
-                state=ReleaseState.FAILED, error=str(error)[:2000] or error.__class__.__name__
-            )
-            raise
+        _release_one_or_fail(release, pk, renderer=renderer, now=now)
         _pause_for_tests(release)
     return _finish_release(release, now=now)
+
+
+def _release_one_or_fail(
+    release: Release, submission_pk: int, *, renderer: CertificateRenderer, now: dt.datetime
+) -> None:
+    """``_release_one``; on any error the release is left ``failed`` with it, and it is raised."""
+    try:
+        _release_one(release, submission_pk, renderer=renderer, now=now)
+    except Exception as error:
+        Release.objects.filter(pk=release.pk).exclude(state=ReleaseState.DONE).update(
+            state=ReleaseState.FAILED, error=str(error)[:2000] or error.__class__.__name__
+        )
+        raise
 
 
 # --- step 3: finish --------------------------------------------------------------
 
 
 def _finish_release(release: Release, *, now: dt.datetime) -> Release:
+    """Mark ``release`` done when no decided submission is left; return it (fresh).
+
+    Effects, once: the release ``done`` (all processed, no error), the
+    register's revision bumped, activity ``calls.call.release``.
+    """
     with transaction.atomic():
         locked = (
             Release.objects.select_for_update(of=("self",))
             .select_related("call", "cohort", "released_by")
             .get(pk=release.pk)
         )
-        if locked.state == ReleaseState.DONE:
-            return locked
-        if Submission.objects.filter(call_id=locked.call_id, state=S.DECIDED).exists():
-            # Another run released some meanwhile and one is left: not finished.
+        # Done by another run, or another run released some meanwhile and
+        # one is left: not finished here.
+        if locked.state == ReleaseState.DONE or _decided_left(locked):
             return locked
         released = Submission.objects.filter(call_id=locked.call_id, state=S.RELEASED)
         admitted = released.filter(decision=Decision.ACCEPTED).count()
@@ -488,61 +584,33 @@ def _finish_release(release: Release, *, now: dt.datetime) -> Release:
         locked.error = ""
         locked.save(update_fields=["state", "processed", "finished_at", "error"])
         bump_network_revision()
-        if locked.award_year is not None:
-            changes = {
-                "award_year": [None, locked.award_year],
-                "winners": [None, admitted],
-                "released": [None, locked.total],
-            }
-        else:
-            changes = {
-                "cohort": [None, locked.cohort.name if locked.cohort else None],
-                "joined_on": [None, locked.joined_on.isoformat() if locked.joined_on else None],
-                "admitted": [None, admitted],
-                "released": [None, locked.total],
-            }
         record_activity(
-            "calls.call.release", actor=locked.released_by, subject=locked.call, changes=changes
+            "calls.call.release",
+            actor=locked.released_by,
+            subject=locked.call,
+            changes=_release_changes(locked, admitted=admitted),
         )
     return locked
 
 
-# --- all at once -----------------------------------------------------------------
+def _decided_left(release: Release) -> bool:
+    return Submission.objects.filter(call_id=release.call_id, state=S.DECIDED).exists()
 
 
-def release_cohort(
-    call: Call,
-    *,
-    actor,
-    name: str,
-    joined_on: dt.date,
-    now: dt.datetime | None = None,
-    jury_comments: Mapping[int, Sequence[str]] | None = None,
-    renderer: CertificateRenderer = render_certificate,
-    site_url: str = "",
-) -> Release:
-    """Release the decisions of membership call ``call`` as the cohort ``name``, at once.
-
-    ``start_release`` then ``run_release`` in this process (see them for the
-    refusals and effects): per accepted submission a membership from
-    ``joined_on`` in the cohort, a membership certificate PDF made by
-    ``renderer(context)`` stored as a private document of the city's
-    organisation; every decided submission ``released`` with its decision
-    mail (``calls.submission.released``, in the call's language); activity
-    ``calls.call.release``. A call released already returns its ``Release``
-    (a release left unfinished is run to its end).
-    """
-    release = start_release(
-        call,
-        actor=actor,
-        name=name,
-        joined_on=joined_on,
-        jury_comments=jury_comments,
-        site_url=site_url,
-        now=now,
-        kind=CallKind.MEMBERSHIP,
-    )
-    return run_release(release, renderer=renderer, now=now)
+def _release_changes(release: Release, *, admitted: int) -> dict:
+    """The activity's changes: the award year and winners, or the cohort, date and admitted."""
+    if release.award_year is not None:
+        return {
+            "award_year": [None, release.award_year],
+            "winners": [None, admitted],
+            "released": [None, release.total],
+        }
+    return {
+        "cohort": [None, release.cohort.name if release.cohort else None],
+        "joined_on": [None, release.joined_on.isoformat() if release.joined_on else None],
+        "admitted": [None, admitted],
+        "released": [None, release.total],
+    }
 
 
 def accepted_elsewhere_in_country(submission: Submission) -> Submission | None:
@@ -551,7 +619,7 @@ def accepted_elsewhere_in_country(submission: Submission) -> Submission | None:
         Submission.objects.filter(
             call_id=submission.call_id,
             country_id=submission.country_id,
-            state__in=(S.DECIDED, S.RELEASED),
+            state__in=decided_states,
             decision=Decision.ACCEPTED,
         )
         .exclude(pk=submission.pk)
@@ -560,39 +628,29 @@ def accepted_elsewhere_in_country(submission: Submission) -> Submission | None:
     )
 
 
-def release_winners(
-    call: Call,
-    *,
-    actor,
-    year: int,
-    now: dt.datetime | None = None,
-    jury_comments: Mapping[int, Sequence[str]] | None = None,
-    renderer: CertificateRenderer = render_certificate,
-    site_url: str = "",
-) -> Release:
-    """Release the decisions of award call ``call``: the accepted nominations win in ``year``.
-
-    ``start_release`` then ``run_release`` in this process: the same refusals
-    as ``release_cohort`` for an award call, and a second winner of one
-    country is refused. Effects: an ``AwardWin`` (city, year, call) and an
-    award certificate per accepted nomination (no membership: the award goes
-    to members); every decided nomination ``released`` with its decision mail;
-    the register's revision bumped so city pages show the wins at once;
-    activity ``calls.call.release``.
-    """
-    release = start_release(
-        call,
-        actor=actor,
-        year=year,
-        jury_comments=jury_comments,
-        site_url=site_url,
-        now=now,
-        kind=CallKind.AWARD,
-    )
-    return run_release(release, renderer=renderer, now=now)
-
-
 # --- re-issue --------------------------------------------------------------------
+
+
+def _check_reissuer(actor, reason: str) -> None:
+    if not is_secretariat(actor):
+        raise TransitionNotPermitted(_("Only the secretariat may re-issue a certificate."))
+    if not reason:
+        raise SubmissionError(_("Give the reason for the re-issue."), code="reason")
+
+
+def _lock_valid_certificate(certificate: Certificate) -> Certificate:
+    """Lock and return ``certificate`` afresh; refused (``revoked``) once it was replaced."""
+    old = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("submission__call__release__cohort")
+        .get(pk=certificate.pk)
+    )
+    if old.revoked_at is not None:
+        raise SubmissionError(
+            _("Certificate %(number)s was replaced already.") % {"number": old.number},
+            code="revoked",
+        )
+    return old
 
 
 def reissue_certificate(
@@ -616,21 +674,9 @@ def reissue_certificate(
     """
     now = now or timezone.now()
     reason = (reason or "").strip()[:REASON_MAX]
-    if not is_secretariat(actor):
-        raise TransitionNotPermitted(_("Only the secretariat may re-issue a certificate."))
-    if not reason:
-        raise SubmissionError(_("Give the reason for the re-issue."), code="reason")
+    _check_reissuer(actor, reason)
     with transaction.atomic():
-        old = (
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("submission__call__release__cohort")
-            .get(pk=certificate.pk)
-        )
-        if old.revoked_at is not None:
-            raise SubmissionError(
-                _("Certificate %(number)s was replaced already.") % {"number": old.number},
-                code="revoked",
-            )
+        old = _lock_valid_certificate(certificate)
         submission = (
             Submission.objects.select_related(
                 "call", "city", "city__country", "country", "organisation"

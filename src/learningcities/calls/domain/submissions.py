@@ -6,7 +6,7 @@ names the field and what it expects.
 """
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
@@ -19,13 +19,20 @@ from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.documents import store_document
 from learningcities.common.domain.outbox import queue_message
 from learningcities.common.enums import FileFamily
-from learningcities.frameworks.enums import DEFAULT_RATING_MAX, DEFAULT_RATING_MIN, AnswerType
+from learningcities.questionnaires.answers import answer_kind
+from learningcities.questionnaires.profile import (
+    BY_NAME,
+    PROFILE_NAMES,
+    ProfileKind,
+    names_of,
+    profile_label,
+)
+from learningcities.questionnaires.values import InvalidValue, as_decimal, as_integer
 
 from ..enums import (
     CHALLENGE_MAX,
     CHALLENGE_MIN,
     CallKind,
-    CallLanguage,
     Challenge,
     DocumentKind,
     SubmissionState,
@@ -38,75 +45,24 @@ from .revision import bump_call_revision
 from .timing import in_call_zone, submission_deadline
 from .transitions import COORDINATORS, recipients_for
 
-INTEGER_FIELDS = ("data_year", "population")
-DECIMAL_FIELDS = (
-    "area_km2",
-    "gdp_per_capita_city",
-    "gdp_per_capita_country",
-    "schooling_years_men",
-    "schooling_years_women",
-)
-TEXT_FIELDS = ("motivation", "implementation", "contact_name", "contact_email", "contact_phone")
-PROFILE_FIELDS = (
-    *INTEGER_FIELDS,
-    *DECIMAL_FIELDS,
-    *TEXT_FIELDS,
-    "challenges",
-    "communication_language",
-)
+# The profile's fields by kind, from the questionnaire engine's one list.
+INTEGER_FIELDS = names_of(ProfileKind.YEAR, ProfileKind.INTEGER)
+DECIMAL_FIELDS = names_of(ProfileKind.DECIMAL)
+TEXT_FIELDS = names_of(ProfileKind.TEXT, ProfileKind.LONG_TEXT)
+PROFILE_FIELDS = PROFILE_NAMES
 
 
 def _label(field: str) -> str:
-    label = str(Submission._meta.get_field(field).verbose_name)
-    return label[:1].upper() + label[1:]
+    return profile_label(Submission, field)
 
 
 def _wrong(field_label: str, expected: str) -> SubmissionError:
-    return SubmissionError(
-        _("%(field)s: expected %(expected)s.") % {"field": field_label, "expected": expected},
-        code="wrong_type",
-    )
+    return _refused(InvalidValue.wrong(field_label, expected))
 
 
-# The largest whole number a column holds (PostgreSQL's bigint; SQLite's integer).
-LARGEST_WHOLE_NUMBER = 2**63 - 1
-
-
-def _as_integer(value: Any, label: str) -> int:
-    if isinstance(value, bool):
-        raise _wrong(label, _("a whole number"))
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
-        number = int(value.strip())  # isascii: "²" is a digit to isdigit(), not to int()
-    else:
-        raise _wrong(label, _("a whole number"))
-    if number < 0:
-        raise _wrong(label, _("a number that is not negative"))
-    if number > LARGEST_WHOLE_NUMBER:
-        raise _wrong(label, _("a smaller number"))
-    return number
-
-
-def _as_decimal(value: Any, label: str, *, max_digits: int, decimal_places: int) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-        raise _wrong(label, _("a number"))
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise _wrong(label, _("a number")) from None
-    if not number.is_finite():
-        raise _wrong(label, _("a number"))
-    if number < 0:
-        raise _wrong(label, _("a number that is not negative"))
-    # Compared before rounding: rounding 1e309 to cents needs more digits than
-    # the decimal context holds.
-    if number >= Decimal(10) ** (max_digits - decimal_places):
-        raise _wrong(label, _("a smaller number"))
-    number = number.quantize(Decimal(1).scaleb(-decimal_places))
-    if number >= Decimal(10) ** (max_digits - decimal_places):  # 99.999 rounds up to 100.00
-        raise _wrong(label, _("a smaller number"))
-    return number
+def _refused(error: InvalidValue) -> SubmissionError:
+    """Return the engine's refusal of a value as this app's error."""
+    return SubmissionError(str(error), code="wrong_type")
 
 
 def _check_actor_may_edit(submission: Submission, actor) -> None:
@@ -137,28 +93,8 @@ def start_submission(call: Call, *, city, actor, now: dt.datetime | None = None)
     has one live submission per call. Effects: the draft; the call's
     ``revision`` bumped; activity ``calls.submission.create``.
     """
-    now = now or timezone.now()
-    organisation = getattr(city, "organisation", None)
-    if organisation is None or organisation.kind != OrganisationKind.CITY:
-        raise SubmissionError(
-            _("%(city)s has no organisation on the platform yet.") % {"city": city},
-            code="no_organisation",
-        )
-    draft = Submission(call=call, city=city, organisation=organisation, country=city.country)
-    if not is_coordinator_of_submission(actor, draft):
-        raise TransitionNotPermitted(
-            _("Only a coordinator of %(city)s may apply for it.") % {"city": city}
-        )
-    if now < call.opens_at:
-        raise SubmissionError(
-            _("The call opens on %(opens)s.") % {"opens": in_call_zone(call.opens_at, call)},
-            code="not_open",
-        )
-    if now > call.closes_at:
-        raise SubmissionError(
-            _("The call closed on %(closes)s.") % {"closes": in_call_zone(call.closes_at, call)},
-            code="deadline_passed",
-        )
+    draft = _new_draft(call, city=city, actor=actor)
+    _check_call_open(call, now or timezone.now())
     live = Submission.objects.filter(call=call, city=city).exclude(state=SubmissionState.WITHDRAWN)
     duplicate = SubmissionError(
         _("%(city)s has a submission to this call already.") % {"city": city}, code="duplicate"
@@ -182,11 +118,45 @@ def start_submission(call: Call, *, city, actor, now: dt.datetime | None = None)
     record_activity(
         "calls.submission.create",
         actor=actor,
-        organisation=organisation,
+        organisation=draft.organisation,
         subject=draft,
         changes=changes,
     )
     return draft
+
+
+def _new_draft(call: Call, *, city, actor) -> Submission:
+    """Return an unsaved draft of ``city`` to ``call``.
+
+    Refuses a city without its organisation on the platform
+    (SubmissionError) and an ``actor`` who is not one of its coordinators.
+    """
+    organisation = getattr(city, "organisation", None)
+    if organisation is None or organisation.kind != OrganisationKind.CITY:
+        raise SubmissionError(
+            _("%(city)s has no organisation on the platform yet.") % {"city": city},
+            code="no_organisation",
+        )
+    draft = Submission(call=call, city=city, organisation=organisation, country=city.country)
+    if not is_coordinator_of_submission(actor, draft):
+        raise TransitionNotPermitted(
+            _("Only a coordinator of %(city)s may apply for it.") % {"city": city}
+        )
+    return draft
+
+
+def _check_call_open(call: Call, now: dt.datetime) -> None:
+    """Refuse (SubmissionError) a start before the call opens or after it closes."""
+    if now < call.opens_at:
+        raise SubmissionError(
+            _("The call opens on %(opens)s.") % {"opens": in_call_zone(call.opens_at, call)},
+            code="not_open",
+        )
+    if now > call.closes_at:
+        raise SubmissionError(
+            _("The call closed on %(closes)s.") % {"closes": in_call_zone(call.closes_at, call)},
+            code="deadline_passed",
+        )
 
 
 def _latest_submission(city) -> Submission | None:
@@ -237,26 +207,17 @@ def _prefill_answers(draft: Submission, source: Submission) -> int:
         target = criteria.get((answer.criterion.code, answer.criterion.answer_type))
         if target is None:
             continue
-        if answer.rating_value is not None and not (
-            target.rating_min <= answer.rating_value <= target.rating_max
-        ):
+        kind = answer_kind(target)
+        try:
+            fields = kind.to_fields(target, kind.value(answer))
+        except InvalidValue:
             continue  # the same code on another scale: the city rates again
-        copies.append(
-            Answer(
-                submission=draft,
-                criterion=target,
-                text_value=answer.text_value,
-                number_value=answer.number_value,
-                rating_value=answer.rating_value,
-                boolean_value=answer.boolean_value,
-            )
-        )
+        copies.append(Answer(submission=draft, criterion=target, **fields))
     Answer.objects.bulk_create(copies)
     return len(copies)
 
 
-def _clean_challenges(value: Any) -> dict[str, int]:
-    label = _label("challenges")
+def _clean_challenges(value: Any, label: str) -> dict[str, int]:
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -270,11 +231,69 @@ def _clean_challenges(value: Any) -> dict[str, int]:
             )
         if rating is None or rating == "":
             continue
-        points = _as_integer(rating, f"{label} ({Challenge(key).label})")
+        points = as_integer(rating, f"{label} ({Challenge(key).label})")
         if not CHALLENGE_MIN <= points <= CHALLENGE_MAX:
             raise _wrong(f"{label} ({Challenge(key).label})", _("a rating from 1 to 5"))
         cleaned[key] = points
     return cleaned
+
+
+def _clean_text(field: str, value: Any, label: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _wrong(label, _("text"))
+    limit = Submission._meta.get_field(field).max_length
+    if limit and len(value.strip()) > limit:
+        raise _wrong(label, _("at most %(count)s characters") % {"count": limit})
+    # A long text keeps its spaces and line breaks as typed.
+    return value if BY_NAME[field].kind == ProfileKind.LONG_TEXT else value.strip()
+
+
+def _clean_choice(field: str, value: Any, label: str) -> str:
+    if _empty(value):
+        return ""
+    choices = [choice for choice, _label in Submission._meta.get_field(field).choices]
+    if value not in choices:
+        raise _wrong(label, ", ".join(choices))
+    return value
+
+
+def _clean_year(field: str, value: Any, label: str) -> int | None:
+    if _empty(value):
+        return None
+    number = as_integer(value, label)
+    if not 1900 <= number <= 2100:
+        raise _wrong(label, _("a year such as 2024"))
+    return number
+
+
+def _clean_integer(field: str, value: Any, label: str) -> int | None:
+    return None if _empty(value) else as_integer(value, label)
+
+
+def _clean_decimal(field: str, value: Any, label: str) -> Decimal | None:
+    if _empty(value):
+        return None
+    model_field = Submission._meta.get_field(field)
+    return as_decimal(
+        value, label, max_digits=model_field.max_digits, decimal_places=model_field.decimal_places
+    )
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_CLEANERS = {
+    ProfileKind.YEAR: _clean_year,
+    ProfileKind.INTEGER: _clean_integer,
+    ProfileKind.DECIMAL: _clean_decimal,
+    ProfileKind.TEXT: _clean_text,
+    ProfileKind.LONG_TEXT: _clean_text,
+    ProfileKind.CHOICE: _clean_choice,
+    ProfileKind.RATINGS: lambda field, value, label: _clean_challenges(value, label),
+}
 
 
 def clean_profile_value(field: str, value: Any) -> Any:
@@ -282,40 +301,14 @@ def clean_profile_value(field: str, value: Any) -> Any:
 
     ``None`` (or an empty string) clears the field.
     """
-    if field not in PROFILE_FIELDS:
+    if field not in BY_NAME:
         raise SubmissionError(
             _("Unknown field of a submission: %(field)s.") % {"field": field}, code="unknown_field"
         )
-    if field == "challenges":
-        return _clean_challenges(value)
-    label = _label(field)
-    empty = value is None or (isinstance(value, str) and not value.strip())
-    if field in TEXT_FIELDS:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise _wrong(label, _("text"))
-        limit = Submission._meta.get_field(field).max_length
-        if limit and len(value.strip()) > limit:
-            raise _wrong(label, _("at most %(count)s characters") % {"count": limit})
-        return value.strip() if field not in ("motivation", "implementation") else value
-    if field == "communication_language":
-        if empty:
-            return ""
-        if value not in CallLanguage.values:
-            raise _wrong(label, ", ".join(CallLanguage.values))
-        return value
-    if empty:
-        return None
-    if field in INTEGER_FIELDS:
-        number = _as_integer(value, label)
-        if field == "data_year" and not 1900 <= number <= 2100:
-            raise _wrong(label, _("a year such as 2024"))
-        return number
-    model_field = Submission._meta.get_field(field)
-    return _as_decimal(
-        value, label, max_digits=model_field.max_digits, decimal_places=model_field.decimal_places
-    )
+    try:
+        return _CLEANERS[BY_NAME[field].kind](field, value, _label(field))
+    except InvalidValue as error:
+        raise _refused(error) from None
 
 
 @transaction.atomic
@@ -350,39 +343,10 @@ def save_draft(submission: Submission, *, actor, **fields) -> Submission:
 
 def _answer_values(criterion, value: Any) -> dict[str, Any]:
     """Return the Answer fields holding ``value`` for ``criterion``; raise on a wrong type."""
-    label = f"{criterion.code} {criterion.title}"
-    values = {"text_value": "", "number_value": None, "rating_value": None, "boolean_value": None}
-    if criterion.answer_type == AnswerType.FILE:
-        raise SubmissionError(
-            _("%(criterion)s is answered with evidence files, not a value.") % {"criterion": label},
-            code="wrong_type",
-        )
-    if value is None:
-        return values
-    if criterion.answer_type == AnswerType.TEXT:
-        if not isinstance(value, str):
-            raise _wrong(label, _("text"))
-        values["text_value"] = value
-    elif criterion.answer_type == AnswerType.NUMBER:
-        field = Answer._meta.get_field("number_value")
-        values["number_value"] = _as_decimal(
-            value, label, max_digits=field.max_digits, decimal_places=field.decimal_places
-        )
-    elif criterion.answer_type == AnswerType.RATING:
-        low = criterion.rating_min if criterion.rating_min is not None else DEFAULT_RATING_MIN
-        high = criterion.rating_max if criterion.rating_max is not None else DEFAULT_RATING_MAX
-        expected = _("a rating from %(low)s to %(high)s") % {"low": low, "high": high}
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise _wrong(label, expected)
-        points = _as_integer(value, label) if not isinstance(value, int) else value
-        if not low <= points <= high:
-            raise _wrong(label, expected)
-        values["rating_value"] = points
-    elif criterion.answer_type == AnswerType.YES_NO:
-        if not isinstance(value, bool):
-            raise _wrong(label, _("yes or no"))
-        values["boolean_value"] = value
-    return values
+    try:
+        return answer_kind(criterion).to_fields(criterion, value)
+    except InvalidValue as error:
+        raise _refused(error) from None
 
 
 def _check_criterion(submission: Submission, criterion) -> None:

@@ -1,6 +1,16 @@
-"""The one function that moves a submission through the state machine, and its notices."""
+"""The one function that moves a submission through the state machine, and its notices.
+
+``transition`` is the gate: every change of a submission's state goes
+through it, and it alone enforces the rules, those of this app and those
+other apps register on ``calls.machine.submission_machine``. Its steps:
+lock and describe the move (``_start``), the table and the actor
+(``_check_table``), the registered guards, the save (``_save``), the record
+(``_record``), the notices (``_notify``), the registered effects, the signal.
+"""
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,9 +22,13 @@ from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.outbox import queue_message, template_for
 
-from ..enums import (
-    ALLOWED_TRANSITIONS,
+from ..enums import (  # AUDIENCES and the audiences' names: imported from here too
+    AUDIENCES,
     COMMENT_REQUIRED,
+    COORDINATORS,
+    ENDORSER_STATES,
+    ENDORSERS,
+    SECRETARIAT,
     DeadlineAction,
     Decision,
     SubmissionState,
@@ -22,6 +36,7 @@ from ..enums import (
     staged_states,
     state_for_city,
 )
+from ..machine import register_guard, submission_machine
 from ..models import Submission, Transition
 from ..rules import is_escalated, may_transition
 from ..signals import submission_transitioned
@@ -33,25 +48,6 @@ from .revision import bump_call_revision
 from .timing import in_call_zone, submission_deadline
 
 S = SubmissionState
-
-COORDINATORS, ENDORSERS, SECRETARIAT = "coordinators", "endorsers", "secretariat"
-# Who hears of each transition. Each audience gets its own message, so no one
-# sees another organisation's addresses. The city learns a decision only when
-# it is released.
-AUDIENCES: dict[str, tuple[str, ...]] = {
-    S.SUBMITTED: (COORDINATORS, ENDORSERS),
-    S.RETURNED: (COORDINATORS,),
-    S.ENDORSED: (COORDINATORS, SECRETARIAT),
-    S.DECLINED: (COORDINATORS, SECRETARIAT),
-    S.ELIGIBLE: (COORDINATORS, ENDORSERS),
-    S.INELIGIBLE: (COORDINATORS, ENDORSERS),
-    S.NEEDS_CHANGES: (COORDINATORS, ENDORSERS),
-    S.IN_REVIEW: (COORDINATORS,),
-    S.REVIEWED: (SECRETARIAT,),
-    S.DECIDED: (SECRETARIAT,),
-    S.RELEASED: (COORDINATORS, ENDORSERS),
-    S.WITHDRAWN: (COORDINATORS, ENDORSERS, SECRETARIAT),
-}
 
 SYSTEM_DECLINE_REASON = "The National Commission did not act before the endorsement deadline."
 
@@ -146,24 +142,38 @@ def _notify(
             )
 
 
-def _check_submit(submission: Submission, from_state: str, now: dt.datetime) -> None:
-    call = submission.call
+@dataclass
+class SubmissionMove:
+    """One move of a submission, as the guards and effects of ``submission_machine`` see it.
+
+    ``submission`` is the row locked for the move, with its call, city,
+    country and organisation; ``actor`` None is the system; ``reason`` is
+    the reason given for an exception to a rule (accepting with fewer
+    reviews than the call asks for), the comment unless the caller gives
+    one apart.
+    """
+
+    submission: Submission
+    from_state: str
+    to_state: str
+    actor: Any
+    now: dt.datetime
+    comment: str = ""
+    decision: str = ""
+    reason: str = ""
+    release: bool = False
+
+
+# --- the calls app's own guards --------------------------------------------------------
+
+
+def _check_submit(move: SubmissionMove) -> None:
+    submission, now = move.submission, move.now
     # The deadline holds for the first submission; a submission the
     # Commission returned or the secretariat sent back may be resubmitted
     # after the call closed, or the return would be a rejection in disguise.
-    if from_state == S.DRAFT:
-        if now < call.opens_at:
-            raise SubmissionError(
-                _("The call opens on %(opens)s.") % {"opens": in_call_zone(call.opens_at, call)},
-                code="not_open",
-            )
-        deadline = submission_deadline(submission)
-        if now > deadline:
-            raise SubmissionError(
-                _("The deadline for submissions was %(deadline)s; it has passed.")
-                % {"deadline": in_call_zone(deadline, call)},
-                code="deadline_passed",
-            )
+    if move.from_state == S.DRAFT:
+        _check_submission_window(submission, now)
     missing = completeness(submission)
     if missing:
         raise SubmissionError(
@@ -173,12 +183,27 @@ def _check_submit(submission: Submission, from_state: str, now: dt.datetime) -> 
         )
 
 
-def _check_endorsement_window(
-    submission: Submission, actor, to_state: str, now: dt.datetime
-) -> None:
-    if actor is None or is_escalated(submission, now):
+def _check_submission_window(submission: Submission, now: dt.datetime) -> None:
+    call = submission.call
+    if now < call.opens_at:
+        raise SubmissionError(
+            _("The call opens on %(opens)s.") % {"opens": in_call_zone(call.opens_at, call)},
+            code="not_open",
+        )
+    deadline = submission_deadline(submission)
+    if now > deadline:
+        raise SubmissionError(
+            _("The deadline for submissions was %(deadline)s; it has passed.")
+            % {"deadline": in_call_zone(deadline, call)},
+            code="deadline_passed",
+        )
+
+
+def _check_endorsement_window(move: SubmissionMove) -> None:
+    submission, now = move.submission, move.now
+    if move.actor is None or is_escalated(submission, now):
         return  # the deadline action, or the secretariat acting in the Commission's place
-    if to_state == S.DECLINED:
+    if move.to_state == S.DECLINED:
         return  # a Commission may always say no
     due = submission.endorsement_due_at
     if due is not None and now > due:
@@ -189,8 +214,32 @@ def _check_endorsement_window(
         )
 
 
-def _check_eligible(submission: Submission, now: dt.datetime) -> None:
-    unmet = unmet_checks(submission, today=check_day(submission.call, now))
+def _check_system_decline(move: SubmissionMove) -> None:
+    """The system declines only past the endorsement deadline of a call that declines then."""
+    if move.actor is not None:
+        return
+    submission = move.submission
+    due = submission.endorsement_due_at
+    if not (
+        submission.call.deadline_action == DeadlineAction.DECLINE
+        and due is not None
+        and move.now > due
+    ):
+        raise TransitionNotPermitted(_("The system declines only past the endorsement deadline."))
+
+
+def _require_comment(move: SubmissionMove) -> None:
+    if not move.comment:
+        raise SubmissionError(
+            _("Moving a submission to “%(to)s” needs a reason.")
+            % {"to": _state_label(move.to_state)},
+            code="comment_required",
+        )
+
+
+def _check_eligible(move: SubmissionMove) -> None:
+    submission = move.submission
+    unmet = unmet_checks(submission, today=check_day(submission.call, move.now))
     if unmet:
         raise TransitionError(
             _("The submission is not eligible until every check passes: %(checks)s")
@@ -205,6 +254,170 @@ def _check_eligible(submission: Submission, now: dt.datetime) -> None:
         )
 
 
+def check_decision(move: SubmissionMove) -> None:
+    """Refuse a decision other than accepted or rejected (also when a staged one changes)."""
+    if move.decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise SubmissionError(
+            _("A decision is either accepted or rejected."), code="decision_required"
+        )
+
+
+def _check_release_only(move: SubmissionMove) -> None:
+    if not move.release:
+        raise SubmissionError(
+            _("Decisions are released together, with the release of the cohort."),
+            code="release_only",
+        )
+
+
+def register_calls_rules() -> None:
+    """Register the calls app's guards on ``submission_machine``, in the order they refuse.
+
+    Called on import (``CallsConfig.ready`` imports this module), before any
+    other app registers guards of its own for the same states.
+    """
+    register_guard(S.DECLINED, _check_system_decline)
+    for state in sorted(COMMENT_REQUIRED):
+        register_guard(state, _require_comment)
+    register_guard(S.SUBMITTED, _check_submit)
+    for state in sorted(ENDORSER_STATES):
+        register_guard(state, _check_endorsement_window)
+    register_guard(S.ELIGIBLE, _check_eligible)
+    register_guard(S.DECIDED, check_decision)
+    register_guard(S.RELEASED, _check_release_only)
+
+
+register_calls_rules()
+
+
+# --- the steps of a move -----------------------------------------------------------------
+
+
+def _known_state(actor, state: str) -> str:
+    """Return ``state`` as ``actor`` knows it (the city's people: staged steps as in review)."""
+    return state if actor is None or is_secretariat(actor) else state_for_city(state)
+
+
+def _check_table(move: SubmissionMove) -> None:
+    """Refuse a move the table or the actor's role does not allow.
+
+    The city and its Commission know a staged submission as in review: a
+    refusal (its message, and whether the table or the role refuses) must
+    answer them as it would a submission in review.
+    """
+    known = _known_state(move.actor, move.from_state)
+    labels = {"from": _state_label(known), "to": _state_label(move.to_state)}
+    if not submission_machine.allows(known, move.to_state):
+        raise TransitionError(
+            _("A submission cannot go from “%(from)s” to “%(to)s”.") % labels, code="not_allowed"
+        )
+    if not submission_machine.allows(move.from_state, move.to_state) or not may_transition(
+        move.actor, move.submission, move.to_state, now=move.now
+    ):
+        raise TransitionNotPermitted(
+            _("You may not move this submission from “%(from)s” to “%(to)s”.") % labels
+        )
+
+
+def _stamp(move: SubmissionMove) -> list[str]:
+    """Set the fields a move into its state records; return their names."""
+    submission, now = move.submission, move.now
+    if move.to_state == S.SUBMITTED:
+        submission.submitted_at = now
+        submission.endorsement_due_at = now + dt.timedelta(days=submission.call.endorsement_days)
+        submission.escalated_at = None
+        return ["submitted_at", "endorsement_due_at", "escalated_at"]
+    if move.to_state == S.DECIDED:
+        submission.decision = move.decision
+        return ["decision"]
+    return []
+
+
+def _move_quota_slot(move: SubmissionMove) -> None:
+    """Take a slot of the country's quota when an endorsement starts to stand, give it back
+    when it stops (needs changes, withdrawn)."""
+    held_before = move.from_state in endorsed_states
+    held_after = move.to_state in endorsed_states
+    submission = move.submission
+    if held_after and not held_before:
+        take_endorsement_slot(submission.call, submission.country)
+    elif held_before and not held_after:
+        give_back_endorsement_slot(submission.call, submission.country)
+
+
+def _save(move: SubmissionMove) -> list[str]:
+    """Save the new state and what it records; return the fields changed besides the state."""
+    stamped = _stamp(move)
+    _move_quota_slot(move)
+    move.submission.state = move.to_state
+    # ``updated_at`` is the last change the city and its Commission see
+    # (their lists, the API): a staged step leaves it as it was.
+    touched = [] if move.to_state in staged_states else ["updated_at"]
+    move.submission.save(update_fields=["state", *stamped, *touched])
+    bump_call_revision(move.submission.call_id)
+    return stamped
+
+
+def _record(move: SubmissionMove, stamped: list[str], before: dict) -> Transition:
+    """Record the move: its ``Transition`` row and its activity entry."""
+    submission, to_state = move.submission, move.to_state
+    row = Transition.objects.create(
+        submission=submission,
+        from_state=move.from_state,
+        to_state=to_state,
+        actor=move.actor if getattr(move.actor, "pk", None) else None,
+        comment=move.comment,
+    )
+    changes = field_changes(
+        submission, ["state", *(f for f in stamped if f != "escalated_at")], before
+    )
+    if to_state not in staged_states and to_state != S.RELEASED:
+        # Logged under the city's organisation: a withdrawal from a staged
+        # step reads as from in review (the Transition row keeps the truth).
+        changes["state"] = [state_for_city(move.from_state), to_state]
+    if move.comment:
+        changes["comment"] = [None, move.comment]
+    record_activity(
+        f"calls.submission.{to_state}",
+        actor=move.actor,
+        # The city's people read their organisation's log: a staged step
+        # (reviewed, decided) is logged for the secretariat alone.
+        organisation=None if to_state in staged_states else submission.organisation,
+        subject=submission,
+        changes=changes,
+    )
+    return row
+
+
+def _audiences(move: SubmissionMove) -> tuple[str, ...]:
+    if move.to_state == S.WITHDRAWN and move.from_state == S.DRAFT:
+        return (COORDINATORS,)  # nobody else knew of a draft
+    return AUDIENCES[move.to_state]
+
+
+def _lock(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("call", "city", "country", "organisation")
+        .get(pk=submission.pk)
+    )
+
+
+def _start(submission: Submission, to_state: str, *, actor, comment: str, reason, **options):
+    """Lock ``submission`` and describe its move to ``to_state`` (a ``SubmissionMove``).
+
+    The system declines with its own reason; ``reason`` None is the comment.
+    """
+    locked = _lock(submission)
+    comment = (comment or "").strip()
+    if actor is None and to_state == S.DECLINED:
+        comment = comment or SYSTEM_DECLINE_REASON
+    reason = comment if reason is None else reason.strip()
+    return SubmissionMove(
+        locked, locked.state, to_state, actor=actor, comment=comment, reason=reason, **options
+    )
+
+
 def transition(
     submission: Submission,
     to_state: str,
@@ -213,16 +426,18 @@ def transition(
     comment: str = "",
     now: dt.datetime | None = None,
     decision: str = "",
+    reason: str | None = None,
     release: bool = False,
     notice_context: dict | None = None,
 ) -> Submission:
     """Move ``submission`` to ``to_state`` on behalf of ``actor`` (None: the system).
 
-    Checks, in order: the transition table (TransitionError naming both
-    states); the actor's permission (TransitionNotPermitted); anyone but the
-    secretariat is refused as if a staged submission (reviewed, decided) were
-    in review, and told so; the guards
-    (SubmissionError with a ``code``):
+    The one way a submission changes state. Checks, in order: the
+    transition table (TransitionError naming both states); the actor's
+    permission (TransitionNotPermitted); anyone but the secretariat is
+    refused as if a staged submission (reviewed, decided) were in review,
+    and told so; then the guards registered on ``submission_machine`` for
+    ``to_state``, the calls app's first (SubmissionError with a ``code``):
 
     - submitted: from a draft, the call is open and the city's deadline (its
       extension, else the call's close) has not passed, named in the call's time
@@ -236,8 +451,12 @@ def transition(
     - eligible: every check of ``eligibility_checklist`` passed (TransitionError,
       code ``eligibility``, naming each check failed, unknown or pending);
     - decided: ``decision`` accepted or rejected;
-    - released: only with ``release=True`` (the cohort release does that).
+    - released: only with ``release=True`` (the cohort release does that);
+    - reviewed and decided: the reviews app's guards (``reviews.domain.decisions``:
+      the phase, enough reviews or a reason, not released, one winner per country).
 
+    ``reason`` (default: the comment) is the reason given for an exception
+    to a rule, such as accepting with fewer reviews than the call asks for.
     ``notice_context`` adds to (or overrides) the context of the notices, such
     as the jury's comments in the released decision.
 
@@ -245,128 +464,45 @@ def transition(
     and its timestamps saved with ``update_fields`` (submitted: ``submitted_at``
     and ``endorsement_due_at``; decided: ``decision``; a staged step leaves
     ``updated_at``, the last change the city sees); the quota slot taken or
-    given back (an endorsement stops standing on needs_changes and on
-    withdrawal); the call's ``revision`` bumped; a ``Transition`` row;
+    given back (an endorsement stands in ``endorsed_states``); the call's
+    ``revision`` bumped; a ``Transition`` row;
     activity ``calls.submission.<to_state>`` (a withdrawal from a staged step
     logged as from in review); notices from the template
     ``calls.submission.<to_state>`` in the call's language to the audiences of
     ``AUDIENCES``, with what an audience may not read blanked (``_withheld``);
-    the ``submission_transitioned`` signal. ``submission`` is
-    updated in place and returned.
+    the effects registered for ``to_state`` (the reviews app logs an
+    acceptance with few reviews); the ``submission_transitioned`` signal.
+    ``submission`` is updated in place and returned.
     """
-    now = now or timezone.now()
-    comment = (comment or "").strip()
     if to_state not in SubmissionState.values:
         raise TransitionError(_("Unknown state: %(state)s.") % {"state": to_state}, code="unknown")
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("call", "city", "country", "organisation")
-            .get(pk=submission.pk)
-        )
-        from_state = locked.state
-        # The city and its Commission know a staged submission as in review: a
-        # refusal (its message, and whether the table or the role refuses) must
-        # answer them as it would a submission in review.
-        known = from_state if actor is None or is_secretariat(actor) else state_for_city(from_state)
-        if to_state not in ALLOWED_TRANSITIONS[known]:
-            raise TransitionError(
-                _("A submission cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": _state_label(known), "to": _state_label(to_state)},
-                code="not_allowed",
-            )
-        if to_state not in ALLOWED_TRANSITIONS[from_state] or not may_transition(
-            actor, locked, to_state, now=now
-        ):
-            raise TransitionNotPermitted(
-                _("You may not move this submission from “%(from)s” to “%(to)s”.")
-                % {"from": _state_label(known), "to": _state_label(to_state)}
-            )
-        if actor is None and to_state == S.DECLINED:
-            if not (
-                locked.call.deadline_action == DeadlineAction.DECLINE
-                and locked.endorsement_due_at is not None
-                and now > locked.endorsement_due_at
-            ):
-                raise TransitionNotPermitted(
-                    _("The system declines only past the endorsement deadline.")
-                )
-            comment = comment or SYSTEM_DECLINE_REASON
-        if to_state in COMMENT_REQUIRED and not comment:
-            raise SubmissionError(
-                _("Moving a submission to “%(to)s” needs a reason.")
-                % {"to": _state_label(to_state)},
-                code="comment_required",
-            )
-        changed = ["state"]
-        before = {"state": from_state, "decision": locked.decision}
-        if to_state == S.SUBMITTED:
-            _check_submit(locked, from_state, now)
-            locked.submitted_at = now
-            locked.endorsement_due_at = now + dt.timedelta(days=locked.call.endorsement_days)
-            locked.escalated_at = None
-            changed += ["submitted_at", "endorsement_due_at", "escalated_at"]
-        elif to_state in (S.ENDORSED, S.RETURNED, S.DECLINED):
-            _check_endorsement_window(locked, actor, to_state, now)
-            if to_state == S.ENDORSED:
-                take_endorsement_slot(locked.call, locked.country)
-        elif to_state == S.ELIGIBLE:
-            _check_eligible(locked, now)
-        elif to_state == S.DECIDED:
-            if decision not in (Decision.ACCEPTED, Decision.REJECTED):
-                raise SubmissionError(
-                    _("A decision is either accepted or rejected."), code="decision_required"
-                )
-            locked.decision = decision
-            changed.append("decision")
-        elif to_state == S.RELEASED and not release:
-            raise SubmissionError(
-                _("Decisions are released together, with the release of the cohort."),
-                code="release_only",
-            )
-        if from_state in endorsed_states and to_state in (S.NEEDS_CHANGES, S.WITHDRAWN):
-            give_back_endorsement_slot(locked.call, locked.country)
-
-        locked.state = to_state
-        # ``updated_at`` is the last change the city and its Commission see
-        # (their lists, the API): a staged step leaves it as it was.
-        touched = [] if to_state in staged_states else ["updated_at"]
-        locked.save(update_fields=[*changed, *touched])
-        bump_call_revision(locked.call_id)
-        row = Transition.objects.create(
-            submission=locked,
-            from_state=from_state,
-            to_state=to_state,
-            actor=actor if getattr(actor, "pk", None) else None,
-            comment=comment,
-        )
-        changes = field_changes(locked, [f for f in changed if f != "escalated_at"], before)
-        if to_state not in staged_states and to_state != S.RELEASED:
-            # Logged under the city's organisation: a withdrawal from a staged
-            # step reads as from in review (the Transition row keeps the truth).
-            changes["state"] = [state_for_city(from_state), to_state]
-        record_activity(
-            f"calls.submission.{to_state}",
+        move = _start(
+            submission,
+            to_state,
             actor=actor,
-            # The city's people read their organisation's log: a staged step
-            # (reviewed, decided) is logged for the secretariat alone.
-            organisation=None if to_state in staged_states else locked.organisation,
-            subject=locked,
-            changes={**changes, **({"comment": [None, comment]} if comment else {})},
+            comment=comment,
+            reason=reason,
+            now=now or timezone.now(),
+            decision=decision,
+            release=release,
         )
-        audiences = AUDIENCES[to_state]
-        if to_state == S.WITHDRAWN and from_state == S.DRAFT:
-            audiences = (COORDINATORS,)  # nobody else knew of a draft
-        _notify(locked, row, audiences=audiences, extra=notice_context)
+        _check_table(move)
+        submission_machine.check(move)
+        before = {"state": move.from_state, "decision": move.submission.decision}
+        stamped = _save(move)
+        row = _record(move, stamped, before)
+        _notify(move.submission, row, audiences=_audiences(move), extra=notice_context)
+        submission_machine.run_effects(move)
         submission_transitioned.send(
             sender=Submission,
-            submission=locked,
-            from_state=from_state,
+            submission=move.submission,
+            from_state=move.from_state,
             to_state=to_state,
             actor=actor,
         )
-    for field in (*changed, "updated_at"):
-        setattr(submission, field, getattr(locked, field))
+    for field in ("state", *stamped, "updated_at"):
+        setattr(submission, field, getattr(move.submission, field))
     return submission
 
 
@@ -387,11 +523,7 @@ def apply_endorsement_deadline(submission: Submission, *, now: dt.datetime | Non
         transition(submission, S.DECLINED, actor=None, now=now)
         return True
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("call", "city", "country", "organisation")
-            .get(pk=submission.pk)
-        )
+        locked = _lock(submission)
         if locked.state != S.SUBMITTED or locked.escalated_at is not None:
             return False
         locked.escalated_at = now

@@ -7,14 +7,13 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.common.model_fields import setting_default, setting_form_field, setting_label
 from learningcities.frameworks.models import Framework
 from learningcities.network.enums import Region
 
 from ..domain.messages import BODY_MAX, SUBJECT_MAX
-from ..enums import CallKind, CallLanguage, DeadlineAction, SubmissionState
-
-# The longest public description or guidelines of a call, in characters.
-TEXT_MAX = 20_000
+from ..enums import COMMENT_REQUIRED, CallKind, Move, SubmissionState
+from ..models import Call
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -34,93 +33,47 @@ class CallForm(forms.Form):
     """
 
     kind = forms.ChoiceField(label=_("Kind"), choices=CallKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = setting_form_field(Call, "title")
     framework = FrameworkChoiceField(
         label=_("Framework version"),
         queryset=Framework.objects.order_by("code", "version"),
         help_text=_("The questions of every submission to this call stay those of this version."),
     )
+    # Typed as wall-clock times of the call's zone (``clean`` makes them instants).
     opens = forms.DateTimeField(
-        label=_("Opens"),
+        label=setting_label(Call, "opens_at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Local time in the call's time zone."),
     )
     closes = forms.DateTimeField(
-        label=_("Closes"),
+        label=setting_label(Call, "closes_at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Local time in the call's time zone; the deadline announced to cities."),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), initial="UTC", choices=time_zone_choices)
-    language = forms.ChoiceField(
-        label=_("Language"), choices=CallLanguage.choices, initial=CallLanguage.EN
+    time_zone = forms.ChoiceField(
+        label=setting_label(Call, "time_zone"),
+        initial=setting_default(Call, "time_zone"),
+        help_text=Call._meta.get_field("time_zone").help_text,
+        choices=time_zone_choices,
     )
-    endorsement_days = forms.IntegerField(
-        label=_("Endorsement window (days)"),
-        min_value=1,
-        max_value=365,
-        initial=30,
-        help_text=_("Days the National Commission has to act after a city submits."),
-    )
-    endorsement_reminder_days = forms.IntegerField(
-        label=_("Reminder before the endorsement deadline (days)"),
-        min_value=1,
-        max_value=364,
-        required=False,
-        initial=7,
-        help_text=_(
-            "The National Commission is reminded this many days before its deadline. "
-            "Empty: no reminder."
-        ),
-    )
-    deadline_action = forms.ChoiceField(
-        label=_("At the endorsement deadline"),
-        choices=DeadlineAction.choices,
-        initial=DeadlineAction.DECLINE,
-    )
-    quota_per_country = forms.IntegerField(
-        label=_("Endorsements per country"),
-        min_value=1,
-        max_value=1000,
-        required=False,
-        initial=3,
-        help_text=_("Empty: no quota."),
-    )
-    population_minimum = forms.IntegerField(
-        label=_("Minimum population"), min_value=0, required=False
-    )
-    require_not_member = forms.BooleanField(label=_("Only cities not yet members"), required=False)
-    member_for_months = forms.IntegerField(
-        label=_("Member for more than (months)"), min_value=0, max_value=1200, required=False
-    )
-    not_winner_within_years = forms.IntegerField(
-        label=_("Not a winner within (years)"), min_value=1, max_value=100, required=False
-    )
+    language = setting_form_field(Call, "language")
+    endorsement_days = setting_form_field(Call, "endorsement_days")
+    endorsement_reminder_days = setting_form_field(Call, "endorsement_reminder_days")
+    deadline_action = setting_form_field(Call, "deadline_action")
+    quota_per_country = setting_form_field(Call, "quota_per_country")
+    population_minimum = setting_form_field(Call, "population_minimum")
+    require_not_member = setting_form_field(Call, "require_not_member")
+    member_for_months = setting_form_field(Call, "member_for_months")
+    not_winner_within_years = setting_form_field(Call, "not_winner_within_years")
+    # Typed one per line (``clean_manual_checks``), stored as a list.
     manual_checks = forms.CharField(
-        label=_("Manual checks"),
+        label=setting_label(Call, "manual_checks"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One check per line, such as “Mayor's letter signed”."),
+        help_text=Call._meta.get_field("manual_checks").help_text,
     )
-    description = forms.CharField(
-        label=_("Public description"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "What the call is for and who may answer it, shown on the public call page. "
-            "Plain text; an empty line starts a new paragraph."
-        ),
-    )
-    guidelines = forms.CharField(
-        label=_("Guidelines"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "How to prepare and submit an application, shown on the public call page. "
-            "Plain text; an empty line starts a new paragraph."
-        ),
-    )
+    description = setting_form_field(Call, "description", widget=forms.Textarea(attrs={"rows": 6}))
+    guidelines = setting_form_field(Call, "guidelines", widget=forms.Textarea(attrs={"rows": 6}))
 
     def clean_manual_checks(self) -> list[str]:
         lines = self.cleaned_data["manual_checks"].splitlines()
@@ -335,11 +288,13 @@ class ManualCheckForm(forms.Form):
     )
 
 
-ELIGIBLE, INELIGIBLE, NEEDS_CHANGES = "eligible", "ineligible", "needs_changes"
+class MoveForm(forms.Form):
+    """The comment of one move the secretariat makes (``enums.Move``).
 
-
-class ScreeningActionForm(forms.Form):
-    """A screening decision; ineligible needs a reason, needs changes needs comments."""
+    Each move has its own form on the page (``prefix`` = its action), so an
+    error shows next to the field it is about. Required where the state asks
+    for a reason (``COMMENT_REQUIRED``): the city reads it.
+    """
 
     comment = forms.CharField(
         label=_("Comment"),
@@ -348,22 +303,21 @@ class ScreeningActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    LABELS = {
-        ELIGIBLE: _("Comment (optional)"),
-        INELIGIBLE: _("Reason it is ineligible"),
-        NEEDS_CHANGES: _("What the city should change"),
-    }
-
-    def __init__(self, *args, action: str, **kwargs):
-        super().__init__(*args, prefix=action, **kwargs)
-        self.action = action
-        self.fields["comment"].label = self.LABELS[action]
-        if action != ELIGIBLE:
+    def __init__(self, *args, move: Move, **kwargs):
+        super().__init__(*args, prefix=move.action, **kwargs)
+        self.move = move
+        self.action = move.action
+        self.fields["comment"].label = move.comment_label
+        if self.needs_reason:  # checked in clean_comment, with a message that says why
             self.fields["comment"].widget.attrs["aria-required"] = "true"
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.move.state in COMMENT_REQUIRED
 
     def clean_comment(self) -> str:
         comment = self.cleaned_data["comment"].strip()
-        if self.action != ELIGIBLE and not comment:
+        if self.needs_reason and not comment:
             raise forms.ValidationError(_("Say why: the city reads this comment."), code="required")
         return comment
 

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 import zlib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
@@ -26,16 +26,21 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from learningcities.common.validators import declared_directory
-from learningcities.frameworks.domain.queries.frameworks import framework_tree
-from learningcities.frameworks.enums import DEFAULT_RATING_MAX, DEFAULT_RATING_MIN, AnswerType
+from learningcities.questionnaires.answers import answer_kind
+from learningcities.questionnaires.profile import (
+    PROFILE_FIELDS,
+    PROFILE_NAMES,
+    ProfileField,
+    ProfileKind,
+)
+from learningcities.questionnaires.tree import by_criterion, questionnaire_tree
 
 from ..domain.errors import SubmissionError
-from ..domain.submissions import DECIMAL_FIELDS, INTEGER_FIELDS, PROFILE_FIELDS, clean_profile_value
+from ..domain.submissions import DECIMAL_FIELDS, INTEGER_FIELDS, clean_profile_value
 from ..domain.workbook import ImportSummary, save_workbook
 from ..enums import CHALLENGE_MAX, CHALLENGE_MIN, CallLanguage, Challenge
-from ..models import Answer, Submission
+from ..models import Submission
 from ..rules import can_change_submission, is_coordinator_of_submission
-from ..validators import word_count
 
 FORMAT_VERSION = "lc-workbook-1"
 ABOUT = "About"
@@ -45,8 +50,6 @@ ANSWER_COLUMN = "E"
 PROFILE_VALUE_COLUMN = "C"
 SUBMISSION_CELL = "B4"
 FORMAT_CELL = "B5"
-YES_WORDS = {"yes", "oui", "true"}
-NO_WORDS = {"no", "non", "false"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 UNLOCKED = Protection(locked=False)
 BOLD = Font(bold=True)
@@ -77,10 +80,13 @@ class WorkbookInvalid(SubmissionError):
         self.errors = errors
 
 
-def section_sheet_names(framework) -> dict[str, Any]:
-    """Return ``{sheet name: section}``: ``code title`` cut to Excel's 31 characters, unique."""
+def sheet_names(sections) -> dict[str, Any]:
+    """Return ``{sheet name: section}`` of ``sections`` (anything with a code and a title).
+
+    A name is ``code title`` cut to Excel's 31 characters, made unique.
+    """
     names: dict[str, Any] = {}
-    for section in framework.sections.all():
+    for section in sections:
         base = _BAD_SHEET_CHARS.sub(" ", f"{section.code} {section.title}").strip()[:31]
         name, number = base, 2
         while name in names or name in (ABOUT, PROFILE):
@@ -90,80 +96,53 @@ def section_sheet_names(framework) -> dict[str, Any]:
     return names
 
 
-def _rating_scale(criterion) -> tuple[int, int]:
-    low = criterion.rating_min if criterion.rating_min is not None else DEFAULT_RATING_MIN
-    high = criterion.rating_max if criterion.rating_max is not None else DEFAULT_RATING_MAX
-    return low, high
-
-
-def _limits(criterion) -> str:
-    if criterion.answer_type == AnswerType.TEXT and criterion.word_limit:
-        return _("at most %(count)s words") % {"count": criterion.word_limit}
-    if criterion.answer_type == AnswerType.RATING:
-        low, high = _rating_scale(criterion)
-        return _("%(low)s to %(high)s") % {"low": low, "high": high}
-    if criterion.answer_type == AnswerType.NUMBER and criterion.unit:
-        return _("unit: %(unit)s") % {"unit": criterion.unit}
-    if criterion.answer_type == AnswerType.YES_NO:
-        return _("yes or no")
-    if criterion.answer_type == AnswerType.FILE:
-        return _("upload evidence files on the site")
-    return ""
-
-
 def _number_cell(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _answer_cell(criterion, answer: Answer | None) -> Any:
-    if answer is None:
-        return None
-    if criterion.answer_type == AnswerType.TEXT:
-        return answer.text_value or None
-    if criterion.answer_type == AnswerType.NUMBER:
-        return _number_cell(answer.number_value)
-    if criterion.answer_type == AnswerType.RATING:
-        return answer.rating_value
-    if criterion.answer_type == AnswerType.YES_NO:
-        if answer.boolean_value is None:
-            return None
-        return "yes" if answer.boolean_value else "no"
-    return None
+# The "Help and limits" of a profile field, by kind (a text's depends on its length).
+_PROFILE_HELP = {
+    ProfileKind.CHOICE: lambda: ", ".join(CallLanguage.values),
+    ProfileKind.DECIMAL: lambda: _("a number"),
+    ProfileKind.YEAR: lambda: _("a whole number"),
+    ProfileKind.INTEGER: lambda: _("a whole number"),
+}
+
+
+def _profile_help(field: ProfileField) -> str:
+    if field.kind in _PROFILE_HELP:
+        return _PROFILE_HELP[field.kind]()
+    max_length = getattr(Submission._meta.get_field(field.name), "max_length", None)
+    if max_length:
+        return _("at most %(count)s characters") % {"count": max_length}
+    return _("text")
+
+
+def _challenge_rows(submission: Submission, label: str) -> list[tuple[str, str, Any, str]]:
+    return [
+        (
+            f"{CHALLENGE_PREFIX}{challenge.value}",
+            f"{label}: {challenge.label}",
+            (submission.challenges or {}).get(challenge.value),
+            _("a rating from %(low)s to %(high)s") % {"low": CHALLENGE_MIN, "high": CHALLENGE_MAX},
+        )
+        for challenge in Challenge
+    ]
 
 
 def _profile_rows(submission: Submission) -> list[tuple[str, str, Any, str]]:
     rows = []
-    for name in PROFILE_FIELDS:
-        model_field = Submission._meta.get_field(name)
-        label = str(model_field.verbose_name)
-        if name == "challenges":
-            for challenge in Challenge:
-                rows.append(
-                    (
-                        f"{CHALLENGE_PREFIX}{challenge.value}",
-                        f"{label}: {challenge.label}",
-                        (submission.challenges or {}).get(challenge.value),
-                        _("a rating from %(low)s to %(high)s")
-                        % {"low": CHALLENGE_MIN, "high": CHALLENGE_MAX},
-                    )
-                )
+    for field in PROFILE_FIELDS:
+        label = str(Submission._meta.get_field(field.name).verbose_name)
+        if field.kind == ProfileKind.RATINGS:
+            rows.extend(_challenge_rows(submission, label))
             continue
-        value = getattr(submission, name)
-        if name in DECIMAL_FIELDS:
+        value = getattr(submission, field.name)
+        if field.kind == ProfileKind.DECIMAL:
             value = _number_cell(value)
-        if name == "communication_language":
-            help_text = ", ".join(CallLanguage.values)
-        elif name in DECIMAL_FIELDS:
-            help_text = _("a number")
-        elif name in INTEGER_FIELDS:
-            help_text = _("a whole number")
-        elif getattr(model_field, "max_length", None):
-            help_text = _("at most %(count)s characters") % {"count": model_field.max_length}
-        else:
-            help_text = _("text")
-        rows.append((name, label, value if value != "" else None, help_text))
+        rows.append((field.name, label, value if value != "" else None, _profile_help(field)))
     return rows
 
 
@@ -200,15 +179,7 @@ def _header(sheet, titles: list[str]) -> None:
         cell.font = BOLD
 
 
-def export_workbook(submission: Submission) -> bytes:
-    """Return ``submission`` as an .xlsx workbook (profile, one sheet per section, About).
-
-    Only the answer cells are unlocked (sheets protected without a password);
-    ratings and yes/no cells carry a list validation. Reads only.
-    """
-    framework = framework_tree(submission.call.framework)
-    answers = {answer.criterion_id: answer for answer in submission.answers.all()}
-    book = Workbook()
+def _write_profile(book, submission: Submission) -> None:
     profile = book.active
     profile.title = PROFILE
     _header(profile, [_("Field"), _("Label"), _("Value"), _("Help and limits")])
@@ -229,45 +200,44 @@ def export_workbook(submission: Submission) -> bytes:
     for column, width in zip("ABCD", (24, 40, 60, 30), strict=True):
         profile.column_dimensions[column].width = width
 
-    for name, section in section_sheet_names(framework).items():
-        sheet = book.create_sheet(name)
-        _header(
-            sheet,
-            [_("Code"), _("Question"), _("Answer type"), _("Limits"), _("Answer"), _("Guidance")],
-        )
-        ratings: dict[tuple[int, int], list[str]] = {}
-        yes_no = []
-        row = 1
-        for area in section.areas.all():
-            for criterion in area.criteria.all():
-                row += 1
-                _append(
-                    sheet,
-                    [
-                        criterion.code,
-                        criterion.title,
-                        str(criterion.get_answer_type_display()),
-                        _limits(criterion),
-                        _answer_cell(criterion, answers.get(criterion.pk)),
-                        criterion.guidance,
-                    ],
-                )
-                cell = sheet[f"{ANSWER_COLUMN}{row}"]
-                cell.alignment = WRAP
-                if criterion.answer_type == AnswerType.FILE:
-                    continue
-                cell.protection = UNLOCKED
-                if criterion.answer_type == AnswerType.RATING:
-                    ratings.setdefault(_rating_scale(criterion), []).append(cell.coordinate)
-                elif criterion.answer_type == AnswerType.YES_NO:
-                    yes_no.append(cell.coordinate)
-        for (low, high), cells in ratings.items():
-            _list_validation(sheet, [str(n) for n in range(low, high + 1)], cells)
-        _list_validation(sheet, ["yes", "no"], yes_no)
-        sheet.protection.sheet = True
-        for column, width in zip("ABCDEF", (10, 50, 14, 24, 60, 50), strict=True):
-            sheet.column_dimensions[column].width = width
 
+def _write_section(book, name: str, node) -> None:
+    """Add the sheet of one section: a row a criterion, its answer cell unlocked if it has one."""
+    sheet = book.create_sheet(name)
+    _header(
+        sheet,
+        [_("Code"), _("Question"), _("Answer type"), _("Limits"), _("Answer"), _("Guidance")],
+    )
+    lists: dict[tuple[str, ...], list[str]] = {}
+    for row, item in enumerate(node.items, start=2):
+        criterion, kind = item.criterion, item.kind
+        _append(
+            sheet,
+            [
+                criterion.code,
+                criterion.title,
+                str(criterion.get_answer_type_display()),
+                kind.cell_hint(criterion),
+                kind.write_cell(criterion, item.answer),
+                criterion.guidance,
+            ],
+        )
+        cell = sheet[f"{ANSWER_COLUMN}{row}"]
+        cell.alignment = WRAP
+        if not kind.has_value:
+            continue  # evidence is uploaded on the site
+        cell.protection = UNLOCKED
+        choices = kind.cell_choices(criterion)
+        if choices:
+            lists.setdefault(tuple(choices), []).append(cell.coordinate)
+    for values, cells in lists.items():
+        _list_validation(sheet, list(values), cells)
+    sheet.protection.sheet = True
+    for column, width in zip("ABCDEF", (10, 50, 14, 24, 60, 50), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+def _write_about(book, submission: Submission) -> None:
     about = book.create_sheet(ABOUT)
     _header(about, [_("About this workbook"), ""])
     _append(about, [_("Call"), submission.call.title])
@@ -277,6 +247,25 @@ def export_workbook(submission: Submission) -> bytes:
     about.protection.sheet = True
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 60
+
+
+def _tree(submission: Submission) -> list:
+    return questionnaire_tree(
+        submission.call.framework_id, answers=by_criterion(submission.answers.all())
+    )
+
+
+def export_workbook(submission: Submission) -> bytes:
+    """Return ``submission`` as an .xlsx workbook (profile, one sheet per section, About).
+
+    Only the answer cells are unlocked (sheets protected without a password);
+    ratings and yes/no cells carry a list validation. Reads only.
+    """
+    book = Workbook()
+    _write_profile(book, submission)
+    for name, node in sheet_names(_tree(submission)).items():
+        _write_section(book, name, node)
+    _write_about(book, submission)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -298,59 +287,7 @@ def _read_answer(criterion, value: Any) -> Any:
     """Return the cell's value as ``save_answer`` takes it; raise ValueError with the reason."""
     if _blank(value):
         return None
-    kind = criterion.answer_type
-    if kind == AnswerType.TEXT:
-        text = str(value)
-        if criterion.word_limit and word_count(text) > criterion.word_limit:
-            raise ValueError(
-                _("%(count)s words, more than the limit of %(limit)s")
-                % {"count": word_count(text), "limit": criterion.word_limit}
-            )
-        return text
-    if kind == AnswerType.YES_NO:
-        if isinstance(value, bool):
-            return value
-        word = str(value).strip().casefold()
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-        raise ValueError(_("expected yes or no, found “%(value)s”") % {"value": value})
-    if isinstance(value, bool):
-        raise ValueError(_("expected a number, found “%(value)s”") % {"value": value})
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValueError(_("expected a number, found “%(value)s”") % {"value": value})
-    if kind == AnswerType.RATING:
-        low, high = _rating_scale(criterion)
-        if number != number.to_integral_value() or not low <= number <= high:
-            raise ValueError(
-                _("a rating from %(low)s to %(high)s is expected, found %(value)s")
-                % {"low": low, "high": high, "value": value}
-            )
-        return int(number)
-    if abs(number) >= Decimal(10) ** 16:
-        raise ValueError(_("the number %(value)s is too large") % {"value": value})
-    if number < 0:
-        raise ValueError(
-            _("expected a number that is not negative, found %(value)s") % {"value": value}
-        )
-    return number
-
-
-def _current_answer(criterion, answer: Answer | None) -> Any:
-    if answer is None:
-        return None
-    if criterion.answer_type == AnswerType.TEXT:
-        return answer.text_value or None
-    return {
-        AnswerType.NUMBER: answer.number_value,
-        AnswerType.RATING: answer.rating_value,
-        AnswerType.YES_NO: answer.boolean_value,
-    }.get(criterion.answer_type)
+    return answer_kind(criterion).read_cell(criterion, value)
 
 
 # Reading an upload within the limits
@@ -537,83 +474,142 @@ def _value(rows: list[tuple], coordinate: str) -> Any:
     return values[column - 1] if column <= len(values) else None
 
 
-def _read_profile(rows: list[tuple], submission, errors: list[str]) -> tuple[dict, int]:
-    changed: dict[str, Any] = {}
-    unchanged = 0
-    challenges: dict[str, Any] = {}
-    challenge_cells: dict[str, str] = {}
-    for row in range(2, len(rows) + 1):
-        name = _value(rows, f"A{row}")
+def _unknown_field(row: int, name: str) -> str:
+    return _error(PROFILE, f"A{row}", _("unknown field %(name)s") % {"name": name})
+
+
+def _whole(value: Any) -> Any:
+    """Return a float cell holding a whole number as an int (spreadsheets store 3 as 3.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _profile_cell(name: str, value: Any) -> Any:
+    """Return a profile cell's value as ``clean_profile_value`` takes it."""
+    if name in INTEGER_FIELDS:
+        return _whole(value)
+    if name not in DECIMAL_FIELDS and value is not None:
+        return str(value)
+    return value
+
+
+class _ProfileReading:
+    """The profile sheet as read: changed fields, unchanged count, challenges rated."""
+
+    def __init__(self, submission: Submission, errors: list[str]):
+        self.submission = submission
+        self.errors = errors
+        self.changed: dict[str, Any] = {}
+        self.unchanged = 0
+        self.challenges: dict[str, Any] = {}
+        self.challenge_seen = False
+
+    def read_row(self, row: int, name: str, value: Any) -> None:
         coordinate = f"{PROFILE_VALUE_COLUMN}{row}"
-        value = _value(rows, coordinate)
-        if _blank(name):
-            continue
-        name = str(name).strip()
         if name.startswith(CHALLENGE_PREFIX):
-            key = name.removeprefix(CHALLENGE_PREFIX)
-            if key not in Challenge.values:
-                errors.append(
-                    _error(PROFILE, f"A{row}", _("unknown field %(name)s") % {"name": name})
-                )
-                continue
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            try:
-                challenges[key] = clean_profile_value("challenges", {key: value}).get(key)
-            except SubmissionError as error:
-                errors.append(_error(PROFILE, coordinate, str(error)))
-            challenge_cells[key] = coordinate
-            continue
-        if name not in PROFILE_FIELDS or name == "challenges":
-            errors.append(_error(PROFILE, f"A{row}", _("unknown field %(name)s") % {"name": name}))
-            continue
-        if name in INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if name not in INTEGER_FIELDS and name not in DECIMAL_FIELDS and value is not None:
-            value = str(value)
-        try:
-            cleaned = clean_profile_value(name, value)
-        except SubmissionError as error:
-            errors.append(_error(PROFILE, coordinate, str(error)))
-            continue
-        if getattr(submission, name) != cleaned:
-            changed[name] = cleaned
+            self.read_challenge(row, name, value, coordinate)
+        elif name not in PROFILE_NAMES or name == "challenges":
+            self.errors.append(_unknown_field(row, name))
         else:
-            unchanged += 1
-    if challenge_cells:
-        merged = dict(submission.challenges or {})
-        for key, points in challenges.items():
+            self.read_field(name, value, coordinate)
+
+    def read_challenge(self, row: int, name: str, value: Any, coordinate: str) -> None:
+        key = name.removeprefix(CHALLENGE_PREFIX)
+        if key not in Challenge.values:
+            self.errors.append(_unknown_field(row, name))
+            return
+        self.challenge_seen = True
+        try:
+            points = clean_profile_value("challenges", {key: _whole(value)}).get(key)
+        except SubmissionError as error:
+            self.errors.append(_error(PROFILE, coordinate, str(error)))
+            return
+        self.challenges[key] = points
+
+    def read_field(self, name: str, value: Any, coordinate: str) -> None:
+        try:
+            cleaned = clean_profile_value(name, _profile_cell(name, value))
+        except SubmissionError as error:
+            self.errors.append(_error(PROFILE, coordinate, str(error)))
+            return
+        if getattr(self.submission, name) != cleaned:
+            self.changed[name] = cleaned
+        else:
+            self.unchanged += 1
+
+    def merge_challenges(self) -> None:
+        """Count the challenges as one field: changed if any rating changed."""
+        if not self.challenge_seen:
+            return
+        before = self.submission.challenges or {}
+        merged = dict(before)
+        for key, points in self.challenges.items():
             if points is None:
                 merged.pop(key, None)
             else:
                 merged[key] = points
-        if merged != (submission.challenges or {}):
-            changed["challenges"] = merged
+        if merged != before:
+            self.changed["challenges"] = merged
+        else:
+            self.unchanged += 1
+
+
+def _read_profile(rows: list[tuple], submission, errors: list[str]) -> tuple[dict, int]:
+    reading = _ProfileReading(submission, errors)
+    for row in range(2, len(rows) + 1):
+        name = _value(rows, f"A{row}")
+        if not _blank(name):
+            reading.read_row(row, str(name).strip(), _value(rows, f"{PROFILE_VALUE_COLUMN}{row}"))
+    reading.merge_challenges()
+    return reading.changed, reading.unchanged
+
+
+def _read_section(
+    name: str, rows: list[tuple], node, errors: list[str]
+) -> tuple[list[tuple[Any, Any]], int]:
+    """Return the changed answers of a section's sheet and how many were unchanged."""
+    items = {item.criterion.code: item for item in node.items}
+    answers: list[tuple[Any, Any]] = []
+    unchanged = 0
+    for row in range(2, len(rows) + 1):
+        code = _value(rows, f"A{row}")
+        if _blank(code):
+            continue
+        item = items.get(str(code).strip())
+        if item is None:
+            errors.append(_error(name, f"A{row}", _("unknown question %(code)s") % {"code": code}))
+            continue
+        if not item.kind.has_value:
+            continue
+        coordinate = f"{ANSWER_COLUMN}{row}"
+        try:
+            cleaned = _read_answer(item.criterion, _value(rows, coordinate))
+        except ValueError as error:
+            errors.append(_error(name, coordinate, str(error)))
+            continue
+        if item.value != cleaned:
+            answers.append((item.criterion, cleaned))
         else:
             unchanged += 1
-    return changed, unchanged
+    return answers, unchanged
 
 
-def _read_workbook(reader: _SheetReader, submission: Submission) -> tuple[dict, list, int]:
-    """Return the changed profile fields, the changed answers and the count of unchanged ones.
-
-    Raises WorkbookInvalid listing every problem found, or only the limit passed.
-    """
-    errors: list[str] = []
+def _check_about(reader: "_SheetReader", submission: Submission) -> None:
+    """Refuse (WorkbookInvalid) a workbook of another submission or format."""
     if ABOUT not in reader.book.sheetnames:
         raise WorkbookInvalid([_("The sheet '%(sheet)s' is missing.") % {"sheet": ABOUT}])
     about = reader.rows(ABOUT)
     found = _value(about, SUBMISSION_CELL)
     if str(found).strip() != str(submission.pk):
-        errors.append(
-            _error(
-                ABOUT,
-                SUBMISSION_CELL,
-                _("this workbook is for submission %(found)s, not %(expected)s")
-                % {"found": found, "expected": submission.pk},
-            )
+        raise WorkbookInvalid(
+            [
+                _error(
+                    ABOUT,
+                    SUBMISSION_CELL,
+                    _("this workbook is for submission %(found)s, not %(expected)s")
+                    % {"found": found, "expected": submission.pk},
+                )
+            ]
         )
-        raise WorkbookInvalid(errors)
     if _value(about, FORMAT_CELL) != FORMAT_VERSION:
         raise WorkbookInvalid(
             [
@@ -625,9 +621,16 @@ def _read_workbook(reader: _SheetReader, submission: Submission) -> tuple[dict, 
                 )
             ]
         )
-    framework = framework_tree(submission.call.framework)
-    sections = section_sheet_names(framework)
-    current = {answer.criterion_id: answer for answer in submission.answers.all()}
+
+
+def _read_workbook(reader: _SheetReader, submission: Submission) -> tuple[dict, list, int]:
+    """Return the changed profile fields, the changed answers and the count of unchanged ones.
+
+    Raises WorkbookInvalid listing every problem found, or only the limit passed.
+    """
+    _check_about(reader, submission)
+    errors: list[str] = []
+    sections = sheet_names(_tree(submission))
     profile: dict[str, Any] = {}
     unchanged = 0
     answers: list[tuple[Any, Any]] = []
@@ -638,35 +641,13 @@ def _read_workbook(reader: _SheetReader, submission: Submission) -> tuple[dict, 
             profile, unchanged_profile = _read_profile(reader.rows(name), submission, errors)
             unchanged += unchanged_profile
             continue
-        section = sections.get(name)
-        if section is None:
+        node = sections.get(name)
+        if node is None:
             errors.append(_("sheet '%(sheet)s': not a sheet of this workbook") % {"sheet": name})
             continue
-        rows = reader.rows(name)
-        criteria = {c.code: c for area in section.areas.all() for c in area.criteria.all()}
-        for row in range(2, len(rows) + 1):
-            code = _value(rows, f"A{row}")
-            coordinate = f"{ANSWER_COLUMN}{row}"
-            value = _value(rows, coordinate)
-            if _blank(code):
-                continue
-            criterion = criteria.get(str(code).strip())
-            if criterion is None:
-                errors.append(
-                    _error(name, f"A{row}", _("unknown question %(code)s") % {"code": code})
-                )
-                continue
-            if criterion.answer_type == AnswerType.FILE:
-                continue
-            try:
-                cleaned = _read_answer(criterion, value)
-            except ValueError as error:
-                errors.append(_error(name, coordinate, str(error)))
-                continue
-            if _current_answer(criterion, current.get(criterion.pk)) != cleaned:
-                answers.append((criterion, cleaned))
-            else:
-                unchanged += 1
+        changed, unchanged_answers = _read_section(name, reader.rows(name), node, errors)
+        answers.extend(changed)
+        unchanged += unchanged_answers
     if errors:
         raise WorkbookInvalid(errors)
     return profile, answers, unchanged

@@ -1,8 +1,12 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import CallKind, CallLanguage, DeadlineAction, DocumentKind
 from ..validators import validate_time_zone
+
+# The longest public description or guidelines of a call, in characters.
+TEXT_MAX = 20_000
 
 
 def default_required_documents() -> list[str]:
@@ -11,6 +15,9 @@ def default_required_documents() -> list[str]:
 
 class Call(models.Model):
     """A call for applications (membership) or nominations (award), its rules as data.
+
+    Each setting's default, limits and help text are defined here only: the
+    secretariat's form and ``domain.calls`` read them (``common.model_fields``).
 
     ``framework`` pins one framework version: the questions of every
     submission to this call stay the same whatever is loaded later.
@@ -41,6 +48,7 @@ class Call(models.Model):
     endorsement_days = models.PositiveSmallIntegerField(
         _("endorsement window (days)"),
         default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Days the National Commission has to act after a city submits."),
     )
     endorsement_reminder_days = models.PositiveSmallIntegerField(
@@ -48,6 +56,7 @@ class Call(models.Model):
         null=True,
         blank=True,
         default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(364)],
         help_text=_(
             "The National Commission is reminded this many days before its deadline. "
             "Empty: no reminder."
@@ -64,6 +73,7 @@ class Call(models.Model):
         null=True,
         blank=True,
         default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("Empty: no quota."),
     )
     # Eligibility rules, each off when empty.
@@ -72,10 +82,16 @@ class Call(models.Model):
     )
     require_not_member = models.BooleanField(_("only cities not yet members"), default=False)
     member_for_months = models.PositiveSmallIntegerField(
-        _("member for more than (months)"), null=True, blank=True
+        _("member for more than (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1200)],
     )
     not_winner_within_years = models.PositiveSmallIntegerField(
-        _("not a winner within (years)"), null=True, blank=True
+        _("not a winner within (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     required_documents = models.JSONField(
         _("required documents"),
@@ -87,27 +103,38 @@ class Call(models.Model):
         _("manual checks"),
         default=list,
         blank=True,
-        help_text=_(
-            "Checks the secretariat ticks while screening, one label each, "
-            "such as “Mayor's letter signed”."
-        ),
+        # Written for the secretariat's form, which takes them as lines of text.
+        help_text=_("One check per line, such as “Mayor's letter signed”."),
     )
     motivation_word_limit = models.PositiveIntegerField(_("motivation word limit"), default=200)
     implementation_word_limit = models.PositiveIntegerField(
         _("implementation word limit"), default=200
     )
-    min_reviews = models.PositiveSmallIntegerField(_("minimum reviews per submission"), default=3)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum reviews per submission"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("How many jurors review each submission (the call's minimum)."),
+    )
     # What the public reads about the call (the public call page): plain text,
     # paragraphs separated by an empty line.
     description = models.TextField(
         _("public description"),
         blank=True,
-        help_text=_("What the call is for and who may answer it, shown on the public call page."),
+        max_length=TEXT_MAX,
+        help_text=_(
+            "What the call is for and who may answer it, shown on the public call page. "
+            "Plain text; an empty line starts a new paragraph."
+        ),
     )
     guidelines = models.TextField(
         _("guidelines"),
         blank=True,
-        help_text=_("How to prepare and submit an application, shown on the public call page."),
+        max_length=TEXT_MAX,
+        help_text=_(
+            "How to prepare and submit an application, shown on the public call page. "
+            "Plain text; an empty line starts a new paragraph."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Bumped (in the writer's transaction) by every write that changes what the

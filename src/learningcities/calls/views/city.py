@@ -14,7 +14,6 @@ answered 204 when saved, or JSON ``{"errors": {field: [messages]}}`` (400;
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
 
 import rules
 from django.contrib import messages
@@ -31,13 +30,15 @@ from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.models import Organisation
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.common.domain.documents import DocumentError
-from learningcities.frameworks.domain.queries.frameworks import (
-    criteria_for_framework,
-    framework_tree,
-)
-from learningcities.frameworks.enums import AnswerType
+from learningcities.common.views.errors import show_error
 from learningcities.network.domain.queries.directory import current_member_filter
 from learningcities.network.models import City
+from learningcities.questionnaires.profile import profile_rows
+from learningcities.questionnaires.tree import (
+    by_criterion,
+    documents_by_criterion,
+    questionnaire_tree,
+)
 
 from ..domain.completeness import completeness
 from ..domain.errors import SubmissionError
@@ -52,20 +53,24 @@ from ..domain.submissions import (
 )
 from ..domain.timing import submission_deadline
 from ..domain.transitions import transition
-from ..dossier import profile_value
-from ..enums import CallKind, Challenge, Decision, DocumentKind, SubmissionState, final_states
+from ..enums import (
+    COMMENT_REQUIRED,
+    REASON_HEADINGS,
+    SYSTEM_REASON_HEADINGS,
+    CallKind,
+    Challenge,
+    Decision,
+    DocumentKind,
+    SubmissionState,
+    final_states,
+)
 from ..interfaces.city_forms import (
     CHALLENGE_PREFIX,
     LETTER_FIELD,
-    NO,
-    YES,
     ProfileForm,
     SectionForm,
     StartApplicationForm,
     TransitionForm,
-    answer_field_name,
-    evidence_field_name,
-    takes_evidence,
 )
 from ..models import Call, Certificate, Release, Submission, Transition
 from ..rules import TRANSITION_PERMISSIONS, organisation_ids_in_role
@@ -140,36 +145,54 @@ def deadline_info(submission: Submission, now: dt.datetime | None = None) -> dic
     return {"at": deadline, "when": when, "text": text, "passed": deadline <= now}
 
 
+def _start_application(request: HttpRequest, cities: list[Organisation]) -> HttpResponse:
+    """Start the posted city's application to the posted open call; redirect to it."""
+    form = StartApplicationForm(request.POST)
+    city_org = None
+    call = None
+    if form.is_valid():
+        now = timezone.now()
+        call = Call.objects.filter(
+            pk=form.cleaned_data["call"], opens_at__lte=now, closes_at__gte=now
+        ).first()
+        city_org = next(
+            (org for org in cities if org.pk == form.cleaned_data["organisation"]), None
+        )
+    if call is None or city_org is None:
+        messages.error(request, _("Choose an open call and one of your cities."))
+        return redirect("calls:city-applications")
+    try:
+        submission = start_submission(call, city=city_org.city, actor=request.user)
+    except SubmissionError as error:
+        show_error(request, error)
+        return redirect("calls:city-applications")
+    messages.success(
+        request,
+        _("Your application to %(call)s has been started.") % {"call": call.title},
+    )
+    return redirect("calls:city-application", pk=submission.pk)
+
+
+def _member_city_ids(cities: list[Organisation], calls: list[Call]) -> set[int]:
+    """Return which of ``cities`` are members, asked only when a call is for non-members."""
+    # A call for cities not yet members tells a member city so before it starts
+    # (screening would find the application ineligible).
+    if not any(call.require_not_member for call in calls):
+        return set()
+    return set(
+        City.objects.filter(
+            current_member_filter(timezone.localdate()), pk__in=[org.city_id for org in cities]
+        ).values_list("pk", flat=True)
+    )
+
+
 @permission_required(PERMISSION)
 def applications(request: HttpRequest) -> HttpResponse:
     """List the coordinator's applications and the open calls; POST starts an application."""
     user = request.user
     cities = _coordinated_cities(user)
     if request.method == "POST":
-        form = StartApplicationForm(request.POST)
-        city_org = None
-        call = None
-        if form.is_valid():
-            now = timezone.now()
-            call = Call.objects.filter(
-                pk=form.cleaned_data["call"], opens_at__lte=now, closes_at__gte=now
-            ).first()
-            city_org = next(
-                (org for org in cities if org.pk == form.cleaned_data["organisation"]), None
-            )
-        if call is None or city_org is None:
-            messages.error(request, _("Choose an open call and one of your cities."))
-            return redirect("calls:city-applications")
-        try:
-            submission = start_submission(call, city=city_org.city, actor=user)
-        except SubmissionError as error:
-            messages.error(request, str(error))
-            return redirect("calls:city-applications")
-        messages.success(
-            request,
-            _("Your application to %(call)s has been started.") % {"call": call.title},
-        )
-        return redirect("calls:city-application", pk=submission.pk)
+        return _start_application(request, cities)
     now = timezone.now()
     submissions = list(applications_for_coordinator(user).order_by("-call__opens_at", "pk"))
     live = {
@@ -180,17 +203,7 @@ def applications(request: HttpRequest) -> HttpResponse:
     calls = list(
         Call.objects.filter(opens_at__lte=now, closes_at__gte=now).order_by("closes_at", "pk")
     )
-    # A call for cities not yet members tells a member city so before it starts
-    # (screening would find the application ineligible).
-    members = (
-        set(
-            City.objects.filter(
-                current_member_filter(timezone.localdate()), pk__in=[org.city_id for org in cities]
-            ).values_list("pk", flat=True)
-        )
-        if any(call.require_not_member for call in calls)
-        else set()
-    )
+    members = _member_city_ids(cities, calls)
     open_calls = [
         {
             "call": call,
@@ -211,42 +224,31 @@ def applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _section_progress(submission: Submission, criteria) -> list[dict]:
+def _application_tree(submission: Submission) -> list:
+    """Return the application's section tree with its answers and evidence (three queries)."""
+    return questionnaire_tree(
+        submission.call.framework_id,
+        answers=by_criterion(submission.answers.all()),
+        documents=documents_by_criterion(_documents(submission, criterion__isnull=False)),
+    )
+
+
+def _section_progress(tree) -> list[dict]:
     """Return per section: its code, title, answered and required criteria."""
-    answers = {answer.criterion_id: answer for answer in submission.answers.all()}
-    evidence = set(
-        submission.documents.filter(criterion__isnull=False).values_list("criterion_id", flat=True)
-    )
-    sections: dict[int, dict] = {}
-    for criterion in criteria:
-        section = criterion.area.section
-        row = sections.setdefault(
-            section.pk,
-            {"code": section.code, "title": section.title, "answered": 0, "required": 0},
-        )
-        if not criterion.required:
-            continue
-        row["required"] += 1
-        if criterion.answer_type == AnswerType.FILE:
-            done = criterion.pk in evidence
-        else:
-            done = _has_value(answers.get(criterion.pk))
-        row["answered"] += int(done)
-    return list(sections.values())
+    return [
+        {
+            "code": node.code,
+            "title": node.title,
+            "answered": sum(1 for item in node.items if item.criterion.required and item.complete),
+            "required": sum(1 for item in node.items if item.criterion.required),
+        }
+        for node in tree
+    ]
 
 
-def _has_value(answer) -> bool:
-    return answer is not None and (
-        bool(answer.text_value.strip())
-        or answer.number_value is not None
-        or answer.rating_value is not None
-        or answer.boolean_value is not None
-    )
-
-
-def _missing_links(submission: Submission, missing, criteria) -> list[dict]:
+def _missing_links(submission: Submission, missing, tree) -> list[dict]:
     """Return each missing item with the URL of the place to fix it."""
-    section_of = {criterion.code: criterion.area.section.code for criterion in criteria}
+    section_of = {item.criterion.code: node.code for node in tree for item in node.items}
     profile_url = reverse("calls:city-profile", kwargs={"pk": submission.pk})
     links = []
     for item in missing:
@@ -261,36 +263,39 @@ def _missing_links(submission: Submission, missing, criteria) -> list[dict]:
     return links
 
 
+def _move_application(request: HttpRequest, submission: Submission) -> HttpResponse | int:
+    """Submit or withdraw as posted: the redirect when done, else the status of the refusal."""
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose submit or withdraw."))
+        return 400
+    if form.cleaned_data["action"] == "withdraw" and request.POST.get("confirm") != "yes":
+        # Withdrawing is for good: the "I understand" box must be ticked.
+        messages.error(request, _("Your application was not withdrawn: tick the box to confirm."))
+        return 400
+    to_state = ACTIONS[form.cleaned_data["action"]]
+    try:
+        transition(submission, to_state, actor=request.user)
+    except SubmissionError as error:
+        return show_error(request, error)
+    if to_state == SubmissionState.SUBMITTED:
+        messages.success(request, _("Your application has been submitted."))
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("calls:city-application", pk=submission.pk)
+
+
 @permission_required(PERMISSION)
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the application's state, deadline, progress and what is missing; POST moves it."""
     submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
     status = 200
     if request.method == "POST":
-        form = TransitionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose submit or withdraw."))
-            status = 400
-        elif form.cleaned_data["action"] == "withdraw" and request.POST.get("confirm") != "yes":
-            # Withdrawing is for good: the "I understand" box must be ticked.
-            messages.error(
-                request, _("Your application was not withdrawn: tick the box to confirm.")
-            )
-            status = 400
-        else:
-            to_state = ACTIONS[form.cleaned_data["action"]]
-            try:
-                transition(submission, to_state, actor=request.user)
-            except SubmissionError as error:
-                messages.error(request, str(error))
-                status = 409
-            else:
-                if to_state == SubmissionState.SUBMITTED:
-                    messages.success(request, _("Your application has been submitted."))
-                else:
-                    messages.success(request, _("Your application has been withdrawn."))
-                return redirect("calls:city-application", pk=submission.pk)
-    criteria = list(criteria_for_framework(submission.call.framework))
+        moved = _move_application(request, submission)
+        if isinstance(moved, HttpResponse):
+            return moved
+        status = moved
+    tree = _application_tree(submission)
     editable = rules.has_perm("calls.change_submission", request.user, submission)
     missing = completeness(submission) if editable else []
     actions = [
@@ -308,8 +313,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             # once it is settled the page tells the outcome, not a countdown.
             "deadline": None if submission.state in final_states else deadline_info(submission),
             "result": decision_result(submission) if released else None,
-            "progress": _section_progress(submission, criteria),
-            "missing": _missing_links(submission, missing, criteria),
+            "progress": _section_progress(tree),
+            "missing": _missing_links(submission, missing, tree),
             "editable": editable,
             "actions": actions,
             "reason": _reason_given(submission),
@@ -342,26 +347,23 @@ def decision_result(submission: Submission) -> dict:
     }
 
 
-# States the city reached because someone else gave a reason it must read.
-REASONED_STATES = frozenset(
-    {
-        SubmissionState.RETURNED,
-        SubmissionState.NEEDS_CHANGES,
-        SubmissionState.DECLINED,
-        SubmissionState.INELIGIBLE,
-    }
-)
-
-
 def _reason_given(submission: Submission) -> Transition | None:
-    """Return the move into the current state when it came with a reason for the city."""
-    if submission.state not in REASONED_STATES:
+    """Return the move into the current state when it came with a reason for the city.
+
+    The states are those of ``COMMENT_REQUIRED``; the move gets the ``heading``
+    the page gives the reason (``REASON_HEADINGS``).
+    """
+    if submission.state not in COMMENT_REQUIRED:
         return None
-    return (
+    move = (
         Transition.objects.filter(submission=submission, to_state=submission.state)
         .order_by("-created_at", "-pk")
         .first()
     )
+    if move is not None:
+        headings = REASON_HEADINGS if move.actor_id else SYSTEM_REASON_HEADINGS
+        move.heading = headings.get(move.to_state, REASON_HEADINGS[move.to_state])
+    return move
 
 
 def _refusal(submission: Submission) -> str:
@@ -382,9 +384,25 @@ def _profile_initial(submission: Submission) -> dict:
     return initial
 
 
-def _save_profile(request: HttpRequest, submission: Submission, form: ProfileForm) -> None:
-    """Save the posted profile fields that are right; leave errors on the others."""
-    form.is_valid()
+def _posted_ratings(request: HttpRequest, submission: Submission, form: ProfileForm):
+    """Return the challenges' ratings with the posted ones applied, or None if none was posted."""
+    ratings = dict(submission.challenges or {})
+    rated = False
+    for challenge in Challenge:
+        name = f"{CHALLENGE_PREFIX}{challenge.value}"
+        if name not in request.POST or name in form.errors:
+            continue
+        rated = True
+        points = form.cleaned_data.get(name)
+        if points:
+            ratings[challenge.value] = int(points)
+        else:
+            ratings.pop(challenge.value, None)
+    return ratings if rated else None
+
+
+def _profile_changes(request: HttpRequest, submission: Submission, form: ProfileForm) -> dict:
+    """Return the posted profile values that are right; leave errors on the others."""
     changes = {}
     for field in PROFILE_FIELDS:
         if field == "challenges" or field not in request.POST or field in form.errors:
@@ -392,25 +410,22 @@ def _save_profile(request: HttpRequest, submission: Submission, form: ProfileFor
         try:
             changes[field] = clean_profile_value(field, form.cleaned_data.get(field))
         except SubmissionError as error:
-            form.add_error(field, str(error))
-    ratings = dict(submission.challenges or {})
-    rated = False
-    for challenge in Challenge:
-        name = f"{CHALLENGE_PREFIX}{challenge.value}"
-        if name in request.POST and name not in form.errors:
-            rated = True
-            points = form.cleaned_data.get(name)
-            if points:
-                ratings[challenge.value] = int(points)
-            else:
-                ratings.pop(challenge.value, None)
-    if rated:
+            show_error(request, error, form, field=field)
+    ratings = _posted_ratings(request, submission, form)
+    if ratings is not None:
         changes["challenges"] = ratings
+    return changes
+
+
+def _save_profile(request: HttpRequest, submission: Submission, form: ProfileForm) -> None:
+    """Save the posted profile fields that are right; leave errors on the others."""
+    form.is_valid()
+    changes = _profile_changes(request, submission, form)
     if changes:
         try:
             save_draft(submission, actor=request.user, **changes)
         except SubmissionError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
     letter = form.cleaned_data.get(LETTER_FIELD) if LETTER_FIELD not in form.errors else None
     if letter:
         try:
@@ -422,7 +437,7 @@ def _save_profile(request: HttpRequest, submission: Submission, form: ProfileFor
                 name=letter.name,
             )
         except (SubmissionError, DocumentError) as error:
-            form.add_error(LETTER_FIELD, str(error))
+            show_error(request, error, form, field=LETTER_FIELD)
 
 
 def _edit_response(request, submission, form, save, template, context, url) -> HttpResponse:
@@ -492,110 +507,46 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _answer_value(criterion, raw: str):
-    """Return the domain value of a posted answer (None clears it)."""
-    if raw in ("", None):
-        return None
-    if criterion.answer_type == AnswerType.YES_NO:
-        return {YES: True, NO: False}[raw]
-    return raw
-
-
-def _answer_initial(criterion, answer) -> str:
-    if answer is None:
-        return ""
-    if criterion.answer_type == AnswerType.TEXT:
-        return answer.text_value
-    if criterion.answer_type == AnswerType.NUMBER:
-        return "" if answer.number_value is None else f"{answer.number_value.normalize():f}"
-    if criterion.answer_type == AnswerType.RATING:
-        return "" if answer.rating_value is None else str(answer.rating_value)
-    if criterion.answer_type == AnswerType.YES_NO:
-        return {True: YES, False: NO}.get(answer.boolean_value, "")
-    return ""
-
-
 def _save_section(request: HttpRequest, submission: Submission, form: SectionForm) -> None:
     """Save each posted answer that is right; leave errors on the others; attach evidence."""
     form.is_valid()
-    answers = {answer.criterion_id: answer for answer in form.answers}
-    for criterion in form.criteria:
-        if takes_evidence(criterion):
-            name = evidence_field_name(criterion)
-            upload = form.cleaned_data.get(name) if name not in form.errors else None
-            if upload:
-                try:
-                    attach_document(
-                        submission,
-                        upload,
-                        actor=request.user,
-                        kind=DocumentKind.EVIDENCE,
-                        criterion=criterion,
-                        name=upload.name,
-                    )
-                except (SubmissionError, DocumentError) as error:
-                    form.add_error(name, str(error))
-        if criterion.answer_type == AnswerType.FILE:
-            continue
-        name = answer_field_name(criterion)
-        if name not in request.POST or name in form.errors:
-            continue
-        value = _answer_value(criterion, form.cleaned_data.get(name))
-        if value is None and criterion.pk not in answers:
-            continue
+    for criterion, name, upload in list(form.uploads()):
+        try:
+            attach_document(
+                submission,
+                upload,
+                actor=request.user,
+                kind=DocumentKind.EVIDENCE,
+                criterion=criterion,
+                name=upload.name,
+            )
+        except (SubmissionError, DocumentError) as error:
+            show_error(request, error, form, field=name)
+    answered = {answer.criterion_id for answer in form.answers}
+    for criterion, name, value in list(form.posted_values(request.POST)):
+        if value is None and criterion.pk not in answered:
+            continue  # nothing to clear
         try:
             save_answer(submission, criterion, actor=request.user, value=value)
         except SubmissionError as error:
-            form.add_error(name, str(error))
+            show_error(request, error, form, field=name)
 
 
 @permission_required(PERMISSION)
 def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Edit the answers to one framework section's criteria (drafts save as typed)."""
     submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
-    criteria = [
-        criterion
-        for criterion in criteria_for_framework(submission.call.framework)
-        if criterion.area.section.code == code
-    ]
-    if not criteria:
+    node = next((node for node in _application_tree(submission) if node.code == code), None)
+    if node is None:
         raise Http404
-    answers = list(submission.answers.filter(criterion__in=[c.pk for c in criteria]))
+    items = node.items
+    criteria = [item.criterion for item in items]
     if request.method == "POST":
         form = SectionForm(request.POST, request.FILES, criteria=criteria)
     else:
-        by_criterion = {answer.criterion_id: answer for answer in answers}
-        form = SectionForm(
-            initial={
-                answer_field_name(c): _answer_initial(c, by_criterion.get(c.pk)) for c in criteria
-            },
-            criteria=criteria,
-        )
-    form.answers = answers
-    evidence = defaultdict(list)
-    for link in _documents(submission, criterion__in=[c.pk for c in criteria]):
-        evidence[link.criterion_id].append(link)
-    items = []
-    for criterion in criteria:
-        name = (
-            evidence_field_name(criterion)
-            if criterion.answer_type == AnswerType.FILE
-            else answer_field_name(criterion)
-        )
-        items.append(
-            {
-                "criterion": criterion,
-                "field": form[name],
-                # A written answer's evidence, in a field of its own below it.
-                "evidence_field": (
-                    form[evidence_field_name(criterion)]
-                    if takes_evidence(criterion) and criterion.answer_type != AnswerType.FILE
-                    else None
-                ),
-                "documents": evidence.get(criterion.pk, []),
-                "is_radio": criterion.answer_type in (AnswerType.RATING, AnswerType.YES_NO),
-            }
-        )
+        answers = {item.criterion.pk: item.answer for item in items}
+        form = SectionForm(initial=SectionForm.initial_for(criteria, answers), criteria=criteria)
+    form.answers = [item.answer for item in items if item.answer is not None]
     url = reverse("calls:city-section", kwargs={"pk": submission.pk, "code": code})
     return _edit_response(
         request,
@@ -603,84 +554,40 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         form,
         _save_section,
         "calls/city/section.html",
-        {"section": criteria[0].area.section, "items": items, "form_url": url},
+        {
+            "section": node.section,
+            "items": [
+                {
+                    "criterion": item.criterion,
+                    "field": form.main_field(item.criterion),
+                    # A written answer's evidence, in a field of its own below it.
+                    "evidence_field": form.side_evidence_field(item.criterion),
+                    "documents": item.documents,
+                    "is_radio": item.kind.choice_widget,
+                }
+                for item in items
+            ],
+            "form_url": url,
+        },
         url,
     )
-
-
-def _display_answer(criterion, answer) -> str:
-    if not _has_value(answer):
-        return ""
-    if criterion.answer_type == AnswerType.YES_NO:
-        return _("Yes") if answer.boolean_value else _("No")
-    if criterion.answer_type == AnswerType.RATING:
-        descriptors = dict(criterion.rating_points)
-        descriptor = descriptors.get(answer.rating_value, "")
-        return f"{answer.rating_value}: {descriptor}" if descriptor else str(answer.rating_value)
-    if criterion.answer_type == AnswerType.NUMBER:
-        number = f"{answer.number_value.normalize():f}"
-        return f"{number} {criterion.unit}".strip()
-    return answer.text_value
 
 
 @permission_required(PERMISSION)
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the whole application as the jury will read it."""
     submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
-    framework = framework_tree(submission.call.framework)
-    answers = {answer.criterion_id: answer for answer in submission.answers.all()}
-    documents = defaultdict(list)
-    letters = []
-    for link in _documents(submission):
-        if link.criterion_id:
-            documents[link.criterion_id].append(link)
-        elif link.kind == DocumentKind.COMMITMENT_LETTER:
-            letters.append(link)
-    sections = [
-        {
-            "section": section_,
-            "areas": [
-                {
-                    "area": area,
-                    "criteria": [
-                        {
-                            "criterion": criterion,
-                            "answer": _display_answer(criterion, answers.get(criterion.pk)),
-                            "documents": documents.get(criterion.pk, []),
-                        }
-                        for criterion in area.criteria.all()
-                    ],
-                }
-                for area in section_.areas.all()
-            ],
-        }
-        for section_ in framework.sections.all()
-    ]
     ratings = submission.challenges or {}
-    profile_rows = [
-        (
-            Submission._meta.get_field(field).verbose_name,
-            profile_value(field, getattr(submission, field)),
-        )
-        for field in PROFILE_FIELDS
-        if field not in ("challenges", "communication_language")
-    ]
-    profile_rows.append(
-        (
-            Submission._meta.get_field("communication_language").verbose_name,
-            submission.get_communication_language_display(),
-        )
-    )
     return render(
         request,
         "calls/city/preview.html",
         {
             "submission": submission,
-            "profile_rows": profile_rows,
+            "profile_rows": profile_rows(submission),
             "challenges": [
                 (challenge.label, ratings.get(challenge.value)) for challenge in Challenge
             ],
-            "sections": sections,
-            "letters": letters,
+            "sections": _application_tree(submission),
+            "letters": _documents(submission, kind=DocumentKind.COMMITMENT_LETTER),
         },
     )

@@ -25,6 +25,7 @@ from learningcities.common.views.shared_pages import CSRF_PLACEHOLDER, with_csrf
 from learningcities.network.models.countries import localised_country_name
 
 from ..enums import SubmissionState
+from ..rules import answers_editable_in
 
 # The format of the templates' ``date:"Y-m-d H:i"``, which is the same in every language.
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"
@@ -53,7 +54,8 @@ def url_for_pk(url_name: str):
 def rows_for_display(rows, url_name: str) -> list[dict]:
     """Return submission ``rows`` (dicts from ``domain.queries.dashboard``) ready to show.
 
-    Adds ``url`` (``url_name`` with the row's pk), ``state_label`` and
+    Adds ``url`` (``url_name`` with the row's pk), ``state_label``, ``extendable``
+    (the city's deadline may be extended: ``rules.answers_editable_in``) and
     ``country_name`` in the active language, and ``submitted`` and ``due``
     (the submission and endorsement-deadline moments, "" when unset).
     """
@@ -63,6 +65,7 @@ def rows_for_display(rows, url_name: str) -> list[dict]:
     for row in rows:
         row["url"] = url(row["pk"])
         row["state_label"] = labels.get(row["state"], row["state"])
+        row["extendable"] = answers_editable_in(row["state"])
         row["country_name"] = localised_country_name(row["country_id"])
         row["submitted"] = moment(row["submitted_at"])
         row["due"] = moment(row["endorsement_due_at"])
@@ -126,7 +129,7 @@ FRAME_PERMISSIONS = (
 )
 
 
-def cached_page(
+def cached_workspace_page(
     request: HttpRequest,
     template_name: str,
     name: str,

@@ -7,7 +7,6 @@ The decisions go through ``transition()``; its refusals (quota exhausted,
 window closed...) come back as messages.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -17,14 +16,18 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcities.common.access import get_object_for_user_or_404, permission_required
-from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
-from learningcities.frameworks.enums import AnswerType
+from learningcities.common.views.errors import show_error
 from learningcities.network.domain.queries.revision import current_revision
+from learningcities.questionnaires.profile import profile_rows
+from learningcities.questionnaires.tree import (
+    by_criterion,
+    documents_by_criterion,
+    questionnaire_tree,
+)
 
 from ..domain.errors import SubmissionError
 from ..domain.queries.dashboard import (
@@ -34,14 +37,12 @@ from ..domain.queries.dashboard import (
 from ..domain.queries.revision import calls_revision_key
 from ..domain.queries.submissions import submissions_for_user
 from ..domain.queries.work import endorsement_history_for_user, history_rows, released_outcome
-from ..domain.submissions import PROFILE_FIELDS
 from ..domain.transitions import transition
-from ..dossier import profile_value
 from ..enums import Challenge, SubmissionState, staged_states, state_for_city
 from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
 from ..models import EndorsementQuota, Submission, Transition
-from ..rules import endorsed_country_ids
-from .display import Fragment, cached_page, moment, page_number, url_for_pk
+from ..rules import endorsed_country_ids, may_decide_endorsement
+from .display import Fragment, cached_workspace_page, moment, page_number, url_for_pk
 
 QUEUE_PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 25
@@ -110,7 +111,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """
     countries = endorsed_country_ids(request.user)
     number = page_number(request.GET.get("page"))
-    return cached_page(
+    return cached_workspace_page(
         request,
         "calls/endorsement/queue.html",
         "endorsement-queue",
@@ -167,72 +168,27 @@ def history(request: HttpRequest) -> HttpResponse:
     )
 
 
-def answer_value(answer, criterion) -> str:
-    """Return an answer as text for reading (empty when unanswered)."""
-    if answer is None:
-        return ""
-    if criterion.answer_type == AnswerType.RATING:
-        return "" if answer.rating_value is None else str(answer.rating_value)
-    if criterion.answer_type == AnswerType.NUMBER:
-        if answer.number_value is None:
-            return ""
-        text = number_format(answer.number_value.normalize(), force_grouping=True)
-        return f"{text} {criterion.unit}".strip()
-    if criterion.answer_type == AnswerType.YES_NO:
-        if answer.boolean_value is None:
-            return ""
-        return _("Yes") if answer.boolean_value else _("No")
-    return answer.text_value
-
-
 def application_context(submission: Submission) -> dict:
     """Return what an application page shows: profile, answers by section, documents.
 
     A fixed number of queries whatever the size of the framework.
     """
-    profile = []
-    for field in PROFILE_FIELDS:
-        if field == "challenges":
-            continue
-        model_field = Submission._meta.get_field(field)
-        value = getattr(submission, field)
-        if field == "communication_language" and value:
-            value = submission.get_communication_language_display()
-        else:
-            value = profile_value(field, value)
-        label = str(model_field.verbose_name)
-        profile.append((label[:1].upper() + label[1:], "" if value is None else value))
-    challenges = [
-        (challenge.label, (submission.challenges or {}).get(challenge.value, ""))
-        for challenge in Challenge
-    ]
-    answers = {answer.criterion_id: answer for answer in submission.answers.all()}
     documents = list(submission.documents.select_related("document").order_by("created_at"))
-    evidence = defaultdict(list)
-    general = []
     for link in documents:
         link.url = reverse("common:document", kwargs={"document_id": link.document_id})
-        if link.criterion_id:
-            evidence[link.criterion_id].append(link)
-        else:
-            general.append(link)
-    sections: dict[int, dict] = {}
-    for criterion in criteria_for_framework(submission.call.framework):
-        section = criterion.area.section
-        entry = sections.setdefault(section.pk, {"section": section, "criteria": []})
-        entry["criteria"].append(
-            {
-                "criterion": criterion,
-                "value": answer_value(answers.get(criterion.pk), criterion),
-                "documents": evidence.get(criterion.pk, []),
-            }
-        )
     return {
         "submission": submission,
-        "profile": profile,
-        "challenges": challenges,
-        "sections": list(sections.values()),
-        "documents": general,
+        "profile": profile_rows(submission),
+        "challenges": [
+            (challenge.label, (submission.challenges or {}).get(challenge.value, ""))
+            for challenge in Challenge
+        ],
+        "sections": questionnaire_tree(
+            submission.call.framework_id,
+            answers=by_criterion(submission.answers.all()),
+            documents=documents_by_criterion(documents),
+        ),
+        "documents": [link for link in documents if not link.criterion_id],
     }
 
 
@@ -281,8 +237,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                         comment=form.cleaned_data["comment"],
                     )
                 except SubmissionError as error:
-                    messages.error(request, str(error))
-                    status = 409
+                    status = show_error(request, error)
                 else:
                     messages.success(
                         request,
@@ -297,7 +252,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "forms": [forms[ENDORSE], forms[RETURN], forms[DECLINE]],
-            "can_act": submission.state == SubmissionState.SUBMITTED,
+            "can_act": may_decide_endorsement(request.user, submission),
             "overdue": bool(submission.endorsement_due_at and submission.endorsement_due_at < now),
             "quotas": quota_lines([submission]),
             "transitions": _history_for_endorser(submission),

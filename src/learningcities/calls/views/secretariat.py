@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.common.domain.documents import DocumentError
 from learningcities.common.prepared import PreparedSelect
+from learningcities.common.views.errors import show_error
 from learningcities.network.domain.queries.revision import current_revision
 
 from ..domain.calls import (
@@ -48,41 +49,25 @@ from ..domain.queries.submissions import submissions_for_user
 from ..domain.submissions import extend_deadline
 from ..domain.timing import in_call_zone, submission_deadline
 from ..domain.transitions import transition
-from ..enums import CheckOutcome, SubmissionState, editable_states
-from ..interfaces.endorsement_forms import DECLINE, ENDORSE, RETURN, EndorsementActionForm
+from ..enums import MOVE_SECTIONS, SECRETARIAT_MOVES, CheckOutcome, SubmissionState
 from ..interfaces.exports import submissions_csv_lines
 from ..interfaces.secretariat_forms import (
-    ELIGIBLE,
-    INELIGIBLE,
-    NEEDS_CHANGES,
     CallAttachmentForm,
     CallEditForm,
     CallForm,
     CallMessageForm,
     DeadlineExtensionForm,
     ManualCheckForm,
-    ScreeningActionForm,
+    MoveForm,
     SubmissionFilterForm,
 )
 from ..models import Call, CallAttachment, ManualCheck, Submission
-from ..rules import is_escalated
-from .display import Fragment, cached_page, page_number, rows_for_display
+from ..rules import is_editable, may_screen, may_transition
+from .display import Fragment, cached_workspace_page, page_number, rows_for_display
 from .endorsement import application_context
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 200
-SCREENING_TARGET = {
-    ELIGIBLE: SubmissionState.ELIGIBLE,
-    INELIGIBLE: SubmissionState.INELIGIBLE,
-    NEEDS_CHANGES: SubmissionState.NEEDS_CHANGES,
-}
-# The National Commission's decisions, open to the secretariat once the
-# endorsement deadline of a call that escalates has passed.
-ESCALATED_TARGET = {
-    ENDORSE: SubmissionState.ENDORSED,
-    RETURN: SubmissionState.RETURNED,
-    DECLINE: SubmissionState.DECLINED,
-}
 
 
 def _state_counts():
@@ -128,7 +113,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
         try:
             call = create_call(actor=request.user, **form.call_settings())
         except SubmissionError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             messages.success(request, _("The call “%(title)s” is created.") % {"title": call})
             return redirect("calls:secretariat-call", pk=call.pk)
@@ -183,7 +168,7 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         return _dashboard_body(call, filters, number, now)
 
     try:
-        return cached_page(
+        return cached_workspace_page(
             request,
             "calls/secretariat/call_dashboard.html",
             "call-dashboard",
@@ -232,25 +217,13 @@ def _dashboard_body(call: Call, filters: SubmissionFilterForm, number: int, now)
         "calls:secretariat-submission",
     )
     overdue_more = len(overdue) > OVERDUE_SHOWN
-    chosen = {"state": "", "region": "", "country": ""}
-    filters_key = None  # the filters' form is drawn once per language and valid input
-    if not filters.is_bound or filters.is_valid():
-        raw = filters.data if filters.is_bound else {}
-        filters_key = repr([filters.is_bound, *(raw.get(name, "") for name in chosen)])
-    if filters.is_valid():
-        chosen.update({key: filters.cleaned_data[key] for key in chosen})
+    chosen, filters_key, query = _chosen_filters(filters)
     paginator = Paginator(call_submission_rows(call, **chosen), PAGE_SIZE)
     if not chosen["region"] and not chosen["country"]:
         # The counts have these already: spare the paginator its COUNT query.
         paginator.count = counts.states.get(chosen["state"], 0) if chosen["state"] else counts.total
     page = paginator.get_page(number)
     page.object_list = rows_for_display(page.object_list, "calls:secretariat-submission")
-    # The links keep the filters given, nothing else: the page is shared.
-    query = QueryDict(mutable=True)
-    raw = filters.data if filters.is_bound else {}
-    for name in chosen:
-        if raw.get(name):
-            query[name] = raw[name]
     html = render_to_string(
         "calls/secretariat/_call_dashboard_body.html",
         {
@@ -261,10 +234,27 @@ def _dashboard_body(call: Call, filters: SubmissionFilterForm, number: int, now)
             "filters": filters,
             "filters_key": filters_key,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
     return html, next_endorsement_deadline(call, now=now)
+
+
+def _chosen_filters(filters: SubmissionFilterForm) -> tuple[dict, str | None, str]:
+    """Return the filters chosen, the cache key of their form's drawing and the links' query."""
+    chosen = {"state": "", "region": "", "country": ""}
+    raw = filters.data if filters.is_bound else {}
+    filters_key = None  # the filters' form is drawn once per language and valid input
+    if not filters.is_bound or filters.is_valid():
+        filters_key = repr([filters.is_bound, *(raw.get(name, "") for name in chosen)])
+    if filters.is_valid():
+        chosen.update({key: filters.cleaned_data[key] for key in chosen})
+    # The links keep the filters given, nothing else: the page is shared.
+    query = QueryDict(mutable=True)
+    for name in chosen:
+        if raw.get(name):
+            query[name] = raw[name]
+    return chosen, filters_key, query.urlencode()
 
 
 @require_safe
@@ -304,16 +294,7 @@ def submission_screening(request: HttpRequest, pk: int) -> HttpResponse:
     error messages and the page is shown again.
     """
     submission = get_object_for_user_or_404(request.user, submissions_for_user, pk=pk)
-    actions = {
-        action: ScreeningActionForm(action=action)
-        for action in (ELIGIBLE, INELIGIBLE, NEEDS_CHANGES)
-    }
-    escalated = is_escalated(submission)
-    if escalated:
-        actions.update(
-            {action: EndorsementActionForm(action=action) for action in ESCALATED_TARGET}
-        )
-    targets = {**SCREENING_TARGET, **(ESCALATED_TARGET if escalated else {})}
+    forms = _move_forms(request.user, submission)
     manual_labels = manual_check_codes(submission.call)
     bound_manual = None
     status = 200
@@ -321,53 +302,12 @@ def submission_screening(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("form") == "manual":
             bound_manual = ManualCheckForm(request.POST, prefix=request.POST.get("code", ""))
             status = _record_manual(request, submission, bound_manual)
-            if status == 302:
-                return redirect("calls:secretariat-submission", pk=submission.pk)
         else:
-            action = request.POST.get("action", "")
-            if action not in actions:
-                messages.error(
-                    request, _("Choose eligible, ineligible or needs changes for the submission.")
-                )
-                status = 400
-            else:
-                form_class = (
-                    EndorsementActionForm if action in ESCALATED_TARGET else ScreeningActionForm
-                )
-                form = actions[action] = form_class(request.POST, action=action)
-                status = 400
-                if form.is_valid():
-                    try:
-                        transition(
-                            submission,
-                            targets[action],
-                            actor=request.user,
-                            comment=form.cleaned_data["comment"],
-                        )
-                    except SubmissionError as error:
-                        messages.error(request, str(error))
-                        status = 409
-                    else:
-                        messages.success(
-                            request,
-                            _("%(city)s's submission is now “%(state)s”.")
-                            % {"city": submission.city, "state": submission.get_state_display()},
-                        )
-                        return redirect("calls:secretariat-submission", pk=submission.pk)
+            status = _move(request, submission, forms)
+        if status == 302:
+            return redirect("calls:secretariat-submission", pk=submission.pk)
     checklist = eligibility_checklist(submission)
-    answered = {row.code: row for row in ManualCheck.objects.filter(submission=submission)}
-    manual_forms = []
-    for code, label in manual_labels.items():
-        if bound_manual is not None and bound_manual.prefix == code:
-            form = bound_manual
-        else:
-            row = answered.get(code)
-            initial = {"code": code}
-            if row is not None:
-                initial.update({"passed": "yes" if row.passed else "no", "note": row.note})
-            form = ManualCheckForm(initial=initial, prefix=code)
-        form.label = label
-        manual_forms.append(form)
+    manual_forms = _manual_forms(submission, manual_labels, bound_manual)
     context = application_context(submission)
     context.update(
         {
@@ -375,16 +315,95 @@ def submission_screening(request: HttpRequest, pk: int) -> HttpResponse:
             "outcome_passed": CheckOutcome.PASSED,
             "all_passed": all(check.passed for check in checklist),
             "manual_forms": manual_forms,
-            "can_screen": submission.state == SubmissionState.ENDORSED,
-            "actions": [actions[ELIGIBLE], actions[INELIGIBLE], actions[NEEDS_CHANGES]],
-            "escalated": escalated,
-            "escalated_actions": [actions[key] for key in ESCALATED_TARGET if key in actions],
+            "can_screen": may_screen(request.user, submission),
+            "extendable": is_editable(request.user, submission),
+            "move_sections": _move_sections(forms),
             "transitions": submission.transitions.select_related("actor").order_by(
                 "created_at", "pk"
             ),
         }
     )
     return render(request, "calls/secretariat/submission.html", context, status=status)
+
+
+MOVES_BY_ACTION = {move.action: move for move in SECRETARIAT_MOVES}
+
+
+def _move_forms(user, submission) -> dict:
+    """Return ``{action: form}`` of the moves ``user`` may make on ``submission`` now.
+
+    The moves are data (``enums.SECRETARIAT_MOVES``); the state machine's
+    table and the person's role say which apply (``may_transition``).
+    """
+    return {
+        move.action: MoveForm(move=move)
+        for move in SECRETARIAT_MOVES
+        if (move.sources is None or submission.state in move.sources)
+        and may_transition(user, submission, move.state)
+    }
+
+
+def _move_sections(forms: dict) -> list[dict]:
+    """Return the page's parts that have moves: ``key``, ``heading`` and ``forms``, in order."""
+    sections = []
+    for key, heading in MOVE_SECTIONS.items():
+        shown = [form for form in forms.values() if form.move.section == key]
+        if shown:
+            sections.append({"key": key, "heading": heading, "forms": shown})
+    return sections
+
+
+def _move(request: HttpRequest, submission, forms: dict) -> int:
+    """Make the POSTed ``action`` through ``transition()``; return 302, else the error status.
+
+    ``forms`` gets the bound form of the action, to be drawn with its errors.
+    A move the page no longer offers (posted from a page shown before the
+    submission moved on) gets the state machine's refusal.
+    """
+    move = MOVES_BY_ACTION.get(request.POST.get("action", ""))
+    if move is None:
+        messages.error(
+            request, _("Choose eligible, ineligible or needs changes for the submission.")
+        )
+        return 400
+    form = MoveForm(request.POST, move=move)
+    if move.action in forms:  # drawn again with its errors
+        forms[move.action] = form
+    if not form.is_valid():
+        return 400
+    try:
+        transition(
+            submission, form.move.state, actor=request.user, comment=form.cleaned_data["comment"]
+        )
+    except SubmissionError as error:
+        return show_error(request, error)
+    messages.success(
+        request,
+        _("%(city)s's submission is now “%(state)s”.")
+        % {"city": submission.city, "state": submission.get_state_display()},
+    )
+    return 302
+
+
+def _manual_forms(submission, labels: dict, bound: ManualCheckForm | None) -> list:
+    """Return one form per manual check of the call, with its answer; ``bound`` as posted."""
+    answered = {row.code: row for row in ManualCheck.objects.filter(submission=submission)}
+    forms = []
+    for code, label in labels.items():
+        if bound is not None and bound.prefix == code:
+            form = bound
+        else:
+            form = _manual_form(code, answered.get(code))
+        form.label = label
+        forms.append(form)
+    return forms
+
+
+def _manual_form(code: str, row: ManualCheck | None) -> ManualCheckForm:
+    initial = {"code": code}
+    if row is not None:
+        initial.update({"passed": "yes" if row.passed else "no", "note": row.note})
+    return ManualCheckForm(initial=initial, prefix=code)
 
 
 def _record_manual(request: HttpRequest, submission, form: ManualCheckForm) -> int:
@@ -400,8 +419,7 @@ def _record_manual(request: HttpRequest, submission, form: ManualCheckForm) -> i
             actor=request.user,
         )
     except SubmissionError as error:
-        messages.error(request, str(error))
-        return 409
+        return show_error(request, error)
     messages.success(request, _("The check is recorded."))
     return 302
 
@@ -426,7 +444,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _call, changed = update_call(call, actor=request.user, **form.changed_settings())
         except SubmissionError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             if changed:
                 messages.success(request, _("The call “%(title)s” is changed.") % {"title": _call})
@@ -468,7 +486,7 @@ def call_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 call, upload, actor=request.user, title=form.cleaned_data["title"], name=upload.name
             )
         except (DocumentError, SubmissionError) as error:
-            form.add_error("file", str(error))
+            show_error(request, error, form, field="file")
         else:
             messages.success(
                 request, _("“%(title)s” is published with the call.") % {"title": attachment}
@@ -525,7 +543,7 @@ def submission_extend(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except SubmissionError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             messages.success(
                 request,
@@ -544,7 +562,7 @@ def submission_extend(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "form": form,
             "current_deadline": in_call_zone(submission_deadline(submission), call),
-            "extendable": submission.state in editable_states,
+            "extendable": is_editable(request.user, submission),
         },
         status=400 if form.is_bound else 200,
     )
@@ -567,62 +585,89 @@ def call_message(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_for_user_or_404(request.user, _calls_for_user, pk=pk)
     audiences = registered_audiences()
     form = CallMessageForm(request.POST or None, audiences=audiences)
-    step = (request.POST.get("step") or "preview") if request.method == "POST" else ""
-    labels = {audience.code: audience.label for audience in audiences}
-    sent = [
-        (message, labels.get(message.audience, message.audience))
-        for message in call.messages.select_related("sent_by").order_by("-created_at", "-pk")[
-            :SENT_SHOWN
-        ]
-    ]
-    context = {"call": call, "form": form, "preview": None, "sent": sent}
-    if step in ("preview", "send") and form.is_valid():
-        data = form.cleaned_data
-        arguments = {
-            "audience": data["audience"],
-            "filters": form.filters(),
-            "subject": data["subject"],
-            "body": data["body"],
-        }
-        try:
-            preview = preview_call_message(call, **arguments)
-            expected = request.POST.get("expected", "")
-            if step == "send" and expected == str(preview.count) and preview.count:
-                message, is_new = send_call_message(
-                    call, actor=request.user, send_key=request.POST.get("send_key", ""), **arguments
-                )
-                if is_new:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "The message “%(subject)s” is sent to %(count)s person.",
-                            "The message “%(subject)s” is sent to %(count)s people.",
-                            message.recipient_count,
-                        )
-                        % {"subject": message.subject, "count": message.recipient_count},
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _("This message was sent already; it was not sent again."),
-                    )
-                return redirect("calls:secretariat-call", pk=call.pk)
-            if step == "send" and preview.count:
-                messages.warning(
-                    request,
-                    _("The number of recipients changed since the preview: check it again."),
-                )
-        except SubmissionError as error:
-            form.add_error(None, str(error))
-        else:
-            context["preview"] = preview
-            context["hidden"] = form.for_sending(count=preview.count)
-            return render(request, "calls/secretariat/call_message.html", context)
-    status = 400 if form.is_bound and step != "edit" else 200
+    step = _message_step(request)
+    context = {"call": call, "form": form, "preview": None, "sent": _sent(call, audiences)}
     if step == "edit":
-        form = CallMessageForm(
+        # Back to the form, filled in as it was, without its errors.
+        context["form"] = CallMessageForm(
             initial={name: request.POST.get(name, "") for name in form.fields},
             audiences=audiences,
         )
-        context["form"] = form
+        return render(request, "calls/secretariat/call_message.html", context)
+    if step in ("preview", "send") and form.is_valid():
+        response = _preview_or_send(request, call, form, step=step, context=context)
+        if response is not None:
+            return response
+    status = 400 if form.is_bound else 200
     return render(request, "calls/secretariat/call_message.html", context, status=status)
+
+
+def _message_step(request: HttpRequest) -> str:
+    """Return the step a POST asks for: preview (the default), send or edit; "" on GET."""
+    if request.method != "POST":
+        return ""
+    return request.POST.get("step") or "preview"
+
+
+def _preview_or_send(
+    request: HttpRequest, call: Call, form: CallMessageForm, *, step: str, context: dict
+) -> HttpResponse | None:
+    """Show the preview of the valid ``form``'s message, or send it (``step``).
+
+    Return None when a rule refuses it: the refusal is then on the form.
+    """
+    data = form.cleaned_data
+    arguments = {
+        "audience": data["audience"],
+        "filters": form.filters(),
+        "subject": data["subject"],
+        "body": data["body"],
+    }
+    try:
+        preview = preview_call_message(call, **arguments)
+        if step == "send" and _send(request, call, preview, arguments):
+            return redirect("calls:secretariat-call", pk=call.pk)
+    except SubmissionError as error:
+        show_error(request, error, form)
+        return None
+    context["preview"] = preview
+    context["hidden"] = form.for_sending(count=preview.count)
+    return render(request, "calls/secretariat/call_message.html", context)
+
+
+def _sent(call: Call, audiences) -> list[tuple]:
+    """Return the call's latest messages, each with its audience's label."""
+    labels = {audience.code: audience.label for audience in audiences}
+    latest = call.messages.select_related("sent_by").order_by("-created_at", "-pk")[:SENT_SHOWN]
+    return [(message, labels.get(message.audience, message.audience)) for message in latest]
+
+
+def _send(request: HttpRequest, call: Call, preview, arguments: dict) -> bool:
+    """Send the previewed message (``send_call_message``); return whether it was sent.
+
+    Sent only while the recipients are as many as the preview said (POST
+    ``expected``); otherwise a warning asks to check the preview again.
+    """
+    if not preview.count:
+        return False
+    if request.POST.get("expected", "") != str(preview.count):
+        messages.warning(
+            request, _("The number of recipients changed since the preview: check it again.")
+        )
+        return False
+    message, is_new = send_call_message(
+        call, actor=request.user, send_key=request.POST.get("send_key", ""), **arguments
+    )
+    if is_new:
+        messages.success(
+            request,
+            ngettext(
+                "The message “%(subject)s” is sent to %(count)s person.",
+                "The message “%(subject)s” is sent to %(count)s people.",
+                message.recipient_count,
+            )
+            % {"subject": message.subject, "count": message.recipient_count},
+        )
+    else:
+        messages.info(request, _("This message was sent already; it was not sent again."))
+    return True

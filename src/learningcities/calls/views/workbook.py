@@ -56,10 +56,11 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         if not errors:
             try:
                 summary = import_workbook(submission, upload_file.read(), actor=request.user)
+            # Listed on the upload page with the workbook's own errors, not as a message.
             except WorkbookInvalid as error:
-                errors = [str(error), *error.errors]
+                errors = [error.message, *error.errors]
             except SubmissionError as error:
-                errors = [str(error)]
+                errors = [error.message]
             else:
                 messages.success(
                     request,

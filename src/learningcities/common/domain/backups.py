@@ -43,7 +43,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
-import itertools
 import json
 import os
 import tempfile
@@ -69,6 +68,7 @@ from django.utils import timezone
 
 import learningcities
 
+from ..errors import RuleError
 from ..models import Document
 from .documents import DOCUMENTS_FOLDER
 
@@ -103,7 +103,7 @@ SETUP_MODELS = {
 SETUP_ACTIONS = {"network.countries.sync", "frameworks.shipped.install"}
 
 
-class BackupError(Exception):
+class BackupError(RuleError):
     """A backup or restore was refused or failed; the message says why."""
 
 
@@ -367,6 +367,56 @@ def _write_file(archive: zipfile.ZipFile, storage_alias: str, storage, name: str
     return FileEntry(storage_alias, name, member, size, digest.hexdigest())
 
 
+def _check_documents(summary: BackupSummary) -> None:
+    """Raise BackupError naming the documents whose file is missing or does not match."""
+    if summary.problems:
+        raise BackupError(
+            f"{len(summary.problems)} of {summary.documents} documents "
+            "are missing from the private storage or do not match their "
+            "row; no backup was written.\n"
+            f"{describe_documents(summary.problems)}\n"
+            "If the documents were kept elsewhere before (another "
+            "LC_PRIVATE_ROOT, or before LC_S3_BUCKET was set), bring them "
+            "over with `learningcities move-documents`; to back up "
+            "everything else meanwhile, use `backup --allow-missing`."
+        )
+
+
+def _write_storage(
+    archive: zipfile.ZipFile, alias: str, summary: BackupSummary, *, using: str, allow_missing: bool
+) -> None:
+    """Copy the files of the storage ``alias`` into the archive, recording them in ``summary``.
+
+    Of the private storage, the documents folder holds exactly the files the
+    document rows name (see _write_documents); the rest is copied as listed.
+    """
+    storage = storages[alias]
+    skip = ""
+    if alias == "private":
+        _write_documents(archive, storage, summary, using)
+        if not allow_missing:
+            _check_documents(summary)
+        skip = DOCUMENTS_FOLDER
+    for name in _storage_files(storage, skip=skip):
+        summary.files.append(_write_file(archive, alias, storage, name))
+
+
+def _manifest(summary: BackupSummary, using: str) -> dict:
+    """Return the manifest of an archive holding what ``summary`` records."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created_at": timezone.now().isoformat(),
+        "app_version": learningcities.__version__,
+        "django_version": django.get_version(),
+        "database_vendor": connections[using].vendor,
+        "migrations": applied_migrations(using),
+        "models": [entry.__dict__ for entry in summary.models],
+        "files": [entry.__dict__ for entry in summary.files],
+        "missing_documents": [problem.__dict__ for problem in summary.problems],
+    }
+
+
 def write_backup(
     path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, allow_missing: bool = False
 ) -> BackupSummary:
@@ -385,7 +435,6 @@ def write_backup(
     target = Path(path)
     if not target.parent.is_dir():
         raise BackupError(f"The folder {target.parent} does not exist.")
-    connection = connections[using]
     check_migrated(using)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
@@ -402,35 +451,8 @@ def write_backup(
             # the rows of the snapshot name: a file whose row commits after
             # the snapshot is left out with the row.
             for alias in FILE_STORAGES:
-                storage = storages[alias]
-                if alias == "private":
-                    _write_documents(archive, storage, summary, using)
-                    if summary.problems and not allow_missing:
-                        raise BackupError(
-                            f"{len(summary.problems)} of {summary.documents} documents "
-                            "are missing from the private storage or do not match their "
-                            "row; no backup was written.\n"
-                            f"{describe_documents(summary.problems)}\n"
-                            "If the documents were kept elsewhere before (another "
-                            "LC_PRIVATE_ROOT, or before LC_S3_BUCKET was set), bring them "
-                            "over with `learningcities move-documents`; to back up "
-                            "everything else meanwhile, use `backup --allow-missing`."
-                        )
-                names = _storage_files(storage, skip=DOCUMENTS_FOLDER if alias == "private" else "")
-                for name in names:
-                    summary.files.append(_write_file(archive, alias, storage, name))
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "created_at": timezone.now().isoformat(),
-                "app_version": learningcities.__version__,
-                "django_version": django.get_version(),
-                "database_vendor": connection.vendor,
-                "migrations": applied_migrations(using),
-                "models": [entry.__dict__ for entry in summary.models],
-                "files": [entry.__dict__ for entry in summary.files],
-                "missing_documents": [problem.__dict__ for problem in summary.problems],
-            }
+                _write_storage(archive, alias, summary, using=using, allow_missing=allow_missing)
+            manifest = _manifest(summary, using)
             archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
         os.chmod(temporary, 0o600)  # it holds personal data and password hashes
         os.replace(temporary, target)
@@ -508,14 +530,6 @@ def verify_archive(archive: zipfile.ZipFile, manifest: dict) -> None:
         raise BackupError(f"The manifest is incomplete ({error}).") from error
 
 
-def canonical_rows(archive: zipfile.ZipFile, member: str) -> Iterator[str]:
-    """Yield the rows of a data member as canonical JSON (keys sorted), for comparisons."""
-    with archive.open(member) as source:
-        for line in io.TextIOWrapper(source, encoding="utf-8"):
-            if line.strip():
-                yield json.dumps(json.loads(line), sort_keys=True)
-
-
 # Restoring --------------------------------------------------------------------
 
 
@@ -560,6 +574,20 @@ def _flush(using: str) -> None:
             cursor.execute(sql)
 
 
+def _link_rows(obj, m2m_data: dict | None, through: dict) -> list:
+    """Return the rows (unsaved) of the many-to-many tables that link ``obj``."""
+    links = []
+    for name, pks in (m2m_data or {}).items():
+        relation = through[name]
+        source_name = relation.m2m_field_name()
+        target_name = relation.m2m_reverse_field_name()
+        links.extend(
+            relation.remote_field.through(**{f"{source_name}_id": obj.pk, f"{target_name}_id": pk})
+            for pk in pks
+        )
+    return links
+
+
 def _load_model(archive: zipfile.ZipFile, model, member: str, using: str) -> int:
     """Insert the rows of one member as they are; return how many."""
     meta = model._meta
@@ -588,16 +616,7 @@ def _load_model(archive: zipfile.ZipFile, model, member: str, using: str) -> int
             if type(obj) is not model:
                 raise BackupError(f"{member} holds a row of another model ({type(obj).__name__}).")
             batch.append(obj)
-            for name, pks in (deserialized.m2m_data or {}).items():
-                relation = through[name]
-                source_name = relation.m2m_field_name()
-                target_name = relation.m2m_reverse_field_name()
-                for pk in pks:
-                    links.append(
-                        relation.remote_field.through(
-                            **{f"{source_name}_id": obj.pk, f"{target_name}_id": pk}
-                        )
-                    )
+            links.extend(_link_rows(obj, deserialized.m2m_data, through))
             rows += 1
             if len(batch) >= 500:
                 flush_batch()
@@ -664,6 +683,129 @@ def _restored_documents(manifest: dict, using: str) -> tuple[int, set[str], list
     return count, held, problems
 
 
+def _check_same_migrations(manifest: dict, using: str) -> None:
+    """Raise BackupError unless this installation has the archive's migrations applied."""
+    here = applied_migrations(using)
+    there = manifest.get("migrations", {})
+    if here == there:
+        return
+    differing = sorted(
+        label for label in set(here) | set(there) if here.get(label) != there.get(label)
+    )
+    raise BackupError(
+        "The archive was made with other migrations than this installation has "
+        f"(apps: {', '.join(differing)}). Restore into an installation of the version "
+        f"that made it ({manifest.get('app_version')}), then upgrade and migrate."
+    )
+
+
+def _check_empty(using: str) -> None:
+    """Raise BackupError if this installation holds data of its own."""
+    if holding := not_empty(using):
+        raise BackupError(
+            "This installation is not empty; restore only into a freshly migrated one. "
+            f"It holds: {', '.join(holding)}."
+        )
+
+
+def _already_stored(entry: dict) -> bool:
+    """Return whether the storage holds the file of ``entry`` byte for byte.
+
+    Raises BackupError if the storage is unknown, or holds the name with other content.
+    """
+    if entry["storage"] not in FILE_STORAGES:
+        raise BackupError(f"The archive names an unknown storage: {entry['storage']}.")
+    storage = storages[entry["storage"]]
+    if not storage.exists(entry["name"]):
+        return False
+    if _stored_digest(storage, entry["name"]) != entry["sha256"]:
+        raise BackupError(
+            f"The file {entry['name']} already exists in the {entry['storage']} "
+            "storage with other content; restore into an installation without "
+            "stored files."
+        )
+    return True
+
+
+def _restore_files(archive: zipfile.ZipFile, entries: list[dict], written: list[tuple]) -> None:
+    """Save the file of every entry into its storage, appending each to ``written``."""
+    for entry in entries:
+        storage = storages[entry["storage"]]
+        with archive.open(entry["member"]) as source:
+            content = File(source, name=entry["name"])
+            content.size = entry["size"]
+            saved = storage.save(entry["name"], content)
+        written.append((storage, saved))
+        if saved != entry["name"]:
+            raise BackupError(f"The file {entry['name']} could not keep its name.")
+
+
+def _load_rows(archive: zipfile.ZipFile, loaded_models: list[tuple], using: str) -> int:
+    """Insert every member's rows (constraints checked once at the end); return how many."""
+    connection = connections[using]
+    rows = 0
+    with connection.constraint_checks_disabled():
+        for model, entry in loaded_models:
+            count = _load_model(archive, model, entry["member"], using)
+            if count != entry["rows"]:
+                raise BackupError(
+                    f"{entry['member']} holds {count} rows; the manifest says {entry['rows']}."
+                )
+            rows += count
+    table_names = [model._meta.db_table for model, _entry in loaded_models]
+    try:
+        connection.check_constraints(table_names=table_names)
+    except Exception as error:
+        raise BackupError(f"The restored rows do not hold together: {error}") from error
+    return rows
+
+
+def _check_row_counts(loaded_models: list[tuple], using: str) -> None:
+    """Raise BackupError if a model's table does not hold the rows the manifest counts."""
+    for model, entry in loaded_models:
+        count = model._base_manager.using(using).count()
+        if count != entry["rows"]:
+            raise BackupError(
+                f"{entry['label']} has {count} rows after the restore; "
+                f"the manifest says {entry['rows']}."
+            )
+
+
+def _remove_files(written: list[tuple]) -> None:
+    """Delete the files a failed restore wrote (best effort)."""
+    for storage, name in written:
+        with contextlib.suppress(Exception):
+            storage.delete(name)
+
+
+def _split_documents(files: list[dict], held: set[str]) -> tuple[list[dict], list[dict]]:
+    """Return the entries of the documents' files (the private ones in ``held``), and the others."""
+    documents, others = [], []
+    for entry in files:
+        is_document = entry["storage"] == "private" and entry["name"] in held
+        (documents if is_document else others).append(entry)
+    return documents, others
+
+
+def _restore_summary(
+    manifest: dict, *, rows: int, models: int, documents: int, held: set[str], problems: list
+) -> RestoreSummary:
+    """Return the summary of a restore: the documents are the private files rows name."""
+    files = manifest["files"]
+    document_files, others = _split_documents(files, held)
+    return RestoreSummary(
+        rows=rows,
+        models=models,
+        files=len(files),
+        file_bytes=sum(entry["size"] for entry in files),
+        documents=documents,
+        document_bytes=sum(entry["size"] for entry in document_files),
+        other_files=len(others),
+        other_file_bytes=sum(entry["size"] for entry in others),
+        problems=problems,
+    )
+
+
 def restore_backup(
     path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, force: bool = False
 ) -> RestoreSummary:
@@ -688,125 +830,32 @@ def restore_backup(
         verify_archive(archive, manifest)
         check_migrated(using)
         loaded_models = [(_model_for(entry["label"]), entry) for entry in manifest["models"]]
-        here = applied_migrations(using)
-        there = manifest.get("migrations", {})
-        if here != there:
-            differing = sorted(
-                label for label in set(here) | set(there) if here.get(label) != there.get(label)
-            )
-            raise BackupError(
-                "The archive was made with other migrations than this installation has "
-                f"(apps: {', '.join(differing)}). Restore into an installation of the version "
-                f"that made it ({manifest.get('app_version')}), then upgrade and migrate."
-            )
-        if not force and (holding := not_empty(using)):
-            raise BackupError(
-                "This installation is not empty; restore only into a freshly migrated one. "
-                f"It holds: {', '.join(holding)}."
-            )
-        present = set()  # files the storage holds already, byte for byte
-        for entry in manifest["files"]:
-            if entry["storage"] not in FILE_STORAGES:
-                raise BackupError(f"The archive names an unknown storage: {entry['storage']}.")
-            storage = storages[entry["storage"]]
-            if storage.exists(entry["name"]):
-                if _stored_digest(storage, entry["name"]) != entry["sha256"]:
-                    raise BackupError(
-                        f"The file {entry['name']} already exists in the {entry['storage']} "
-                        "storage with other content; restore into an installation without "
-                        "stored files."
-                    )
-                present.add((entry["storage"], entry["name"]))
+        _check_same_migrations(manifest, using)
+        if not force:
+            _check_empty(using)
+        # Files the storage holds already, byte for byte, are left as they are.
+        missing = [entry for entry in manifest["files"] if not _already_stored(entry)]
         written: list[tuple] = []
         try:
-            for entry in manifest["files"]:
-                if (entry["storage"], entry["name"]) in present:
-                    continue
-                storage = storages[entry["storage"]]
-                with archive.open(entry["member"]) as source:
-                    content = File(source, name=entry["name"])
-                    content.size = entry["size"]
-                    saved = storage.save(entry["name"], content)
-                written.append((storage, saved))
-                if saved != entry["name"]:
-                    raise BackupError(f"The file {entry['name']} could not keep its name.")
+            _restore_files(archive, missing, written)
             with transaction.atomic(using=using):
-                connection = connections[using]
                 _flush(using)
-                rows = 0
-                with connection.constraint_checks_disabled():
-                    for model, entry in loaded_models:
-                        count = _load_model(archive, model, entry["member"], using)
-                        if count != entry["rows"]:
-                            raise BackupError(
-                                f"{entry['member']} holds {count} rows; the manifest says "
-                                f"{entry['rows']}."
-                            )
-                        rows += count
-                table_names = [model._meta.db_table for model, _entry in loaded_models]
-                try:
-                    connection.check_constraints(table_names=table_names)
-                except Exception as error:
-                    raise BackupError(f"The restored rows do not hold together: {error}") from error
+                rows = _load_rows(archive, loaded_models, using)
                 _reset_sequences([model for model, _entry in loaded_models], using)
-                for model, entry in loaded_models:
-                    count = model._base_manager.using(using).count()
-                    if count != entry["rows"]:
-                        raise BackupError(
-                            f"{entry['label']} has {count} rows after the restore; "
-                            f"the manifest says {entry['rows']}."
-                        )
+                _check_row_counts(loaded_models, using)
                 documents, held, problems = _restored_documents(manifest, using)
         except BaseException as error:
-            for storage, name in written:
-                with contextlib.suppress(Exception):
-                    storage.delete(name)
+            _remove_files(written)
             if isinstance(error, DatabaseError | DeserializationError):
                 raise BackupError(f"The restore failed and was rolled back: {error}") from error
             raise
     cache.clear()
     ContentType.objects.clear_cache()  # ids may now name other models than before
-    others = [e for e in manifest["files"] if e["storage"] != "private" or e["name"] not in held]
-    return RestoreSummary(
+    return _restore_summary(
+        manifest,
         rows=rows,
         models=len(loaded_models),
-        files=len(manifest["files"]),
-        file_bytes=sum(entry["size"] for entry in manifest["files"]),
         documents=documents,
-        document_bytes=sum(
-            e["size"] for e in manifest["files"] if e["storage"] == "private" and e["name"] in held
-        ),
-        other_files=len(others),
-        other_file_bytes=sum(entry["size"] for entry in others),
+        held=held,
         problems=problems,
     )
-
-
-def compare_archives(first: str | os.PathLike, second: str | os.PathLike) -> list[str]:
-    """Return the differences between two archives' rows and files (empty list: the same).
-
-    Rows are compared as canonical JSON (every field, keys sorted), so two
-    databases of different vendors holding the same data compare equal; files
-    by size and SHA-256.
-    """
-    differences = []
-    archive_a, manifest_a = open_archive(first)
-    archive_b, manifest_b = open_archive(second)
-    with archive_a, archive_b:
-        models_a = {entry["label"]: entry for entry in manifest_a["models"]}
-        models_b = {entry["label"]: entry for entry in manifest_b["models"]}
-        for label in sorted(set(models_a) ^ set(models_b)):
-            differences.append(f"{label}: in one archive only")
-        for label in sorted(set(models_a) & set(models_b)):
-            rows_a = canonical_rows(archive_a, models_a[label]["member"])
-            rows_b = canonical_rows(archive_b, models_b[label]["member"])
-            for number, (row_a, row_b) in enumerate(itertools.zip_longest(rows_a, rows_b), start=1):
-                if row_a != row_b:
-                    differences.append(f"{label}: row {number} differs: {row_a} != {row_b}")
-                    break
-        files_a = {(e["storage"], e["name"]): (e["size"], e["sha256"]) for e in manifest_a["files"]}
-        files_b = {(e["storage"], e["name"]): (e["size"], e["sha256"]) for e in manifest_b["files"]}
-        for key in sorted(set(files_a) | set(files_b)):
-            if files_a.get(key) != files_b.get(key):
-                differences.append(f"file {key[0]}:{key[1]} differs")
-    return differences

@@ -79,44 +79,63 @@ def copy_document_files(*, source, target, dry_run: bool = False) -> DocumentCop
     for document in documents.iterator(chunk_size=500):
         report.documents += 1
         name = document.file.name
-
-        def problem(text: str, document=document, name=name) -> DocumentProblem:
-            return DocumentProblem(str(document.pk), document.original_name, name, text)
-
         if name in done:  # two rows naming one file: copied once
             continue
         done.add(name)
-        in_target = _stored_problem(target, document) if name else "missing"
-        if in_target is None:
-            report.present += 1
-            continue
-        try:
-            if not name:
-                raise FileNotFoundError(name)
-            handle = source.open(name, "rb")
-        except FileNotFoundError:
-            report.problems.append(problem("missing from the source"))
-            continue
-        with handle:
-            size, sha256 = _size_and_digest(handle)
-            if mismatch := checked_size_and_digest(
-                size, sha256, expected_size=document.size, expected=document.sha256
-            ):
-                report.problems.append(problem(f"in the source: {mismatch}"))
-                continue
-            if in_target != "missing":
-                report.replaced.append(problem(f"the copy in the target was {in_target}"))
-            report.copied += 1
-            report.copied_bytes += size
-            if dry_run:
-                continue
-            if in_target != "missing":
-                target.delete(name)  # a good copy is in hand: the damaged one goes
-            handle.seek(0)
-            saved = target.save(name, handle)
-        if saved != name:  # someone else wrote the name meanwhile; theirs stays
-            target.delete(saved)
-            report.copied -= 1
-            report.copied_bytes -= size
-            report.problems.append(problem("the target holds another file under its name"))
+        _copy_document(document, source=source, target=target, report=report, dry_run=dry_run)
     return report
+
+
+def _problem(document: Document, text: str) -> DocumentProblem:
+    return DocumentProblem(str(document.pk), document.original_name, document.file.name, text)
+
+
+def _copy_document(
+    document: Document, *, source, target, report: DocumentCopyReport, dry_run: bool
+) -> None:
+    """Copy the document's file unless the target holds it already; record what was done."""
+    name = document.file.name
+    in_target = _stored_problem(target, document) if name else "missing"
+    if in_target is None:
+        report.present += 1
+        return
+    try:
+        if not name:
+            raise FileNotFoundError(name)
+        handle = source.open(name, "rb")
+    except FileNotFoundError:
+        report.problems.append(_problem(document, "missing from the source"))
+        return
+    with handle:
+        _copy_checked(document, handle, in_target, target=target, report=report, dry_run=dry_run)
+
+
+def _copy_checked(
+    document: Document, handle, in_target: str, *, target, report: DocumentCopyReport, dry_run: bool
+) -> None:
+    """Copy the open source file to the target if it matches its row; record what was done.
+
+    ``in_target`` says what is wrong with the target's copy ("missing" if there is none).
+    """
+    name = document.file.name
+    size, sha256 = _size_and_digest(handle)
+    if mismatch := checked_size_and_digest(
+        size, sha256, expected_size=document.size, expected=document.sha256
+    ):
+        report.problems.append(_problem(document, f"in the source: {mismatch}"))
+        return
+    if in_target != "missing":
+        report.replaced.append(_problem(document, f"the copy in the target was {in_target}"))
+    report.copied += 1
+    report.copied_bytes += size
+    if dry_run:
+        return
+    if in_target != "missing":
+        target.delete(name)  # a good copy is in hand: the damaged one goes
+    handle.seek(0)
+    saved = target.save(name, handle)
+    if saved != name:  # someone else wrote the name meanwhile; theirs stays
+        target.delete(saved)
+        report.copied -= 1
+        report.copied_bytes -= size
+        report.problems.append(_problem(document, "the target holds another file under its name"))

@@ -27,6 +27,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ..enums import FileFamily, ScanStatus
+from ..errors import RuleError
 from ..models import Document
 from ..storage import private_storage
 from ..validators import (
@@ -50,7 +51,7 @@ DOCUMENTS_FOLDER = "documents"
 ORPHAN_AGE = dt.timedelta(days=1)
 
 
-class DocumentError(Exception):
+class DocumentError(RuleError):
     """An upload was refused or a document cannot be changed; the message says why."""
 
 
@@ -74,7 +75,24 @@ def check_upload(upload: IO[bytes], *, name: str, allowed: Iterable[str] = DEFAU
     at most a bounded amount of an archive's parts.
     """
     allowed = tuple(allowed)
-    limit = max_upload_bytes()
+    size, sha256 = _size_and_digest(upload, limit=max_upload_bytes())
+    try:
+        detected = detect_type(upload)
+    except UnsafeArchive as refusal:
+        raise DocumentError(str(refusal)) from refusal
+    if detected.family not in allowed:
+        raise DocumentError(
+            _("This file is a %(detected)s, which is not accepted here. Accepted: %(allowed)s.")
+            % {"detected": detected.description, "allowed": allowed_description(allowed)}
+        )
+    return detected, size, sha256, _upload_name(name, detected)
+
+
+def _size_and_digest(upload: IO[bytes], *, limit: int) -> tuple[int, str]:
+    """Return the size and SHA-256 of the upload; DocumentError if it is empty or too large.
+
+    Judged from the declared size first, then from the bytes read.
+    """
     declared = getattr(upload, "size", None)
     too_large = _("The file is too large (%(size)s); the limit is %(limit)s.")
     if declared is not None and declared > limit:
@@ -97,20 +115,19 @@ def check_upload(upload: IO[bytes], *, name: str, allowed: Iterable[str] = DEFAU
         digest.update(chunk)
     if size == 0:
         raise DocumentError(_("The file is empty."))
-    try:
-        detected = detect_type(upload)
-    except UnsafeArchive as refusal:
-        raise DocumentError(str(refusal)) from refusal
-    if detected.family not in allowed:
-        raise DocumentError(
-            _("This file is a %(detected)s, which is not accepted here. Accepted: %(allowed)s.")
-            % {"detected": detected.description, "allowed": allowed_description(allowed)}
-        )
+    return size, digest.hexdigest()
+
+
+def _upload_name(name: str, detected) -> str:
+    """Return the upload's name made safe, its extension the content's (added if it has none).
+
+    Raises DocumentError if the name's extension does not match the content.
+    """
     clean_name = sanitise_filename(name)
     stem, dot, extension = clean_name.rpartition(".")
     if not dot:
-        clean_name = f"{clean_name}.{detected.extension}"
-    elif extension.lower() not in detected.extensions:
+        return f"{clean_name}.{detected.extension}"
+    if extension.lower() not in detected.extensions:
         raise DocumentError(
             _(
                 "The file is named “.%(extension)s” but its content is a %(detected)s; "
@@ -122,9 +139,7 @@ def check_upload(upload: IO[bytes], *, name: str, allowed: Iterable[str] = DEFAU
                 "expected": detected.extension,
             }
         )
-    else:
-        clean_name = f"{stem}.{extension.lower()}"
-    return detected, size, digest.hexdigest(), clean_name
+    return f"{stem}.{extension.lower()}"
 
 
 def _mime_type(detected: DetectedType, name: str) -> str:

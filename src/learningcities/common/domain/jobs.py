@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from ..errors import RuleError
 from .activity import record_activity
 
 # Finished jobs are kept this long for the jobs page, then deleted.
@@ -23,7 +24,7 @@ KEEP_SUCCESSFUL = dt.timedelta(days=30)
 KEEP_FAILED = dt.timedelta(days=90)
 
 
-class JobError(Exception):
+class JobError(RuleError):
     """A job cannot be tried again; the message says why."""
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..enums import OutboxStatus
+from ..errors import RuleError
 from ..models import MessageTemplate, OutboxMessage
 from .activity import field_changes, record_activity
 
@@ -51,7 +52,7 @@ TEMPLATE_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
-class OutboxError(Exception):
+class OutboxError(RuleError):
     """A message or template cannot be queued, sent or saved; the message says why."""
 
 
@@ -266,6 +267,42 @@ def _due(now: dt.datetime) -> Q:
     )
 
 
+def _email_of(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.recipients,
+        headers={"X-LC-Outbox-Id": str(message.pk)},
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    return email
+
+
+def _mark_failed(message: OutboxMessage, exc: Exception) -> None:
+    """Record a failed attempt (unsaved): retried later, unless it was the last attempt."""
+    message.status = OutboxStatus.FAILED
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    message.next_attempt_at = (
+        timezone.now() + retry_delay(message.attempts)
+        if message.attempts < settings.LC_MAIL_MAX_ATTEMPTS
+        else None
+    )
+    logger.warning("outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc)
+
+
+def _mark_sent(message: OutboxMessage) -> None:
+    """Record the delivery (unsaved); a sensitive message's text is wiped."""
+    message.status = OutboxStatus.SENT
+    message.sent_at = timezone.now()
+    message.next_attempt_at = None
+    if message.is_sensitive:
+        # Delivered: the link inside is the recipient's alone now.
+        message.body = SCRUBBED_BODY
+        message.html_body = ""
+
+
 def send_message(message: OutboxMessage, *, now: dt.datetime | None = None) -> OutboxMessage:
     """Make one attempt to send ``message`` through the configured transport.
 
@@ -283,37 +320,14 @@ def send_message(message: OutboxMessage, *, now: dt.datetime | None = None) -> O
     message.refresh_from_db()
     if not claimed:
         return message
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=message.recipients,
-        headers={"X-LC-Outbox-Id": str(message.pk)},
-    )
-    if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
+    email = _email_of(message)
     message.attempts += 1
     try:
         email.send(using=TRANSPORT_MAILER)
     except Exception as exc:  # any failure of the transport: keep the message, retry later
-        message.status = OutboxStatus.FAILED
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.next_attempt_at = (
-            timezone.now() + retry_delay(message.attempts)
-            if message.attempts < settings.LC_MAIL_MAX_ATTEMPTS
-            else None
-        )
-        logger.warning(
-            "outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc
-        )
+        _mark_failed(message, exc)
     else:
-        message.status = OutboxStatus.SENT
-        message.sent_at = timezone.now()
-        message.next_attempt_at = None
-        if message.is_sensitive:
-            # Delivered: the link inside is the recipient's alone now.
-            message.body = SCRUBBED_BODY
-            message.html_body = ""
+        _mark_sent(message)
     message.save(
         update_fields=[
             "status",
@@ -408,20 +422,23 @@ def template_files() -> dict[tuple[str, str], dict[str, str]]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
-            match = TEMPLATE_FILE.match(path.name)
-            if not match:
-                continue
-            entry = found.setdefault((match["code"], match["language"]), {})
-            text = path.read_text(encoding="utf-8")
-            if match["ext"] == "html":
-                entry["html_body"] = text
-                continue
-            lines = text.splitlines()
-            if lines and lines[0].startswith("#"):
-                entry["description"] = lines.pop(0).lstrip("# ").strip()
-            entry["subject"] = lines[0].strip() if lines else ""
-            entry["body"] = "\n".join(lines[1:]).strip("\n") + "\n"
+            if match := TEMPLATE_FILE.match(path.name):
+                entry = found.setdefault((match["code"], match["language"]), {})
+                _read_template_file(path, entry, html=match["ext"] == "html")
     return {key: value for key, value in found.items() if "subject" in value}
+
+
+def _read_template_file(path: Path, entry: dict[str, str], *, html: bool) -> None:
+    """Put the HTML body, or the description, subject and body, of a template file in ``entry``."""
+    text = path.read_text(encoding="utf-8")
+    if html:
+        entry["html_body"] = text
+        return
+    lines = text.splitlines()
+    if lines and lines[0].startswith("#"):
+        entry["description"] = lines.pop(0).lstrip("# ").strip()
+    entry["subject"] = lines[0].strip() if lines else ""
+    entry["body"] = "\n".join(lines[1:]).strip("\n") + "\n"
 
 
 def sample_context(code: str) -> dict:
@@ -448,18 +465,23 @@ def sync_mail_templates() -> int:
                 "html_body": shipped.get("html_body", ""),
                 "description": shipped.get("description", ""),
             }
-            template = existing.get((code, language))
-            if template is None:
-                MessageTemplate.objects.create(code=code, language=language, **values)
-                changed += 1
-            elif not template.is_customised and any(
-                getattr(template, field) != value for field, value in values.items()
-            ):
-                for field, value in values.items():
-                    setattr(template, field, value)
-                template.save(update_fields=[*values, "updated_at"])
-                changed += 1
+            changed += _sync_template(existing.get((code, language)), code, language, values)
     return changed
+
+
+def _sync_template(template: MessageTemplate | None, code: str, language: str, values) -> bool:
+    """Create the shipped template, or update one not customised; return whether it changed."""
+    if template is None:
+        MessageTemplate.objects.create(code=code, language=language, **values)
+        return True
+    if template.is_customised or all(
+        getattr(template, field) == value for field, value in values.items()
+    ):
+        return False
+    for field, value in values.items():
+        setattr(template, field, value)
+    template.save(update_fields=[*values, "updated_at"])
+    return True
 
 
 def save_mail_template(

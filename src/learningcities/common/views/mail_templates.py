@@ -44,32 +44,12 @@ def mail_template_edit(request: HttpRequest, code: str, language: str) -> HttpRe
     initial = {"subject": template.subject, "body": template.body, "html_body": template.html_body}
     form = MessageTemplateForm(request.POST or None, initial=initial)
     preview = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            # On the field, and before a preview too, which would show the
-            # variable as unknown without saying why.
-            check_subject(code, form.cleaned_data["subject"])
-        except OutboxError as exc:
-            form.add_error("subject", str(exc))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _valid_with_subject(form, code):
         if "preview" in request.POST:
-            draft = MessageTemplate(code=code, language=language, **form.cleaned_data)
-            try:
-                subject, body, html_body = render_template(
-                    draft, sample_context(code), preview=True
-                )
-            except OutboxError as exc:
-                form.add_error(None, str(exc))
-            else:
-                preview = {"subject": subject, "body": body, "html_body": html_body}
-        else:
-            try:
-                save_mail_template(code, language, actor=request.user, **form.cleaned_data)
-            except OutboxError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The template was saved."))
-                return redirect("common:mail-template", code=code, language=language)
+            preview = _preview(form, code, language)
+        elif _saved(form, code, language, actor=request.user):
+            messages.success(request, _("The template was saved."))
+            return redirect("common:mail-template", code=code, language=language)
     return render(
         request,
         "common/mail_templates/edit.html",
@@ -82,3 +62,38 @@ def mail_template_edit(request: HttpRequest, code: str, language: str) -> HttpRe
             "languages": settings.LANGUAGES,
         },
     )
+
+
+def _valid_with_subject(form: MessageTemplateForm, code: str) -> bool:
+    """Return whether the form is valid, its subject's variables checked too."""
+    if not form.is_valid():
+        return False
+    try:
+        # On the field, and before a preview too, which would show the
+        # variable as unknown without saying why.
+        check_subject(code, form.cleaned_data["subject"])
+    except OutboxError as exc:
+        form.add_error("subject", str(exc))
+        return False
+    return True
+
+
+def _preview(form: MessageTemplateForm, code: str, language: str) -> dict | None:
+    """Return the draft rendered with the sample context (None after adding why it cannot be)."""
+    draft = MessageTemplate(code=code, language=language, **form.cleaned_data)
+    try:
+        subject, body, html_body = render_template(draft, sample_context(code), preview=True)
+    except OutboxError as exc:
+        form.add_error(None, str(exc))
+        return None
+    return {"subject": subject, "body": body, "html_body": html_body}
+
+
+def _saved(form: MessageTemplateForm, code: str, language: str, *, actor) -> bool:
+    """Save the template; return whether it was (else the form says why not)."""
+    try:
+        save_mail_template(code, language, actor=actor, **form.cleaned_data)
+    except OutboxError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True

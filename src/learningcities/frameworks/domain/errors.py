@@ -1,7 +1,9 @@
+from learningcities.common.errors import RuleError
+
 from ..validators import Problem
 
 
-class FrameworkError(Exception):
+class FrameworkError(RuleError):
     """A framework could not be loaded; the message says why."""
 
 

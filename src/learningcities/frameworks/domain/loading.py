@@ -138,29 +138,7 @@ def _create(canonical: dict, digest: str) -> Framework:
         for i, a in enumerate(s["areas"], start=1)
     ]
     Area.objects.bulk_create(area for area, _ in area_rows)
-    criterion_rows = []
-    order = 0
-    for area, a in area_rows:
-        for c in a["criteria"]:
-            order += 1
-            criterion = Criterion(
-                framework=framework,
-                area=area,
-                code=c["code"],
-                title=c["title"],
-                guidance=c["guidance"],
-                answer_type=c["answer_type"],
-                word_limit=c["word_limit"],
-                rating_min=c["rating_min"],
-                rating_max=c["rating_max"],
-                level_descriptors=c["level_descriptors"],
-                unit=c["unit"],
-                file_kinds=c["file_kinds"],
-                weight=Decimal(c["weight"]),
-                required=c["required"],
-                order=order,
-            )
-            criterion_rows.append((criterion, c))
+    criterion_rows = _criterion_rows(framework, area_rows)
     Criterion.objects.bulk_create(criterion for criterion, _ in criterion_rows)
     Indicator.objects.bulk_create(
         Indicator(criterion=criterion, code=ind["code"], text=ind["text"], order=i)
@@ -168,3 +146,32 @@ def _create(canonical: dict, digest: str) -> Framework:
         for i, ind in enumerate(c["indicators"], start=1)
     )
     return framework
+
+
+def _criterion_rows(framework: Framework, area_rows: list[tuple[Area, dict]]) -> list[tuple]:
+    """Return each criterion (unsaved) with its canonical form, numbered through the framework."""
+    criteria = [(area, c) for area, a in area_rows for c in a["criteria"]]
+    return [
+        (_criterion(framework, area, c, order=order), c)
+        for order, (area, c) in enumerate(criteria, start=1)
+    ]
+
+
+def _criterion(framework: Framework, area: Area, c: dict, *, order: int) -> Criterion:
+    return Criterion(
+        framework=framework,
+        area=area,
+        code=c["code"],
+        title=c["title"],
+        guidance=c["guidance"],
+        answer_type=c["answer_type"],
+        word_limit=c["word_limit"],
+        rating_min=c["rating_min"],
+        rating_max=c["rating_max"],
+        level_descriptors=c["level_descriptors"],
+        unit=c["unit"],
+        file_kinds=c["file_kinds"],
+        weight=Decimal(c["weight"]),
+        required=c["required"],
+        order=order,
+    )

@@ -70,6 +70,17 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Prob
             _walk(child, where, lines, problems)
 
 
+def _syntax_problem(error: yaml.MarkedYAMLError) -> Problem:
+    """Return the problem of a YAML syntax error, at its line and column when known."""
+    mark = error.problem_mark or error.context_mark
+    reason = str(error.problem or error.context)
+    if error.problem and error.context:
+        reason += f" ({error.context})"
+    if not mark:
+        return Problem("", f"YAML syntax error: {reason}", None, None)
+    return Problem("", f"YAML syntax error: {reason}", mark.line + 1, mark.column + 1)
+
+
 def parse_framework_text(text: str) -> FrameworkFile:
     """Parse YAML text; raise ``FrameworkInvalid`` naming line and column of a syntax error."""
     loader = yaml.SafeLoader(text)
@@ -77,20 +88,7 @@ def parse_framework_text(text: str) -> FrameworkFile:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        reason = str(error.problem or error.context)
-        if error.problem and error.context:
-            reason += f" ({error.context})"
-        raise FrameworkInvalid(
-            [
-                Problem(
-                    "",
-                    f"YAML syntax error: {reason}",
-                    mark.line + 1 if mark else None,
-                    mark.column + 1 if mark else None,
-                )
-            ]
-        ) from None
+        raise FrameworkInvalid([_syntax_problem(error)]) from None
     except yaml.YAMLError as error:
         raise FrameworkInvalid([Problem("", f"YAML error: {error}")]) from None
     finally:

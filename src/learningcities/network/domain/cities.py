@@ -112,23 +112,35 @@ def save_city(
         raise TypeError(f"unknown city fields: {sorted(unknown)}")
     city = city or find_city(country, name)
     before = {f: getattr(city, f) for f in ("name", "country_id", *fields)} if city else {}
-    changed: list[str] = []
     if city is None:
         city = City(country=country, name=name, **fields)
         changed = ["name", "country", *fields]
     else:
-        for field in ("name", *fields):
-            value = name if field == "name" else fields[field]
-            if getattr(city, field) != value:
-                setattr(city, field, value)
-                changed.append(field)
-        if city.country_id != country.pk:
-            city.country = country
-            changed.append("country")
+        changed = _apply_changes(city, name=name, country=country, fields=fields)
     city.name_folded = fold(city.name)
     city.search_text = city_search_text(
         name=city.name, local_name=city.local_name, admin_area=city.admin_area, country=country
     )
+    _store_city(city, changed, before, actor=actor)
+    return city, changed
+
+
+def _apply_changes(city: City, *, name: str, country: Country, fields: dict) -> list[str]:
+    """Set the values that differ on ``city`` (unsaved); return the names of those fields."""
+    changed = []
+    for field in ("name", *fields):
+        value = name if field == "name" else fields[field]
+        if getattr(city, field) != value:
+            setattr(city, field, value)
+            changed.append(field)
+    if city.country_id != country.pk:
+        city.country = country
+        changed.append("country")
+    return changed
+
+
+def _store_city(city: City, changed: list[str], before: dict, *, actor) -> None:
+    """Save a new city, or the changed fields of one; bump the revision and record the change."""
     if city.pk is None:
         city.save()
         bump_network_revision()
@@ -144,7 +156,6 @@ def save_city(
             subject=city,
             changes=_changes(city, changed, before),
         )
-    return city, changed
 
 
 def _changes(city: City, changed: list[str], before: dict) -> dict:
@@ -179,34 +190,53 @@ def update_city(city: City, *, actor, **fields) -> list[str]:
     unknown = set(fields) - set(EDITABLE_CITY_FIELDS)
     if unknown:
         raise TypeError(f"not editable city fields: {sorted(unknown)}")
+    fields = _stripped_with_both_coordinates(city, fields)
+    problems = city_problems(fields)
+    name = fields.pop("name", city.name)
+    if not problems and (taken := _name_taken(city, name)):
+        problems["name"] = taken
+    if problems:
+        raise CityChangeError(problems)
+    _set_location_source(city, fields)
+    _city, changed = save_city(country=city.country, name=name, city=city, actor=actor, **fields)
+    return changed
+
+
+def _stripped_with_both_coordinates(city: City, fields: dict) -> dict:
+    """Return ``fields`` with texts stripped, and the city's other coordinate if one is given."""
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     if "latitude" in fields or "longitude" in fields:
         fields.setdefault("latitude", city.latitude)
         fields.setdefault("longitude", city.longitude)
-    problems = city_problems(fields)
-    name = fields.pop("name", city.name)
-    if not problems and fold(name) != city.name_folded:
-        other = find_city(city.country, name)
-        if other is not None and other.pk != city.pk:
-            problems["name"] = _("%(country)s already has a city called %(name)s.") % {
-                "country": city.country.display_name,
-                "name": other.name,
-            }
-    if problems:
-        raise CityChangeError(problems)
-    if (fields.get("latitude"), fields.get("longitude")) != (city.latitude, city.longitude):
-        placed = fields.get("latitude") is not None
-        fields.update(
-            gazetteer_id="",
-            location_source=LocationSource.MANUAL if placed else LocationSource.UNKNOWN,
-        )
-        if placed:
-            fields["location_issue"] = ""
-    else:
+    return fields
+
+
+def _name_taken(city: City, name: str) -> str:
+    """Return why ``city`` cannot be called ``name`` (another city of the country is), or ""."""
+    if fold(name) == city.name_folded:
+        return ""
+    other = find_city(city.country, name)
+    if other is None or other.pk == city.pk:
+        return ""
+    return _("%(country)s already has a city called %(name)s.") % {
+        "country": city.country.display_name,
+        "name": other.name,
+    }
+
+
+def _set_location_source(city: City, fields: dict) -> None:
+    """Record new coordinates as the secretariat's, off the worklist; drop unchanged ones."""
+    if (fields.get("latitude"), fields.get("longitude")) == (city.latitude, city.longitude):
         fields.pop("latitude", None)
         fields.pop("longitude", None)
-    _city, changed = save_city(country=city.country, name=name, city=city, actor=actor, **fields)
-    return changed
+        return
+    placed = fields.get("latitude") is not None
+    fields.update(
+        gazetteer_id="",
+        location_source=LocationSource.MANUAL if placed else LocationSource.UNKNOWN,
+    )
+    if placed:
+        fields["location_issue"] = ""
 
 
 @transaction.atomic

@@ -240,46 +240,66 @@ def import_members(
     list twice changes nothing and bumps nothing.
     """
     gazetteer = gazetteer or default_gazetteer()
-    errors = duplicate_errors(rows)
-    if not rows:
-        errors.append(RowError(None, _("The file has no data rows.")))
     countries = Country.objects.in_bulk({row.country.upper() for row in rows})
-    for row in rows:
-        if row.country.upper() not in countries:
-            errors.append(
-                row_error(
-                    row, _("%(code)s is not an ISO 3166-1 alpha-2 code.") % {"code": row.country}
-                )
-            )
-    if errors:
-        raise MembersImportError(sorted(errors, key=_error_order))
+    errors = _list_errors(rows, countries)
+    _refuse_if_any(errors)
 
     cohorts = list(Cohort.objects.all())
     cohorts_by_name = {fold(c.name): c for c in cohorts}
     new_cohorts = _cohorts_to_create(rows, cohorts_by_name, errors)
     groups = _groups(rows, countries, gazetteer, errors)
-    if errors:
-        raise MembersImportError(sorted(errors, key=_error_order))
+    _refuse_if_any(errors)
 
     result = ImportResult(dry_run=dry_run)
     try:
         with transaction.atomic():
-            created = {
-                key: create_cohort(name=name, announced_on=day, actor=actor)
-                for key, (name, day) in new_cohorts.items()
-            }
-            result.cohorts_created = [name for name, _day in new_cohorts.values()]
-            cohorts_by_name.update(created)
-            all_cohorts = [*cohorts, *created.values()]
-            for group in groups:
-                _apply(group, cohorts_by_name, all_cohorts, result, errors, actor)
-            if errors:
-                raise MembersImportError(sorted(errors, key=_error_order))
+            _write_import(groups, new_cohorts, cohorts, cohorts_by_name, result, actor)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     return result
+
+
+def _write_import(
+    groups: list[_Group],
+    new_cohorts: dict[str, tuple[str, dt.date]],
+    cohorts: list[Cohort],
+    cohorts_by_name: dict[str, Cohort],
+    result: ImportResult,
+    actor,
+) -> None:
+    """Create the new cohorts, then write every group; raise MembersImportError on refused rows."""
+    created = {
+        key: create_cohort(name=name, announced_on=day, actor=actor)
+        for key, (name, day) in new_cohorts.items()
+    }
+    result.cohorts_created = [name for name, _day in new_cohorts.values()]
+    cohorts_by_name.update(created)
+    all_cohorts = [*cohorts, *created.values()]
+    errors: list[RowError] = []
+    for group in groups:
+        _apply(group, cohorts_by_name, all_cohorts, result, errors, actor)
+    _refuse_if_any(errors)
+
+
+def _list_errors(rows: Sequence[MemberRow], countries: dict[str, Country]) -> list[RowError]:
+    """Return the problems of the list as a whole: no rows, a city twice, unknown countries."""
+    errors = duplicate_errors(rows)
+    if not rows:
+        errors.append(RowError(None, _("The file has no data rows.")))
+    errors += [_unknown_country_error(row) for row in rows if row.country.upper() not in countries]
+    return errors
+
+
+def _unknown_country_error(row: MemberRow) -> RowError:
+    return row_error(row, _("%(code)s is not an ISO 3166-1 alpha-2 code.") % {"code": row.country})
+
+
+def _refuse_if_any(errors: list[RowError]) -> None:
+    """Raise MembersImportError listing ``errors`` in the order of the file, if there are any."""
+    if errors:
+        raise MembersImportError(sorted(errors, key=_error_order))
 
 
 def _error_order(error: RowError) -> tuple[int, str]:
@@ -289,29 +309,38 @@ def _error_order(error: RowError) -> tuple[int, str]:
 def _cohorts_to_create(
     rows: Sequence[MemberRow], known: dict[str, Cohort], errors: list[RowError]
 ) -> dict[str, tuple[str, dt.date]]:
-    """Return the unknown cohorts the rows name, each announced on its earliest full date."""
+    """Return the unknown cohorts the rows name, each announced on its earliest full date.
+
+    A row naming an unknown cohort that no row gives a full date for is refused in ``errors``.
+    """
     days: dict[str, tuple[str, dt.date]] = {}
     for row in rows:
         key = fold(row.cohort)
-        if not key or key in known or row.joined.precision != DatePrecision.DAY:
-            continue
-        name, day = days.get(key, (row.cohort, row.joined.start))
-        days[key] = (name, min(day, row.joined.start))
-    for row in rows:
-        key = fold(row.cohort)
-        if key and key not in known and key not in days:
-            errors.append(
-                row_error(
-                    row,
-                    _(
-                        "There is no cohort “%(cohort)s”; to create it, give the joining "
-                        "date of one of its cities as a full date (YYYY-MM-DD), the day "
-                        "the cohort was announced."
-                    )
-                    % {"cohort": row.cohort},
-                )
-            )
+        if _names_new_cohort(key, known) and row.joined.precision == DatePrecision.DAY:
+            name, day = days.get(key, (row.cohort, row.joined.start))
+            days[key] = (name, min(day, row.joined.start))
+    errors.extend(
+        _undated_cohort_error(row)
+        for row in rows
+        if _names_new_cohort(fold(row.cohort), known) and fold(row.cohort) not in days
+    )
     return days
+
+
+def _names_new_cohort(key: str, known: dict[str, Cohort]) -> bool:
+    return bool(key) and key not in known
+
+
+def _undated_cohort_error(row: MemberRow) -> RowError:
+    return row_error(
+        row,
+        _(
+            "There is no cohort “%(cohort)s”; to create it, give the joining "
+            "date of one of its cities as a full date (YYYY-MM-DD), the day "
+            "the cohort was announced."
+        )
+        % {"cohort": row.cohort},
+    )
 
 
 def _place_id(resolution: Resolution, name: str) -> str:
@@ -342,14 +371,7 @@ def _groups(
     by_key: dict[tuple[str, str], list[MemberRow]] = {}
     for row in rows:
         by_key.setdefault(row.key, []).append(row)
-    folded = {key[1] for key in by_key}
-    prefetch = Prefetch("memberships", queryset=Membership.objects.select_related("cohort"))
-    existing = {
-        (city.country_id, city.name_folded): city
-        for city in City.objects.filter(
-            country__in=list(countries), name_folded__in=folded
-        ).prefetch_related(prefetch)
-    }
+    existing = _existing_cities(countries, {key[1] for key in by_key})
     groups = []
     place_ids: dict[tuple[str, str], MemberRow] = {}
     for (cc, _name), group_rows in by_key.items():
@@ -358,57 +380,91 @@ def _groups(
         admin_area = first.admin_area or (city.admin_area if city else "")
         group = _Group(group_rows, countries[cc], city)
         group.resolution = gazetteer.resolve(first.city, cc, admin_area=admin_area)
-        place_id = _place_id(group.resolution, first.city)
-        if place_id:
+        if place_id := _place_id(group.resolution, first.city):
             other = place_ids.setdefault((cc, place_id), first)
             if other is not first:
-                place = describe_place(group.resolution.match)
-                errors.append(
-                    row_error(
-                        first,
-                        _(
-                            "%(city)s (%(line)s) and %(other)s (%(other_line)s) are the same "
-                            "place (%(place)s); list it once, under one name."
-                        )
-                        % {
-                            "city": first.city,
-                            "line": _where(first.unit, first.line),
-                            "other": other.city,
-                            "other_line": _where(other.unit, other.line),
-                            "place": place,
-                        },
-                    )
-                )
+                errors.append(_same_place_error(first, other, group.resolution))
         groups.append(group)
-    # A city not found by its name may be in the register under another name
-    # of the same place ("Jubail" for "Al Jubayl").
+    _match_by_place(groups)
+    return groups
+
+
+def _memberships_prefetch() -> Prefetch:
+    return Prefetch("memberships", queryset=Membership.objects.select_related("cohort"))
+
+
+def _existing_cities(
+    countries: dict[str, Country], folded: set[str]
+) -> dict[tuple[str, str], City]:
+    """Return the register's cities of ``countries`` by (country, folded name)."""
+    cities = City.objects.filter(country__in=list(countries), name_folded__in=folded)
+    return {
+        (city.country_id, city.name_folded): city
+        for city in cities.prefetch_related(_memberships_prefetch())
+    }
+
+
+def _same_place_error(first: MemberRow, other: MemberRow, resolution: Resolution) -> RowError:
+    return row_error(
+        first,
+        _(
+            "%(city)s (%(line)s) and %(other)s (%(other_line)s) are the same "
+            "place (%(place)s); list it once, under one name."
+        )
+        % {
+            "city": first.city,
+            "line": _where(first.unit, first.line),
+            "other": other.city,
+            "other_line": _where(other.unit, other.line),
+            "place": describe_place(resolution.match),
+        },
+    )
+
+
+def _match_by_place(groups: list[_Group]) -> None:
+    """Give each group without a city the register's one city of its gazetteer place.
+
+    A city not found by its name may be in the register under another name
+    of the same place ("Jubail" for "Al Jubayl").
+    """
     unknown = {
         (g.rows[0].country.upper(), _place_id(g.resolution, g.rows[0].city)): g
         for g in groups
         if g.city is None and _place_id(g.resolution, g.rows[0].city)
     }
-    if unknown:
-        candidates: dict[tuple[str, str], list[City]] = {}
-        queryset = City.objects.filter(
-            country__in={cc for cc, _id in unknown},
-            gazetteer_id__in={place_id for _cc, place_id in unknown},
-        ).prefetch_related(prefetch)
-        for city in queryset:
-            candidates.setdefault((city.country_id, city.gazetteer_id), []).append(city)
-        for key, group in unknown.items():
-            found = candidates.get(key, [])
-            if len(found) == 1:
-                first = group.rows[0]
-                group.city = found[0]
-                group.same_place = SamePlace(
-                    first.line,
-                    first.city,
-                    key[0],
-                    found[0].name,
-                    describe_place(group.resolution.match),
-                    first.unit,
-                )
-    return groups
+    if not unknown:
+        return
+    candidates = _cities_by_place(set(unknown))
+    for key, group in unknown.items():
+        found = candidates.get(key, [])
+        if len(found) == 1:
+            _match_to(group, found[0])
+
+
+def _cities_by_place(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[City]]:
+    """Return the register's cities of the (country, gazetteer place) ``keys``, by key."""
+    candidates: dict[tuple[str, str], list[City]] = {}
+    queryset = City.objects.filter(
+        country__in={cc for cc, _id in keys},
+        gazetteer_id__in={place_id for _cc, place_id in keys},
+    ).prefetch_related(_memberships_prefetch())
+    for city in queryset:
+        candidates.setdefault((city.country_id, city.gazetteer_id), []).append(city)
+    return candidates
+
+
+def _match_to(group: _Group, city: City) -> None:
+    """Apply the group's rows to ``city``, noting that it is the same place under another name."""
+    first = group.rows[0]
+    group.city = city
+    group.same_place = SamePlace(
+        first.line,
+        first.city,
+        first.country.upper(),
+        city.name,
+        describe_place(group.resolution.match),
+        first.unit,
+    )
 
 
 def _apply(
@@ -451,44 +507,64 @@ def _apply(
             result.unchanged += 1
 
 
+def _needs_location(row: MemberRow, city: City | None) -> bool:
+    return row.latitude is None and not (city and city.has_location)
+
+
+def _needs_population(row: MemberRow, city: City | None) -> bool:
+    # A city already placed was looked up when it was created: its place is
+    # not looked up again on every import (and the file can give the population).
+    if row.population is not None:
+        return False
+    return city is None or (city.population is None and not city.has_location)
+
+
+def _gazetteer_fields(
+    resolution: Resolution, *, needs_location: bool, needs_population: bool
+) -> dict:
+    """Return the city fields the gazetteer's place gives for what the city still needs."""
+    match = resolution.match
+    if match is None or resolution.status not in {Status.FOUND, Status.NO_COORDINATES}:
+        return {}
+    fields: dict = {}
+    if needs_location and match.has_location:
+        fields.update(
+            latitude=match.latitude,
+            longitude=match.longitude,
+            gazetteer_id=match.gazetteer_id,
+            location_source=match.source,
+        )
+    if needs_population and match.population is not None:
+        fields.update(population=match.population, population_year=match.population_year)
+    return fields
+
+
+def _unresolved_location(row: MemberRow, resolution: Resolution) -> UnresolvedLocation:
+    place = unresolved_place(resolution, city=row.city, country=row.country.upper())
+    return UnresolvedLocation(
+        row.line, row.city, row.country.upper(), place.reason, place.candidates, row.unit
+    )
+
+
 def _save_city(
     group: _Group, row: MemberRow, city: City | None, result: ImportResult, actor
 ) -> tuple[City, list[str]]:
     """Create or update the city of the group's first row, completing it from the gazetteer."""
     fields = _city_fields(row, city)
-    needs_location = row.latitude is None and not (city and city.has_location)
-    # A city already placed was looked up when it was created: its place is
-    # not looked up again on every import (and the file can give the population).
-    needs_population = row.population is None and (
-        city is None or (city.population is None and not city.has_location)
-    )
+    needs_location = _needs_location(row, city)
     resolution = group.resolution
-    if (needs_location or needs_population) and resolution is not None:
-        match = resolution.match
-        found = resolution.status in {Status.FOUND, Status.NO_COORDINATES} and match is not None
-        if found and needs_location and match.has_location:
-            fields.update(
-                latitude=match.latitude,
-                longitude=match.longitude,
-                gazetteer_id=match.gazetteer_id,
-                location_source=match.source,
+    if resolution is not None:
+        fields.update(
+            _gazetteer_fields(
+                resolution,
+                needs_location=needs_location,
+                needs_population=_needs_population(row, city),
             )
-        if found and needs_population and match.population is not None:
-            fields.update(population=match.population, population_year=match.population_year)
+        )
         if needs_location and "latitude" not in fields:
             # Kept on the city: the secretariat's worklist of places to locate.
             fields["location_issue"] = resolution.issue or LocationIssue.NO_COORDINATES
-            place = unresolved_place(resolution, city=row.city, country=row.country.upper())
-            result.unresolved.append(
-                UnresolvedLocation(
-                    row.line,
-                    row.city,
-                    row.country.upper(),
-                    place.reason,
-                    place.candidates,
-                    row.unit,
-                )
-            )
+            result.unresolved.append(_unresolved_location(row, resolution))
     if city is not None and city.location_issue and "latitude" in fields:
         fields["location_issue"] = ""
     # A city matched through the gazetteer keeps the name the register has.
@@ -507,13 +583,7 @@ def _apply_membership(
     """Correct, admit and end the membership ``row`` describes; return what changed."""
     memberships = list(city.memberships.select_related("cohort").order_by("member_from", "pk"))
     target = _membership_for(row, memberships, rows)
-    cohort_key = fold(row.cohort)
-    if cohort_key:
-        cohort = cohorts_by_name[cohort_key]
-    else:
-        cohort = _cohort_in_period(cohorts, row.joined)
-        if cohort is None and target is not None:
-            cohort = target.cohort  # keep the cohort the register knows
+    cohort = _cohort_for(row, target, cohorts_by_name, cohorts)
     changed: list[str] = []
     if target is None:
         target = admit_city(city, joined=row.joined, cohort=cohort, source=row.source, actor=actor)
@@ -524,20 +594,7 @@ def _apply_membership(
         )
         changed.extend(f"membership.{f}" for f in fixed)
     if row.ended is not None:
-        if target.status == MembershipStatus.ACTIVE:
-            end_membership(target, status=row.status, ended_on=row.ended, actor=actor)
-            changed.extend(("membership.status", "membership.ended_on"))
-        elif (target.status, target.ended_on) != (row.status, row.ended):
-            raise NetworkError(
-                _(
-                    "the register has this membership %(status)s, ended on %(ended)s; "
-                    "the import does not change a membership that has ended."
-                )
-                % {
-                    "status": MembershipStatus(target.status).label.lower(),
-                    "ended": target.ended_on.isoformat(),
-                }
-            )
+        changed += _end_membership(row, target, actor)
     elif row.status == MembershipStatus.ACTIVE and target.status != MembershipStatus.ACTIVE:
         raise NetworkError(
             _(
@@ -545,12 +602,54 @@ def _apply_membership(
                 "does not reopen it (a city that rejoined gets a new row with its new "
                 "joining date)."
             )
-            % {
-                "status": MembershipStatus(target.status).label.lower(),
-                "ended": target.ended_on.isoformat(),
-            }
+            % _ended_membership(target)
         )
     return changed
+
+
+def _cohort_for(
+    row: MemberRow,
+    target: Membership | None,
+    cohorts_by_name: dict[str, Cohort],
+    cohorts: list[Cohort],
+) -> Cohort | None:
+    """Return the cohort of the row's membership (None: none).
+
+    The cohort the row names; else the one announced within its joining
+    period; else the one the register knows for the membership.
+    """
+    if cohort_key := fold(row.cohort):
+        return cohorts_by_name[cohort_key]
+    cohort = _cohort_in_period(cohorts, row.joined)
+    if cohort is None and target is not None:
+        return target.cohort
+    return cohort
+
+
+def _end_membership(row: MemberRow, target: Membership, actor) -> list[str]:
+    """End the active membership as the row says; return what changed.
+
+    An ended membership is never re-ended: NetworkError if the row ends it otherwise.
+    """
+    if target.status == MembershipStatus.ACTIVE:
+        end_membership(target, status=row.status, ended_on=row.ended, actor=actor)
+        return ["membership.status", "membership.ended_on"]
+    if (target.status, target.ended_on) != (row.status, row.ended):
+        raise NetworkError(
+            _(
+                "the register has this membership %(status)s, ended on %(ended)s; "
+                "the import does not change a membership that has ended."
+            )
+            % _ended_membership(target)
+        )
+    return []
+
+
+def _ended_membership(membership: Membership) -> dict[str, str]:
+    return {
+        "status": MembershipStatus(membership.status).label.lower(),
+        "ended": membership.ended_on.isoformat(),
+    }
 
 
 def _membership_for(
@@ -569,8 +668,17 @@ def _membership_for(
     ]
     if same:
         return same[0]
+    active = _active_unnamed(row, memberships, rows)
+    _check_rejoined_after_end(row, [m for m in memberships if m is not active])
+    return active
+
+
+def _active_unnamed(
+    row: MemberRow, memberships: list[Membership], rows: list[MemberRow]
+) -> Membership | None:
+    """Return the active membership unless another row of the city names it by its date."""
     named = {(r.joined.start, r.joined.precision) for r in rows if r is not row}
-    active = next(
+    return next(
         (
             m
             for m in memberships
@@ -579,11 +687,13 @@ def _membership_for(
         ),
         None,
     )
+
+
+def _check_rejoined_after_end(row: MemberRow, earlier: list[Membership]) -> None:
+    """Raise NetworkError if one of the ``earlier`` memberships ended on or after the row joined."""
     member_from = row.joined.end
-    for earlier in memberships:
-        if earlier is active or earlier.ended_on is None:
-            continue
-        if earlier.ended_on >= member_from:
+    for membership in earlier:
+        if membership.ended_on is not None and membership.ended_on >= member_from:
             raise NetworkError(
                 _(
                     "%(city)s (%(country)s) joined on %(joined)s, but its earlier "
@@ -594,10 +704,9 @@ def _membership_for(
                     "city": row.city,
                     "country": row.country,
                     "joined": row.joined.isoformat(),
-                    "ended": earlier.ended_on.isoformat(),
+                    "ended": membership.ended_on.isoformat(),
                 }
             )
-    return active
 
 
 def _city_fields(row: MemberRow, city: City | None) -> dict:
@@ -610,8 +719,7 @@ def _city_fields(row: MemberRow, city: City | None) -> dict:
     if row.population is not None and (city is None or city.population != row.population):
         fields["population"] = row.population
         fields["population_year"] = None
-    given = (row.latitude, row.longitude)
-    if None not in given and (city is None or (city.latitude, city.longitude) != given):
+    if _new_coordinates(row, city):
         fields.update(
             latitude=row.latitude,
             longitude=row.longitude,
@@ -619,3 +727,9 @@ def _city_fields(row: MemberRow, city: City | None) -> dict:
             location_source=LocationSource.IMPORTED,
         )
     return fields
+
+
+def _new_coordinates(row: MemberRow, city: City | None) -> bool:
+    """Return whether the row gives coordinates the city does not have yet."""
+    given = (row.latitude, row.longitude)
+    return None not in given and (city is None or (city.latitude, city.longitude) != given)

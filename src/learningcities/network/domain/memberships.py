@@ -70,7 +70,6 @@ def correct_joining(
     actor=None,
 ) -> list[str]:
     """Correct the joining date, cohort or source of a membership; return what changed."""
-    changed = []
     before = {
         "joined_on": membership.joined_on,
         "joined_precision": membership.joined_precision,
@@ -86,10 +85,7 @@ def correct_joining(
     }
     if source is not None:
         values["source"] = source
-    for field, value in values.items():
-        if getattr(membership, field) != value:
-            setattr(membership, field, value)
-            changed.append(field)
+    changed = _set_changed(membership, values)
     if membership.ended_on and membership.ended_on <= membership.member_from:
         raise NetworkError(_("A membership must start before it ends."))
     if changed:
@@ -99,15 +95,24 @@ def correct_joining(
             "network.membership.correct",
             actor=actor,
             subject=membership,
-            changes={
-                f: [
-                    _plain(before[f]),
-                    _plain(membership.cohort_id if f == "cohort" else getattr(membership, f)),
-                ]
-                for f in changed
-            },
+            changes={f: [_plain(before[f]), _plain(_stored(membership, f))] for f in changed},
         )
     return changed
+
+
+def _set_changed(membership: Membership, values: dict) -> list[str]:
+    """Set the values that differ on ``membership`` (unsaved); return those fields."""
+    changed = []
+    for field, value in values.items():
+        if getattr(membership, field) != value:
+            setattr(membership, field, value)
+            changed.append(field)
+    return changed
+
+
+def _stored(membership: Membership, field: str):
+    """Return the value of ``field`` as the activity log records it (a cohort by its id)."""
+    return membership.cohort_id if field == "cohort" else getattr(membership, field)
 
 
 def _plain(value):

@@ -18,7 +18,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -140,28 +140,8 @@ def decode_members(data: bytes) -> str:
         raise MembersImportError(
             [RowError(None, _("The file is in UTF-16; save it as CSV in UTF-8 and try again."))]
         )
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            raise MembersImportError(
-                [
-                    RowError(
-                        None,
-                        _("This is %(kind)s, not a CSV file; save the list as CSV (UTF-8).")
-                        % {"kind": kind},
-                    )
-                ]
-            )
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise MembersImportError(
-            [
-                RowError(
-                    _line_of(data, nul),
-                    _("This is a binary file, not CSV text (a NUL byte at byte offset %(offset)d).")
-                    % {"offset": nul},
-                )
-            ]
-        )
+    if problem := _binary_problem(data):
+        raise MembersImportError([problem])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -180,6 +160,25 @@ def decode_members(data: bytes) -> str:
         ) from None
 
 
+def _binary_problem(data: bytes) -> RowError | None:
+    """Return why ``data`` is a known binary format or holds a NUL byte (None: neither)."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return RowError(
+                None,
+                _("This is %(kind)s, not a CSV file; save the list as CSV (UTF-8).")
+                % {"kind": kind},
+            )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return RowError(
+            _line_of(data, nul),
+            _("This is a binary file, not CSV text (a NUL byte at byte offset %(offset)d).")
+            % {"offset": nul},
+        )
+    return None
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -195,7 +194,25 @@ def parse_members(data: bytes, *, undated: list | None = None) -> list[MemberRow
     text = decode_members(data)
     if text.lstrip()[:1] in ("[", "{"):
         return _parse_json(text, undated=undated)
+    _check_line_lengths(text)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise MembersImportError([RowError(1, _csv_problem(error))]) from None
     errors: list[RowError] = []
+    columns, unnamed = _check_header(header, errors)
+    if errors:
+        raise MembersImportError(errors)
+    checker = _RowChecker(columns, undated)
+    for line, cells in _data_rows(reader, checker):
+        extra = _extra_cells(cells, len(columns), unnamed)
+        checker.check(line, cells[: len(columns)], extra=extra)
+    return checker.finish()
+
+
+def _check_line_lengths(text: str) -> None:
+    """Raise MembersImportError at the first line too long for a member list."""
     for number, line in enumerate(io.StringIO(text, newline=None), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise MembersImportError(
@@ -210,30 +227,26 @@ def parse_members(data: bytes, *, undated: list | None = None) -> list[MemberRow
                     )
                 ]
             )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise MembersImportError([RowError(1, _csv_problem(error))]) from None
-    columns, unnamed = _check_header(header, errors)
-    if errors:
-        raise MembersImportError(errors)
-    checker = _RowChecker(columns, undated)
+
+
+def _data_rows(reader, checker: _RowChecker) -> Iterator[tuple[int, list[str]]]:
+    """Yield the physical line and the cells of each data row that is not blank.
+
+    A row the CSV reader cannot read is reported to ``checker`` and ends the rows.
+    """
     previous_line = reader.line_num
     while True:
         try:
             cells = next(reader, None)
         except csv.Error as error:
             checker.errors.append(RowError(reader.line_num, _csv_problem(error)))
-            break
+            return
         if cells is None:
-            break
+            return
         line, previous_line = previous_line + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of empty cells left by a spreadsheet
-        extra = _extra_cells(cells, len(columns), unnamed)
-        checker.check(line, cells[: len(columns)], extra=extra)
-    return checker.finish()
+        yield line, cells
 
 
 def _extra_cells(cells: list[str], named: int, unnamed: int) -> list[str]:
@@ -276,6 +289,22 @@ class _RowChecker:
         columns: list[str] | None = None,
     ) -> None:
         columns = columns if columns is not None else self.columns
+        self._count_row(line)
+        row_errors: list[RowError] = [RowError(line, problem, self.unit) for problem in extra]
+        row = _check_row(line, cells, columns, self.country_codes, row_errors, self.unit)
+        values = {name: cells[i].strip() for i, name in enumerate(columns) if i < len(cells)}
+        row_errors += self._repeat_errors(line, values, row)
+        if self._only_undated(row_errors):
+            self.undated.append((line, values.get("city", ""), values.get("country", "")))
+            self.count -= 1
+            return
+        self.errors.extend(row_errors)
+        if row is not None:
+            self.rows.append(row)
+        self._stop_if_too_many()
+
+    def _count_row(self, line: int) -> None:
+        """Count a row; raise MembersImportError when there are more than a file may hold."""
         self.count += 1
         if self.count > MAX_ROWS:
             raise MembersImportError(
@@ -288,28 +317,27 @@ class _RowChecker:
                     )
                 ]
             )
-        row_errors: list[RowError] = [RowError(line, problem, self.unit) for problem in extra]
-        row = _check_row(line, cells, columns, self.country_codes, row_errors, self.unit)
-        values = {name: cells[i].strip() for i, name in enumerate(columns) if i < len(cells)}
+
+    def _repeat_errors(
+        self, line: int, values: dict[str, str], row: MemberRow | None
+    ) -> list[RowError]:
+        """Remember the row of its city; return the error if it repeats the city's last row."""
         key = (values.get("country", "").upper(), fold(values.get("city", "")))
-        if all(key):
-            earlier = self.seen.get(key)
-            period = "|".join(values.get(c, "").lower() for c in ("joined", "status", "ended"))
-            if earlier is not None and _repeats(earlier, row, period):
-                row_errors.append(
-                    duplicate_error(
-                        values.get("city", ""), key[0], earlier[0], line, unit=self.unit
-                    )
-                )
-            self.seen[key] = (line, row, period)
+        if not all(key):
+            return []
+        earlier = self.seen.get(key)
+        period = "|".join(values.get(c, "").lower() for c in ("joined", "status", "ended"))
+        self.seen[key] = (line, row, period)
+        if earlier is None or not _repeats(earlier, row, period):
+            return []
+        return [duplicate_error(values.get("city", ""), key[0], earlier[0], line, unit=self.unit)]
+
+    def _only_undated(self, row_errors: list[RowError]) -> bool:
+        """Return whether undated rows are set aside and the row's one problem is its date."""
         empty_joined = _("the %(column)s cell is empty.") % {"column": "joined"}
-        if self.undated is not None and [e.message for e in row_errors] == [empty_joined]:
-            self.undated.append((line, values.get("city", ""), values.get("country", "")))
-            self.count -= 1
-            return
-        self.errors.extend(row_errors)
-        if row is not None:
-            self.rows.append(row)
+        return self.undated is not None and [e.message for e in row_errors] == [empty_joined]
+
+    def _stop_if_too_many(self) -> None:
         if len(self.errors) >= MAX_ERRORS:
             self.errors.append(
                 RowError(
@@ -342,6 +370,27 @@ def _repeats(
 
 def _parse_json(text: str, *, undated: list | None = None) -> list[MemberRow]:
     """Return the checked rows of a JSON member list: a list of objects keyed by the columns."""
+    items = _json_items(text)
+    checker = _RowChecker([], undated, unit="item")
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            checker.count += 1
+            checker.errors.append(
+                RowError(
+                    number,
+                    _("the item is %(kind)s, not an object with the keys %(keys)s.")
+                    % {"kind": _json_kind(item), "keys": ", ".join(REQUIRED_COLUMNS)},
+                    "item",
+                )
+            )
+            continue
+        columns, cells, problems = _json_cells(item)
+        checker.check(number, cells, extra=problems, columns=columns)
+    return checker.finish()
+
+
+def _json_items(text: str) -> list:
+    """Return the items of a JSON member list; MembersImportError unless it is a JSON list."""
     try:
         items = json.loads(text)
     except json.JSONDecodeError as error:
@@ -371,42 +420,40 @@ def _parse_json(text: str, *, undated: list | None = None) -> list[MemberRow]:
                 )
             ]
         )
+    return items
+
+
+def _json_cells(item: dict) -> tuple[list[str], list[str], list[str]]:
+    """Return the columns, the cells (as a CSV file would hold them) and the problems of an item."""
     known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-    checker = _RowChecker([], undated, unit="item")
-    for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            checker.count += 1
-            checker.errors.append(
-                RowError(
-                    number,
-                    _("the item is %(kind)s, not an object with the keys %(keys)s.")
-                    % {"kind": _json_kind(item), "keys": ", ".join(REQUIRED_COLUMNS)},
-                    "item",
-                )
-            )
-            continue
-        columns = [str(key).strip().lower() for key in item]
-        problems = []
-        unknown = [name for name in columns if name not in known]
-        if unknown:
-            problems.append(
-                _("unknown keys: %(unknown)s. The keys are %(known)s.")
-                % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
-            )
-        cells = []
-        for name, value in zip(columns, item.values(), strict=True):
-            if value is None:
-                cells.append("")
-            elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                problems.append(
-                    _("the %(column)s value is %(kind)s, not text or a number.")
-                    % {"column": name, "kind": _json_kind(value)}
-                )
-                cells.append("")
-            else:
-                cells.append(repr(value) if isinstance(value, float) else str(value))
-        checker.check(number, cells, extra=problems, columns=columns)
-    return checker.finish()
+    columns = [str(key).strip().lower() for key in item]
+    problems = []
+    unknown = [name for name in columns if name not in known]
+    if unknown:
+        problems.append(
+            _("unknown keys: %(unknown)s. The keys are %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
+        )
+    cells = []
+    for name, value in zip(columns, item.values(), strict=True):
+        cell, problem = _json_cell(name, value)
+        cells.append(cell)
+        if problem:
+            problems.append(problem)
+    return columns, cells, problems
+
+
+def _json_cell(name: str, value) -> tuple[str, str]:
+    """Return the text of a JSON value as a cell (null: empty) and its problem ("" if none)."""
+    if value is None:
+        return "", ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problem = _("the %(column)s value is %(kind)s, not text or a number.") % {
+            "column": name,
+            "kind": _json_kind(value),
+        }
+        return "", problem
+    return (repr(value) if isinstance(value, float) else str(value)), ""
 
 
 def _json_kind(value) -> str:
@@ -427,66 +474,83 @@ def _csv_problem(error: csv.Error) -> str:
     return _("the line cannot be read as CSV (%(reason)s).") % {"reason": error}
 
 
-def _check_header(header: list[str] | None, errors: list[RowError]) -> tuple[list[str], int]:
-    """Return the named columns and the number of unnamed ones after them.
-
-    Spreadsheets often save a few empty columns after the last named one:
-    they are ignored, as long as their cells are empty too.
-    """
-    if header is None:
-        errors.append(RowError(None, _("The file is empty.")))
-        return [], 0
+def _named_columns(header: list[str]) -> tuple[list[str], int]:
+    """Return the header's column names (lower case) and how many unnamed ones end it."""
     columns = [cell.strip().lower() for cell in header]
     unnamed = 0
     while columns and not columns[-1]:
         columns.pop()
         unnamed += 1
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    if len(columns) == 1 and ";" in columns[0] and "," not in columns[0]:
+    return columns, unnamed
+
+
+def _separated_by_semicolons(columns: list[str]) -> bool:
+    return len(columns) == 1 and ";" in columns[0] and "," not in columns[0]
+
+
+def _unnamed_columns_problem(columns: list[str]) -> str:
+    empty = [str(i) for i, name in enumerate(columns, start=1) if not name]
+    if not empty:
+        return ""
+    return _("The header has columns without a name (column %(columns)s).") % {
+        "columns": ", ".join(empty)
+    }
+
+
+def _unknown_columns_problem(columns: list[str]) -> str:
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    unknown = [name for name in columns if name and name not in known]
+    if not unknown:
+        return ""
+    return _("Unknown columns: %(unknown)s. The columns are %(known)s.") % {
+        "unknown": ", ".join(unknown),
+        "known": ", ".join(known),
+    }
+
+
+def _repeated_columns_problem(columns: list[str]) -> str:
+    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
+    if not repeated:
+        return ""
+    return _("Columns named more than once: %(columns)s.") % {"columns": ", ".join(repeated)}
+
+
+def _missing_columns_problem(columns: list[str]) -> str:
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if not missing:
+        return ""
+    return _("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)}
+
+
+# Each returns the problem of a header's columns ("" if none), in the order reported.
+_HEADER_RULES = (
+    _unnamed_columns_problem,
+    _unknown_columns_problem,
+    _repeated_columns_problem,
+    _missing_columns_problem,
+)
+
+
+def _check_header(header: list[str] | None, errors: list[RowError]) -> tuple[list[str], int]:
+    """Return the named columns and the number of unnamed ones after them.
+
+    Spreadsheets often save a few empty columns after the last named one:
+    they are ignored, as long as their cells are empty too. Adds the header's
+    problems to ``errors``.
+    """
+    if header is None:
+        errors.append(RowError(None, _("The file is empty.")))
+        return [], 0
+    columns, unnamed = _named_columns(header)
+    if _separated_by_semicolons(columns):
+        # Every other check would only repeat this one.
         errors.append(
-            RowError(
-                1,
-                _("The columns are separated by semicolons; a member list uses commas."),
-            )
+            RowError(1, _("The columns are separated by semicolons; a member list uses commas."))
         )
         return columns, unnamed
-    empty = [str(i) for i, name in enumerate(columns, start=1) if not name]
-    if empty:
-        errors.append(
-            RowError(
-                1,
-                _("The header has columns without a name (column %(columns)s).")
-                % {"columns": ", ".join(empty)},
-            )
-        )
-    unknown = [name for name in columns if name and name not in known]
-    if unknown:
-        errors.append(
-            RowError(
-                1,
-                _("Unknown columns: %(unknown)s. The columns are %(known)s.")
-                % {
-                    "unknown": ", ".join(unknown),
-                    "known": ", ".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)),
-                },
-            )
-        )
-    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
-    if repeated:
-        errors.append(
-            RowError(
-                1,
-                _("Columns named more than once: %(columns)s.") % {"columns": ", ".join(repeated)},
-            )
-        )
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        errors.append(
-            RowError(
-                1,
-                _("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)},
-            )
-        )
+    for rule in _HEADER_RULES:
+        if problem := rule(columns):
+            errors.append(RowError(1, problem))
     return columns, unnamed
 
 
@@ -502,39 +566,16 @@ def _check_row(
 
     Cells missing at the end of a short row count as empty.
     """
-    problems: list[str] = []
     values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)}
-    for name in REQUIRED_COLUMNS:
-        if not values.get(name):
-            problems.append(_("the %(column)s cell is empty.") % {"column": name})
-    for name, limit in MAX_LENGTHS.items():
-        if len(values.get(name, "")) > limit:
-            problems.append(
-                _("the %(column)s is longer than %(limit)d characters.")
-                % {"column": name, "limit": limit}
-            )
+    problems = _cell_problems(values)
     code = values.get("country", "")
-    if code and code.upper() not in country_codes:
-        hint = _COMMON_CODE_MISTAKES.get(code.upper())
-        message = _("%(code)s is not an ISO 3166-1 alpha-2 code.") % {"code": code}
-        if hint:
-            message += " " + _("Did you mean %(hint)s?") % {"hint": hint}
-        problems.append(message)
+    if problem := _country_problem(code, country_codes):
+        problems.append(problem)
     today = timezone.localdate()
-    joined = None
-    if values.get("joined"):
-        try:
-            joined = PartialDate.parse(values["joined"])
-        except PartialDateError as error:
-            problems.append(_("joined: %(reason)s") % {"reason": error})
-        else:
-            joined = _check_joined(joined, values["joined"], today, problems)
+    joined = _joined(values.get("joined", ""), today, problems)
     status, ended = _status_and_end(values, joined, today, problems)
     population = _population(values.get("population", ""), problems)
-    latitude = _coordinate(values.get("latitude", ""), "latitude", 90, problems)
-    longitude = _coordinate(values.get("longitude", ""), "longitude", 180, problems)
-    if (values.get("latitude", "") == "") != (values.get("longitude", "") == ""):
-        problems.append(_("give both latitude and longitude, or neither."))
+    latitude, longitude = _coordinates(values, problems)
     if problems:
         errors.extend(RowError(line, problem, unit) for problem in problems)
         return None
@@ -554,6 +595,54 @@ def _check_row(
         ended=ended,
         unit=unit,
     )
+
+
+def _cell_problems(values: dict[str, str]) -> list[str]:
+    """Return the problems of required cells left empty and of cells too long."""
+    problems = [
+        _("the %(column)s cell is empty.") % {"column": name}
+        for name in REQUIRED_COLUMNS
+        if not values.get(name)
+    ]
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name, "")) > limit:
+            problems.append(
+                _("the %(column)s is longer than %(limit)d characters.")
+                % {"column": name, "limit": limit}
+            )
+    return problems
+
+
+def _country_problem(code: str, country_codes: set[str]) -> str:
+    """Return why ``code`` is no country code ("" if it is one or is empty)."""
+    if not code or code.upper() in country_codes:
+        return ""
+    message = _("%(code)s is not an ISO 3166-1 alpha-2 code.") % {"code": code}
+    if hint := _COMMON_CODE_MISTAKES.get(code.upper()):
+        message += " " + _("Did you mean %(hint)s?") % {"hint": hint}
+    return message
+
+
+def _joined(text: str, today: dt.date, problems: list[str]) -> PartialDate | None:
+    """Return the joining date of the cell ``text``, or None (empty, or after naming a problem)."""
+    if not text:
+        return None
+    try:
+        joined = PartialDate.parse(text)
+    except PartialDateError as error:
+        problems.append(_("joined: %(reason)s") % {"reason": error})
+        return None
+    return _check_joined(joined, text, today, problems)
+
+
+def _coordinates(values: dict[str, str], problems: list[str]) -> tuple[float | None, float | None]:
+    """Return the latitude and longitude of a row (None when empty), naming any problem."""
+    latitude_text, longitude_text = values.get("latitude", ""), values.get("longitude", "")
+    latitude = _coordinate(latitude_text, "latitude", 90, problems)
+    longitude = _coordinate(longitude_text, "longitude", 180, problems)
+    if (latitude_text == "") != (longitude_text == ""):
+        problems.append(_("give both latitude and longitude, or neither."))
+    return latitude, longitude
 
 
 def _one_year_after(day: dt.date) -> dt.date:
@@ -583,51 +672,58 @@ def _status_and_end(
 ) -> tuple[str, dt.date | None]:
     """Return the status ("" when not given) and end date of a row, naming any problem."""
     status = values.get("status", "").lower()
-    text = values.get("ended", "")
     if status and status not in STATUSES:
         problems.append(
             _("status “%(value)s” is not one of %(statuses)s.")
             % {"value": values["status"], "statuses": ", ".join(STATUSES)}
         )
         return "", None
-    ended = None
-    if text:
-        try:
-            if not _DAY.match(text):
-                raise ValueError
-            ended = dt.date.fromisoformat(text)
-        except ValueError:
-            problems.append(
-                _("ended “%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": text}
-            )
-            return status, None
-    if status in ("", MembershipStatus.ACTIVE):
-        if ended is not None:
-            problems.append(
-                _(
-                    "ended is given but the status is active; give the status lapsed or "
-                    "withdrawn, or leave ended empty."
-                )
-            )
-        return status, None
-    if ended is None:
+    text = values.get("ended", "")
+    try:
+        ended = _end_date(text)
+    except ValueError:
         problems.append(
-            _("a %(status)s membership needs its ended date (YYYY-MM-DD).") % {"status": status}
+            _("ended “%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": text}
         )
         return status, None
-    if ended > today:
-        problems.append(
-            _("ended %(value)s is after today; record an end once it has happened.")
-            % {"value": text}
-        )
-        return status, None
-    if joined is not None and ended <= joined.end:
-        problems.append(
-            _("ended %(value)s is not after the membership began (%(start)s).")
-            % {"value": text, "start": joined.end.isoformat()}
-        )
+    if problem := _end_problem(status, ended, joined=joined, today=today, text=text):
+        problems.append(problem)
         return status, None
     return status, ended
+
+
+def _end_date(text: str) -> dt.date | None:
+    """Return the date of an ``ended`` cell (None if empty); ValueError unless YYYY-MM-DD."""
+    if not text:
+        return None
+    if not _DAY.match(text):
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
+
+def _end_problem(
+    status: str, ended: dt.date | None, *, joined: PartialDate | None, today: dt.date, text: str
+) -> str:
+    """Return what is wrong with the end date of a membership of ``status`` ("" if nothing)."""
+    if status in ("", MembershipStatus.ACTIVE):
+        if ended is None:
+            return ""
+        return _(
+            "ended is given but the status is active; give the status lapsed or "
+            "withdrawn, or leave ended empty."
+        )
+    if ended is None:
+        return _("a %(status)s membership needs its ended date (YYYY-MM-DD).") % {"status": status}
+    if ended > today:
+        return _("ended %(value)s is after today; record an end once it has happened.") % {
+            "value": text
+        }
+    if joined is not None and ended <= joined.end:
+        return _("ended %(value)s is not after the membership began (%(start)s).") % {
+            "value": text,
+            "start": joined.end.isoformat(),
+        }
+    return ""
 
 
 def _population(text: str, problems: list[str]) -> int | None:

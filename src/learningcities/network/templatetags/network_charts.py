@@ -127,7 +127,7 @@ def _description(points: list[GrowthPoint], values: list[int], *, by_region: boo
     """Say in one sentence what the chart shows, from its first members to its last bar."""
     if not points or not any(values):
         return _("No city was a member yet on these dates.")
-    first_point, first_value = next((p, v) for p, v in zip(points, values, strict=True) if v)
+    first_point, first_value = _first_with_members(points, values)
     figures = {
         "first": intcomma(first_value),
         "first_year": first_point.date.year,
@@ -151,6 +151,11 @@ def _description(points: list[GrowthPoint], values: list[int], *, by_region: boo
         )
         % figures
     )
+
+
+def _first_with_members(points: list[GrowthPoint], values: list[int]) -> tuple[GrowthPoint, int]:
+    """The first point with members and its value (there must be one)."""
+    return next((p, v) for p, v in zip(points, values, strict=True) if v)
 
 
 def _x_axis_title(points: list[GrowthPoint]) -> str:
@@ -207,28 +212,8 @@ def region_growth_chart(points: list[GrowthPoint], chart_id: str = "region-chart
     values = [p.member_cities for p in points]
     frame = _frame(points, values)
     bars = _bars(points, values, frame)
-    y_of = frame["y_of"]
     for bar, point in zip(bars, points, strict=True):
-        running = 0
-        for region in Region:
-            count = point.by_region.get(region.value, 0)
-            if not count:
-                continue
-            y_top = y_of(running + count)
-            y_bottom = y_of(running)
-            bar.segments.append(
-                Segment(
-                    css=f"fill-{region.value}",
-                    y=round(y_top, 1),
-                    height=round(y_bottom - y_top, 1),
-                    value=count,
-                    label=str(region.label),
-                    text_y=round((y_top + y_bottom) / 2, 1),
-                    # The last bar names its parts when they are tall enough to read.
-                    show_value=bar is bars[-1] and y_bottom - y_top >= 18,
-                )
-            )
-            running += count
+        bar.segments = _segments(point, frame["y_of"], last=bar is bars[-1])
     context = _base_context(
         chart_id,
         _("Growth of the network by region"),
@@ -239,6 +224,31 @@ def region_growth_chart(points: list[GrowthPoint], chart_id: str = "region-chart
     context["stacked"] = True
     context["x_axis_title"] = _x_axis_title(points)
     return context
+
+
+def _segments(point: GrowthPoint, y_of, *, last: bool) -> list[Segment]:
+    """The parts of a bar, one per region with members, stacked from the baseline up."""
+    segments = []
+    running = 0
+    for region in Region:
+        count = point.by_region.get(region.value, 0)
+        if count:
+            segments.append(_segment(region, count, y_of(running + count), y_of(running), last))
+            running += count
+    return segments
+
+
+def _segment(region: Region, count: int, y_top: float, y_bottom: float, last: bool) -> Segment:
+    return Segment(
+        css=f"fill-{region.value}",
+        y=round(y_top, 1),
+        height=round(y_bottom - y_top, 1),
+        value=count,
+        label=str(region.label),
+        text_y=round((y_top + y_bottom) / 2, 1),
+        # The last bar names its parts when they are tall enough to read.
+        show_value=last and y_bottom - y_top >= 18,
+    )
 
 
 @register.filter

@@ -42,14 +42,7 @@ def build_city(pk: int) -> Page:
         raise Http404
     today = timezone.localdate()
     history = city.membership_history
-    current = next(
-        (
-            m
-            for m in history
-            if m.member_from <= today and (m.ended_on is None or m.ended_on > today)
-        ),
-        None,
-    )
+    current = next((m for m in history if _member_on(m, today)), None)
     return (
         "network/city.html",
         {
@@ -100,21 +93,25 @@ def countries(request: HttpRequest) -> HttpResponse:
     return cached_page(request, "countries", build_countries)
 
 
-def build_country(code: str) -> Page:
-    if len(code) != 2 or not code.isascii() or not code.isalpha():
-        raise Http404
-    country = get_object_or_404(Country, pk=code.upper())
-    today = timezone.localdate()
-    memberships = memberships_for_country(country)
-    # One row per city (its latest membership); the timeline keeps every joining.
+def _latest_memberships(memberships) -> list:
+    """Return one membership per city (its latest), by city name.
+
+    The timeline keeps every joining.
+    """
     latest: dict[int, object] = {}
     for membership in memberships:
         latest[membership.city_id] = membership
-    cities = sorted(latest.values(), key=lambda m: m.city.name_folded)
-    current = [
-        m for m in cities if m.member_from <= today and (m.ended_on is None or m.ended_on > today)
-    ]
-    # The timeline groups joinings by cohort (or by date when there is no cohort).
+    return sorted(latest.values(), key=lambda m: m.city.name_folded)
+
+
+def _member_on(membership, day) -> bool:
+    return membership.member_from <= day and (
+        membership.ended_on is None or membership.ended_on > day
+    )
+
+
+def _timeline(memberships) -> list[dict]:
+    """Return the joinings grouped by cohort (or by date when there is no cohort), in order."""
     timeline: list[dict] = []
     for membership in memberships:
         key = (membership.cohort_id, membership.joined_on, membership.joined_precision)
@@ -122,6 +119,18 @@ def build_country(code: str) -> Page:
             timeline[-1]["memberships"].append(membership)
         else:
             timeline.append({"key": key, "first": membership, "memberships": [membership]})
+    return timeline
+
+
+def build_country(code: str) -> Page:
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise Http404
+    country = get_object_or_404(Country, pk=code.upper())
+    today = timezone.localdate()
+    memberships = memberships_for_country(country)
+    cities = _latest_memberships(memberships)
+    current = [m for m in cities if _member_on(m, today)]
+    timeline = _timeline(memberships)
     return (
         "network/country.html",
         {
@@ -158,9 +167,11 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     return cached_page(request, "cohorts", build_cohorts)
 
 
-def build_cohort(slug: str) -> Page:
-    cohort = get_object_or_404(Cohort, slug=slug)
-    memberships = memberships_for_cohort(cohort)
+def _by_region_and_country(memberships) -> list[dict]:
+    """Return the memberships (ordered by region and country) grouped by region, then country.
+
+    Each region has its label and the count of its memberships.
+    """
     regions: list[dict] = []
     for membership in memberships:
         country = membership.city.country
@@ -174,6 +185,13 @@ def build_cohort(slug: str) -> Page:
         countries[-1]["memberships"].append(membership)
     for region in regions:
         region["count"] = sum(len(c["memberships"]) for c in region["countries"])
+    return regions
+
+
+def build_cohort(slug: str) -> Page:
+    cohort = get_object_or_404(Cohort, slug=slug)
+    memberships = memberships_for_cohort(cohort)
+    regions = _by_region_and_country(memberships)
     return (
         "network/cohort.html",
         {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.common.views.errors import show_error
 
 from ..domain.cities import CityChangeError, place_city, update_city
 from ..domain.memberships import end_membership
@@ -133,7 +134,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except NetworkError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             messages.success(
                 request,
@@ -180,16 +181,14 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = [] if city.has_location else _candidates(city)
     error = ""
     if request.method == "POST" and not city.has_location:
-        chosen = next(
-            (c for c in candidates if c.gazetteer_id == request.POST.get("place", "")), None
-        )
+        chosen = _chosen_place(candidates, request.POST.get("place", ""))
         if chosen is None:
             error = _("Choose one of the places listed.")
         else:
             try:
                 place_city(city, actor=request.user, place=chosen)
             except NetworkError as refusal:
-                error = str(refusal)
+                error = refusal.message  # beside the list of places, as the choice's error
             else:
                 messages.success(
                     request,
@@ -197,15 +196,23 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"name": city.name, "place": describe_place(chosen)},
                 )
                 return redirect("network:register-places")
-    status = 400 if error else 200
     return render(
         request,
         "network/workspace/place.html",
-        {
-            "city": city,
-            "candidates": [{"place": c, "label": describe_place(c)} for c in candidates],
-            "issue": LocationIssue(city.location_issue).label if city.location_issue else "",
-            "errors": {"place": [error]} if error else {},
-        },
-        status=status,
+        _place_context(city, candidates, error),
+        status=400 if error else 200,
     )
+
+
+def _chosen_place(candidates: list, gazetteer_id: str):
+    """Return the candidate place of ``gazetteer_id``, or None if none is."""
+    return next((c for c in candidates if c.gazetteer_id == gazetteer_id), None)
+
+
+def _place_context(city: City, candidates: list, error: str) -> dict:
+    return {
+        "city": city,
+        "candidates": [{"place": c, "label": describe_place(c)} for c in candidates],
+        "issue": LocationIssue(city.location_issue).label if city.location_issue else "",
+        "errors": {"place": [error]} if error else {},
+    }

@@ -29,7 +29,7 @@ Per submission, over its *n* submitted reviews:
 
 Every submission assigned in the panel gets one row, and so does every
 submission of the panel's call in review, reviewed, decided or released
-(``RANKED_STATES``) even with no assignment left (say its only juror
+(``jury_states``) even with no assignment left (say its only juror
 recused): no figures, no rank, last. The panel's agreement
 is Krippendorff's alpha (interval) of the review totals, jurors by
 submissions (see ``agreement``), stored on the panel.
@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
-from learningcities.calls.enums import SubmissionState
+from learningcities.calls.enums import SubmissionState, jury_states
 from learningcities.calls.models import Submission
 from learningcities.frameworks.models import Criterion
 
@@ -57,7 +57,6 @@ S = SubmissionState
 # The states in which a submission is ranked even without an assignment: it went
 # to the jury, so the secretariat must see it, if only as "no reviews". Entering
 # them (an assignment) and losing an assignment both bump ``scores_revision``.
-RANKED_STATES = (S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED)
 
 
 @dataclass
@@ -130,41 +129,13 @@ def compute_panel(panel: Panel) -> PanelFigures:
 
     Three queries: the criteria's weights, the submitted reviews, their scores;
     plus one for the submissions ranked (assigned in the panel, or in
-    ``RANKED_STATES`` in its call). Reads only.
+    ``jury_states`` in its call). Reads only.
     """
-    weights = {
-        pk: float(weight)
-        for pk, weight in Criterion.objects.filter(
-            framework_id=panel.call.framework_id
-        ).values_list("pk", "weight")
-    }
-    reviews = {
-        pk: (juror_id, submission_id, recommendation)
-        for pk, juror_id, submission_id, recommendation in Review.objects.filter(
-            assignment__panel=panel, state=ReviewState.SUBMITTED
-        ).values_list("pk", "assignment__juror_id", "assignment__submission_id", "recommendation")
-    }
-    scores: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for review_id, criterion_id, value in (
-        Score.objects.filter(review__assignment__panel=panel, review__state=ReviewState.SUBMITTED)
-        .exclude(value__isnull=True)
-        .values_list("review_id", "criterion_id", "value")
-        .order_by()
-    ):
-        scores[review_id].append((criterion_id, value))
-    assigned = Assignment.objects.filter(panel=panel).values("submission_id")
-    submission_ids = sorted(
-        Submission.objects.filter(
-            Q(pk__in=assigned) | Q(call_id=panel.call_id, state__in=RANKED_STATES)
-        )
-        .values_list("pk", flat=True)
-        .order_by()
-    )
-    figures = [
-        _review_figures(juror_id, submission_id, recommendation, scores.get(pk, ()), weights)
-        for pk, (juror_id, submission_id, recommendation) in reviews.items()
-    ]
-    figures = [item for item in figures if item is not None]
+    weights = _weights(panel)
+    reviews = _submitted_reviews(panel)
+    scores = _scores_by_review(panel)
+    submission_ids = _ranked_submission_ids(panel)
+    figures = _scored_reviews(reviews, scores, weights)
     jurors = normalise(figures, min_reviews=panel.normalise_min_reviews)
     by_submission: dict[int, list[ReviewFigures]] = defaultdict(list)
     for item in figures:
@@ -178,14 +149,70 @@ def compute_panel(panel: Panel) -> PanelFigures:
     return PanelFigures(aggregates=aggregates, jurors=jurors, agreement=agreement(figures))
 
 
+def _weights(panel: Panel) -> dict[int, float]:
+    """The weight of each criterion of the call's framework, by criterion pk."""
+    rows = Criterion.objects.filter(framework_id=panel.call.framework_id).values_list(
+        "pk", "weight"
+    )
+    return {pk: float(weight) for pk, weight in rows}
+
+
+def _submitted_reviews(panel: Panel) -> dict[int, tuple[int, int, str]]:
+    """The panel's submitted reviews: ``{pk: (juror_id, submission_id, recommendation)}``."""
+    rows = Review.objects.filter(assignment__panel=panel, state=ReviewState.SUBMITTED).values_list(
+        "pk", "assignment__juror_id", "assignment__submission_id", "recommendation"
+    )
+    return {pk: (juror_id, submission_id, rec) for pk, juror_id, submission_id, rec in rows}
+
+
+def _scores_by_review(panel: Panel) -> dict[int, list[tuple[int, int]]]:
+    """The given scores of the panel's submitted reviews: ``{review pk: [(criterion, value)]}``."""
+    scores: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for review_id, criterion_id, value in (
+        Score.objects.filter(review__assignment__panel=panel, review__state=ReviewState.SUBMITTED)
+        .exclude(value__isnull=True)
+        .values_list("review_id", "criterion_id", "value")
+        .order_by()
+    ):
+        scores[review_id].append((criterion_id, value))
+    return scores
+
+
+def _ranked_submission_ids(panel: Panel) -> list[int]:
+    """The submissions the panel ranks: assigned in it, or in ``jury_states`` in its call."""
+    assigned = Assignment.objects.filter(panel=panel).values("submission_id")
+    return sorted(
+        Submission.objects.filter(
+            Q(pk__in=assigned) | Q(call_id=panel.call_id, state__in=jury_states)
+        )
+        .values_list("pk", flat=True)
+        .order_by()
+    )
+
+
+def _scored_reviews(reviews: dict, scores: dict, weights: dict) -> list[ReviewFigures]:
+    """The figures of each submitted review that has at least one score."""
+    figures = [
+        _review_figures(juror_id, submission_id, recommendation, scores.get(pk, ()), weights)
+        for pk, (juror_id, submission_id, recommendation) in reviews.items()
+    ]
+    return [item for item in figures if item is not None]
+
+
 def _review_figures(juror_id, submission_id, recommendation, scored, weights):
     values = [(weights.get(criterion_id, 1.0), value) for criterion_id, value in scored]
     if not values:
         return None
+    mean, total = _mean_and_total(values)
+    return ReviewFigures(juror_id, submission_id, recommendation, mean, total)
+
+
+def _mean_and_total(values: list[tuple[float, int]]) -> tuple[float, float]:
+    """A review's mean score and its weighted mean (the mean when every weight is 0)."""
     weight_sum = sum(weight for weight, _value in values)
     mean = sum(value for _weight, value in values) / len(values)
     total = sum(weight * value for weight, value in values) / weight_sum if weight_sum else mean
-    return ReviewFigures(juror_id, submission_id, recommendation, mean, total)
+    return mean, total
 
 
 def normalise(figures: list[ReviewFigures], *, min_reviews: int) -> dict[int, JurorScale]:
@@ -197,26 +224,40 @@ def normalise(figures: list[ReviewFigures], *, min_reviews: int) -> dict[int, Ju
     totals_by_juror: dict[int, list[float]] = defaultdict(list)
     for item in figures:
         totals_by_juror[item.juror_id].append(item.total)
-    all_totals = [item.total for item in figures]
-    panel_mean = statistics.fmean(all_totals) if all_totals else 0.0
-    panel_sd = statistics.pstdev(all_totals) if len(all_totals) > 1 else 0.0
-    scales: dict[int, JurorScale] = {}
-    for juror_id, totals in totals_by_juror.items():
-        scale = JurorScale(reviews=len(totals))
-        if len(totals) >= min_reviews:
-            sd = statistics.pstdev(totals)
-            if sd > 0:
-                scale.mean, scale.sd = statistics.fmean(totals), sd
-        scales[juror_id] = scale
+    panel_mean, panel_sd = _panel_scale([item.total for item in figures])
+    scales = {
+        juror_id: _juror_scale(totals, min_reviews=min_reviews)
+        for juror_id, totals in totals_by_juror.items()
+    }
     for item in figures:
-        scale = scales[item.juror_id]
-        if scale.sd:
-            item.z = (item.total - scale.mean) / scale.sd
-        elif panel_sd:
-            item.z = (item.total - panel_mean) / panel_sd
-        else:
-            item.z = 0.0
+        item.z = _z_score(item.total, scales[item.juror_id], panel_mean, panel_sd)
     return scales
+
+
+def _panel_scale(totals: list[float]) -> tuple[float, float]:
+    """The mean and standard deviation of every review total of the panel (0 when undefined)."""
+    mean = statistics.fmean(totals) if totals else 0.0
+    sd = statistics.pstdev(totals) if len(totals) > 1 else 0.0
+    return mean, sd
+
+
+def _juror_scale(totals: list[float], *, min_reviews: int) -> JurorScale:
+    """A juror's own scale: with at least ``min_reviews`` totals that are not all equal."""
+    scale = JurorScale(reviews=len(totals))
+    if len(totals) >= min_reviews:
+        sd = statistics.pstdev(totals)
+        if sd > 0:
+            scale.mean, scale.sd = statistics.fmean(totals), sd
+    return scale
+
+
+def _z_score(total: float, scale: JurorScale, panel_mean: float, panel_sd: float) -> float:
+    """The z-score of ``total`` on the juror's own scale, else the panel's, else 0."""
+    if scale.sd:
+        return (total - scale.mean) / scale.sd
+    if panel_sd:
+        return (total - panel_mean) / panel_sd
+    return 0.0
 
 
 def _aggregate(panel, submission_id, reviews: list[ReviewFigures], threshold: float):
@@ -231,16 +272,26 @@ def _aggregate(panel, submission_id, reviews: list[ReviewFigures], threshold: fl
     row.do_not_admit = counts[Recommendation.DO_NOT_ADMIT]
     row.abstain = counts[Recommendation.ABSTAIN]
     if reviews:
-        means = [item.mean for item in reviews]
-        totals = [item.total for item in reviews]
-        row.mean = statistics.fmean(means)
-        row.median = float(statistics.median(means))
-        row.weighted_total = statistics.fmean(totals)
-        row.normalised = statistics.fmean(item.z for item in reviews)
-        row.spread = max(totals) - min(totals)
-    split = row.admit > 0 and row.do_not_admit > 0
-    row.disagreement = bool(split or (row.spread is not None and row.spread > threshold))
+        _set_figures(row, reviews)
+    row.disagreement = _disagree(row, threshold)
     return row
+
+
+def _set_figures(row: ReviewAggregate, reviews: list[ReviewFigures]) -> None:
+    """Set the mean, median, weighted total, normalised score and spread of ``reviews``."""
+    means = [item.mean for item in reviews]
+    totals = [item.total for item in reviews]
+    row.mean = statistics.fmean(means)
+    row.median = float(statistics.median(means))
+    row.weighted_total = statistics.fmean(totals)
+    row.normalised = statistics.fmean(item.z for item in reviews)
+    row.spread = max(totals) - min(totals)
+
+
+def _disagree(row: ReviewAggregate, threshold: float) -> bool:
+    """Whether the jurors split between admit and do not admit, or spread beyond ``threshold``."""
+    split = row.admit > 0 and row.do_not_admit > 0
+    return bool(split or (row.spread is not None and row.spread > threshold))
 
 
 def rank(aggregates: list[ReviewAggregate]) -> None:
@@ -268,23 +319,36 @@ def agreement(figures: list[ReviewFigures]) -> float | None:
     of distinct values, tens of gigabytes. Undefined (None) with no unit of
     two reviews or when every pairable total is the same.
     """
-    units: dict[int, list[float]] = defaultdict(list)
-    for item in figures:
-        units[item.submission_id].append(item.total)
-    pairable = [values for values in units.values() if len(values) > 1]
+    pairable = _pairable_units(figures)
     values = [value for unit in pairable for value in unit]
     n = len(values)
     if n < 2:
         return None
-    mean = math.fsum(values) / n
-    total_ss = math.fsum((value - mean) ** 2 for value in values)
+    total_ss = _sum_of_squares(values)
     if total_ss <= 1e-12:
         return None
-    observed = 0.0
-    for unit in pairable:
-        unit_mean = math.fsum(unit) / len(unit)
-        unit_ss = math.fsum((value - unit_mean) ** 2 for value in unit)
-        observed += 2 * len(unit) * unit_ss / (len(unit) - 1)
-    observed /= n
+    observed = _observed_disagreement(pairable) / n
     expected = 2 * total_ss / (n - 1)
     return 1 - observed / expected
+
+
+def _pairable_units(figures: list[ReviewFigures]) -> list[list[float]]:
+    """The review totals per submission, for the submissions with two reviews or more."""
+    units: dict[int, list[float]] = defaultdict(list)
+    for item in figures:
+        units[item.submission_id].append(item.total)
+    return [values for values in units.values() if len(values) > 1]
+
+
+def _sum_of_squares(values: list[float]) -> float:
+    """The sum of the squared deviations of ``values`` from their mean."""
+    mean = math.fsum(values) / len(values)
+    return math.fsum((value - mean) ** 2 for value in values)
+
+
+def _observed_disagreement(pairable: list[list[float]]) -> float:
+    """``sum(2 * m_u * SS_u / (m_u - 1))`` over the units (see ``agreement``)."""
+    observed = 0.0
+    for unit in pairable:
+        observed += 2 * len(unit) * _sum_of_squares(unit) / (len(unit) - 1)
+    return observed

@@ -19,6 +19,12 @@ never leave a review unassigned that could have been assigned. A submission
 left short is short because every juror free of conflicts with it is
 assigned already or at the load limit (otherwise an augmenting path would
 exist); the report says which.
+
+A run reads as its steps: ``_load_pool`` (jurors, submissions, and their
+conflicts from ``queries.conflicts.conflict_map``, the one computation of
+conflicts), ``_sort_existing`` (what becomes of each assignment made
+before), ``_choose_jurors`` (``plan_assignments``), ``_write_assignments``,
+``_report`` and ``_log_and_notify``.
 """
 
 from __future__ import annotations
@@ -39,22 +45,21 @@ from django.utils.translation import ngettext
 from learningcities.accounts.enums import Role
 from learningcities.accounts.models import User
 from learningcities.calls.domain.transitions import transition
-from learningcities.calls.enums import SubmissionState
+from learningcities.calls.enums import SubmissionState, assignable_states
 from learningcities.calls.models import Call, Submission
 from learningcities.common.domain.activity import record_activity
 from learningcities.common.domain.outbox import queue_message
 from learningcities.network.enums import Region
 
 from ..enums import AssignmentMethod, ConflictReason, ReviewState
-from ..models import Assignment, Panel, Recusal, Review
+from ..models import Assignment, Panel, Review
 from .errors import ReviewError
-from .queries.conflicts import conflict_reasons, juror_ties, prefetch_juror_ties
+from .queries.conflicts import conflict_map, conflict_reasons, prefetch_juror_ties, recused_pairs
 from .record import check_jury_record_open
 from .revision import bump_scores_revision
 
 S = SubmissionState
 # The states in which a submission is assigned to jurors.
-ASSIGNABLE_STATES = (S.ELIGIBLE, S.IN_REVIEW)
 UNKNOWN_REGION = ""
 # The mail telling a juror that applications were assigned to them.
 ASSIGNMENT_MAIL = "reviews.assignment.new"
@@ -72,6 +77,127 @@ class Plan:
 
     def count(self) -> int:
         return sum(len(jurors) for jurors in self.new.values())
+
+
+class _FlowGraph:
+    """The arcs of a min-cost flow problem, numbered in the order they are added."""
+
+    SOURCE, SINK = 0, 1
+
+    def __init__(self, first_free_node: int):
+        self.tails: list[int] = []
+        self.heads: list[int] = []
+        self.capacities: list[int] = []
+        self.costs: list[int] = []
+        self.next_node = first_free_node
+
+    def node(self) -> int:
+        """Return a new node's number."""
+        self.next_node += 1
+        return self.next_node - 1
+
+    def arc(self, tail: int, head: int, cap: int, cost: int) -> int:
+        """Add an arc and return its index."""
+        self.tails.append(tail)
+        self.heads.append(head)
+        self.capacities.append(cap)
+        self.costs.append(cost)
+        return len(self.tails) - 1
+
+    def solve(self, supply: int):
+        """Return the solved OR-Tools flow that carries ``supply`` from source to sink."""
+        from ortools.graph.python import min_cost_flow
+
+        flow = min_cost_flow.SimpleMinCostFlow()
+        flow.add_arcs_with_capacity_and_unit_cost(
+            self.tails, self.heads, self.capacities, self.costs
+        )
+        flow.set_node_supply(self.SOURCE, supply)
+        flow.set_node_supply(self.SINK, -supply)
+        status = flow.solve_max_flow_with_min_cost()
+        if status != flow.OPTIMAL:  # pragma: no cover - the graph is well-formed by construction
+            raise ReviewError(_("The assignment could not be solved."), code="solver_failed")
+        return flow
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The input of ``plan_assignments``, with the submissions and jurors that take part."""
+
+    needs: Mapping
+    capacity: Mapping
+    allowed: Mapping
+    juror_region: Mapping
+    covered_regions: Mapping
+    current_load: Mapping
+    submissions: list
+    jurors: list
+
+    @classmethod
+    def of(
+        cls, *, needs, capacity, allowed, juror_region, covered_regions, current_load
+    ) -> _Problem:
+        """Return the problem, keeping the submissions in need and the jurors with spare load."""
+        return cls(
+            needs=needs,
+            capacity=capacity,
+            allowed=allowed,
+            juror_region=juror_region or {},
+            covered_regions=covered_regions or {},
+            current_load=current_load or {},
+            submissions=[key for key, need in needs.items() if need > 0 and allowed.get(key)],
+            jurors=[key for key, spare in capacity.items() if spare > 0],
+        )
+
+    def default_region_cost(self) -> int:
+        """Worth as much as one juror carrying the mean load more than another."""
+        total_need = sum(self.needs[key] for key in self.submissions)
+        return max(1, -(-total_need // len(self.jurors)))
+
+    def jurors_by_region(self, submission, juror_node: Mapping) -> list[tuple[str, list]]:
+        """Return the allowed jurors of ``submission`` grouped by region, regions sorted."""
+        by_region: dict[str, list] = defaultdict(list)
+        for juror in self.allowed[submission]:
+            if juror in juror_node:
+                by_region[self.juror_region.get(juror, UNKNOWN_REGION)].append(juror)
+        return sorted(by_region.items())
+
+
+def _add_submission_arcs(
+    graph: _FlowGraph, problem: _Problem, submission, *, juror_node: Mapping, region_cost: int
+) -> list[tuple[int, object, object]]:
+    """Add the arcs source -> submission -> (submission, region) -> juror; return the last ones.
+
+    The first reviewer from a region not yet covered is free, any other costs
+    ``region_cost``. Returns ``(arc index, submission, juror)`` of the arcs
+    that stand for a review.
+    """
+    need = problem.needs[submission]
+    node = graph.node()
+    graph.arc(graph.SOURCE, node, need, 0)
+    covered = set(problem.covered_regions.get(submission, ()))
+    review_arcs = []
+    for region, region_jurors in problem.jurors_by_region(submission, juror_node):
+        region_node = graph.node()
+        if region in covered or region == UNKNOWN_REGION:
+            graph.arc(node, region_node, need, region_cost)
+        else:
+            graph.arc(node, region_node, 1, 0)
+            if need > 1:
+                graph.arc(node, region_node, need - 1, region_cost)
+        for juror in region_jurors:
+            index = graph.arc(region_node, juror_node[juror], 1, 0)
+            review_arcs.append((index, submission, juror))
+    return review_arcs
+
+
+def _add_juror_arcs(graph: _FlowGraph, problem: _Problem, *, juror_node: Mapping) -> None:
+    """Add one arc juror -> sink per unit of spare load, costing the load it brings."""
+    for juror in problem.jurors:
+        load = problem.current_load.get(juror, 0)
+        for unit in range(problem.capacity[juror]):
+            # Convex: the (load + 1)-th submission costs more than the load-th.
+            graph.arc(juror_node[juror], graph.SINK, 1, load + unit + 1)
 
 
 def plan_assignments(
@@ -94,71 +220,28 @@ def plan_assignments(
     No juror gets a submission twice or beyond its capacity; no submission
     gets more than it needs.
     """
-    from ortools.graph.python import min_cost_flow
-
-    juror_region = juror_region or {}
-    covered_regions = covered_regions or {}
-    current_load = current_load or {}
-    submissions = [key for key, need in needs.items() if need > 0 and allowed.get(key)]
-    jurors = [key for key, spare in capacity.items() if spare > 0]
-    if not submissions or not jurors:
+    problem = _Problem.of(
+        needs=needs,
+        capacity=capacity,
+        allowed=allowed,
+        juror_region=juror_region,
+        covered_regions=covered_regions,
+        current_load=current_load,
+    )
+    if not problem.submissions or not problem.jurors:
         return Plan(new={})
     if region_cost is None:
-        # Worth as much as one juror carrying the mean load more than another.
-        total_need = sum(needs[key] for key in submissions)
-        region_cost = max(1, -(-total_need // len(jurors)))
-    juror_node = {key: 2 + index for index, key in enumerate(jurors)}
-    next_node = 2 + len(jurors)
-    tails: list[int] = []
-    heads: list[int] = []
-    capacities: list[int] = []
-    costs: list[int] = []
-
-    def arc(tail: int, head: int, cap: int, cost: int) -> int:
-        tails.append(tail)
-        heads.append(head)
-        capacities.append(cap)
-        costs.append(cost)
-        return len(tails) - 1
-
-    source, sink = 0, 1
-    review_arcs: list[tuple[int, object, object]] = []
-    for submission in submissions:
-        need = needs[submission]
-        node = next_node
-        next_node += 1
-        arc(source, node, need, 0)
-        by_region: dict[str, list] = defaultdict(list)
-        for juror in allowed[submission]:
-            if juror in juror_node:
-                by_region[juror_region.get(juror, UNKNOWN_REGION)].append(juror)
-        covered = set(covered_regions.get(submission, ()))
-        for region, region_jurors in sorted(by_region.items()):
-            region_node = next_node
-            next_node += 1
-            if region in covered or region == UNKNOWN_REGION:
-                arc(node, region_node, need, region_cost)
-            else:
-                arc(node, region_node, 1, 0)
-                if need > 1:
-                    arc(node, region_node, need - 1, region_cost)
-            for juror in region_jurors:
-                index = arc(region_node, juror_node[juror], 1, 0)
-                review_arcs.append((index, submission, juror))
-    for juror in jurors:
-        load = current_load.get(juror, 0)
-        for unit in range(capacity[juror]):
-            # Convex: the (load + 1)-th submission costs more than the load-th.
-            arc(juror_node[juror], sink, 1, load + unit + 1)
-
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    total = sum(needs[key] for key in submissions)
-    flow.set_node_supply(source, total)
-    flow.set_node_supply(sink, -total)
-    status = flow.solve_max_flow_with_min_cost()
-    if status != flow.OPTIMAL:  # pragma: no cover - the graph is well-formed by construction
-        raise ReviewError(_("The assignment could not be solved."), code="solver_failed")
+        region_cost = problem.default_region_cost()
+    # Nodes: 0 the source, 1 the sink, then the jurors, then submissions and regions.
+    juror_node = {key: 2 + index for index, key in enumerate(problem.jurors)}
+    graph = _FlowGraph(first_free_node=2 + len(problem.jurors))
+    review_arcs = []
+    for submission in problem.submissions:
+        review_arcs += _add_submission_arcs(
+            graph, problem, submission, juror_node=juror_node, region_cost=region_cost
+        )
+    _add_juror_arcs(graph, problem, juror_node=juror_node)
+    flow = graph.solve(sum(needs[key] for key in problem.submissions))
     new: dict = defaultdict(list)
     for index, submission, juror in review_arcs:
         if flow.flow(index) > 0:
@@ -306,14 +389,6 @@ def is_panel_juror(panel: Panel, juror: User) -> bool:
     )
 
 
-def _recused_pairs(submission_ids: Iterable[int]) -> set[tuple[int, int]]:
-    return set(
-        Recusal.objects.filter(submission_id__in=list(submission_ids)).values_list(
-            "submission_id", "juror_id"
-        )
-    )
-
-
 def conflicted_assignments(
     panel: Panel, *, jurors: Iterable[User] = ()
 ) -> list[tuple[Assignment, frozenset[str]]]:
@@ -338,7 +413,7 @@ def conflicted_assignments(
     prefetch_juror_ties(unknown.values())
     for assignment in assignments:
         assignment.juror = known.get(assignment.juror_id) or unknown[assignment.juror_id]
-    recused = _recused_pairs({assignment.submission_id for assignment in assignments})
+    recused = recused_pairs({assignment.submission_id for assignment in assignments})
     found = []
     for assignment in assignments:
         reasons = conflict_reasons(
@@ -349,43 +424,6 @@ def conflicted_assignments(
         if reasons:
             found.append((assignment, reasons))
     return found
-
-
-def conflict_map(
-    jurors: Sequence[User], submissions: Sequence[Submission], recused: set[tuple[int, int]]
-) -> dict[tuple[int, int], frozenset[str]]:
-    """Return ``{(submission id, juror id): reasons}`` for every conflicted pair.
-
-    The same reasons as ``conflict_reasons`` (tests hold them equal), found
-    through an index from each country, city and organisation to the jurors
-    tied to it, so a call of 1,000 submissions and 60 jurors does not ask
-    60,000 questions. The jurors' ties must be read (``prefetch_juror_ties``).
-    """
-    by_country: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
-    by_city: dict[int, list[tuple[int, frozenset[str]]]] = defaultdict(list)
-    by_organisation: dict[int, list[int]] = defaultdict(list)
-    for juror in jurors:
-        ties = juror_ties(juror)
-        for code, reasons in ties.countries.items():
-            by_country[code].append((juror.pk, reasons))
-        for city_id, reasons in ties.cities.items():
-            by_city[city_id].append((juror.pk, reasons))
-        for organisation_id in ties.organisations:
-            by_organisation[organisation_id].append(juror.pk)
-    juror_ids = {juror.pk for juror in jurors}
-    found: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for submission in submissions:
-        for juror_id, reasons in by_country.get(submission.country_id, ()):
-            found[(submission.pk, juror_id)] |= reasons
-        for juror_id, reasons in by_city.get(submission.city_id, ()):
-            found[(submission.pk, juror_id)] |= reasons
-        for juror_id in by_organisation.get(submission.organisation_id, ()):
-            found[(submission.pk, juror_id)].add(ConflictReason.ORGANISATION)
-    submission_ids = {submission.pk for submission in submissions}
-    for submission_id, juror_id in recused:
-        if submission_id in submission_ids and juror_id in juror_ids:
-            found[(submission_id, juror_id)].add(ConflictReason.RECUSAL)
-    return {pair: frozenset(reasons) for pair, reasons in found.items()}
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -445,7 +483,7 @@ def assign_submission(panel: Panel, submission: Submission, juror: User, *, acto
         raise ReviewError(
             _("This submission was made to another call than the panel's."), code="wrong_call"
         )
-    if submission.state not in ASSIGNABLE_STATES:
+    if submission.state not in assignable_states:
         raise ReviewError(
             _(
                 "Only eligible submissions and submissions in review are assigned; "
@@ -543,6 +581,237 @@ def unassign_submission(assignment: Assignment, *, actor) -> None:
     bump_scores_revision([assignment.panel_id])
 
 
+# --- the automatic run, step by step ----------------------------------------------------------
+
+
+@dataclass
+class _Pool:
+    """What a run works with: the panel's jurors, the call's assignable submissions, conflicts."""
+
+    panel: Panel
+    jurors: list[User]
+    submissions: list[Submission]
+    conflicts: dict[tuple[int, int], frozenset[str]]
+
+    def __post_init__(self):
+        self.by_id = {juror.pk: juror for juror in self.jurors}
+        self.submission_ids = {submission.pk for submission in self.submissions}
+        self.regions = {juror.pk: juror_region(juror) for juror in self.jurors}
+
+    @property
+    def k(self) -> int:
+        return self.panel.call.min_reviews
+
+    def free_jurors(self, submission_id: int) -> list[int]:
+        """Return the ids of the jurors not conflicted with the submission, in the pool's order."""
+        return [
+            juror.pk for juror in self.jurors if (submission_id, juror.pk) not in self.conflicts
+        ]
+
+
+def _load_pool(panel: Panel) -> _Pool:
+    """Lock the panel and read its jurors (with their ties), submissions and conflicts."""
+    panel = Panel.objects.select_for_update().select_related("call").get(pk=panel.pk)
+    jurors = panel_jurors(panel)
+    prefetch_juror_ties(jurors)
+    submissions = list(
+        Submission.objects.filter(call=panel.call, state__in=assignable_states)
+        .select_related("city", "country", "organisation")
+        .order_by("pk")
+    )
+    recused = recused_pairs(submission.pk for submission in submissions)
+    conflicts = conflict_map(jurors, submissions, recused)
+    return _Pool(panel=panel, jurors=jurors, submissions=submissions, conflicts=conflicts)
+
+
+# What becomes of an assignment made before the run (``_fate``).
+_DROP, _COUNTS, _CONFLICTED_KEPT, _ELSEWHERE = "drop", "counts", "conflicted_kept", "elsewhere"
+
+
+def _fate(pool: _Pool, submission_id: int, juror_id: int, review_state: str | None) -> str:
+    """Say what the run does with an existing assignment.
+
+    A person who left the panel reviews no more: like a conflicted juror,
+    replaced unless the review is in, and then the review counts. A
+    conflicted juror's submitted review stays but does not count.
+    """
+    if submission_id not in pool.submission_ids:
+        return _ELSEWHERE
+    conflicted = (submission_id, juror_id) in pool.conflicts
+    if (conflicted or juror_id not in pool.by_id) and review_state != ReviewState.SUBMITTED:
+        return _DROP
+    return _CONFLICTED_KEPT if conflicted else _COUNTS
+
+
+@dataclass
+class _Standing:
+    """The assignments made before the run, sorted by their fate."""
+
+    drop: list[int] = field(default_factory=list)
+    counted: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    assigned_pairs: set[tuple[int, int]] = field(default_factory=set)
+    conflicted_kept: int = 0
+    load: Counter = field(default_factory=Counter)
+
+
+def _sort_existing(pool: _Pool) -> _Standing:
+    """Read the panel's assignments and sort them: dropped, counted, kept though conflicted."""
+    standing = _Standing()
+    for pk, submission_id, juror_id, review_state in Assignment.objects.filter(
+        panel=pool.panel
+    ).values_list("pk", "submission_id", "juror_id", "review__state"):
+        fate = _fate(pool, submission_id, juror_id, review_state)
+        if fate == _DROP:
+            standing.drop.append(pk)
+            continue
+        standing.assigned_pairs.add((submission_id, juror_id))
+        standing.load[juror_id] += 1
+        if fate == _CONFLICTED_KEPT:
+            standing.conflicted_kept += 1
+        elif fate == _COUNTS:
+            standing.counted[submission_id].append(juror_id)
+    return standing
+
+
+def _choose_jurors(pool: _Pool, standing: _Standing) -> Plan:
+    """Return the new assignments: the gaps filled by load and regional balance."""
+    needs = {
+        submission.pk: max(0, pool.k - len(standing.counted[submission.pk]))
+        for submission in pool.submissions
+    }
+    allowed = {
+        submission_id: [
+            juror_id
+            for juror_id in pool.free_jurors(submission_id)
+            if (submission_id, juror_id) not in standing.assigned_pairs
+        ]
+        for submission_id, need in needs.items()
+        if need
+    }
+    return plan_assignments(
+        needs=needs,
+        capacity={
+            juror.pk: max(0, pool.panel.max_load - standing.load[juror.pk]) for juror in pool.jurors
+        },
+        allowed=allowed,
+        juror_region=pool.regions,
+        covered_regions={
+            submission_id: {pool.regions.get(juror_id, UNKNOWN_REGION) for juror_id in juror_ids}
+            for submission_id, juror_ids in standing.counted.items()
+        },
+        current_load=standing.load,
+    )
+
+
+def _write_assignments(
+    pool: _Pool, standing: _Standing, plan: Plan, *, actor, now: dt.datetime | None
+) -> int:
+    """Delete the dropped assignments, create the planned ones, move submissions to review.
+
+    Returns how many submissions moved to ``in_review``.
+    """
+    if standing.drop:
+        Assignment.objects.filter(pk__in=standing.drop).delete()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                panel=pool.panel,
+                submission_id=submission_id,
+                juror_id=juror_id,
+                method=AssignmentMethod.AUTOMATIC,
+            )
+            for submission_id, juror_ids in plan.new.items()
+            for juror_id in juror_ids
+        ],
+        batch_size=1000,
+    )
+    if standing.drop or plan.new:
+        bump_scores_revision([pool.panel.pk])
+    moved = 0
+    for submission in pool.submissions:
+        if standing.counted[submission.pk] or plan.new.get(submission.pk):
+            moved += _move_to_review(submission, actor=actor, now=now)
+    return moved
+
+
+def _short_submission(
+    pool: _Pool, submission: Submission, *, mine: set[int], load: Counter
+) -> ShortSubmission:
+    """Describe ``submission``, which has only the reviewers ``mine``, for the report."""
+    free = pool.free_jurors(submission.pk)
+    reasons_count: Counter[str] = Counter()
+    for juror in pool.jurors:
+        reasons_count.update(pool.conflicts.get((submission.pk, juror.pk), ()))
+    return ShortSubmission(
+        submission_id=submission.pk,
+        city=str(submission.city),
+        country=str(submission.country),
+        required=pool.k,
+        assigned=len(mine),
+        jurors=len(pool.jurors),
+        free_of_conflict=len(free),
+        conflicts=dict(reasons_count),
+        at_limit=sum(
+            1 for juror_id in free if juror_id not in mine and load[juror_id] >= pool.panel.max_load
+        ),
+    )
+
+
+def _report(pool: _Pool, standing: _Standing, plan: Plan, *, moved: int) -> AssignmentReport:
+    """Return the run's report: counts, each submission left short, each juror's load."""
+    k = pool.k
+    new_load = Counter(juror_id for ids in plan.new.values() for juror_id in ids)
+    load = standing.load + new_load
+    report = AssignmentReport(
+        submissions=len(pool.submissions),
+        required=k * len(pool.submissions),
+        kept=sum(min(k, len(ids)) for ids in standing.counted.values()),
+        created=plan.count(),
+        dropped=len(standing.drop),
+        moved_to_review=moved,
+        conflicted_kept=standing.conflicted_kept,
+    )
+    for submission in pool.submissions:
+        # Counted and new reviewers are distinct people: the solver skips assigned pairs.
+        mine = [*standing.counted[submission.pk], *plan.new.get(submission.pk, ())]
+        if len(mine) < k:
+            report.short.append(_short_submission(pool, submission, mine=set(mine), load=load))
+    report.loads = [
+        JurorLoad(
+            juror_id=juror.pk,
+            name=str(juror),
+            region=str(Region(pool.regions[juror.pk]).label) if pool.regions[juror.pk] else "",
+            load=load[juror.pk],
+            new=new_load[juror.pk],
+            max_load=pool.panel.max_load,
+        )
+        for juror in pool.jurors
+    ]
+    return report
+
+
+def _log_and_notify(pool: _Pool, report: AssignmentReport, plan: Plan, *, actor) -> None:
+    """Record activity ``reviews.assignment.auto``; mail each juror given submissions once."""
+    record_activity(
+        "reviews.assignment.auto",
+        actor=actor,
+        organisation=pool.panel.organisation,
+        subject=pool.panel,
+        changes={
+            name: [None, getattr(report, name)]
+            for name in ("submissions", "required", "kept", "created", "dropped", "moved_to_review")
+        }
+        | {"short": [None, len(report.short)]},
+    )
+    new_by_juror: dict[int, list[int]] = defaultdict(list)
+    for submission_id, new_juror_ids in plan.new.items():
+        for juror_id in new_juror_ids:
+            new_by_juror[juror_id].append(submission_id)
+    for juror in pool.jurors:
+        if new_by_juror.get(juror.pk):
+            _notify_assigned_juror(pool.panel.call, juror, new_by_juror[juror.pk])
+
+
 def auto_assign(panel: Panel, *, actor, now: dt.datetime | None = None) -> AssignmentReport:
     """Assign jurors to every eligible submission and submission in review of the panel's call.
 
@@ -563,177 +832,12 @@ def auto_assign(panel: Panel, *, actor, now: dt.datetime | None = None) -> Assig
     """
     started = timezone.now()
     with transaction.atomic():
-        panel = Panel.objects.select_for_update().select_related("call").get(pk=panel.pk)
-        call = panel.call
-        k = call.min_reviews
-        jurors = panel_jurors(panel)
-        prefetch_juror_ties(jurors)
-        by_id = {juror.pk: juror for juror in jurors}
-        submissions = list(
-            Submission.objects.filter(call=call, state__in=ASSIGNABLE_STATES)
-            .select_related("city", "country", "organisation")
-            .order_by("pk")
-        )
-        submission_ids = {submission.pk for submission in submissions}
-        recused = _recused_pairs(submission_ids)
-        conflicts = conflict_map(jurors, submissions, recused)
-        juror_ids = [juror.pk for juror in jurors]
-
-        existing = list(
-            Assignment.objects.filter(panel=panel).values_list(
-                "pk", "submission_id", "juror_id", "review__state"
-            )
-        )
-        drop: list[int] = []
-        counted: dict[int, list[int]] = defaultdict(list)
-        assigned_pairs: set[tuple[int, int]] = set()
-        conflicted_kept = 0
-        for pk, submission_id, juror_id, review_state in existing:
-            in_run = submission_id in submission_ids
-            # A person who left the panel reviews no more: like a conflicted
-            # juror, replaced unless the review is in.
-            conflicted = in_run and (
-                juror_id not in by_id or (submission_id, juror_id) in conflicts
-            )
-            if conflicted and review_state != ReviewState.SUBMITTED:
-                drop.append(pk)
-                continue
-            if in_run and juror_id not in by_id:
-                conflicted = False  # a former juror's submitted review counts
-            assigned_pairs.add((submission_id, juror_id))
-            if conflicted:
-                conflicted_kept += 1
-            elif submission_id in submission_ids:
-                counted[submission_id].append(juror_id)
-        if drop:
-            Assignment.objects.filter(pk__in=drop).delete()
-        dropped = set(drop)
-        load = Counter(
-            juror_id for pk, _submission, juror_id, _state in existing if pk not in dropped
-        )
-
-        needs = {
-            submission.pk: max(0, k - len(counted[submission.pk])) for submission in submissions
-        }
-        capacity = {juror.pk: max(0, panel.max_load - load[juror.pk]) for juror in jurors}
-        regions = {juror.pk: juror_region(juror) for juror in jurors}
-        allowed = {
-            submission.pk: [
-                juror_id
-                for juror_id in juror_ids
-                if (submission.pk, juror_id) not in conflicts
-                and (submission.pk, juror_id) not in assigned_pairs
-            ]
-            for submission in submissions
-            if needs[submission.pk]
-        }
-        covered = {
-            submission_id: {regions.get(juror_id, UNKNOWN_REGION) for juror_id in juror_ids}
-            for submission_id, juror_ids in counted.items()
-        }
-        plan = plan_assignments(
-            needs=needs,
-            capacity=capacity,
-            allowed=allowed,
-            juror_region=regions,
-            covered_regions=covered,
-            current_load=load,
-        )
-        Assignment.objects.bulk_create(
-            [
-                Assignment(
-                    panel=panel,
-                    submission_id=submission_id,
-                    juror_id=juror_id,
-                    method=AssignmentMethod.AUTOMATIC,
-                )
-                for submission_id, juror_ids in plan.new.items()
-                for juror_id in juror_ids
-            ],
-            batch_size=1000,
-        )
-        new_load = Counter(juror_id for ids in plan.new.values() for juror_id in ids)
-        if drop or plan.new:
-            bump_scores_revision([panel.pk])
-        moved = 0
-        for submission in submissions:
-            if submission.state == S.ELIGIBLE and (
-                counted[submission.pk] or plan.new.get(submission.pk)
-            ):
-                moved += _move_to_review(submission, actor=actor, now=now)
-
-        report = AssignmentReport(
-            submissions=len(submissions),
-            required=k * len(submissions),
-            kept=sum(min(k, len(ids)) for ids in counted.values()),
-            created=plan.count(),
-            dropped=len(drop),
-            moved_to_review=moved,
-            conflicted_kept=conflicted_kept,
-        )
-        for submission in submissions:
-            got = len(counted[submission.pk]) + len(plan.new.get(submission.pk, ()))
-            if got >= k:
-                continue
-            free = [
-                juror_id for juror_id in juror_ids if (submission.pk, juror_id) not in conflicts
-            ]
-            reasons_count: Counter[str] = Counter()
-            for juror_id in juror_ids:
-                for reason in conflicts.get((submission.pk, juror_id), ()):
-                    reasons_count[reason] += 1
-            mine = set(counted[submission.pk]) | set(plan.new.get(submission.pk, ()))
-            at_limit = sum(
-                1
-                for juror_id in free
-                if juror_id not in mine and load[juror_id] + new_load[juror_id] >= panel.max_load
-            )
-            report.short.append(
-                ShortSubmission(
-                    submission_id=submission.pk,
-                    city=str(submission.city),
-                    country=str(submission.country),
-                    required=k,
-                    assigned=got,
-                    jurors=len(jurors),
-                    free_of_conflict=len(free),
-                    conflicts=dict(reasons_count),
-                    at_limit=at_limit,
-                )
-            )
-        report.loads = [
-            JurorLoad(
-                juror_id=juror.pk,
-                name=str(juror),
-                region=str(Region(regions[juror.pk]).label) if regions[juror.pk] else "",
-                load=load[juror.pk] + new_load[juror.pk],
-                new=new_load[juror.pk],
-                max_load=panel.max_load,
-            )
-            for juror in jurors
-        ]
-        record_activity(
-            "reviews.assignment.auto",
-            actor=actor,
-            organisation=panel.organisation,
-            subject=panel,
-            changes={
-                "submissions": [None, report.submissions],
-                "required": [None, report.required],
-                "kept": [None, report.kept],
-                "created": [None, report.created],
-                "dropped": [None, report.dropped],
-                "moved_to_review": [None, report.moved_to_review],
-                "short": [None, len(report.short)],
-            },
-        )
-        new_by_juror: dict[int, list[int]] = defaultdict(list)
-        for submission_id, new_juror_ids in plan.new.items():
-            for juror_id in new_juror_ids:
-                new_by_juror[juror_id].append(submission_id)
-        for juror in jurors:
-            if new_by_juror.get(juror.pk):
-                _notify_assigned_juror(call, juror, new_by_juror[juror.pk])
+        pool = _load_pool(panel)
+        standing = _sort_existing(pool)
+        plan = _choose_jurors(pool, standing)
+        moved = _write_assignments(pool, standing, plan, actor=actor, now=now)
+        report = _report(pool, standing, plan, moved=moved)
+        _log_and_notify(pool, report, plan, actor=actor)
     report.seconds = (timezone.now() - started).total_seconds()
     return report
 

@@ -37,6 +37,27 @@ def _source_for(juror: User, actor) -> str:
     raise ReviewError(_("Only the juror or the secretariat may record this."), code="not_permitted")
 
 
+def _check_tie(*, kind: str, country, city, reason: str) -> str:
+    """Return the tie's reason, trimmed, or refuse a tie that is not well formed."""
+    if kind not in TieKind.values:
+        raise ReviewError(
+            _("Choose the kind of tie: %(choices)s.")
+            % {"choices": ", ".join(str(label) for label in TieKind.labels)},
+            code="kind_invalid",
+        )
+    if (country is None) == (city is None):
+        raise ReviewError(_("A tie is to one country or one city."), code="place_missing")
+    if city is not None and kind != TieKind.DECLARED:
+        raise ReviewError(
+            _("Residence and work are ties to a country; declare a tie to a city."),
+            code="city_not_declared",
+        )
+    reason = (reason or "").strip()
+    if kind == TieKind.DECLARED and not reason:
+        raise ReviewError(_("Say why you are tied (the reason)."), code="reason_missing")
+    return reason
+
+
 @transaction.atomic
 def record_tie(
     juror: User,
@@ -60,22 +81,7 @@ def record_tie(
     source = _source_for(juror, actor)
     if not is_juror(juror):
         raise ReviewError(_("%(person)s is not a juror.") % {"person": juror}, code="not_a_juror")
-    if kind not in TieKind.values:
-        raise ReviewError(
-            _("Choose the kind of tie: %(choices)s.")
-            % {"choices": ", ".join(str(label) for label in TieKind.labels)},
-            code="kind_invalid",
-        )
-    if (country is None) == (city is None):
-        raise ReviewError(_("A tie is to one country or one city."), code="place_missing")
-    if city is not None and kind != TieKind.DECLARED:
-        raise ReviewError(
-            _("Residence and work are ties to a country; declare a tie to a city."),
-            code="city_not_declared",
-        )
-    reason = (reason or "").strip()
-    if kind == TieKind.DECLARED and not reason:
-        raise ReviewError(_("Say why you are tied (the reason)."), code="reason_missing")
+    reason = _check_tie(kind=kind, country=country, city=city, reason=reason)
     try:
         with transaction.atomic():
             tie = JurorTie.objects.create(
@@ -160,6 +166,26 @@ def recusal_refusal(
     return jury_record_refusal(submission.state, phase=phase, removes_submitted_review=submitted)
 
 
+def _remove_assignments(submission: Submission, juror: User) -> tuple[int, bool]:
+    """Delete the juror's assignments to the submission with their reviews.
+
+    Returns how many were deleted and whether a submitted review went with
+    them; the panels' ``scores_revision`` grows (the figures change).
+    """
+    assignments = list(
+        Assignment.objects.filter(submission=submission, juror=juror).select_related("review")
+    )
+    submitted_review_removed = any(
+        getattr(assignment, "review", None) is not None
+        and assignment.review.state == ReviewState.SUBMITTED
+        for assignment in assignments
+    )
+    Assignment.objects.filter(pk__in=[assignment.pk for assignment in assignments]).delete()
+    # The submission loses a reviewer (and maybe a submitted review): its figures change.
+    bump_scores_revision(assignment.panel_id for assignment in assignments)
+    return len(assignments), submitted_review_removed
+
+
 @transaction.atomic
 def recuse(
     submission: Submission,
@@ -206,17 +232,7 @@ def recuse(
             _("%(juror)s has recused themself from this submission already.") % {"juror": juror},
             code="recused_already",
         ) from None
-    assignments = list(
-        Assignment.objects.filter(submission=submission, juror=juror).select_related("review")
-    )
-    submitted_review_removed = any(
-        getattr(assignment, "review", None) is not None
-        and assignment.review.state == ReviewState.SUBMITTED
-        for assignment in assignments
-    )
-    Assignment.objects.filter(pk__in=[assignment.pk for assignment in assignments]).delete()
-    # The submission loses a reviewer (and maybe a submitted review): its figures change.
-    bump_scores_revision(assignment.panel_id for assignment in assignments)
+    removed, submitted_review_removed = _remove_assignments(submission, juror)
     entry = record_activity(
         "reviews.recusal.add",
         actor=actor,
@@ -225,7 +241,7 @@ def recuse(
         changes={
             "submission": [None, str(submission.pk)],
             "juror": [None, str(juror.pk)],
-            "assignments_removed": [None, len(assignments)],
+            "assignments_removed": [None, removed],
             "submitted_review_removed": [None, submitted_review_removed],
         },
     )

@@ -19,13 +19,15 @@ from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.models import Affiliation, Organisation
 from learningcities.calls.models import Call
 from learningcities.common.domain.activity import field_changes, record_activity
+from learningcities.common.model_fields import out_of_bounds, setting_default
 
 from ..enums import OtherReviews
 from ..models import Panel, ReviewPhase, Score
 from .errors import ReviewError
 from .queries.reviews import phase_in_force
 
-# The settings a panel takes, with their defaults (the model's).
+# The settings a panel takes; each one's default, limits and help text are the
+# model field's (``models.Panel``).
 PANEL_SETTINGS = (
     "score_min",
     "score_max",
@@ -79,8 +81,54 @@ def _clean_descriptors(descriptors, score_min: int, score_max: int) -> dict[str,
     return dict(sorted(cleaned.items(), key=lambda item: int(item[0])))
 
 
+# The code of the refusal of each setting outside the limits its model field defines.
+_RANGE_CODES = {
+    "score_min": "scale_invalid",
+    "score_max": "scale_invalid",
+    "max_load": "max_load_invalid",
+    "normalise_min_reviews": "normalise_min_invalid",
+    "disagreement_spread": "spread_invalid",
+    "reminder_days": "reminder_days_invalid",
+}
+_WHOLE_NUMBERS = ("score_min", "score_max", "max_load", "normalise_min_reviews", "reminder_days")
+
+
+def _as_numbers(data: dict) -> dict:
+    """Return the numeric settings of ``data`` as numbers, or raise ``not_a_number``."""
+    try:
+        numbers = {name: int(data[name]) for name in _WHOLE_NUMBERS}
+    except (TypeError, ValueError):
+        raise ReviewError(_("Scores and loads are whole numbers."), code="not_a_number") from None
+    try:
+        spread = Decimal(str(data["disagreement_spread"]))
+    except (InvalidOperation, ValueError):
+        raise ReviewError(_("The disagreement spread is a number."), code="not_a_number") from None
+    if not spread.is_finite():
+        raise ReviewError(_("The disagreement spread is a number."), code="not_a_number")
+    numbers["disagreement_spread"] = spread
+    return numbers
+
+
+def _check_ranges(numbers: dict) -> None:
+    """Refuse a setting outside its model field's limits, then a scale not in order."""
+    for name, code in _RANGE_CODES.items():
+        problem = out_of_bounds(Panel, name, numbers[name])
+        if problem:
+            raise ReviewError(problem, code=code)
+    if numbers["score_min"] >= numbers["score_max"]:
+        raise ReviewError(
+            _("The lowest score (%(min)s) must be below the highest (%(max)s).")
+            % {"min": numbers["score_min"], "max": numbers["score_max"]},
+            code="scale_invalid",
+        )
+
+
 def _clean_settings(current: dict, changes: dict) -> dict:
-    """Return the panel's settings after ``changes``, validated together."""
+    """Return the panel's settings after ``changes``, validated together.
+
+    Each setting's limits are its model field's (``Panel``); the scale is
+    ordered and the level descriptors lie within it.
+    """
     unknown = sorted(set(changes) - set(PANEL_SETTINGS))
     if unknown:
         raise ReviewError(
@@ -88,54 +136,17 @@ def _clean_settings(current: dict, changes: dict) -> dict:
             code="unknown_setting",
         )
     data = {**current, **changes}
-    try:
-        score_min, score_max = int(data["score_min"]), int(data["score_max"])
-        max_load = int(data["max_load"])
-        normalise_min_reviews = int(data["normalise_min_reviews"])
-        reminder_days = int(data["reminder_days"])
-    except (TypeError, ValueError):
-        raise ReviewError(_("Scores and loads are whole numbers."), code="not_a_number") from None
-    if score_min >= score_max:
-        raise ReviewError(
-            _("The lowest score (%(min)s) must be below the highest (%(max)s).")
-            % {"min": score_min, "max": score_max},
-            code="scale_invalid",
-        )
-    if score_min < -100 or score_max > 100:
-        raise ReviewError(_("Scores run between -100 and 100."), code="scale_invalid")
-    if max_load < 1:
-        raise ReviewError(
-            _("A juror must be able to take at least one submission."), code="max_load_invalid"
-        )
-    if normalise_min_reviews < 2:
-        raise ReviewError(
-            _("Normalising a juror's scores needs at least 2 reviews."),
-            code="normalise_min_invalid",
-        )
-    if not 0 <= reminder_days <= 90:
-        raise ReviewError(
-            _("Reminders go 0 to 90 days before a phase ends (0 sends none)."),
-            code="reminder_days_invalid",
-        )
-    try:
-        spread = Decimal(str(data["disagreement_spread"]))
-    except (InvalidOperation, ValueError):
-        raise ReviewError(_("The disagreement spread is a number."), code="not_a_number") from None
-    if spread <= 0:
-        raise ReviewError(_("The disagreement spread must be above 0."), code="spread_invalid")
-    return {
-        "score_min": score_min,
-        "score_max": score_max,
-        "level_descriptors": _clean_descriptors(data["level_descriptors"], score_min, score_max),
-        "max_load": max_load,
-        "normalise_min_reviews": normalise_min_reviews,
-        "disagreement_spread": spread.quantize(Decimal("0.01")),
-        "reminder_days": reminder_days,
-    }
+    numbers = _as_numbers(data)
+    _check_ranges(numbers)
+    numbers["disagreement_spread"] = numbers["disagreement_spread"].quantize(Decimal("0.01"))
+    descriptors = _clean_descriptors(
+        data["level_descriptors"], numbers["score_min"], numbers["score_max"]
+    )
+    return {**numbers, "level_descriptors": descriptors}
 
 
 def _defaults() -> dict:
-    return {name: Panel._meta.get_field(name).get_default() for name in PANEL_SETTINGS}
+    return {name: setting_default(Panel, name) for name in PANEL_SETTINGS}
 
 
 @transaction.atomic
@@ -237,10 +248,8 @@ def update_panel_settings(panel: Panel, *, actor, **settings) -> Panel:
     return panel
 
 
-def _clean_phase(data: dict) -> dict:
-    name = str(data.get("name") or "").strip()
-    if not name:
-        raise ReviewError(_("A phase needs a name."), code="name_missing")
+def _phase_dates(data: dict) -> tuple[dt.datetime, dt.datetime]:
+    """Return the phase's start and end: aware, the start before the end."""
     starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
     if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime):
         raise ReviewError(_("A phase needs a start and an end."), code="dates_missing")
@@ -248,21 +257,34 @@ def _clean_phase(data: dict) -> dict:
         raise ReviewError(_("Phase dates need a time zone."), code="dates_naive")
     if starts_at >= ends_at:
         raise ReviewError(_("A phase must end after it starts."), code="dates_order")
+    return starts_at, ends_at
+
+
+def _phase_order(value) -> int:
+    try:
+        order = int(value or 0)
+    except (TypeError, ValueError):
+        raise ReviewError(_("The order is a whole number."), code="not_a_number") from None
+    problem = out_of_bounds(ReviewPhase, "order", order)
+    if problem:
+        raise ReviewError(problem, code="not_a_number")
+    return order
+
+
+def _clean_phase(data: dict) -> dict:
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise ReviewError(_("A phase needs a name."), code="name_missing")
+    starts_at, ends_at = _phase_dates(data)
     if data.get("sees_other_reviews") not in OtherReviews.values:
         raise ReviewError(
             _("Choose when jurors see the other reviews: %(choices)s.")
             % {"choices": ", ".join(str(label) for label in OtherReviews.labels)},
             code="sees_other_reviews_invalid",
         )
-    try:
-        order = int(data.get("order") or 0)
-    except (TypeError, ValueError):
-        raise ReviewError(_("The order is a whole number."), code="not_a_number") from None
-    if order < 0:
-        raise ReviewError(_("The order is 0 or more."), code="not_a_number")
     return {
         "name": name[:120],
-        "order": order,
+        "order": _phase_order(data.get("order")),
         "starts_at": starts_at,
         "ends_at": ends_at,
         "may_review": bool(data.get("may_review")),
@@ -427,8 +449,8 @@ def advance_phase(panel: Panel, *, actor, now: dt.datetime | None = None) -> Rev
 def set_reviews_per_submission(panel: Panel, *, actor, count: int) -> Panel:
     """Set how many reviews each submission of the panel's call gets (``Call.min_reviews``).
 
-    Between 1 and 20. Effects: the call's ``min_reviews``; ``scores_revision``
-    bumped (the ranking shows the expected number); activity
+    Within the limits of the model field. Effects: the call's ``min_reviews``;
+    ``scores_revision`` bumped (the ranking shows the expected number); activity
     ``reviews.panel.reviews_per_submission`` (nothing when unchanged).
     """
     try:
@@ -437,10 +459,9 @@ def set_reviews_per_submission(panel: Panel, *, actor, count: int) -> Panel:
         raise ReviewError(
             _("Reviews per submission is a whole number."), code="not_a_number"
         ) from None
-    if not 1 <= count <= 20:
-        raise ReviewError(
-            _("Each submission gets between 1 and 20 reviews."), code="min_reviews_invalid"
-        )
+    problem = out_of_bounds(Call, "min_reviews", count)
+    if problem:
+        raise ReviewError(problem, code="min_reviews_invalid")
     call = Call.objects.select_for_update().get(pk=panel.call_id)
     before = call.min_reviews
     if before == count:

@@ -29,7 +29,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from learningcities.calls.enums import SubmissionState, final_states, staged_states
+from learningcities.calls.enums import SubmissionState, jury_frozen_states
 from learningcities.calls.models import Submission
 
 from ..models import Panel, ReviewPhase
@@ -38,7 +38,6 @@ from .queries.reviews import phase_in_force
 
 S = SubmissionState
 # States in which a submission's jury record stands: past the jury's work, or final.
-FROZEN_STATES = staged_states | final_states
 
 
 def jury_record_refusal(
@@ -58,7 +57,7 @@ def jury_record_refusal(
     before the submission is in review), ``phase`` (the phase does not
     allow reviewing). Reads nothing.
     """
-    if state in FROZEN_STATES:
+    if state in jury_frozen_states:
         # Not the state's name: a juror is not to learn that a decision is staged.
         return ReviewError(
             _(

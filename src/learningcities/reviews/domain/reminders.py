@@ -110,41 +110,51 @@ def send_phase_reminder(phase_id: int, juror_id: int, *, now: dt.datetime | None
     unfinished = _unfinished(juror, phase)
     if not unfinished:
         return False
-    panel, call = phase.panel, phase.panel.call
     language = juror.language or settings.LANGUAGE_CODE
     template_for(REMINDER_TEMPLATE, language)  # missing: fail, do not mark it sent
     try:
         with transaction.atomic():
             PhaseReminder.objects.create(phase=phase, juror=juror, sent_at=now)
-            with translation.override(language):
-                ends = phase.ends_at.astimezone(zoneinfo.ZoneInfo(call.time_zone or "UTC"))
-                context = {
-                    "call": call.title,
-                    "phase": phase.name,
-                    "ends": f"{formats.date_format(ends, 'DATETIME_FORMAT')} {call.time_zone}",
-                    "count": len(unfinished),
-                    "applications": ", ".join(
-                        _("Application %(number)s") % {"number": pk} for pk in unfinished
-                    ),
-                    "link": settings.LC_SITE_URL + reverse("reviews:jury-workspace"),
-                }
-            queue_message(
-                REMINDER_TEMPLATE,
-                recipients=[juror.email],
-                context=context,
-                related_object=call,
-                language=language,
-            )
-            record_activity(
-                "reviews.phase.reminder",
-                actor=None,
-                organisation=panel.organisation,
-                subject=phase,
-                changes={"juror": [None, str(juror.pk)], "unfinished": [None, len(unfinished)]},
-            )
+            _remind(phase, juror, unfinished, language=language)
     except IntegrityError:  # a concurrent run reminded them first
         return False
     return True
+
+
+def _reminder_context(phase, unfinished: list[int]) -> dict:
+    """Return the reminder's variables, in the active language."""
+    call = phase.panel.call
+    ends = phase.ends_at.astimezone(zoneinfo.ZoneInfo(call.time_zone or "UTC"))
+    return {
+        "call": call.title,
+        "phase": phase.name,
+        "ends": f"{formats.date_format(ends, 'DATETIME_FORMAT')} {call.time_zone}",
+        "count": len(unfinished),
+        "applications": ", ".join(
+            _("Application %(number)s") % {"number": pk} for pk in unfinished
+        ),
+        "link": settings.LC_SITE_URL + reverse("reviews:jury-workspace"),
+    }
+
+
+def _remind(phase, juror, unfinished: list[int], *, language: str) -> None:
+    """Queue the reminder to ``juror`` and log it for the secretariat."""
+    with translation.override(language):
+        context = _reminder_context(phase, unfinished)
+    queue_message(
+        REMINDER_TEMPLATE,
+        recipients=[juror.email],
+        context=context,
+        related_object=phase.panel.call,
+        language=language,
+    )
+    record_activity(
+        "reviews.phase.reminder",
+        actor=None,
+        organisation=phase.panel.organisation,
+        subject=phase,
+        changes={"juror": [None, str(juror.pk)], "unfinished": [None, len(unfinished)]},
+    )
 
 
 def send_phase_reminders(*, now: dt.datetime | None = None) -> int:

@@ -10,6 +10,10 @@ without checking completeness; submitting checks that every criterion of
 the call's framework has a score on the panel's scale and that a
 recommendation is given.
 
+``save_juror_review`` is the one command that saves what a juror typed, for
+the review page and the API alike: every value checked before anything is
+written, in one transaction.
+
 Several writes of one request (an autosave carries a score, its comment and
 the recommendation) share one check: inside ``reviewing(assignment, actor)``,
 one transaction, the check made on entering is trusted by the writes to that
@@ -24,9 +28,10 @@ submission is not in review yet), ``locked`` (already submitted),
 """
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 import rules
 from django.db import transaction
@@ -45,9 +50,11 @@ from .revision import bump_scores_revision
 
 __all__ = [
     "KEEP",
+    "ReviewEntries",
     "ReviewError",
     "open_review",
     "reviewing",
+    "save_juror_review",
     "save_review",
     "save_score",
     "submit_review",
@@ -211,11 +218,9 @@ def save_review(
     _check_draft(review)
     changed = []
     if recommendation is not None:
-        if recommendation and recommendation not in Recommendation.values:
-            raise ReviewError(
-                _("“%(value)s” is not a recommendation; choose admit, do not admit or abstain.")
-                % {"value": recommendation[:50]}
-            )
+        problem = _recommendation_error(recommendation)
+        if problem:
+            raise ReviewError(problem)
         if review.recommendation != recommendation:
             review.recommendation = recommendation
             changed.append("recommendation")
@@ -225,6 +230,121 @@ def save_review(
     if changed:
         review.save(update_fields=[*changed, "updated_at"])
     return review
+
+
+@dataclass
+class ReviewEntries:
+    """What a juror typed into their review; an absent or None field stays as it is.
+
+    ``scores`` and ``comments`` are keyed by criterion id; a score None empties it.
+    """
+
+    scores: dict[int, int | None] = field(default_factory=dict)
+    comments: dict[int, str] = field(default_factory=dict)
+    recommendation: str | None = None
+    comment: str | None = None
+
+
+def _recommendation_error(value: str | None) -> str | None:
+    if value and value not in Recommendation.values:
+        return _("“%(value)s” is not a recommendation; choose admit, do not admit or abstain.") % {
+            "value": value[:50]
+        }
+    return None
+
+
+def _entry_problems(
+    panel: Panel, criteria: dict[int, Criterion], entries: ReviewEntries
+) -> dict[int | str, str]:
+    """Return what is wrong with ``entries``, by criterion id or ``"recommendation"``."""
+    problems: dict[int | str, str] = {}
+    for pk in [*entries.scores, *entries.comments]:
+        if pk not in criteria:
+            problems[pk] = _("Criterion %(id)s is not one of the call's framework.") % {"id": pk}
+        elif pk in entries.scores:
+            problem = scale_error(panel, entries.scores[pk])
+            if problem:
+                problems[pk] = problem
+    recommendation = _recommendation_error(entries.recommendation)
+    if recommendation:
+        problems["recommendation"] = recommendation
+    return problems
+
+
+def _criteria_for(
+    assignment: Assignment, entries: ReviewEntries, criteria: Iterable[Criterion] | None
+) -> dict[int, Criterion]:
+    """Return the criteria of the call's framework that ``entries`` name, by id.
+
+    ``criteria``: the framework's, when the caller has read them; else one query.
+    """
+    named = {*entries.scores, *entries.comments}
+    framework_id = assignment.submission.call.framework_id
+    if criteria is None and named:
+        criteria = Criterion.objects.filter(framework_id=framework_id, pk__in=named)
+    return {
+        criterion.pk: criterion
+        for criterion in criteria or ()
+        if criterion.pk in named and criterion.framework_id == framework_id
+    }
+
+
+def _reviewing_once(assignment: Assignment, actor):
+    """``reviewing``, or nothing when already inside it for this assignment and person."""
+    if _CHECKED.get() == (assignment.pk, getattr(actor, "pk", None)):
+        return nullcontext()  # its transaction and its check hold
+    return reviewing(assignment, actor)
+
+
+def _save_entries(
+    review: Review, criteria: dict[int, Criterion], entries: ReviewEntries, problems: dict, actor
+) -> None:
+    for pk in sorted({*entries.scores, *entries.comments} - set(problems)):
+        values = {}
+        if pk in entries.scores:
+            values["value"] = entries.scores[pk]
+        if pk in entries.comments:
+            values["comment"] = entries.comments[pk]
+        save_score(review, criteria[pk], actor=actor, **values)
+    recommendation = None if "recommendation" in problems else entries.recommendation
+    save_review(review, actor=actor, recommendation=recommendation, comment=entries.comment)
+
+
+def save_juror_review(
+    assignment: Assignment,
+    *,
+    actor,
+    entries: ReviewEntries,
+    keep_valid: bool = False,
+    criteria: Iterable[Criterion] | None = None,
+) -> tuple[Review, dict[int | str, str]]:
+    """Save ``actor``'s draft review of ``assignment`` as typed, in one transaction.
+
+    One check that the person may review now (``reviewing``), then every
+    value is checked before anything is written: a criterion outside the
+    call's framework, a score off the panel's scale, an unknown
+    recommendation. All or nothing by default (the API): the first problem
+    raises ReviewError (code ``invalid``) and nothing is saved, not even the
+    draft. With ``keep_valid`` (the review page, whose autosave posts each
+    changed field and shows each one's error), the valid values are saved
+    and the problems returned, by criterion id or ``"recommendation"``.
+    A submitted review is refused (``locked``) whatever the values.
+    ``criteria`` spares a query when the caller has read the framework's.
+
+    Effects: the draft review when there was none (``open_review``), the
+    score rows (``save_score``) and the review row (``save_review``).
+    Returns the review and the problems (empty unless ``keep_valid``).
+    """
+    with _reviewing_once(assignment, actor):
+        review = open_review(assignment, actor=actor)
+        review.assignment = assignment  # with its panel, submission and call, read already
+        _check_draft(review)
+        named = _criteria_for(assignment, entries, criteria)
+        problems = _entry_problems(assignment.panel, named, entries)
+        if problems and not keep_valid:
+            raise ReviewError(next(iter(problems.values())))
+        _save_entries(review, named, entries, problems, actor)
+    return review, problems
 
 
 def missing_for_submission(review: Review) -> list[str]:

@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from learningcities.accounts.enums import OrganisationKind
 from learningcities.accounts.models import Organisation
+from learningcities.calls.models import Call
+from learningcities.common.model_fields import (
+    setting_default,
+    setting_form_field,
+    setting_label,
+)
 from learningcities.network.models import City, Country
 
 from ..enums import OtherReviews, TieKind
+from ..models import Panel, ReviewPhase
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -44,44 +51,28 @@ class PanelOrganisationChoiceField(forms.ModelChoiceField):
 
 
 class PanelSettingsForm(forms.Form):
-    """The panel's scale, level descriptors, load limit and aggregation settings."""
+    """The panel's scale, level descriptors, load limit and aggregation settings.
 
-    score_min = forms.IntegerField(label=_("Lowest score"), min_value=-100, max_value=100)
-    score_max = forms.IntegerField(label=_("Highest score"), min_value=-100, max_value=100)
+    Each field is the model's (``Panel``, ``Call.min_reviews``): its label,
+    help text, default and limits are defined there only.
+    """
+
+    score_min = setting_form_field(Panel, "score_min")
+    score_max = setting_form_field(Panel, "score_max")
+    # Typed as lines of text, not JSON: the label and help text are the model's.
     level_descriptors = forms.CharField(
-        label=_("Level descriptors"),
+        label=setting_label(Panel, "level_descriptors"),
+        help_text=Panel._meta.get_field("level_descriptors").help_text,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One per line, a score, a colon and what it means: “1: Not addressed”."),
     )
-    max_load = forms.IntegerField(
-        label=_("Most submissions per juror"), min_value=1, max_value=10_000
+    max_load = setting_form_field(Panel, "max_load")
+    normalise_min_reviews = setting_form_field(Panel, "normalise_min_reviews")
+    disagreement_spread = setting_form_field(Panel, "disagreement_spread")
+    min_reviews = setting_form_field(
+        Call, "min_reviews", label=_("Reviews per submission"), required=False
     )
-    normalise_min_reviews = forms.IntegerField(
-        label=_("Fewest reviews for a juror's scores to be normalised"),
-        min_value=2,
-        max_value=1000,
-    )
-    disagreement_spread = forms.DecimalField(
-        label=_("Disagreement when scores spread more than"),
-        min_value=0.01,
-        max_digits=5,
-        decimal_places=2,
-    )
-    min_reviews = forms.IntegerField(
-        label=_("Reviews per submission"),
-        required=False,
-        min_value=1,
-        max_value=20,
-        help_text=_("How many jurors review each submission (the call's minimum)."),
-    )
-    reminder_days = forms.IntegerField(
-        label=_("Remind jurors this many days before a phase ends"),
-        required=False,
-        min_value=0,
-        max_value=90,
-        help_text=_("Jurors with unfinished reviews get one reminder per phase; 0 sends none."),
-    )
+    reminder_days = setting_form_field(Panel, "reminder_days", required=False)
 
     def clean_level_descriptors(self) -> dict[str, str]:
         return parse_descriptors(self.cleaned_data["level_descriptors"])
@@ -90,7 +81,9 @@ class PanelSettingsForm(forms.Form):
         data = super().clean()
         if "reminder_days" in data and data["reminder_days"] is None:
             # Left empty (or posted by an older form): the current setting stays.
-            data["reminder_days"] = self.initial.get("reminder_days", 3)
+            data["reminder_days"] = self.initial.get(
+                "reminder_days", setting_default(Panel, "reminder_days")
+            )
         low, high = data.get("score_min"), data.get("score_max")
         if low is not None and high is not None and low >= high:
             self.add_error("score_max", _("The highest score must be above the lowest."))
@@ -112,7 +105,10 @@ class PanelSettingsForm(forms.Form):
 
 
 class PanelCreateForm(PanelSettingsForm):
-    """A new panel: an existing panel organisation, or the name of a new one, and its settings."""
+    """A new panel: an existing panel organisation, or the name of a new one, and its settings.
+
+    The settings start at the model's defaults (the fields' initial values).
+    """
 
     organisation = PanelOrganisationChoiceField(
         label=_("Panel organisation"),
@@ -133,41 +129,28 @@ class PanelCreateForm(PanelSettingsForm):
     # Set on the panel's page once it exists (it is the call's ``min_reviews``).
     min_reviews = None
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        defaults = {
-            "score_min": 1,
-            "score_max": 5,
-            "max_load": 60,
-            "normalise_min_reviews": 5,
-            "reminder_days": 3,
-        }
-        for name, value in defaults.items():
-            self.fields[name].initial = value
-        self.fields["disagreement_spread"].initial = "1.50"
-
 
 class PhaseForm(forms.Form):
-    """A review phase: its window, in the call's time zone, and what jurors may do."""
+    """A review phase: its window, in the call's time zone, and what jurors may do.
 
-    name = forms.CharField(label=_("Name"), max_length=120)
-    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=0)
-    starts = forms.DateTimeField(label=_("Starts"), widget=DATETIME_WIDGET)
-    ends = forms.DateTimeField(label=_("Ends"), widget=DATETIME_WIDGET)
-    may_review = forms.BooleanField(
-        label=_("Jurors may write and submit reviews"), required=False, initial=True
+    Labels, defaults and limits are the model's (``ReviewPhase``).
+    """
+
+    name = setting_form_field(ReviewPhase, "name")
+    order = setting_form_field(ReviewPhase, "order")
+    # Typed as wall-clock times of the call's zone (``clean`` makes them instants).
+    starts = forms.DateTimeField(
+        label=setting_label(ReviewPhase, "starts_at"), widget=DATETIME_WIDGET
     )
+    ends = forms.DateTimeField(label=setting_label(ReviewPhase, "ends_at"), widget=DATETIME_WIDGET)
+    may_review = setting_form_field(ReviewPhase, "may_review")
     sees_other_reviews = forms.ChoiceField(
-        label=_("Jurors see the other reviews"),
+        label=setting_label(ReviewPhase, "sees_other_reviews"),
         choices=OtherReviews.choices,
-        initial=OtherReviews.AFTER_OWN,
+        initial=setting_default(ReviewPhase, "sees_other_reviews"),
     )
-    sees_identity = forms.BooleanField(
-        label=_("Jurors see the city's name and country"), required=False, initial=True
-    )
-    may_change_state = forms.BooleanField(
-        label=_("The secretariat may stage decisions"), required=False
-    )
+    sees_identity = setting_form_field(ReviewPhase, "sees_identity")
+    may_change_state = setting_form_field(ReviewPhase, "may_change_state")
 
     def __init__(self, *args, time_zone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)

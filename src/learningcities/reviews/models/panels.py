@@ -1,9 +1,13 @@
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import OtherReviews
+
+# Scores of a panel's scale run within -SCORE_LIMIT..SCORE_LIMIT.
+SCORE_LIMIT = 100
 
 
 class Panel(models.Model):
@@ -27,21 +31,34 @@ class Panel(models.Model):
         on_delete=models.PROTECT,
         related_name="panels",
     )
-    score_min = models.SmallIntegerField(_("lowest score"), default=1)
-    score_max = models.SmallIntegerField(_("highest score"), default=5)
+    # Each setting's default, limits and help text are defined here only: the
+    # panel forms and ``domain.panels`` read them (``common.model_fields``).
+    score_min = models.SmallIntegerField(
+        _("lowest score"),
+        default=1,
+        validators=[MinValueValidator(-SCORE_LIMIT), MaxValueValidator(SCORE_LIMIT)],
+    )
+    score_max = models.SmallIntegerField(
+        _("highest score"),
+        default=5,
+        validators=[MinValueValidator(-SCORE_LIMIT), MaxValueValidator(SCORE_LIMIT)],
+    )
     level_descriptors = models.JSONField(
         _("level descriptors"),
         default=dict,
         blank=True,
-        help_text=_('What each score means, such as {"1": "Not addressed", …}.'),
+        # Written for the panel form, which takes them as lines of text.
+        help_text=_("One per line, a score, a colon and what it means: “1: Not addressed”."),
     )
     max_load = models.PositiveSmallIntegerField(
         _("most submissions per juror"),
         default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
     )
     normalise_min_reviews = models.PositiveSmallIntegerField(
         _("fewest reviews for a juror's scores to be normalised"),
         default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(1000)],
         help_text=_(
             "A juror with fewer submitted reviews keeps raw scores in the normalised total."
         ),
@@ -51,11 +68,13 @@ class Panel(models.Model):
         max_digits=5,
         decimal_places=2,
         default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("999.99"))],
         help_text=_("On the mean score per criterion, between the highest and lowest review."),
     )
     reminder_days = models.PositiveSmallIntegerField(
         _("remind jurors this many days before a phase ends"),
         default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(90)],
         help_text=_("Jurors with unfinished reviews get one reminder per phase; 0 sends none."),
     )
     scores_revision = models.PositiveIntegerField(default=0, editable=False)
@@ -93,7 +112,9 @@ class ReviewPhase(models.Model):
         Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="phases"
     )
     name = models.CharField(_("name"), max_length=120)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MinValueValidator(0), MaxValueValidator(1000)]
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     may_review = models.BooleanField(_("jurors may write and submit reviews"), default=True)

@@ -16,9 +16,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from learningcities.calls.domain.errors import SubmissionError
-from learningcities.calls.enums import CallKind, SubmissionState
+from learningcities.calls.enums import CallKind, SubmissionState, staged_states
 from learningcities.calls.models import Call, Release, Submission
 from learningcities.common.access import permission_required
+from learningcities.common.views.errors import show_error
 
 from ..domain.decisions import finish_review, phase_refusal, stage_decision
 from ..domain.errors import ReviewError
@@ -105,14 +106,29 @@ def finish_reviews(request: HttpRequest, pk: int) -> HttpResponse:
     by_pk = {submission.pk: submission for submission in candidates}
     form = FinishReviewsForm(request.POST, submission_ids=list(by_pk))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _show_form_errors(request, form)
         return _page(request, call, status=400)
     refusal = phase_refusal(call.pk)
     if refusal is not None:
         # One refusal for the whole batch, with the way forward beside it (the next phase).
         return _page(request, call, status=409, blocked=refusal)
+    finished, refused = _finish_ticked(request, form, by_pk)
+    _report_finished(request, finished, refused)
+    if refused and not finished:
+        return _page(request, call, status=409)
+    return redirect("reviews:decisions", pk=call.pk)
+
+
+def _show_form_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _finish_ticked(
+    request: HttpRequest, form: FinishReviewsForm, by_pk: dict[int, Submission]
+) -> tuple[int, list[str]]:
+    """Finish the review of each ticked submission; return how many finished and the refusals."""
     finished, refused = 0, []
     for submission_pk in form.cleaned_data["submission"]:
         try:
@@ -120,9 +136,14 @@ def finish_reviews(request: HttpRequest, pk: int) -> HttpResponse:
                 by_pk[submission_pk], actor=request.user, reason=form.cleaned_data["reason"]
             )
         except (SubmissionError, ReviewError) as error:
-            refused.append(str(error))
+            refused.append(error.message)  # shown once each, after the loop
         else:
             finished += 1
+    return finished, refused
+
+
+def _report_finished(request: HttpRequest, finished: int, refused: list[str]) -> None:
+    """Say how many reviews are finished (if any), then each distinct refusal once."""
     if finished:
         messages.success(
             request,
@@ -135,9 +156,6 @@ def finish_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         )
     for message in dict.fromkeys(refused):  # each reason once
         messages.error(request, message)
-    if refused and not finished:
-        return _page(request, call, status=409)
-    return redirect("reviews:decisions", pk=call.pk)
 
 
 @require_POST
@@ -145,7 +163,7 @@ def finish_reviews(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Stage or change the decision on one submission of the call."""
     call = _call(pk)
-    candidates = Submission.objects.filter(call=call, state__in=(S.REVIEWED, S.DECIDED))
+    candidates = Submission.objects.filter(call=call, state__in=staged_states)
     by_pk = {submission.pk: submission for submission in candidates.select_related("city")}
     form = DecideForm(request.POST, submission_ids=list(by_pk))
     if not form.is_valid():
@@ -164,12 +182,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except (SubmissionError, ReviewError) as error:
-        if getattr(error, "code", None) == "reason_required":
+        if error.code == "reason_required":
             # Asked beside the submission's buttons: the reason field of its row.
-            errors = {f"reason-{submission.pk}": [str(error)]}
+            errors = {f"reason-{submission.pk}": [error.message]}
             return _page(request, call, status=400, decide_errors=errors)
-        messages.error(request, str(error))
-        return _page(request, call, status=409)
+        return _page(request, call, status=show_error(request, error))
     messages.success(
         request,
         _("%(city)s: %(decision)s (staged; the city learns it at the release).")

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcities.calls.dossier import dossier_context, render_dossier
 from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.common.errors import http_status
 from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
 
 from ..domain.queries.phases import phase_status, phase_statuses
@@ -32,12 +33,11 @@ from ..domain.queries.reviews import phase_in_force, submissions_for_juror
 from ..domain.queries.workspace import calls_for_juror, workspace_for_juror
 from ..domain.record import jury_record_refusal
 from ..domain.reviews import (
+    ReviewEntries,
     ReviewError,
     missing_for_submission,
-    open_review,
     reviewing,
-    save_review,
-    save_score,
+    save_juror_review,
     submit_review,
 )
 from ..enums import OtherReviews, Recommendation, ReviewState
@@ -155,11 +155,40 @@ def _other_reviews(submission, user, phase, own: Review | None) -> list[dict] | 
     ]
 
 
-def _review_page_context(request, submission, assignment, phase, review, entered=None):
-    user = request.user
-    panel = assignment.panel
-    sees_identity = bool(phase and phase.sees_identity)
-    dossier = dossier_context(submission, anonymous=not sees_identity)
+def _points(panel: Panel, value) -> list[dict]:
+    """The panel's scale as radio buttons, each with its level descriptor."""
+    descriptors = panel.level_descriptors or {}
+    return [
+        {
+            "value": point,
+            "label": descriptors.get(str(point), ""),
+            "checked": value is not None and str(value) == str(point),
+        }
+        for point in range(panel.score_min, panel.score_max + 1)
+    ]
+
+
+def _score_item(criterion, *, panel, answer, score, entered, others) -> dict:
+    """The criterion's row: the city's answer, the score and comment (as typed, else
+    stored), the scale, and the other jurors' scores when shown."""
+    value = entered.get(score_field(criterion.pk), score.value if score else None)
+    return {
+        "criterion": criterion,
+        "answer": answer,
+        "score_name": score_field(criterion.pk),
+        "comment_name": comment_field(criterion.pk),
+        "value": value,
+        "comment": entered.get(comment_field(criterion.pk), score.comment if score else ""),
+        "points": _points(panel, value),
+        "others": [
+            {"number": other["number"], "score": other["scores"].get(criterion.pk)}
+            for other in others or ()
+        ],
+    }
+
+
+def _score_items(submission, panel, dossier, review, entered, others) -> list[dict]:
+    """One item per criterion of the call's framework (``_score_item``)."""
     answers = {
         entry.criterion.pk: entry
         for section in dossier["sections"]
@@ -169,38 +198,52 @@ def _review_page_context(request, submission, assignment, phase, review, entered
     stored = {}
     if review is not None:
         stored = {score.criterion_id: score for score in Score.objects.filter(review=review)}
-    others = _other_reviews(submission, user, phase, review)
-    entered = entered or {}
-    descriptors = panel.level_descriptors or {}
-    items = []
-    for criterion in criteria_for_framework(submission.call.framework):
-        score = stored.get(criterion.pk)
-        value = entered.get(score_field(criterion.pk), score.value if score else None)
-        comment = entered.get(comment_field(criterion.pk), score.comment if score else "")
-        items.append(
-            {
-                "criterion": criterion,
-                "answer": answers.get(criterion.pk),
-                "score_name": score_field(criterion.pk),
-                "comment_name": comment_field(criterion.pk),
-                "value": value,
-                "comment": comment,
-                "points": [
-                    {
-                        "value": point,
-                        "label": descriptors.get(str(point), ""),
-                        "checked": value is not None and str(value) == str(point),
-                    }
-                    for point in range(panel.score_min, panel.score_max + 1)
-                ],
-                "others": [
-                    {"number": other["number"], "score": other["scores"].get(criterion.pk)}
-                    for other in others or ()
-                ],
-            }
+    return [
+        _score_item(
+            criterion,
+            panel=panel,
+            answer=answers.get(criterion.pk),
+            score=stored.get(criterion.pk),
+            entered=entered,
+            others=others,
         )
+        for criterion in criteria_for_framework(submission.call.framework)
+    ]
+
+
+def _review_fields(review: Review | None, entered: dict) -> dict:
+    """The recommendation and overall comment: as typed, else as stored."""
+    return {
+        "recommendation": entered.get("recommendation", review.recommendation if review else ""),
+        "overall_comment": entered.get("comment", review.comment if review else ""),
+    }
+
+
+def _editing(submission, phase, review: Review | None) -> dict:
+    """Whether the juror may write now, and what the page offers then."""
     refusal = jury_record_refusal(submission.state, phase=phase, writes_review=True)
     editable = refusal is None and (review is None or review.state == ReviewState.DRAFT)
+    if not editable:
+        return {
+            "editable": False,
+            "record_frozen": refusal is not None and refusal.code == "frozen",
+            "recuse_url": None,
+            "missing": [],
+        }
+    return {
+        "editable": True,
+        "record_frozen": False,
+        "recuse_url": _recuse_url(submission),
+        "missing": missing_for_submission(review) if review is not None else [],
+    }
+
+
+def _review_page_context(request, submission, assignment, phase, review, entered=None):
+    panel = assignment.panel
+    sees_identity = bool(phase and phase.sees_identity)
+    dossier = dossier_context(submission, anonymous=not sees_identity)
+    others = _other_reviews(submission, request.user, phase, review)
+    entered = entered or {}
     return {
         **dossier,
         "label": submission.city.name if sees_identity else application_label(submission),
@@ -208,15 +251,11 @@ def _review_page_context(request, submission, assignment, phase, review, entered
         "panel": panel,
         "phase": phase,
         "review": review,
-        "items": items,
-        "editable": editable,
-        "record_frozen": refusal is not None and refusal.code == "frozen",
-        "recommendation": entered.get("recommendation", review.recommendation if review else ""),
-        "overall_comment": entered.get("comment", review.comment if review else ""),
+        "items": _score_items(submission, panel, dossier, review, entered, others),
+        **_editing(submission, phase, review),
+        **_review_fields(review, entered),
         "recommendations": Recommendation.choices,
         "others": others,
-        "recuse_url": _recuse_url(submission) if editable else None,
-        "missing": missing_for_submission(review) if editable and review is not None else [],
     }
 
 
@@ -235,37 +274,44 @@ def _save(request, assignment, criteria) -> tuple[Review | None, dict, int]:
         with reviewing(assignment, request.user):
             return _save_entered(request, assignment, criteria, entered, errors)
     except ReviewError as error:  # refused on entering: the phase, the rules
-        return None, {"__all__": [str(error)]}, 409
+        return None, {"__all__": [error.message]}, http_status(error)
+
+
+def _entries(entered, errors: dict) -> ReviewEntries:
+    """What the form carries for the domain, without the criteria whose score did not parse."""
+    kept = {pk for pk in entered.comments if score_field(pk) not in errors}
+    return ReviewEntries(
+        scores=entered.scores,
+        comments={pk: entered.comments[pk] for pk in kept},
+        recommendation=entered.recommendation,
+        comment=entered.comment,
+    )
+
+
+def _field_errors(problems: dict) -> dict[str, list[str]]:
+    """Name each problem ``save_juror_review`` returns after the form field it belongs to."""
+    return {
+        (name if isinstance(name, str) else score_field(name)): [message]
+        for name, message in problems.items()
+    }
 
 
 def _save_entered(request, assignment, criteria, entered, errors) -> tuple[Review, dict, int]:
-    """Save what ``entered`` carries, inside ``reviewing``: the check is made once."""
-    review = open_review(assignment, actor=request.user)
-    review.assignment = assignment  # with its panel, submission and call, read already
-    by_pk = {criterion.pk: criterion for criterion in criteria}
+    """Save what ``entered`` carries, inside ``reviewing``: the check is made once.
+
+    Each field saves on its own (``keep_valid``): autosave shows the error of
+    a refused value beside its field and counts the others saved.
+    """
+    review = None
     try:
-        for pk in sorted(set(entered.scores) | set(entered.comments)):
-            name = score_field(pk)
-            if name in errors:
-                continue
-            kwargs = {}
-            if pk in entered.scores:
-                kwargs["value"] = entered.scores[pk]
-            if pk in entered.comments:
-                kwargs["comment"] = entered.comments[pk]
-            try:
-                save_score(review, by_pk[pk], actor=request.user, **kwargs)
-            except ReviewError as error:
-                if error.code != "invalid":
-                    raise
-                errors[name] = [str(error)]
-        if "recommendation" not in errors:
-            save_review(
-                review,
-                actor=request.user,
-                recommendation=entered.recommendation,
-                comment=entered.comment,
-            )
+        review, problems = save_juror_review(
+            assignment,
+            actor=request.user,
+            entries=_entries(entered, errors),
+            keep_valid=True,
+            criteria=criteria,
+        )
+        errors.update(_field_errors(problems))
         if entered.submit and not errors:
             if not entered.confirmed:
                 errors["confirm"] = [_("Tick the box to confirm that you are submitting.")]
@@ -273,7 +319,7 @@ def _save_entered(request, assignment, criteria, entered, errors) -> tuple[Revie
                 submit_review(review, actor=request.user)
     except ReviewError as error:
         key = "__all__"
-        return review, {**errors, key: [str(error)]}, 400 if error.code == "incomplete" else 409
+        return review, {**errors, key: [error.message]}, http_status(error)
     return review, errors, 400 if errors else 200
 
 
@@ -282,12 +328,12 @@ def _save_entered(request, assignment, criteria, entered, errors) -> tuple[Revie
 def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the dossier of submission ``pk`` with the juror's review form; POST saves it.
 
-    POST (plain or autosave) saves the fields it carries (``save_score``,
-    ``save_review``); with ``intent=submit`` and ``confirm=yes`` it then
-    submits (``submit_review``), after which the review is read-only.
-    Refusals: 400 (a bad value, an incomplete review), 409 (the phase does
-    not allow reviewing, the review is locked, the jury's work on the
-    submission is over).
+    POST (plain or autosave) saves the fields it carries
+    (``save_juror_review``, each field on its own); with ``intent=submit``
+    and ``confirm=yes`` it then submits (``submit_review``), after which the review is read-only.
+    Refusals answer ``common.errors.http_status``, as the API does: 400 a
+    bad value, 409 an incomplete review, a phase that does not allow
+    reviewing, a locked review, the jury's work on the submission over.
     """
     submission = get_object_for_user_or_404(request.user, submissions_for_juror, pk=pk)
     assignment = _assignment(submission, request.user)

@@ -28,11 +28,13 @@ from django.views.decorators.http import require_http_methods
 
 from learningcities.accounts.domain.errors import OrganisationError
 from learningcities.calls.domain.errors import SubmissionError
+from learningcities.calls.enums import assignable_states
 from learningcities.calls.models import Call, Submission
 from learningcities.common.access import get_object_for_user_or_404, permission_required
+from learningcities.common.errors import http_status
+from learningcities.common.views.errors import show_error
 
 from ..domain.assignments import (
-    ASSIGNABLE_STATES,
     assign_submission,
     assignment_counts,
     auto_assign,
@@ -72,6 +74,7 @@ from ..interfaces.panel_forms import (
     TieForm,
 )
 from ..models import Assignment, JurorTie, Panel, Recusal, ReviewPhase
+from ..rules import is_assignable
 
 PAGE_SIZE = 50
 WRITE_ERRORS = (ReviewError, SubmissionError, OrganisationError)
@@ -103,6 +106,43 @@ def _ties_by_juror(jurors) -> dict[int, list[JurorTie]]:
     return found
 
 
+def _jurors_listed(panel: Panel) -> list:
+    """Return the panel's jurors with their ties read and their counts of assignments."""
+    jurors = panel_jurors(panel)
+    prefetch_juror_ties(jurors)
+    counts = assignment_counts(panel, jurors)
+    ties = _ties_by_juror(jurors)
+    for juror in jurors:
+        juror.assigned = counts[juror.pk]["assigned"]
+        juror.submitted = counts[juror.pk]["submitted"]
+        juror.ties_listed = ties.get(juror.pk, [])
+    return jurors
+
+
+def _panel_create(request: HttpRequest, call) -> HttpResponse:
+    """Show the form that creates the call's panel; POST creates it (``create_panel``)."""
+    status = 200
+    form = PanelCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                create_panel(
+                    call,
+                    organisation=data["organisation"],
+                    organisation_name=data["organisation_name"],
+                    actor=request.user,
+                    **{key: data[key] for key in PANEL_SETTINGS},
+                )
+            except WRITE_ERRORS as error:
+                show_error(request, error, form)
+            else:
+                messages.success(request, _("The jury panel is created."))
+                return redirect("reviews:panel", call_pk=call.pk)
+    return render(request, "reviews/panel/create.html", {"call": call, "form": form}, status=status)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("reviews.manage_panel")
 def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
@@ -117,30 +157,9 @@ def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
     panel = Panel.objects.filter(call=call).select_related("organisation").first()
     if panel is not None:
         panel.call = call  # read already
-    status = 200
     if panel is None:
-        form = PanelCreateForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST":
-            status = 400
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    create_panel(
-                        call,
-                        organisation=data["organisation"],
-                        organisation_name=data["organisation_name"],
-                        actor=request.user,
-                        **{key: data[key] for key in PANEL_SETTINGS},
-                    )
-                except WRITE_ERRORS as error:
-                    form.add_error(None, str(error))
-                else:
-                    messages.success(request, _("The jury panel is created."))
-                    return redirect("reviews:panel", call_pk=call.pk)
-        return render(
-            request, "reviews/panel/create.html", {"call": call, "form": form}, status=status
-        )
-
+        return _panel_create(request, call)
+    status = 200
     settings_form = PanelSettingsForm.for_panel(
         panel, request.POST if request.method == "POST" else None
     )
@@ -155,25 +174,18 @@ def panel_overview(request: HttpRequest, call_pk: int) -> HttpResponse:
                     if min_reviews is not None:
                         set_reviews_per_submission(panel, actor=request.user, count=min_reviews)
             except WRITE_ERRORS as error:
-                settings_form.add_error(None, str(error))
+                show_error(request, error, settings_form)
             else:
                 messages.success(request, _("The panel's settings are saved."))
                 return redirect("reviews:panel", call_pk=call.pk)
 
-    jurors = panel_jurors(panel)
-    prefetch_juror_ties(jurors)
-    counts = assignment_counts(panel, jurors)
-    ties = _ties_by_juror(jurors)
-    for juror in jurors:
-        juror.assigned = counts[juror.pk]["assigned"]
-        juror.submitted = counts[juror.pk]["submitted"]
-        juror.ties_listed = ties.get(juror.pk, [])
+    jurors = _jurors_listed(panel)
     conflicted = [
         (assignment, _reason_labels(reasons))
         for assignment, reasons in conflicted_assignments(panel, jurors=jurors)
     ]
     submissions = (
-        Submission.objects.filter(call=call, state__in=ASSIGNABLE_STATES)
+        Submission.objects.filter(call=call, state__in=assignable_states)
         .select_related("city", "country")
         .annotate(
             n_assigned=Count("assignments", filter=Q(assignments__panel=panel)),
@@ -228,7 +240,7 @@ def phase_advance(request: HttpRequest, call_pk: int) -> HttpResponse:
     try:
         phase = advance_phase(panel, actor=request.user)
     except ReviewError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         messages.success(request, _("“%(phase)s” is now in force.") % {"phase": phase.name})
     fallback = reverse("reviews:panel", kwargs={"call_pk": call.pk})
@@ -257,16 +269,7 @@ def juror_add(request: HttpRequest, call_pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "add":
-                person = (
-                    juror_candidates_for_panel(panel)
-                    .filter(pk=_int(request.POST.get("person")))
-                    .first()
-                )
-                if person is None:
-                    raise ReviewError(
-                        _("Choose a person who holds the juror role and is not on the panel."),
-                        code="not_a_juror",
-                    )
+                person = _chosen_candidate(panel, request.POST.get("person"))
                 add_juror(panel, person, actor=request.user)
                 messages.success(
                     request, _("%(person)s is now a juror of the panel.") % {"person": person}
@@ -286,10 +289,7 @@ def juror_add(request: HttpRequest, call_pk: int) -> HttpResponse:
             else:
                 raise ReviewError(_("Choose add or invite."), code="action")
         except WRITE_ERRORS as error:
-            if invite_form.is_bound:
-                invite_form.add_error(None, str(error))
-            else:
-                messages.error(request, str(error))
+            show_error(request, error, invite_form)
     search = search_form.cleaned_data.get("q", "") if search_form.is_valid() else ""
     candidates = (
         list(juror_candidates_for_panel(panel, search=search)[:JUROR_CANDIDATES]) if search else []
@@ -336,7 +336,7 @@ def phase_create(request: HttpRequest, call_pk: int) -> HttpResponse:
             try:
                 add_phase(panel, actor=request.user, **form.phase_fields())
             except ReviewError as error:
-                form.add_error(None, str(error))
+                show_error(request, error, form)
             else:
                 messages.success(request, _("The phase is added."))
                 return redirect("reviews:panel", call_pk=call.pk)
@@ -369,7 +369,7 @@ def phase_edit(request: HttpRequest, call_pk: int, pk: int) -> HttpResponse:
             try:
                 update_phase(phase, actor=request.user, **form.phase_fields())
             except ReviewError as error:
-                form.add_error(None, str(error))
+                show_error(request, error, form)
             else:
                 messages.success(request, _("The phase is saved."))
                 return redirect("reviews:panel", call_pk=call.pk)
@@ -388,14 +388,73 @@ def assignment_run(request: HttpRequest, call_pk: int) -> HttpResponse:
         try:
             report = auto_assign(panel, actor=request.user)
         except WRITE_ERRORS as error:
-            messages.error(request, str(error))
-            status = 409
+            status = show_error(request, error)
     return render(
         request,
         "reviews/panel/assignment.html",
         {"call": call, "panel": panel, "report": report, "k": call.min_reviews},
         status=status,
     )
+
+
+def _juror_row(
+    panel: Panel, submission: Submission, juror, *, reasons, load: int, assigned: bool
+) -> dict:
+    """Return one juror's row on a submission's assignment page."""
+    return {
+        "juror": juror,
+        "region": juror_region(juror),
+        "load": load,
+        "conflicts": _reason_labels(reasons),
+        "assigned": assigned,
+        "at_limit": load >= panel.max_load,
+        "assignable": not reasons
+        and not assigned
+        and load < panel.max_load
+        and is_assignable(None, submission),
+    }
+
+
+def _assignment_rows(panel: Panel, submission: Submission, jurors) -> tuple[list, list[dict]]:
+    """Return the submission's assignments and a row per juror, with conflicts and loads.
+
+    The conflicts are ``conflict_reasons`` (one computation, see
+    ``domain.queries.conflicts``), the jurors' ties read in one go.
+    """
+    prefetch_juror_ties(jurors)
+    by_id = {juror.pk: juror for juror in jurors}
+    assignments = list(
+        Assignment.objects.filter(panel=panel, submission=submission)
+        .select_related("review")
+        .order_by("pk")
+    )
+    assigned = {assignment.juror_id for assignment in assignments}
+    recused = set(Recusal.objects.filter(submission=submission).values_list("juror_id", flat=True))
+    loads = dict(
+        Assignment.objects.filter(panel=panel)
+        .values_list("juror_id")
+        .annotate(n=Count("pk"))
+        .values_list("juror_id", "n")
+    )
+    reasons = {
+        juror.pk: conflict_reasons(juror, submission, recused=juror.pk in recused)
+        for juror in jurors
+    }
+    rows = [
+        _juror_row(
+            panel,
+            submission,
+            juror,
+            reasons=reasons[juror.pk],
+            load=loads.get(juror.pk, 0),
+            assigned=juror.pk in assigned,
+        )
+        for juror in jurors
+    ]
+    for assignment in assignments:
+        assignment.juror = by_id.get(assignment.juror_id) or assignment.juror
+        assignment.conflicts = _reason_labels(reasons.get(assignment.juror_id, ()))
+    return assignments, rows
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -424,9 +483,7 @@ def submission_assignment(request: HttpRequest, call_pk: int, pk: int) -> HttpRe
         action = request.POST.get("action", "")
         try:
             if action == "assign":
-                juror = by_id.get(_int(request.POST.get("juror")))
-                if juror is None:
-                    raise ReviewError(_("Choose a juror of the panel."), code="not_a_juror")
+                juror = _chosen_juror(by_id, request.POST.get("juror"))
                 assign_submission(panel, submission, juror, actor=request.user)
                 messages.success(request, _("%(juror)s is assigned.") % {"juror": juror})
                 return redirect("reviews:panel-submission", call_pk=call.pk, pk=submission.pk)
@@ -459,52 +516,9 @@ def submission_assignment(request: HttpRequest, call_pk: int, pk: int) -> HttpRe
             else:
                 raise ReviewError(_("Choose assign, unassign or recuse."), code="action")
         except WRITE_ERRORS as error:
-            messages.error(request, str(error))
-            status = _refusal_status(error)
+            status = show_error(request, error)
 
-    prefetch_juror_ties(jurors)
-    assignments = list(
-        Assignment.objects.filter(panel=panel, submission=submission)
-        .select_related("review")
-        .order_by("pk")
-    )
-    assigned = {assignment.juror_id for assignment in assignments}
-    recused = set(Recusal.objects.filter(submission=submission).values_list("juror_id", flat=True))
-    loads = dict(
-        Assignment.objects.filter(panel=panel)
-        .values_list("juror_id")
-        .annotate(n=Count("pk"))
-        .values_list("juror_id", "n")
-    )
-    rows = []
-    for juror in jurors:
-        reasons = conflict_reasons(juror, submission, recused=juror.pk in recused)
-        load = loads.get(juror.pk, 0)
-        rows.append(
-            {
-                "juror": juror,
-                "region": juror_region(juror),
-                "load": load,
-                "conflicts": _reason_labels(reasons),
-                "assigned": juror.pk in assigned,
-                "at_limit": load >= panel.max_load,
-                "assignable": not reasons
-                and juror.pk not in assigned
-                and load < panel.max_load
-                and submission.state in ASSIGNABLE_STATES,
-            }
-        )
-    for assignment in assignments:
-        assignment.juror = by_id.get(assignment.juror_id) or assignment.juror
-        assignment.conflicts = (
-            _reason_labels(
-                conflict_reasons(
-                    assignment.juror, submission, recused=assignment.juror_id in recused
-                )
-            )
-            if assignment.juror_id in by_id
-            else []
-        )
+    assignments, rows = _assignment_rows(panel, submission, jurors)
     return render(
         request,
         "reviews/panel/submission.html",
@@ -516,7 +530,7 @@ def submission_assignment(request: HttpRequest, call_pk: int, pk: int) -> HttpRe
             "rows": rows,
             "recusals": list(Recusal.objects.filter(submission=submission).select_related("juror")),
             "recusal_form": recusal_form,
-            "assignable_state": submission.state in ASSIGNABLE_STATES,
+            "assignable_state": request.user.has_perm("reviews.assign_submission", submission),
             # The jury's work on it is over: no unassigning, no recusal (domain.record).
             "record_frozen": jury_record_refusal(submission.state) is not None,
             "k": call.min_reviews,
@@ -525,9 +539,31 @@ def submission_assignment(request: HttpRequest, call_pk: int, pk: int) -> HttpRe
     )
 
 
-def _refusal_status(error: Exception) -> int:
-    """409 when the jury record stands (``frozen``), 400 for any other refusal."""
-    return 409 if getattr(error, "code", None) == "frozen" else 400
+def _chosen_juror(by_id: dict, value):
+    """Return the panel's juror whose id was posted, or refuse (``not_a_juror``)."""
+    juror = by_id.get(_int(value))
+    if juror is None:
+        raise ReviewError(_("Choose a juror of the panel."), code="not_a_juror")
+    return juror
+
+
+def _chosen_candidate(panel: Panel, value):
+    """Return the posted person who may join the panel, or refuse (``not_a_juror``)."""
+    person = juror_candidates_for_panel(panel).filter(pk=_int(value)).first()
+    if person is None:
+        raise ReviewError(
+            _("Choose a person who holds the juror role and is not on the panel."),
+            code="not_a_juror",
+        )
+    return person
+
+
+def _own_declared_tie(user, value) -> JurorTie:
+    """Return the posted tie ``user`` declared themself, or refuse (``missing``)."""
+    tie = JurorTie.objects.filter(juror=user, source=TieSource.JUROR, pk=_int(value)).first()
+    if tie is None:
+        raise ReviewError(_("That tie does not exist."), code="missing")
+    return tie
 
 
 def _int(value) -> int | None:
@@ -574,10 +610,7 @@ def juror_ties(request: HttpRequest, call_pk: int, pk: int) -> HttpResponse:
                 messages.success(request, _("The tie is recorded."))
                 return redirect("reviews:panel-juror", call_pk=call.pk, pk=juror.pk)
         except ReviewError as error:
-            if form.is_bound:
-                form.add_error(None, str(error))
-            else:
-                messages.error(request, str(error))
+            show_error(request, error, form)
     ties = list(
         JurorTie.objects.filter(juror=juror).select_related("country", "city", "recorded_by")
     )
@@ -616,11 +649,7 @@ def own_ties(request: HttpRequest) -> HttpResponse:
         status = 400
         try:
             if request.POST.get("action") == "remove":
-                tie = JurorTie.objects.filter(
-                    juror=user, source=TieSource.JUROR, pk=_int(request.POST.get("tie"))
-                ).first()
-                if tie is None:
-                    raise ReviewError(_("That tie does not exist."), code="missing")
+                tie = _own_declared_tie(user, request.POST.get("tie"))
                 remove_tie(tie, actor=user)
                 messages.success(request, _("The tie is withdrawn."))
                 return redirect("reviews:ties")
@@ -639,10 +668,7 @@ def own_ties(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("reviews:ties")
         except ReviewError as error:
-            if form.is_bound:
-                form.add_error(None, str(error))
-            else:
-                messages.error(request, str(error))
+            show_error(request, error, form)
     ties = list(
         JurorTie.objects.filter(juror=user).select_related("country", "city", "recorded_by")
     )
@@ -683,11 +709,11 @@ def recuse_submission(request: HttpRequest, pk: int) -> HttpResponse:
                     submission, request.user, reason=form.cleaned_data["reason"], actor=request.user
                 )
             except ReviewError as error:
-                status = _refusal_status(error)
                 if error.code == "frozen":
                     refusal = error  # said in place of the form
+                    status = http_status(error)
                 else:
-                    form.add_error(None, str(error))
+                    status = show_error(request, error, form)
             else:
                 messages.success(
                     request, _("You have recused yourself; the secretariat will reassign it.")

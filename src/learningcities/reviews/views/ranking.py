@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from learningcities.calls.models import Call
-from learningcities.calls.views.display import cached_page
+from learningcities.calls.views.display import cached_workspace_page
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.common.memo import LocalMemo
 from learningcities.common.prepared import PreparedSelect
@@ -99,7 +99,7 @@ def ranking(request: HttpRequest, call_pk: int) -> HttpResponse:
     inter-rater agreement (Krippendorff's alpha) explained in plain words, and
     what the phase in force allows with the button to the next phase.
 
-    The whole page is cached (``calls.views.display.cached_page``): the figures
+    The whole page is cached (``calls.views.display.cached_workspace_page``): the figures
     change only with the panel's scores revision, read in this request (so a
     submitted review shows at once, in every process); the phase sentence and
     button with the phases (their text is in the key) or at the next phase
@@ -143,7 +143,7 @@ def ranking(request: HttpRequest, call_pk: int) -> HttpResponse:
         return html, guidance.changes_at
 
     key = (panel_pk, revision, title, guidance.summary, guidance.next_step)
-    return cached_page(
+    return cached_workspace_page(
         request,
         "reviews/ranking/ranking.html",
         "reviews-ranking",
@@ -171,15 +171,7 @@ def _table(request: HttpRequest, call: Call, panel, rows, query: str) -> str:
         _local.set(key, html)
         return mark_safe(html)  # noqa: S308 -- rendered by the template below, escaped there
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    link = link_maker("calls:secretariat-submission")
-    number = number_formatter()
-    for row in page.object_list:
-        row.link = link(row.submission_id)
-        # Formatted here: the floatformat filter costs a third of the page's rendering.
-        row.figures = [
-            number(value)
-            for value in (row.mean, row.median, row.weighted_total, row.normalised, row.spread)
-        ]
+    _add_links_and_figures(page.object_list)
     html = render_to_string(
         "reviews/ranking/_table.html",
         {"call": call, "page": page, "query": query},
@@ -188,6 +180,19 @@ def _table(request: HttpRequest, call: Call, panel, rows, query: str) -> str:
     cache.set(key, html, TABLE_SECONDS)
     _local.set(key, html)
     return html
+
+
+def _add_links_and_figures(rows) -> None:
+    """Give each row of the page its submission's address and its figures as text."""
+    link = link_maker("calls:secretariat-submission")
+    number = number_formatter()
+    for row in rows:
+        row.link = link(row.submission_id)
+        # Formatted here: the floatformat filter costs a third of the page's rendering.
+        row.figures = [
+            number(value)
+            for value in (row.mean, row.median, row.weighted_total, row.normalised, row.spread)
+        ]
 
 
 # The key names the scores' revision: a process may keep the tables it used (common.memo).

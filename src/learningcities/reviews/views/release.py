@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
+from learningcities.calls.domain.errors import SubmissionError
 from learningcities.calls.domain.queries.release import certificates_for_release, release_preview
 from learningcities.calls.domain.release import (
     reissue_certificate,
@@ -37,6 +37,7 @@ from learningcities.calls.models import Call, Certificate, Release, ReleaseState
 from learningcities.calls.tasks import enqueue_release
 from learningcities.common.access import permission_required
 from learningcities.common.storage import private_storage
+from learningcities.common.views.errors import show_error
 
 from ..domain.queries.decisions import jury_comments_for_call
 from ..interfaces.release_forms import ReissueCertificateForm, confirm_release_form
@@ -84,24 +85,26 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     form = confirm_release_form(call, request.POST)
     if not form.is_valid():
         return _preview_page(request, call, form, status=400)
-    data = form.cleaned_data
-    award = call.kind == CallKind.AWARD
+    options = _release_options(request, call, form.cleaned_data)
     try:
-        release = start_release(
-            call,
-            actor=request.user,
-            name=data.get("name", ""),
-            joined_on=data.get("joined_on"),
-            year=data.get("year") if award else None,
-            jury_comments=jury_comments_for_call(call) if data["include_comments"] else None,
-            site_url=site_base(request.build_absolute_uri("/")),
-        )
-    except (SubmissionError, TransitionNotPermitted) as error:
-        form.add_error(None, str(error))
-        return _preview_page(request, call, form, status=409)
+        release = start_release(call, actor=request.user, **options)
+    except SubmissionError as error:  # TransitionNotPermitted included
+        return _preview_page(request, call, form, status=show_error(request, error, form))
     if release.state != ReleaseState.DONE:
         enqueue_release(release)
     return redirect("reviews:decisions-release-status", pk=call.pk)
+
+
+def _release_options(request: HttpRequest, call: Call, data: dict) -> dict:
+    """What the confirmed form asks of ``start_release``: the cohort or year, the comments."""
+    award = call.kind == CallKind.AWARD
+    return {
+        "name": data.get("name", ""),
+        "joined_on": data.get("joined_on"),
+        "year": data.get("year") if award else None,
+        "jury_comments": jury_comments_for_call(call) if data["include_comments"] else None,
+        "site_url": site_base(request.build_absolute_uri("/")),
+    }
 
 
 @require_safe
@@ -110,11 +113,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     """The release's progress while it runs; its result (and its certificates) once done."""
     call = _call(pk)
     release = _release(call)
-    certificates = list(certificates_for_release(release)) if release.is_done else []
-    base = release.site_url or site_base(request.build_absolute_uri("/"))
-    for certificate in certificates:
-        # The address printed on the certificate (and in its QR code).
-        certificate.verification_url = verification_url(certificate.number, base=base)
+    certificates = _certificates_shown(request, release)
     return render(
         request,
         "reviews/decisions/release_status.html",
@@ -129,6 +128,18 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             "refresh_seconds": REFRESH_SECONDS,
         },
     )
+
+
+def _certificates_shown(request: HttpRequest, release: Release) -> list[Certificate]:
+    """The certificates of a finished release (none before), each with its public address."""
+    if not release.is_done:
+        return []
+    certificates = list(certificates_for_release(release))
+    base = release.site_url or site_base(request.build_absolute_uri("/"))
+    for certificate in certificates:
+        # The address printed on the certificate (and in its QR code).
+        certificate.verification_url = verification_url(certificate.number, base=base)
+    return certificates
 
 
 @require_POST
@@ -152,22 +163,32 @@ def certificates_zip(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(pk)
     release = _release(call)
     certificates = [c for c in certificates_for_release(release) if c.is_valid]
-    if sum(c.document.size or 0 for c in certificates) > ZIP_MAX_BYTES:
+    if _zip_size(certificates) > ZIP_MAX_BYTES:
         messages.error(
             request, _("The certificates are too large for one ZIP; download them one by one.")
         )
         return redirect("reviews:decisions-release-status", pk=call.pk)
+    response = HttpResponse(_zip_of(certificates), content_type="application/zip")
+    name = f"certificates-{slugify(call.title) or call.pk}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-cache, max-age=0"
+    return response
+
+
+def _zip_size(certificates: list[Certificate]) -> int:
+    """The bytes of the certificates' files (a file of unknown size counts 0)."""
+    return sum(certificate.document.size or 0 for certificate in certificates)
+
+
+def _zip_of(certificates: list[Certificate]) -> bytes:
+    """A ZIP of the certificates' PDFs, each named by its number (built in memory)."""
     buffer = io.BytesIO()
     storage = private_storage()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
             with storage.open(certificate.document.file.name, "rb") as handle:
                 archive.writestr(f"{certificate.number}.pdf", handle.read())
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    name = f"certificates-{slugify(call.title) or call.pk}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-cache, max-age=0"
-    return response
+    return buffer.getvalue()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -192,9 +213,8 @@ def reissue(request: HttpRequest, pk: int, certificate_pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     site_url=site_base(request.build_absolute_uri("/")),
                 )
-            except (SubmissionError, TransitionNotPermitted) as error:
-                form.add_error(None, str(error))
-                status_code = 409
+            except SubmissionError as error:  # TransitionNotPermitted included
+                status_code = show_error(request, error, form)
             else:
                 messages.success(
                     request,

@@ -138,9 +138,8 @@ def next_endorsement_deadline(call: Call, *, now):
 def endorsement_queue_rows_for_user(user) -> QuerySet[Submission]:
     """Return the submissions waiting for ``user``'s endorsement, the most urgent first.
 
-    The same submissions as ``endorsement_queue_for_user``, with only the
-    columns the queue shows loaded (``ROW_FIELDS``, the city's name and the
-    call's title); slice it (a page) before reading.
+    Only the columns the queue shows are loaded (``ROW_FIELDS``, the city's
+    name and the call's title); slice it (a page) before reading.
     """
     countries = endorsed_country_ids(user)
     if not countries:
@@ -187,23 +186,30 @@ def endorsement_quotas_for_user(user) -> list[QueueQuota]:
     )
     if not groups:
         return []
-    used = {
-        (call_id, country_id): count
-        for call_id, country_id, count in EndorsementQuota.objects.filter(
-            call_id__in={group[0] for group in groups},
-            country_id__in={group[3] for group in groups},
-        ).values_list("call_id", "country_id", "used")
-    }
-    lines = []
-    for call_id, title, quota, country_id, waiting in groups:
-        count = used.get((call_id, country_id), 0)
-        lines.append(
-            QueueQuota(
-                call_title=title,
-                country_name=localised_country_name(country_id),
-                waiting=waiting,
-                used=count,
-                left=None if quota is None else max(quota - count, 0),
-            )
-        )
+    used = _quota_used(groups)
+    lines = [
+        _quota_line(title, quota, country_id, waiting, used.get((call_id, country_id), 0))
+        for call_id, title, quota, country_id, waiting in groups
+    ]
     return sorted(lines, key=lambda line: (line.call_title, line.country_name))
+
+
+def _quota_used(groups: list[tuple]) -> dict[tuple[int, str], int]:
+    """The endorsements used per (call, country) of the groups (no row: none used)."""
+    rows = EndorsementQuota.objects.filter(
+        call_id__in={group[0] for group in groups},
+        country_id__in={group[3] for group in groups},
+    ).values_list("call_id", "country_id", "used")
+    return {(call_id, country_id): count for call_id, country_id, count in rows}
+
+
+def _quota_line(
+    title: str, quota: int | None, country_id: str, waiting: int, used: int
+) -> QueueQuota:
+    return QueueQuota(
+        call_title=title,
+        country_name=localised_country_name(country_id),
+        waiting=waiting,
+        used=used,
+        left=None if quota is None else max(quota - used, 0),
+    )

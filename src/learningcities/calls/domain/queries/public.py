@@ -118,24 +118,8 @@ def who_may_apply(call: Call) -> list[str]:
     The same rules the screening checks (``domain.eligibility``), said before
     the fact: one sentence per rule the call sets, in the active language.
     """
-    rules: list[str] = []
-    if call.kind == CallKind.AWARD:
-        rules.append(_("Member cities of the network, nominated by their National Commission."))
-    else:
-        rules.append(
-            _("Cities and other local governments, endorsed by their National Commission.")
-        )
-    if call.require_not_member:
-        rules.append(_("Only cities that are not yet members of the network may apply."))
-    if call.member_for_months is not None:
-        rules.append(
-            ngettext(
-                "Only cities that have been members for more than %(months)s month.",
-                "Only cities that have been members for more than %(months)s months.",
-                call.member_for_months,
-            )
-            % {"months": call.member_for_months}
-        )
+    rules = [_who_applies(call)]
+    rules += _membership_rules(call)
     if call.population_minimum is not None:
         rules.append(
             _("A population of at least %(minimum)s inhabitants.")
@@ -151,20 +135,48 @@ def who_may_apply(call: Call) -> list[str]:
             % {"years": call.not_winner_within_years}
         )
     if call.quota_per_country is not None:
-        if call.kind == CallKind.AWARD:
-            text = ngettext(
-                "Each National Commission may nominate up to %(count)s city.",
-                "Each National Commission may nominate up to %(count)s cities.",
-                call.quota_per_country,
-            )
-        else:
-            text = ngettext(
-                "Each National Commission may endorse up to %(count)s city in this call.",
-                "Each National Commission may endorse up to %(count)s cities in this call.",
-                call.quota_per_country,
-            )
-        rules.append(text % {"count": call.quota_per_country})
+        rules.append(_quota_rule(call))
     return rules
+
+
+def _who_applies(call: Call) -> str:
+    if call.kind == CallKind.AWARD:
+        return _("Member cities of the network, nominated by their National Commission.")
+    return _("Cities and other local governments, endorsed by their National Commission.")
+
+
+def _membership_rules(call: Call) -> list[str]:
+    """The rules on the city's membership: not a member yet, or a member for N months."""
+    rules = []
+    if call.require_not_member:
+        rules.append(_("Only cities that are not yet members of the network may apply."))
+    if call.member_for_months is not None:
+        rules.append(
+            ngettext(
+                "Only cities that have been members for more than %(months)s month.",
+                "Only cities that have been members for more than %(months)s months.",
+                call.member_for_months,
+            )
+            % {"months": call.member_for_months}
+        )
+    return rules
+
+
+def _quota_rule(call: Call) -> str:
+    """How many cities a Commission may nominate (award) or endorse (membership call)."""
+    if call.kind == CallKind.AWARD:
+        text = ngettext(
+            "Each National Commission may nominate up to %(count)s city.",
+            "Each National Commission may nominate up to %(count)s cities.",
+            call.quota_per_country,
+        )
+    else:
+        text = ngettext(
+            "Each National Commission may endorse up to %(count)s city in this call.",
+            "Each National Commission may endorse up to %(count)s cities in this call.",
+            call.quota_per_country,
+        )
+    return text % {"count": call.quota_per_country}
 
 
 def required_documents(call: Call) -> list[str]:

@@ -46,10 +46,14 @@ def _by_region(submissions: list[Submission]) -> list[RegionGroup]:
     for submission in submissions:
         value = submission.country.region or ""
         if value not in groups:
-            label = str(Region(value).label) if value in Region.values else ""
-            groups[value] = RegionGroup(value=value, label=label)
+            groups[value] = RegionGroup(value=value, label=_region_label(value))
         groups[value].submissions.append(submission)
     return sorted(groups.values(), key=lambda g: order.get(g.value, len(order)))
+
+
+def _region_label(value: str) -> str:
+    """The region's name ("" for a country without a known region)."""
+    return str(Region(value).label) if value in Region.values else ""
 
 
 def release_preview(call: Call) -> ReleasePreview:
@@ -62,6 +66,20 @@ def release_preview(call: Call) -> ReleasePreview:
     decided = list(decided_submissions(call))
     accepted = [s for s in decided if s.decision == Decision.ACCEPTED]
     rejected = [s for s in decided if s.decision != Decision.ACCEPTED]
+    return ReleasePreview(
+        is_award=call.kind == CallKind.AWARD,
+        accepted=_by_region(accepted),
+        rejected=_by_region(rejected),
+        accepted_count=len(accepted),
+        rejected_count=len(rejected),
+        mails=_decision_mails(decided),
+        certificates=len(accepted),
+        problems=release_problems(call, decided),
+    )
+
+
+def _decision_mails(decided: list[Submission]) -> int:
+    """How many decision mails the release sends: to coordinators and to Commissions (2 queries)."""
     people = get_user_model().objects.filter(is_active=True)
     with_coordinators = set(
         people.filter(
@@ -76,18 +94,8 @@ def release_preview(call: Call) -> ReleasePreview:
             affiliations__role=Role.ENDORSER,
         ).values_list("affiliations__organisation__country_id", flat=True)
     )
-    mails = sum(
+    return sum(
         (s.organisation_id in with_coordinators) + (s.country_id in with_endorsers) for s in decided
-    )
-    return ReleasePreview(
-        is_award=call.kind == CallKind.AWARD,
-        accepted=_by_region(accepted),
-        rejected=_by_region(rejected),
-        accepted_count=len(accepted),
-        rejected_count=len(rejected),
-        mails=mails,
-        certificates=len(accepted),
-        problems=release_problems(call, decided),
     )
 
 

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from learningcities.accounts.enums import Role
 from learningcities.accounts.rules import is_secretariat
 
-from ...enums import SubmissionState, submitted_states
+from ...enums import submitted_states
 from ...models import Submission
 from ...rules import endorsed_country_ids, organisation_ids_in_role
 
@@ -37,13 +37,3 @@ def submissions_for_user(user) -> QuerySet[Submission]:
     if not coordinated and not countries:
         return Submission.objects.none()
     return _listed(Submission.objects.filter(visible))
-
-
-def endorsement_queue_for_user(user) -> QuerySet[Submission]:
-    """Return the submissions waiting for ``user``'s endorsement, the most urgent first."""
-    countries = endorsed_country_ids(user)
-    if not countries:
-        return Submission.objects.none()
-    return _listed(
-        Submission.objects.filter(country_id__in=countries, state=SubmissionState.SUBMITTED)
-    ).order_by("endorsement_due_at", "pk")

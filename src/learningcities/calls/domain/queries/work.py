@@ -172,52 +172,71 @@ def coordinator_work(user, *, now: dt.datetime | None = None) -> dict | None:
         .select_related("call", "city")
         .order_by("-call__opens_at", "city__name", "pk")[: WORK_ROWS + 1]
     )
-    applications = []
-    for submission in found[:WORK_ROWS]:
-        deadline, label = None, ""
-        if submission.state in editable_states:
-            deadline = submission_deadline(submission)
-            label = pgettext_lazy("deadline", "Submit by")
-        elif submission.state == S.SUBMITTED and submission.endorsement_due_at:
-            deadline = submission.endorsement_due_at
-            label = pgettext_lazy("deadline", "Endorsement due")
-        applications.append(
-            {
-                "submission": submission,
-                "url": reverse("calls:city-application", kwargs={"pk": submission.pk}),
-                "state": submission.state_for_city_display,
-                "outcome": released_outcome(submission),
-                "deadline": deadline,
-                "deadline_label": label,
-                "deadline_passed": bool(deadline and deadline <= now),
-                "time_zone": submission.call.time_zone,
-            }
-        )
+    return {
+        "applications": [_application_row(s, now=now) for s in found[:WORK_ROWS]],
+        "more": len(found) > WORK_ROWS,
+        "open_calls": _calls_to_answer(organisations, now=now),
+        "applications_url": reverse("calls:city-applications"),
+    }
+
+
+def _next_deadline(submission: Submission) -> tuple[dt.datetime | None, str]:
+    """The application's next deadline and its label: submitting it, or its endorsement."""
+    if submission.state in editable_states:
+        return submission_deadline(submission), pgettext_lazy("deadline", "Submit by")
+    if submission.state == S.SUBMITTED and submission.endorsement_due_at:
+        return submission.endorsement_due_at, pgettext_lazy("deadline", "Endorsement due")
+    return None, ""
+
+
+def _application_row(submission: Submission, *, now: dt.datetime) -> dict:
+    deadline, label = _next_deadline(submission)
+    return {
+        "submission": submission,
+        "url": reverse("calls:city-application", kwargs={"pk": submission.pk}),
+        "state": submission.state_for_city_display,
+        "outcome": released_outcome(submission),
+        "deadline": deadline,
+        "deadline_label": label,
+        "deadline_passed": bool(deadline and deadline <= now),
+        "time_zone": submission.call.time_zone,
+    }
+
+
+def _calls_to_answer(organisations, *, now: dt.datetime) -> list[dict]:
+    """The open calls, each with the coordinator's cities that have not answered it (3 queries).
+
+    A withdrawn application does not count as an answer; a call every city
+    answered is left out.
+    """
     cities = list(
         Organisation.objects.filter(pk__in=organisations, kind=OrganisationKind.CITY)
         .select_related("city")
         .order_by("city__name", "pk")
     )
     calls = list(Call.objects.filter(opens_at__lte=now, closes_at__gte=now).order_by("closes_at"))
-    applied = (
-        set(
-            Submission.objects.filter(
-                call__in=[call.pk for call in calls], organisation_id__in=organisations
-            )
-            .exclude(state=S.WITHDRAWN)
-            .values_list("call_id", "organisation_id")
-        )
-        if calls
-        else set()
-    )
+    applied = _applied(calls, organisations)
     open_calls = []
     for call in calls:
-        free = [org.city.name for org in cities if org.city_id and (call.pk, org.pk) not in applied]
+        free = _cities_free_for(call, cities, applied)
         if free:
             open_calls.append({"call": call, "cities": free, "closes_at": call.closes_at})
-    return {
-        "applications": applications,
-        "more": len(found) > WORK_ROWS,
-        "open_calls": open_calls,
-        "applications_url": reverse("calls:city-applications"),
-    }
+    return open_calls
+
+
+def _cities_free_for(call: Call, cities: list[Organisation], applied: set) -> list[str]:
+    """The names of ``cities`` (organisations with a city) that have not answered ``call``."""
+    return [org.city.name for org in cities if org.city_id and (call.pk, org.pk) not in applied]
+
+
+def _applied(calls: list[Call], organisations) -> set[tuple[int, int]]:
+    """The (call, organisation) pairs of ``calls`` with an application not withdrawn."""
+    if not calls:
+        return set()
+    return set(
+        Submission.objects.filter(
+            call__in=[call.pk for call in calls], organisation_id__in=organisations
+        )
+        .exclude(state=S.WITHDRAWN)
+        .values_list("call_id", "organisation_id")
+    )

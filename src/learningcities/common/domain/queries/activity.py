@@ -31,25 +31,46 @@ def activity_for_user(
     object's history), a date range (days inclusive, in the site's time zone)
     and a part of the object's name.
     """
-    if is_secretariat(user):
-        entries = ActivityLogEntry.objects.all()
-    elif is_active_person(user):
-        entries = ActivityLogEntry.objects.filter(
-            Q(actor_id=user.pk) | Q(organisation_id__in=organisation_ids_of(user))
-        )
-    else:
-        return ActivityLogEntry.objects.none()
+    entries = _visible_entries(user)
     if action.strip():
         code = action.strip().rstrip(".")
         entries = entries.filter(Q(action=code) | Q(action__startswith=code + "."))
-    if actor is not None:
-        entries = entries.filter(actor=actor)
-    if organisation is not None:
-        entries = entries.filter(organisation=organisation)
-    if content_type is not None:
-        entries = entries.filter(content_type=content_type)
-        if object_id:
-            entries = entries.filter(object_id=str(object_id))
+    entries = entries.filter(
+        **_exact_filters(
+            actor=actor, organisation=organisation, content_type=content_type, object_id=object_id
+        )
+    )
+    entries = _within_days(entries, date_from, date_to)
+    if search.strip():
+        entries = entries.filter(object_repr__icontains=search.strip())
+    return entries.select_related("actor", "organisation", "content_type").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def _visible_entries(user) -> QuerySet[ActivityLogEntry]:
+    """Return every entry for the secretariat, else the user's own and their organisations'."""
+    if is_secretariat(user):
+        return ActivityLogEntry.objects.all()
+    if is_active_person(user):
+        return ActivityLogEntry.objects.filter(
+            Q(actor_id=user.pk) | Q(organisation_id__in=organisation_ids_of(user))
+        )
+    return ActivityLogEntry.objects.none()
+
+
+def _exact_filters(*, actor, organisation, content_type, object_id: str) -> dict:
+    """Return the filters for the values given (an object id only with its content type)."""
+    filters = {"actor": actor, "organisation": organisation, "content_type": content_type}
+    if content_type is not None and object_id:
+        filters["object_id"] = str(object_id)
+    return {name: value for name, value in filters.items() if value is not None}
+
+
+def _within_days(
+    entries: QuerySet[ActivityLogEntry], date_from: dt.date | None, date_to: dt.date | None
+) -> QuerySet[ActivityLogEntry]:
+    """Keep the entries made from ``date_from`` to ``date_to`` inclusive, in the site's zone."""
     zone = timezone.get_current_timezone()
     if date_from:
         start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
@@ -57,11 +78,7 @@ def activity_for_user(
     if date_to:
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         entries = entries.filter(created_at__lt=end)
-    if search.strip():
-        entries = entries.filter(object_repr__icontains=search.strip())
-    return entries.select_related("actor", "organisation", "content_type").order_by(
-        "-created_at", "-pk"
-    )
+    return entries
 
 
 def activity_object_types_for_user(user) -> QuerySet[ContentType]:
@@ -74,15 +91,3 @@ def activity_object_types_for_user(user) -> QuerySet[ContentType]:
     return ContentType.objects.filter(
         pk__in=activity_for_user(user).order_by().values("content_type_id")
     ).order_by("app_label", "model")
-
-
-def activity_entry_for_user(user, entry_id: int) -> ActivityLogEntry | None:
-    """Return the entry if ``user`` may see it, else None (answer 404)."""
-    return activity_for_user(user).filter(pk=entry_id).first()
-
-
-def activity_actions() -> list[str]:
-    """Return the action codes present in the log, sorted (for the filter's suggestions)."""
-    return list(
-        ActivityLogEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-    )

@@ -12,18 +12,13 @@ def frameworks_for_public() -> QuerySet[Framework]:
     )
 
 
-def framework_tree(framework: Framework) -> Framework:
-    """Return the framework with sections > areas > criteria > indicators, in order.
+def framework_tree_by_version(code: str, version: str) -> Framework | None:
+    """Return the framework version with sections > areas > criteria > indicators, or None.
 
     Five queries whatever the size: the framework and one per level. Read the
     tree through ``framework.sections.all()``, ``section.areas.all()``,
-    ``area.criteria.all()`` and ``criterion.indicators.all()``.
+    ``area.criteria.all()`` and ``criterion.indicators.all()``, in order.
     """
-    return _with_tree(Framework.objects.filter(pk=framework.pk)).get()
-
-
-def framework_tree_by_version(code: str, version: str) -> Framework | None:
-    """Return the framework version with its whole tree (as ``framework_tree``), or None."""
     return _with_tree(Framework.objects.filter(code=code, version=version)).first()
 
 

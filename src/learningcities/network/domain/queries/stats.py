@@ -1,6 +1,7 @@
 """Network statistics as of any date."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -82,6 +83,7 @@ class GrowthPoint:
 
 
 def compute_growth(points: list[dt.date]) -> list[GrowthPoint]:
+    """Return the network's totals on each of ``points``, from one query of the memberships."""
     rows = list(
         Membership.objects.values_list(
             "city_id",
@@ -92,26 +94,28 @@ def compute_growth(points: list[dt.date]) -> list[GrowthPoint]:
             "city__population",
         )
     )
-    series = []
-    for point in points:
-        cities: dict[int, tuple] = {}
-        for city_id, start, end, country, region, population in rows:
-            if start <= point and (end is None or end > point):
-                cities[city_id] = (country, region, population)
-        by_region: dict[str, int] = {}
-        for _country, region, _population in cities.values():
-            if region:
-                by_region[region] = by_region.get(region, 0) + 1
-        series.append(
-            GrowthPoint(
-                date=point,
-                member_cities=len(cities),
-                countries=len({c for c, _r, _p in cities.values()}),
-                population=sum(p or 0 for _c, _r, p in cities.values()),
-                by_region=by_region,
-            )
-        )
-    return series
+    return [_growth_point(point, rows) for point in points]
+
+
+def _members_on(point: dt.date, rows: list[tuple]) -> list[tuple]:
+    """Return (country, region, population) of each city that is a member on ``point``."""
+    cities: dict[int, tuple] = {}
+    for city_id, start, end, country, region, population in rows:
+        if start <= point and (end is None or end > point):
+            cities[city_id] = (country, region, population)
+    return list(cities.values())
+
+
+def _growth_point(point: dt.date, rows: list[tuple]) -> GrowthPoint:
+    """Return the totals on ``point`` of the membership ``rows`` (one per period)."""
+    cities = _members_on(point, rows)
+    return GrowthPoint(
+        date=point,
+        member_cities=len(cities),
+        countries=len({c for c, _r, _p in cities}),
+        population=sum(p or 0 for _c, _r, p in cities),
+        by_region=dict(Counter(region for _c, region, _p in cities if region)),
+    )
 
 
 def growth_points(until: dt.date) -> list[dt.date]:

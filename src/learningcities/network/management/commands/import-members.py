@@ -31,30 +31,29 @@ class Command(BaseCommand):
         write_summary(self, result, verbosity=options.get("verbosity", 1))
 
 
+def _summary_line(result: ImportResult) -> str:
+    """Return the one-line count of what an import changed (or, in a dry run, would have)."""
+    prefix = "Dry run, nothing written: would have " if result.dry_run else ""
+    parts = [f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"]
+    if result.cohorts_created:
+        parts.append(f"new cohorts: {', '.join(result.cohorts_created)}")
+    if result.same_place:
+        parts.append(
+            f"{len(result.same_place)} taken as a city of the register under another name "
+            "(see below)"
+        )
+    if result.unresolved:
+        parts.append(f"{len(result.unresolved)} without coordinates (see below)")
+    return prefix + "; ".join(parts) + "."
+
+
 def write_summary(command: BaseCommand, result: ImportResult, *, verbosity: int = 1) -> None:
     """Write what an import changed, and the locations it could not find, to stdout."""
     out = command.stdout
     if verbosity >= 2:
         for line, city, country, action, fields, unit in result.changes:
             out.write(f"{unit} {line}: {city} ({country}) {action}: {', '.join(fields)}")
-    prefix = "Dry run, nothing written: would have " if result.dry_run else ""
-    out.write(
-        f"{prefix}{result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
-        + (f"; new cohorts: {', '.join(result.cohorts_created)}" if result.cohorts_created else "")
-        + (
-            f"; {len(result.same_place)} taken as a city of the register under another name "
-            "(see below)"
-            if result.same_place
-            else ""
-        )
-        + (
-            f"; {len(result.unresolved)} without coordinates (see below)"
-            if result.unresolved
-            else ""
-        )
-        + "."
-    )
+    out.write(_summary_line(result))
     for same in result.same_place:
         out.write(
             f"  {same.unit} {same.line}: {same.city} ({same.country}) taken as {same.existing}, "

@@ -4,7 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from learningcities.calls.enums import Decision, SubmissionState
+from learningcities.calls.enums import (
+    Decision,
+    SubmissionState,
+    decided_states,
+    jury_states,
+    undecided_states,
+)
 from learningcities.calls.models import Call, Submission
 
 from ...enums import ReviewState
@@ -14,7 +20,6 @@ from .ranking import ranking_for_panel
 
 S = SubmissionState
 # The states the decisions page lists: in the jury's hands, staged, released.
-DECISION_STATES = (S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED)
 
 
 @dataclass
@@ -36,7 +41,7 @@ def decision_rows(call: Call, *, panel: Panel | None = None) -> list[DecisionRow
     the order of submission. A fixed number of queries whatever the count.
     """
     submissions = list(
-        Submission.objects.filter(call=call, state__in=DECISION_STATES)
+        Submission.objects.filter(call=call, state__in=jury_states)
         .select_related("city", "country")
         .annotate(
             submitted_reviews=Count(
@@ -46,30 +51,49 @@ def decision_rows(call: Call, *, panel: Panel | None = None) -> list[DecisionRow
         )
         .order_by("submitted_at", "pk")
     )
-    aggregates: dict[int, ReviewAggregate] = {}
-    if panel is not None and submissions:
-        ensure_aggregates(panel)
-        aggregates = {
-            aggregate.submission_id: aggregate
-            for aggregate in ranking_for_panel(panel).filter(
-                submission_id__in=[s.pk for s in submissions]
-            )
-        }
-    order = {submission_id: index for index, submission_id in enumerate(aggregates)}
-    ranked = sorted((s for s in submissions if s.pk in order), key=lambda s: order[s.pk])
-    rest = [s for s in submissions if s.pk not in aggregates]
-    rows = []
-    for position, submission in enumerate(ranked + rest, start=1):
-        aggregate = aggregates.get(submission.pk)
-        rows.append(
-            DecisionRow(
-                submission=submission,
-                submitted_reviews=submission.submitted_reviews,
-                aggregate=aggregate,
-                rank=(aggregate.rank or position) if aggregate is not None else None,
-            )
-        )
-    return rows
+    aggregates = _ranked_aggregates(panel, submissions)
+    return [
+        _decision_row(submission, aggregates.get(submission.pk), position)
+        for position, submission in enumerate(_in_order(submissions, aggregates), start=1)
+    ]
+
+
+def _in_order(
+    submissions: list[Submission], aggregates: dict[int, ReviewAggregate]
+) -> list[Submission]:
+    """The ranked submissions in the order of ``aggregates``, then the others in theirs."""
+    by_pk = {submission.pk: submission for submission in submissions}
+    ranked = [by_pk[submission_id] for submission_id in aggregates]
+    return ranked + [s for s in submissions if s.pk not in aggregates]
+
+
+def _ranked_aggregates(
+    panel: Panel | None, submissions: list[Submission]
+) -> dict[int, ReviewAggregate]:
+    """The panel's up-to-date aggregates of ``submissions`` by submission pk, in rank order.
+
+    Effects: the panel's aggregates recomputed when stale (``ensure_aggregates``).
+    """
+    if panel is None or not submissions:
+        return {}
+    ensure_aggregates(panel)
+    rows = ranking_for_panel(panel).filter(submission_id__in=[s.pk for s in submissions])
+    return {aggregate.submission_id: aggregate for aggregate in rows}
+
+
+def _decision_row(
+    submission: Submission, aggregate: ReviewAggregate | None, position: int
+) -> DecisionRow:
+    """The row of ``submission``: ranked as the jury did, an unranked one by its position."""
+    rank = None
+    if aggregate is not None:
+        rank = aggregate.rank or position
+    return DecisionRow(
+        submission=submission,
+        submitted_reviews=submission.submitted_reviews,
+        aggregate=aggregate,
+        rank=rank,
+    )
 
 
 def staged_counts(call: Call) -> dict[str, int]:
@@ -79,13 +103,9 @@ def staged_counts(call: Call) -> dict[str, int]:
     submissions eligible, in review or reviewed (one query).
     """
     return Submission.objects.filter(call=call).aggregate(
-        accepted=Count(
-            "pk", filter=Q(state__in=(S.DECIDED, S.RELEASED), decision=Decision.ACCEPTED)
-        ),
-        rejected=Count(
-            "pk", filter=Q(state__in=(S.DECIDED, S.RELEASED), decision=Decision.REJECTED)
-        ),
-        pending=Count("pk", filter=Q(state__in=(S.ELIGIBLE, S.IN_REVIEW, S.REVIEWED))),
+        accepted=Count("pk", filter=Q(state__in=decided_states, decision=Decision.ACCEPTED)),
+        rejected=Count("pk", filter=Q(state__in=decided_states, decision=Decision.REJECTED)),
+        pending=Count("pk", filter=Q(state__in=undecided_states)),
     )
 
 

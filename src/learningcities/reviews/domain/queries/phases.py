@@ -76,41 +76,56 @@ def phase_statuses(panels, *, now: dt.datetime | None = None) -> list[PhaseStatu
 def _status(panel: Panel, phases: list[ReviewPhase], now: dt.datetime) -> PhaseStatus:
     current = next((p for p in phases if p.starts_at <= now < p.ends_at), None)
     following = next_phase(phases, current, now)
-    zone = panel.call.time_zone
+    return PhaseStatus(
+        changes_at=_next_change(phases, now),
+        panel=panel,
+        current=current,
+        following=following,
+        summary=_summary(phases, current, following, panel.call.time_zone),
+        next_step=_next_step(current, following),
+        may_review=bool(current and current.may_review),
+        may_change_state=bool(current and current.may_change_state),
+    )
+
+
+def _summary(
+    phases: list[ReviewPhase],
+    current: ReviewPhase | None,
+    following: ReviewPhase | None,
+    zone: str,
+) -> str:
+    """What the phase in force allows and until when, else when the next opens, else why none."""
     if current is not None:
-        summary = _("%(phase)s: %(allows)s until %(end)s.") % {
+        return _("%(phase)s: %(allows)s until %(end)s.") % {
             "phase": current.name,
             "allows": _allows(current),
             "end": _day(current.ends_at, zone),
         }
-    elif following is not None:
-        summary = _("No review phase is in force: “%(phase)s” opens on %(start)s.") % {
+    if following is not None:
+        return _("No review phase is in force: “%(phase)s” opens on %(start)s.") % {
             "phase": following.name,
             "start": _day(following.starts_at, zone),
         }
-    elif phases:
-        summary = _("Every review phase has ended.")
-    else:
-        summary = _("No review phase is set: add one so that jurors can work.")
+    if phases:
+        return _("Every review phase has ended.")
+    return _("No review phase is set: add one so that jurors can work.")
+
+
+def _next_step(current: ReviewPhase | None, following: ReviewPhase | None) -> str:
+    """The label of the button that opens ``following`` (closing ``current``); "" if none."""
     if following is None:
-        next_step = ""
-    elif current is None:
-        next_step = _("Open “%(phase)s” now") % {"phase": following.name}
-    else:
-        next_step = _("Close “%(current)s” and open “%(next)s”") % {
-            "current": current.name,
-            "next": following.name,
-        }
-    boundaries = [p.starts_at for p in phases if p.starts_at > now] + [
-        p.ends_at for p in phases if p.ends_at > now
+        return ""
+    if current is None:
+        return _("Open “%(phase)s” now") % {"phase": following.name}
+    return _("Close “%(current)s” and open “%(next)s”") % {
+        "current": current.name,
+        "next": following.name,
+    }
+
+
+def _next_change(phases: list[ReviewPhase], now: dt.datetime) -> dt.datetime | None:
+    """The next moment after ``now`` a phase starts or ends (None: nothing changes any more)."""
+    boundaries = [
+        moment for phase in phases for moment in (phase.starts_at, phase.ends_at) if moment > now
     ]
-    return PhaseStatus(
-        changes_at=min(boundaries) if boundaries else None,
-        panel=panel,
-        current=current,
-        following=following,
-        summary=summary,
-        next_step=next_step,
-        may_review=bool(current and current.may_review),
-        may_change_state=bool(current and current.may_change_state),
-    )
+    return min(boundaries, default=None)

@@ -12,7 +12,7 @@ def ranking_for_panel(
     """Return the panel's aggregates in rank order, ranked first, then the unreviewed by id.
 
     The unreviewed include a submission in review (or past it) with no juror
-    left, ``assigned`` 0 (``aggregation.RANKED_STATES``). Each row comes
+    left, ``assigned`` 0 (``calls.enums.jury_states``). Each row comes
     with its submission's city and country (one query) and ``assigned``,
     the number of jurors assigned. Filters: ``region`` (a
     ``network.Region`` value) and ``country`` (ISO alpha-2 code). Reads the

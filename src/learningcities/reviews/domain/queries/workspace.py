@@ -107,14 +107,19 @@ def workspace_for_juror(
         submissions = submissions.filter(review_state=state)
     search = search.strip()
     if search:
-        matches = Q(pk__in=[])
-        number = APPLICATION_NUMBER.fullmatch(search)
-        if number:
-            matches |= Q(pk=int(number.group(1)))
-        if identity_panels:
-            matches |= Q(city__name__icontains=search, call__panel__in=list(identity_panels))
-        submissions = submissions.filter(matches)
+        submissions = submissions.filter(_search_matches(search, identity_panels))
     return submissions.order_by("call__closes_at", "call_id", "pk")
+
+
+def _search_matches(search: str, identity_panels: frozenset[int]) -> Q:
+    """The application numbered ``search``, or cities named so in panels that show identities."""
+    matches = Q(pk__in=[])
+    number = APPLICATION_NUMBER.fullmatch(search)
+    if number:
+        matches |= Q(pk=int(number.group(1)))
+    if identity_panels:
+        matches |= Q(city__name__icontains=search, call__panel__in=list(identity_panels))
+    return matches
 
 
 REVIEW_STATES = (NOT_STARTED, ReviewState.DRAFT, ReviewState.SUBMITTED)

@@ -1,0 +1,1 @@
+"""The generators: every write goes through the domain functions of the apps below."""

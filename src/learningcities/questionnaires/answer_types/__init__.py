@@ -1,0 +1,1 @@
+"""The registered answer types: one module a type, each imported by the registry."""
