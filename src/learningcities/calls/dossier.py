@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learningcities.questionnaires.profile import ProfileKind, profile_rows, profile_value
+from learningcities.questionnaires.profile import ProfileKind, profile_rows
 from learningcities.questionnaires.tree import (
     by_criterion,
     documents_by_criterion,
@@ -22,8 +22,6 @@ from learningcities.questionnaires.tree import (
 
 from .enums import Challenge, DocumentKind
 from .models import Answer, Submission, SubmissionDocument
-
-__all__ = ["dossier_context", "profile_value", "render_dossier"]
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,6 @@ from learningcities.questionnaires.values import over_word_limit
 from ..enums import Challenge, DocumentKind
 from ..models import Submission
 
-__all__ = ["MissingItem", "completeness"]
-
 # The fields completeness asks for; the challenges are rated one by one.
 REQUIRED_PROFILE_FIELDS = tuple(
     field.name for field in PROFILE_FIELDS if field.required and field.kind != ProfileKind.RATINGS

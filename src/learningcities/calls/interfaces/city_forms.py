@@ -13,11 +13,6 @@ from django.utils.translation import pgettext_lazy
 
 from learningcities.common.enums import FileFamily
 from learningcities.common.forms import PrivateDocumentField
-from learningcities.questionnaires.forms import (
-    AnswersForm,
-    answer_field_name,
-    evidence_field_name,
-)
 from learningcities.questionnaires.profile import PROFILE_FIELDS, ProfileField, ProfileKind
 
 from ..enums import CHALLENGE_MAX, CHALLENGE_MIN, CallLanguage, Challenge
@@ -132,18 +127,3 @@ class ProfileForm(forms.Form):
             ProfileKind.TEXT: lambda: _text_field(field.name),
             ProfileKind.CHOICE: lambda: _choice_field(field.name),
         }[field.kind]()
-
-
-# The answers to the criteria of one framework section, one field per criterion.
-SectionForm = AnswersForm
-
-__all__ = [
-    "CHALLENGE_PREFIX",
-    "LETTER_FIELD",
-    "ProfileForm",
-    "SectionForm",
-    "StartApplicationForm",
-    "TransitionForm",
-    "answer_field_name",
-    "evidence_field_name",
-]

@@ -33,6 +33,7 @@ from learningcities.common.domain.documents import DocumentError
 from learningcities.common.views.errors import show_error
 from learningcities.network.domain.queries.directory import current_member_filter
 from learningcities.network.models import City
+from learningcities.questionnaires.forms import AnswersForm
 from learningcities.questionnaires.profile import profile_rows
 from learningcities.questionnaires.tree import (
     by_criterion,
@@ -68,7 +69,6 @@ from ..interfaces.city_forms import (
     CHALLENGE_PREFIX,
     LETTER_FIELD,
     ProfileForm,
-    SectionForm,
     StartApplicationForm,
     TransitionForm,
 )
@@ -507,7 +507,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_section(request: HttpRequest, submission: Submission, form: SectionForm) -> None:
+def _save_section(request: HttpRequest, submission: Submission, form: AnswersForm) -> None:
     """Save each posted answer that is right; leave errors on the others; attach evidence."""
     form.is_valid()
     for criterion, name, upload in list(form.uploads()):
@@ -542,10 +542,10 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     items = node.items
     criteria = [item.criterion for item in items]
     if request.method == "POST":
-        form = SectionForm(request.POST, request.FILES, criteria=criteria)
+        form = AnswersForm(request.POST, request.FILES, criteria=criteria)
     else:
         answers = {item.criterion.pk: item.answer for item in items}
-        form = SectionForm(initial=SectionForm.initial_for(criteria, answers), criteria=criteria)
+        form = AnswersForm(initial=AnswersForm.initial_for(criteria, answers), criteria=criteria)
     form.answers = [item.answer for item in items if item.answer is not None]
     url = reverse("calls:city-section", kwargs={"pk": submission.pk, "code": code})
     return _edit_response(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..domain.jobs import JobError, attempts, database_queue_in_use, last_error_line, retry_job
 from ..domain.queries.jobs import job_for_user, jobs_for_user
 from ..scheduling import periodic_job_labels
+from .errors import show_error
 
 PAGE_SIZE = 50
 
@@ -71,8 +72,8 @@ def job_retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404
     try:
         retry_job(job, actor=request.user)
-    except JobError as exc:
-        messages.error(request, str(exc))
+    except JobError as error:
+        show_error(request, error)  # shown after the redirect
     else:
         messages.success(request, _("The job is queued again; a worker will run it shortly."))
     return redirect("common:jobs")

@@ -15,6 +15,7 @@ from ..domain.queries.outbox import (
 )
 from ..enums import OutboxStatus
 from ..forms import OutboxFilterForm
+from .errors import show_error
 
 PAGE_SIZE = 50
 
@@ -103,8 +104,8 @@ def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         message = retry_message(message, actor=request.user)
-    except OutboxError as exc:
-        messages.error(request, str(exc))
+    except OutboxError as error:
+        show_error(request, error)  # shown after the redirect
     else:
         messages.success(request, OutboxStatus(message.status).label)
     return redirect("common:outbox-message", pk=pk)
