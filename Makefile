@@ -22,7 +22,7 @@ PORT ?= 8000
 help:
 	@echo "make run    serve the platform with the demo network at http://$(HOST):$(PORT)"
 	@echo "make test   run the test suite (SQLite; set LC_DATABASE_URL for PostgreSQL)"
-	@echo "make lint   ruff, migrations, import layers, dead code, complexity, dependency audit (AUDIT=0 skips the audit)"
+	@echo "make lint   ruff, migrations, import layers, dead code, complexity, translations, dependency audit (AUDIT=0 skips the audit)"
 	@echo "make bench  benchmark public pages and API on a 10,000-city synthetic network, then a 1,000-submission call"
 	@echo "make deploy-test  the one-machine deployment of docs/deploy.md, installed and run as root (PostgreSQL, Redis)"
 	@echo "make soak   5-minute mixed load on PostgreSQL and Redis: browsing, 100 cities saving drafts, jurors scoring (SOAK_ARGS=...)"
@@ -62,6 +62,7 @@ lint: install
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/python scripts/dead_code.py
 	$(VENV)/bin/python scripts/complexity.py
+	$(VENV)/bin/python scripts/check_translations.py
 ifneq ($(AUDIT),0)
 	@$(MAKE) --no-print-directory audit
 endif
