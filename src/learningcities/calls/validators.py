@@ -16,8 +16,3 @@ def validate_time_zone(value: str) -> None:
             params={"value": value},
             code="time_zone",
         ) from None
-
-
-def word_count(text: str) -> int:
-    """Return the number of words of ``text`` (runs of non-space characters)."""
-    return len((text or "").split())

@@ -40,11 +40,11 @@ from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import record_activity
 from learningcities.network.enums import MembershipStatus
 from learningcities.network.models import Membership
+from learningcities.questionnaires.values import word_count
 
 from ..enums import CallKind, CheckOutcome, Decision, DocumentKind, SubmissionState
 from ..models import AwardWin, Call, ManualCheck, Submission
 from ..rules import can_screen_submission
-from ..validators import word_count
 from .errors import SubmissionError, TransitionNotPermitted
 
 MANUAL_PREFIX = "manual."

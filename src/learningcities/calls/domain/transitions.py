@@ -395,7 +395,8 @@ def _audiences(move: SubmissionMove) -> tuple[str, ...]:
     return AUDIENCES[move.to_state]
 
 
-def _lock(submission: Submission) -> Submission:
+def lock_submission(submission: Submission) -> Submission:
+    """Return ``submission`` locked for a change, with its call, city, country and organisation."""
     return (
         Submission.objects.select_for_update(of=("self",))
         .select_related("call", "city", "country", "organisation")
@@ -408,7 +409,7 @@ def _start(submission: Submission, to_state: str, *, actor, comment: str, reason
 
     The system declines with its own reason; ``reason`` None is the comment.
     """
-    locked = _lock(submission)
+    locked = lock_submission(submission)
     comment = (comment or "").strip()
     if actor is None and to_state == S.DECLINED:
         comment = comment or SYSTEM_DECLINE_REASON
@@ -523,7 +524,7 @@ def apply_endorsement_deadline(submission: Submission, *, now: dt.datetime | Non
         transition(submission, S.DECLINED, actor=None, now=now)
         return True
     with transaction.atomic():
-        locked = _lock(submission)
+        locked = lock_submission(submission)
         if locked.state != S.SUBMITTED or locked.escalated_at is not None:
             return False
         locked.escalated_at = now

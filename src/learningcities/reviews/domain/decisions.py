@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from learningcities.accounts.rules import is_secretariat
 from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
 from learningcities.calls.domain.release import accepted_elsewhere_in_country
-from learningcities.calls.domain.transitions import SubmissionMove, transition
+from learningcities.calls.domain.transitions import SubmissionMove, lock_submission, transition
 from learningcities.calls.enums import CallKind, Decision, SubmissionState
 from learningcities.calls.machine import register_effect, register_guard, submission_machine
 from learningcities.calls.models import Release, Submission
@@ -278,11 +278,7 @@ def stage_decision(
     _check_secretariat(actor)
     note, reason = (note or "").strip(), (reason or "").strip()
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("call", "city", "country", "organisation")
-            .get(pk=submission.pk)
-        )
+        locked = lock_submission(submission)
         if locked.state == S.DECIDED:
             _change_decision(
                 locked, actor=actor, decision=decision, note=note, reason=reason, now=now
