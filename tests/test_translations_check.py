@@ -63,3 +63,44 @@ def test_a_translation_that_loses_a_placeholder_fails_the_check(tmp_path):
         "learningcities/locale/fr/LC_MESSAGES/django.po: “The call opens on %(opens)s.”: "
         "its placeholders differ in the translation"
     ]
+
+
+THIRD_PARTY_VI = Path("thirdparty") / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+
+
+def test_an_allauth_string_missing_in_vietnamese_fails_the_check(tmp_path):
+    copy = _copy(tmp_path)
+    catalogue = copy / THIRD_PARTY_VI
+    entry = (
+        'msgid "The email address and/or password you specified are not correct."\n'
+        'msgstr "Địa chỉ e-mail và/hoặc mật khẩu bạn nhập không đúng."\n\n'
+    )
+    text = catalogue.read_text(encoding="utf-8")
+    assert entry in text
+    catalogue.write_text(text.replace(entry, ""), encoding="utf-8")
+
+    found = _script().check(copy)
+
+    assert found == [
+        "learningcities/thirdparty/locale/vi/LC_MESSAGES/django.po: “The email address and/or "
+        "password you specified are not correct.” of allauth is not translated"
+    ]
+
+
+def test_an_allauth_string_worded_apart_from_the_project_catalogue_fails(tmp_path):
+    copy = _copy(tmp_path)
+    catalogue = copy / THIRD_PARTY_VI
+    text = catalogue.read_text(encoding="utf-8")
+    entry = 'msgid "Password"\nmsgstr "Mật khẩu"\n'
+    assert entry in text
+    catalogue.write_text(
+        text.replace(entry, 'msgid "Password"\nmsgstr "Mật mã"\n'), encoding="utf-8"
+    )
+
+    found = _script().third_party_problems(catalogue, copy, THIRD_PARTY_VI)
+
+    assert found == [
+        f"{THIRD_PARTY_VI}: “Password” differs from "
+        "learningcities/accounts/locale/vi/LC_MESSAGES/django.po",
+        f"{THIRD_PARTY_VI}: “Password” differs from learningcities/locale/vi/LC_MESSAGES/django.po",
+    ]

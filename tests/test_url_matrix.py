@@ -77,6 +77,7 @@ MATRIX: dict[str, dict] = {
     "api-v1:list_countries": API,
     # The person's own pages
     "accounts:profile": LOGGED_IN,
+    "accounts:language": POST_ONLY,
     "accounts:activity": LOGGED_IN,
     "accounts:invitation": PUBLIC,
     # Workspace

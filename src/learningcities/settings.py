@@ -258,11 +258,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface languages: UNESCO's six and Vietnamese. Adding one is its catalogues
+# (docs/translating.md) and one line here.
 LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ar", _("Arabic")),
+    ("zh-hans", _("Chinese (simplified)")),
+    ("ru", _("Russian")),
+    ("vi", _("Vietnamese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    # Libraries' strings in a language the library does not translate (allauth's in
+    # Vietnamese); after the project's own, so our wording of a string wins. It outranks
+    # the apps' catalogues: scripts/check_translations.py keeps the two worded alike.
+    BASE_DIR / "thirdparty" / "locale",
+]
 TIME_ZONE = os.environ.get("LC_TIME_ZONE", "UTC")
 # One unambiguous date style per language: "6 Dec 2026", "6 déc. 2026" (learningcities/formats).
 FORMAT_MODULE_PATH = ["learningcities.formats"]
@@ -468,7 +481,7 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", *filter(None, [_tiles_origin(LC_MAP_TILES_URL)])],
     "connect-src": [CSP.SELF],
-    "font-src": [CSP.SELF],
+    "font-src": [CSP.NONE],  # system fonts only: no page downloads a font
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

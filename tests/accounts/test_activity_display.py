@@ -18,6 +18,9 @@ from tests.reviews.scoring_helpers import UNIQUE_CITY, Jury, client_for, secreta
 
 pytestmark = pytest.mark.django_db
 
+# The arrow between a field's old and new value (mirrored in right-to-left pages).
+ARROW = '<span class="icon-arrow">→</span>'
+
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "learningcities"
 # record_activity("code", ...) and the reviews' _log("code", ...), on one line or the next.
 RECORDED = re.compile(r'(?:record_activity|_log)\(\s*"([a-z_]+\.[a-z_]+\.[a-z_]+)"')
@@ -60,9 +63,9 @@ def test_changes_name_fields_choices_and_objects_in_words():
     page = workspace_page(action="calls.submission.create")
 
     assert "Application started" in page
-    assert f"<strong>Call</strong>: — → {cast.call.title}" in page
-    assert f"<strong>City</strong>: — → {cast.city.name}" in page
-    assert "<strong>State</strong>: — → Draft" in page
+    assert f"<strong>Call</strong>: — {ARROW} {cast.call.title}" in page
+    assert f"<strong>City</strong>: — {ARROW} {cast.city.name}" in page
+    assert f"<strong>State</strong>: — {ARROW} Draft" in page
 
 
 def test_a_transition_reads_from_state_to_state():
@@ -73,7 +76,7 @@ def test_a_transition_reads_from_state_to_state():
     page = workspace_page(action="calls.submission.submitted")
 
     assert "Application: Submitted" in page
-    assert "<strong>State</strong>: Draft → Submitted" in page
+    assert f"<strong>State</strong>: Draft {ARROW} Submitted" in page
 
 
 def test_the_secretariat_reads_who_was_assigned_to_which_application():
@@ -83,8 +86,8 @@ def test_the_secretariat_reads_who_was_assigned_to_which_application():
     page = workspace_page(action="reviews.recusal")
 
     assert "Juror stepped back" in page
-    assert f"<strong>Juror</strong>: — → {jury.juror}" in page
-    assert f"<strong>Submission</strong>: — → {UNIQUE_CITY} · {jury.cast.call.title}" in page
+    assert f"<strong>Juror</strong>: — {ARROW} {jury.juror}" in page
+    assert f"<strong>Submission</strong>: — {ARROW} {UNIQUE_CITY} · {jury.cast.call.title}" in page
 
 
 def test_outside_the_workspace_an_application_is_named_by_its_number():
@@ -93,7 +96,7 @@ def test_outside_the_workspace_an_application_is_named_by_its_number():
 
     page = client_for(jury.juror).get(reverse("accounts:activity")).content.decode()
 
-    assert f"<strong>Submission</strong>: — → application {jury.submission.pk}" in page
+    assert f"<strong>Submission</strong>: — {ARROW} application {jury.submission.pk}" in page
 
 
 @pytest.mark.parametrize(
@@ -112,7 +115,7 @@ def test_a_reference_without_its_object_is_shown_by_its_key(key):
 
     page = workspace_page(action="calls.submission.create")
 
-    assert f"<strong>Call</strong>: — → #{key}" in page
+    assert f"<strong>Call</strong>: — {ARROW} #{key}" in page
 
 
 def test_dates_yes_no_and_one_to_one_references_read_in_words():
@@ -125,8 +128,8 @@ def test_dates_yes_no_and_one_to_one_references_read_in_words():
     panels = workspace_page(action="reviews.panel.create")
     submitted = workspace_page(action="calls.submission.submitted")
 
-    assert f"<strong>Call</strong>: — → {cast.call.title}" in panels
+    assert f"<strong>Call</strong>: — {ARROW} {cast.call.title}" in panels
     moment = date_format(timezone.localtime(submission.submitted_at), "SHORT_DATETIME_FORMAT")
-    assert f"<strong>Submitted</strong>: — → {moment}" in submitted
+    assert f"<strong>Submitted</strong>: — {ARROW} {moment}" in submitted
     accounts = workspace_page(action="accounts.user.create")
-    assert "<strong>Superuser status</strong>: — → no" in accounts
+    assert f"<strong>Superuser status</strong>: — {ARROW} no" in accounts

@@ -343,7 +343,7 @@ def test_activity_shows_changed_fields_with_secrets_redacted(client, secretary, 
     page = client.get(reverse("workspace:activity"), {"action": "accounts.invitation"})
 
     text = page.content.decode()
-    assert "Token hash</strong>: [redacted] → [redacted]" in text
+    assert "Invitation link</strong>: [redacted]" in text
     assert "new@example.org" in text
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from learningcities.accounts.enums import Role
+from learningcities.accounts.models import User
 from learningcities.calls.domain.deadlines import (
     apply_endorsement_deadlines,
     send_endorsement_reminders,
@@ -148,6 +149,7 @@ def test_reminder_sent_again_after_the_city_resubmits():
 
 def test_reminder_in_the_call_language_says_what_happens_at_the_deadline():
     cast = Cast(call=make_call(language="fr", deadline_action=DeadlineAction.ESCALATE))
+    User.objects.update(language="fr")  # mails follow their recipient's language
     submission = submission_in(cast, S.SUBMITTED)
 
     send_endorsement_reminders(now=submission.endorsement_due_at - dt.timedelta(days=1))
@@ -322,6 +324,7 @@ def test_extend_deadline_tells_the_city_coordinators_in_the_call_language():
     call = make_call(language="fr")
     cast = Cast(call=call)
     bystander = Cast(call=call)
+    User.objects.update(language="fr")  # mails follow their recipient's language
     submission = cast.draft(complete=False)
     bystander.draft(complete=False)
     until = call.closes_at + dt.timedelta(days=7)

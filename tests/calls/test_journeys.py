@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
+from learningcities.accounts.models import User
 from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
 from learningcities.calls.domain.queries.dashboard import endorsement_queue_rows_for_user
 from learningcities.calls.domain.queries.submissions import submissions_for_user
@@ -347,6 +348,7 @@ def test_decision_pending_for_the_city_until_released():
 
 def test_notifications_queued_in_the_call_language():
     cast = Cast(call=make_call(language="fr"))
+    User.objects.update(language="fr")  # mails follow their recipient's language
     submission = cast.draft()
 
     cast.move(submission, S.SUBMITTED)

@@ -39,6 +39,8 @@ def test_queue_message_uses_the_template_of_its_language():
 
 
 def test_queue_message_falls_back_to_english():
+    MessageTemplate.objects.filter(code="common.notification", language="es").delete()
+
     message = queue_in("es")
 
     assert message.language == "en"

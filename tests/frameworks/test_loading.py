@@ -244,15 +244,13 @@ def test_framework_tree_constant_queries(django_assert_num_queries):
 def test_shipped_install_recorded_once_without_subject():
     entry = ActivityLogEntry.objects.get(action="frameworks.shipped.install")
 
-    assert entry.changes == {
-        "frameworks": [
-            None,
-            [
-                "key-features 2013-short",
-                "learning-city-award 2024",
-                "learning-city-award 2024.2",
-            ],
-        ]
-    }
+    assert entry.changes["frameworks"] == [
+        None,
+        ["key-features 2013-short", "learning-city-award 2024", "learning-city-award 2024.2"],
+    ]
+    # Every shipped framework's six translations, in the one entry.
+    assert len(entry.changes["translations"][1]) == 3 * 6
+    assert "key-features 2013-short ar" in entry.changes["translations"][1]
     assert (entry.object_id, entry.actor) == ("", None)
     assert not ActivityLogEntry.objects.filter(action="frameworks.framework.load").exists()
+    assert not ActivityLogEntry.objects.filter(action="frameworks.framework.translate").exists()

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from learningcities.accounts.domain.users import activate_totp
 from learningcities.accounts.enums import Role
+from learningcities.accounts.models import User
 from learningcities.calls.domain.errors import SubmissionError, TransitionNotPermitted
 from learningcities.calls.domain.release import render_certificate
 from learningcities.calls.enums import Decision, SubmissionState
@@ -338,6 +339,7 @@ def test_release_cohort_queues_the_decision_mails_in_the_call_language():
     rename_city(rejected_cast, "Lyon")
     stage(accepted_cast, accepted, ACCEPTED)
     stage(rejected_cast, rejected, REJECTED)
+    User.objects.update(language="fr")  # mails follow their recipient's language
 
     release_cohort(
         call, actor=accepted_cast.secretary, name="Cohorte 2026", joined_on=dt.date(2026, 12, 4)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import translate_url
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .domain.queries.people import is_privileged
@@ -32,6 +34,18 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Open the person's first page in the language of their profile.
+
+        Unless they logged in on a page in another language than the default:
+        that language was chosen with the switcher just before, so it stays.
+        Only the default page: a ``next`` address asked for is kept as it is.
+        """
+        url = super().get_login_redirect_url(request)
+        if get_language() != settings.LANGUAGE_CODE:
+            return url
+        return translate_url(url, request.user.language)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import activity, home, invitations, profile
+from .views import activity, home, invitations, language, profile
 
 app_name = "accounts"
 
 urlpatterns = [
     path("my-work/", home.my_work, name="my-work"),
     path("profile/", profile.profile, name="profile"),
+    path("language/", language.choose_language, name="language"),
     path("activity/", activity.own_activity, name="activity"),
     path("invitation/<str:token>/", invitations.accept, name="invitation"),
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,12 +12,24 @@ class CallsConfig(AppConfig):
         # "My work" (accounts) cannot import calls: calls tells it what waits here.
         from learningcities.accounts.domain.work import register_work_part
         from learningcities.accounts.enums import Role
+        from learningcities.common.translated import TranslatableKind, register_translatable
 
         # The submission machine's own guards, registered on import, before any
         # other app's (``domain.transitions.register_calls_rules``).
         from .domain import transitions  # noqa: F401 (imported to register)
         from .domain.queries import work
+        from .domain.revision import bump_call_revision
+        from .models import Call
 
+        register_translatable(
+            TranslatableKind(
+                key="calls.call",
+                label=_("Calls"),
+                objects=lambda: Call.objects.order_by("-opens_at", "pk"),
+                url=lambda call: reverse("calls:secretariat-call", kwargs={"pk": call.pk}),
+                changed=lambda call: bump_call_revision(call.pk),
+            )
+        )
         register_work_part(
             "calls.screening",
             role=Role.SECRETARIAT,

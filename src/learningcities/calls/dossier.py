@@ -1,9 +1,10 @@
 """The dossier of a submission: one PDF with its profile, answers and document list.
 
 For the jury and the archive. Rendered by WeasyPrint on each request (nothing
-is cached: the dossier shows the submission as it is now). Non-Latin scripts
-render with the Noto fonts the CSS names by family (Debian's fonts-noto-core
-and fonts-noto-cjk).
+is cached: the dossier shows the submission as it is now), in the language of
+whoever asks for it (the active language): its headings, dates and numbers,
+and its direction (right to left in Arabic). Non-Latin scripts render with the
+Noto fonts the CSS names by family (Debian's fonts-noto-core and fonts-noto-cjk).
 """
 
 import logging

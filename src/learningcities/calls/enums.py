@@ -19,13 +19,6 @@ class CallKind(models.TextChoices):
     AWARD = "award", _("Award")
 
 
-class CallLanguage(models.TextChoices):
-    """The language a call is run in: its notifications are written in it."""
-
-    EN = "en", _("English")
-    FR = "fr", _("French")
-
-
 class DeadlineAction(models.TextChoices):
     """What happens to a submission its National Commission has not acted on in time."""
 

@@ -26,6 +26,15 @@ OUTBOX_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class TranslationState(models.TextChoices):
+    """How a translatable text stands in one language (``common.translated``)."""
+
+    ORIGINAL = "original", pgettext_lazy("translation", "Original")
+    TRANSLATED = "translated", pgettext_lazy("translation", "Translated")
+    MISSING = "missing", pgettext_lazy("translation", "Missing")
+    OUTDATED = "outdated", pgettext_lazy("translation", "Outdated")
+
+
 class ScanStatus(models.TextChoices):
     NOT_SCANNED = "not_scanned", _("Not scanned")
     CLEAN = "clean", _("Clean")
@@ -48,4 +57,5 @@ ACTIVITY_LABELS = {
     "common.mail_template.update": _("Mail template changed"),
     "common.outbox.retry": _("Message sent again"),
     "common.job.retry": _("Job run again"),
+    "common.translation.update": _("Translation saved"),
 }

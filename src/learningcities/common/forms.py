@@ -3,14 +3,15 @@
 from collections.abc import Iterable
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .domain.documents import DEFAULT_ALLOWED, DocumentError, check_upload
 from .domain.outbox import OutboxError, check_template_syntax
 from .enums import FileFamily, OutboxStatus
+from .languages import is_right_to_left
 
 _ACCEPT = {
     FileFamily.PDF: [".pdf", "application/pdf"],
@@ -91,5 +92,29 @@ class MessageTemplateForm(forms.Form):
         return self._clean_template("html_body", html=True)
 
 
-def language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES).get(code, code))
+class TranslationForm(forms.Form):
+    """The translation of one object's texts into one language: a field per text.
+
+    A text left empty has no translation (the original is shown instead). Each
+    field takes the original field's length limit, and is written in the
+    translation's language and direction.
+    """
+
+    def __init__(self, obj, language: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = obj.translations.get(language) or {}
+        attrs = {"lang": language, "dir": "rtl" if is_right_to_left(language) else "ltr"}
+        for name in obj.translated_fields:
+            model_field = obj._meta.get_field(name)
+            is_long = model_field.get_internal_type() == "TextField"
+            widget = (
+                forms.Textarea(attrs={**attrs, "rows": 6}) if is_long else forms.TextInput(attrs)
+            )
+            self.fields[name] = forms.CharField(
+                label=capfirst(model_field.verbose_name),
+                required=False,
+                max_length=model_field.max_length,
+                strip=True,
+                widget=widget,
+                initial=(existing.get(name) or {}).get("text", ""),
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, jobs, mail_templates, outbox
+from .views import documents, jobs, mail_templates, outbox, translations
 
 app_name = "common"
 
@@ -13,6 +13,12 @@ urlpatterns = [
         "workspace/mail-templates/<str:code>/<str:language>/",
         mail_templates.mail_template_edit,
         name="mail-template",
+    ),
+    path("workspace/translations/", translations.translations, name="translations"),
+    path(
+        "workspace/translations/<str:kind>/<int:pk>/<str:language>/",
+        translations.translation_edit,
+        name="translation-edit",
     ),
     path("workspace/jobs/", jobs.jobs, name="jobs"),
     path("workspace/jobs/<uuid:pk>/retry/", jobs.job_retry, name="job-retry"),

@@ -35,3 +35,18 @@ class FrameworksConfig(AppConfig):
         post_migrate.connect(
             _load_shipped_frameworks, sender=self, dispatch_uid="frameworks-load-shipped"
         )
+        from learningcities.common.translated import TranslatableKind, register_translatable
+
+        from .domain.queries.frameworks import framework_rows
+        from .models import Framework
+
+        register_translatable(
+            TranslatableKind(
+                key="frameworks.framework",
+                label=_("Criteria frameworks"),
+                objects=lambda: Framework.objects.all(),
+                rows=framework_rows,
+                editable=False,
+                url=lambda framework: framework.get_absolute_url(),
+            )
+        )

@@ -30,4 +30,5 @@ DEFAULT_RATING_MAX = 5
 ACTIVITY_LABELS = {
     "frameworks.framework.load": _("Criteria framework loaded"),
     "frameworks.shipped.install": _("Shipped frameworks installed"),
+    "frameworks.framework.translate": _("Criteria framework translation recorded"),
 }

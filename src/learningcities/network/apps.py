@@ -18,3 +18,17 @@ class NetworkConfig(AppConfig):
         # The country list is reference data, kept in step with the code on
         # every migrate (and after a test database flush).
         post_migrate.connect(_sync_countries, sender=self, dispatch_uid="network-sync-countries")
+        from learningcities.common.translated import TranslatableKind, register_translatable
+
+        from .domain.revision import bump_network_revision
+        from .models import Cohort
+
+        register_translatable(
+            TranslatableKind(
+                key="network.cohort",
+                label=_("Cohorts"),
+                objects=lambda: Cohort.objects.filter(is_synthetic=False),
+                url=lambda cohort: cohort.get_absolute_url(),
+                changed=lambda cohort: bump_network_revision(),
+            )
+        )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString
 
-from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
+from learningcities.frameworks.domain.queries.frameworks import localised_criteria
 
 from .answers import AnswerKind, answer_kind
 
@@ -136,5 +136,6 @@ def questionnaire_tree(
     """Return the framework's section tree with ``answers`` and ``documents`` (one query).
 
     ``framework`` may be its id (``call.framework_id``), which spares reading it.
+    The framework's texts are in the active language (``localised_criteria``).
     """
-    return build_tree(criteria_for_framework(framework), answers=answers, documents=documents)
+    return build_tree(localised_criteria(framework), answers=answers, documents=documents)

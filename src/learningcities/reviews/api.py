@@ -29,7 +29,9 @@ from learningcities.api.pagination import (
     page_link,
     paginate,
 )
-from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
+from learningcities.frameworks.domain.queries.frameworks import (
+    localised_criteria,
+)
 
 from .domain.queries.exports import (
     assignments_for_export,
@@ -228,7 +230,7 @@ def _detail(user, submission) -> dict:
         },
         "criteria": [
             {"id": c.pk, "code": c.code, "title": c.title, "weight": float(c.weight)}
-            for c in criteria_for_framework(submission.call.framework)
+            for c in localised_criteria(submission.call.framework)
         ],
         "review": (
             {

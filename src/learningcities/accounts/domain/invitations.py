@@ -59,8 +59,14 @@ def invitation_url(token: str, *, site_url: str | None = None) -> str:
 
 
 def _send_invitation(invitation: Invitation, token: str, *, site_url: str | None = None) -> None:
-    """Put the invitation mail in the outbox (sent once the transaction commits)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    """Put the invitation mail in the outbox (sent once the transaction commits).
+
+    Written in the language of the invited person when they have an account,
+    else in the language of the page the invitation was made from.
+    """
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    language = (invitee and invitee.language) or translation.get_language()
+    language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {
             "organisation": invitation.organisation.name,

@@ -5,17 +5,18 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.common.collation import sorted_by
 from learningcities.network.models import Country
 from learningcities.network.models.countries import localised_country_name
 
 
 def nationality_choices() -> list[tuple[str, str]]:
-    """Return every country as (code, name in the active language), sorted by that name."""
+    """Return every country as (code, name in the active language), in that language's order."""
     names = [
         (code, localised_country_name(code))
         for code in Country.objects.values_list("code", flat=True)
     ]
-    return [("", _("Not stated")), *sorted(names, key=lambda pair: pair[1].casefold())]
+    return [("", _("Not stated")), *sorted_by(names, lambda pair: pair[1])]
 
 
 class ProfileForm(forms.Form):

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from learningcities.common.languages import language_choices
 
 
 class UserManager(BaseUserManager):
@@ -35,7 +36,7 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=language_choices, default="en"
     )
     nationality = models.ForeignKey(
         "network.Country",

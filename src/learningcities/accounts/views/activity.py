@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from learningcities.common.access import permission_required
 from learningcities.common.activity_labels import action_label
+from learningcities.common.domain.activity import REDACTED
 from learningcities.common.domain.queries.activity import (
     activity_for_user,
     activity_object_types_for_user,
@@ -32,6 +33,12 @@ from ..interfaces.workspace_forms import ActivityFilterForm
 from ..models import User
 
 PAGE_SIZE = 50
+
+# Changes recorded under a name that is no labelled field of the object: their labels.
+CHANGE_LABELS = {
+    "totp": _("authenticator app"),
+    "token_hash": _("invitation link"),
+}
 
 # The page of an object, by "app_label.model": (URL name, kwarg, public?).
 # Public pages are linked for everyone; workspace pages for the secretariat.
@@ -159,6 +166,8 @@ def _shown(field, value, names) -> object:
     """Return what the table shows for one old or new ``value`` of ``field``."""
     if value is None:
         return value
+    if value == REDACTED:
+        return _("[redacted]")
     if isinstance(value, bool | dict):
         return _plain(value)
     if field is None:
@@ -241,11 +250,18 @@ def _references(changed: list[list[tuple]]) -> dict[tuple, set]:
     return references
 
 
+def _change_label(name: str, field) -> str:
+    """Return the label of the change recorded under ``name`` (``field``: its model field)."""
+    if name in CHANGE_LABELS:
+        return CHANGE_LABELS[name]
+    return field.verbose_name if field is not None else name.replace("_", " ")
+
+
 def _change_rows(fields, names) -> list[tuple]:
     """Return ``(field label, old, new)`` as the table shows each change."""
     return [
         (
-            capfirst(field.verbose_name if field is not None else name.replace("_", " ")),
+            capfirst(_change_label(name, field)),
             _shown(field, values[0], names),
             _shown(field, values[1], names),
         )

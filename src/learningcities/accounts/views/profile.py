@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..domain.queries.people import affiliations_for_user, has_totp, is_privileged
@@ -25,8 +27,11 @@ def profile(request: HttpRequest) -> HttpResponse:
                 nationality=form.cleaned_data["nationality"],
                 actor=user,
             )
-            messages.success(request, _("Your profile has been saved."))
-            return redirect("accounts:profile")
+            # The page comes back in the language just chosen.
+            language = form.cleaned_data["language"]
+            with translation.override(language):
+                messages.success(request, _("Your profile has been saved."))
+            return redirect(translate_url(reverse("accounts:profile"), language))
     else:
         form = ProfileForm(
             initial={

@@ -10,9 +10,10 @@ from django.utils.translation import ngettext
 
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.documents import DEFAULT_ALLOWED, delete_document, store_document
+from learningcities.common.languages import language_codes
 from learningcities.common.model_fields import out_of_bounds
 
-from ..enums import CallKind, CallLanguage, DeadlineAction, DocumentKind
+from ..enums import CallKind, DeadlineAction, DocumentKind
 from ..models import Call, CallAttachment, Submission
 from ..validators import validate_time_zone
 from .eligibility import manual_check_code
@@ -62,7 +63,7 @@ BOUNDED_FIELDS = (
 def _check_choices(call: Call) -> None:
     if call.kind not in CallKind.values:
         raise SubmissionError(_("Unknown kind of call: %(kind)s.") % {"kind": call.kind})
-    if call.language not in CallLanguage.values:
+    if call.language not in language_codes():
         raise SubmissionError(
             _("Unknown language of a call: %(language)s.") % {"language": call.language}
         )

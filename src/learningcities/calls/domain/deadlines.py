@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from learningcities.common.domain.activity import field_changes, record_activity
-from learningcities.common.domain.outbox import queue_message, template_for
+from learningcities.common.domain.outbox import queue_message_by_language, template_for
 
 from ..enums import DeadlineAction, SubmissionState
 from ..models import Call, Submission
 from .timing import in_call_zone
-from .transitions import ENDORSERS, apply_endorsement_deadline, recipients_for
+from .transitions import ENDORSERS, apply_endorsement_deadline, recipients_with_language
 
 logger = logging.getLogger(__name__)
 
@@ -106,31 +106,27 @@ def _in_reminder_window(submission: Submission, now: dt.datetime) -> bool:
 
 
 def _queue_reminder(submission: Submission) -> None:
-    """Queue the reminder to the submission's active endorsers, in the call's language.
+    """Queue the reminder to the submission's active endorsers, each in their language.
 
-    A missing template raises (so the submission is not marked reminded);
-    no endorser, no mail.
+    One message per language (the call's for an endorser without one). A
+    missing template raises (so the submission is not marked reminded); no
+    endorser, no mail.
     """
     call = submission.call
     template_for(REMINDER_TEMPLATE, call.language)
-    recipients = recipients_for(submission, ENDORSERS)
-    if not recipients:
-        return
-    with translation.override(call.language):
-        context = {
+    queue_message_by_language(
+        REMINDER_TEMPLATE,
+        recipients=recipients_with_language(submission, ENDORSERS),
+        context=lambda: {
             "city": str(submission.city),
             "country": str(submission.country),
             "call": call.title,
             "endorsement_due": in_call_zone(submission.endorsement_due_at, call),
             "deadline_action": call.deadline_action,
             "audience": ENDORSERS,
-        }
-    queue_message(
-        REMINDER_TEMPLATE,
-        recipients=recipients,
-        context=context,
-        related_object=submission,
+        },
         language=call.language,
+        related_object=submission,
     )
 
 

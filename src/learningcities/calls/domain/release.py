@@ -49,6 +49,8 @@ from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import record_activity
 from learningcities.common.domain.documents import store_document
 from learningcities.common.enums import FileFamily
+from learningcities.common.languages import language_codes
+from learningcities.common.translated import set_translation, shown
 from learningcities.network.dates import PartialDate
 from learningcities.network.domain.cohorts import create_cohort
 from learningcities.network.domain.memberships import admit_city
@@ -116,16 +118,18 @@ def certificate_context(
     base: str = "",
     issued_on: dt.date | None = None,
 ) -> dict:
-    """Return what the certificate template shows, in the call's language.
+    """Return what the certificate template shows, in the city's language.
 
-    A membership certificate names the cohort and the day the city joins; an
-    award certificate (``award_year``) the award. The city's name is given in
+    The city's language is the one its submission communicates in, else the
+    call's (``certificate_language``); the dates are written as it writes
+    them. A membership certificate names the cohort and the day the city
+    joins; an award certificate (``award_year``) the award. The city's name is given in
     its local script too when the register knows it (``City.local_name``) and
     it differs from the name. The verification address and its QR code point
     to the public page of ``number``.
     """
     city = submission.city
-    language = submission.call.language
+    language = certificate_language(submission)
     url = verification_url(number, base=base, language=language)
     with translation.override(language):
         return {
@@ -136,14 +140,22 @@ def certificate_context(
             "city_name": city.name,
             "local_name": _local_name(city),
             "country_name": _country_name(city),
-            "cohort_name": cohort.name if cohort else "",
+            "cohort_name": shown(cohort, "name", language) if cohort else "",
             "joined_on": date_format(joined_on, "DATE_FORMAT") if joined_on else "",
             "issued_on": date_format(issued_on or timezone.localdate(), "DATE_FORMAT"),
             "number": number,
-            "call_title": submission.call.title,
+            "call_title": shown(submission.call, "title", language),
             "verification_url": url,
             "qr": qr_data_uri(url),
         }
+
+
+def certificate_language(submission: Submission) -> str:
+    """Return the language of ``submission``'s certificate: the city's language of communication.
+
+    A submission that names none gets the certificate in its call's language.
+    """
+    return submission.communication_language or submission.call.language
 
 
 def _local_name(city) -> str:
@@ -388,14 +400,30 @@ def _cohort_named(name: str, *, call: Call, joined_on: dt.date, actor) -> Cohort
     """Return the cohort ``name``: the existing one (left as it is), else a new one.
 
     Effects: a new cohort is described after the call, in the call's language
-    (see ``create_cohort``).
+    (its original) and in every other language (see ``create_cohort``).
     """
     cohort = Cohort.objects.filter(name=name).first()
     if cohort is not None:
         return cohort
-    with translation.override(call.language):
-        description = _("The cities admitted through the call “%(call)s”.") % {"call": call.title}
-    return create_cohort(name=name, announced_on=joined_on, description=description, actor=actor)
+    descriptions = {}
+    for language in language_codes():
+        with translation.override(language):
+            descriptions[language] = _("The cities admitted through the call “%(call)s”.") % {
+                "call": shown(call, "title", language)
+            }
+    cohort = create_cohort(
+        name=name,
+        announced_on=joined_on,
+        description=descriptions[call.language],
+        language=call.language,
+        actor=actor,
+    )
+    if not cohort.translations:
+        for language, text in descriptions.items():
+            if language != cohort.language:
+                set_translation(cohort, language, "description", text)
+        cohort.save(update_fields=["translations"])
+    return cohort
 
 
 def _kept_comments(jury_comments: Mapping[int, Sequence[str]] | None) -> dict[str, list[str]]:
@@ -506,10 +534,9 @@ def _notice_context(
     if award:
         context["award_year"] = release.award_year
         return context
-    with translation.override(release.call.language):
-        joined_text = date_format(release.joined_on, "DATE_FORMAT")
     context["cohort"] = release.cohort.name if release.cohort else ""
-    context["joined_on"] = joined_text if accepted else ""
+    # A date, not text: each recipient's template writes it in their language.
+    context["joined_on"] = release.joined_on if accepted else ""
     return context
 
 

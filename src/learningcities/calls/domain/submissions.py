@@ -10,14 +10,14 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learningcities.accounts.enums import OrganisationKind
 from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.documents import store_document
-from learningcities.common.domain.outbox import queue_message
+from learningcities.common.domain.outbox import queue_message_by_language
 from learningcities.common.enums import FileFamily
 from learningcities.questionnaires.answers import answer_kind
 from learningcities.questionnaires.profile import (
@@ -43,7 +43,7 @@ from ..rules import can_change_submission, is_coordinator_of_submission
 from .errors import SubmissionError, TransitionNotPermitted
 from .revision import bump_call_revision
 from .timing import in_call_zone, submission_deadline
-from .transitions import COORDINATORS, recipients_for
+from .transitions import COORDINATORS, recipients_with_language
 
 # The profile's fields by kind, from the questionnaire engine's one list.
 INTEGER_FIELDS = names_of(ProfileKind.YEAR, ProfileKind.INTEGER)
@@ -494,12 +494,12 @@ def extend_deadline(
 
 
 def _notify_extension(submission: Submission, *, previous: dt.datetime, reason: str = "") -> None:
+    """Tell the city's coordinators of the extension, one message per language."""
     call = submission.call
-    recipients = recipients_for(submission, COORDINATORS)
-    if not recipients:
-        return
-    with translation.override(call.language):
-        context = {
+    queue_message_by_language(
+        "calls.submission.deadline_extended",
+        recipients=recipients_with_language(submission, COORDINATORS),
+        context=lambda: {
             "city": str(submission.city),
             "country": str(submission.country),
             "call": call.title,
@@ -507,11 +507,7 @@ def _notify_extension(submission: Submission, *, previous: dt.datetime, reason: 
             "previous_deadline": in_call_zone(previous, call),
             "reason": reason,
             "audience": COORDINATORS,
-        }
-    queue_message(
-        "calls.submission.deadline_extended",
-        recipients=recipients,
-        context=context,
-        related_object=submission,
+        },
         language=call.language,
+        related_object=submission,
     )

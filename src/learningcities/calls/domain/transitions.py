@@ -10,17 +10,18 @@ lock and describe the move (``_start``), the table and the actor
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import field_changes, record_activity
-from learningcities.common.domain.outbox import queue_message, template_for
+from learningcities.common.domain.outbox import queue_message_by_language, template_for
 
 from ..enums import (  # AUDIENCES and the audiences' names: imported from here too
     AUDIENCES,
@@ -81,8 +82,12 @@ def _withheld(audience: str, transition_row: Transition) -> dict:
     return withheld
 
 
-def recipients_for(submission: Submission, audience: str) -> list[str]:
-    """Return the e-mail addresses of the active people of ``audience`` for ``submission``."""
+def recipients_with_language(submission: Submission, audience: str) -> list[tuple[str, str]]:
+    """Return ``(address, language)`` of the active people of ``audience`` for ``submission``."""
+    return sorted(set(_people_of(submission, audience).values_list("email", "language")))
+
+
+def _people_of(submission: Submission, audience: str):
     people = get_user_model().objects.filter(is_active=True)
     if audience == COORDINATORS:
         people = people.filter(
@@ -97,49 +102,66 @@ def recipients_for(submission: Submission, audience: str) -> list[str]:
         )
     else:
         people = people.filter(affiliations__role=Role.SECRETARIAT)
-    return sorted(set(people.values_list("email", flat=True)))
+    return people
 
 
 def _notify(
     submission: Submission, transition_row: Transition, *, audiences, extra: dict | None = None
 ) -> None:
+    """Queue the notice of the move to each audience, one message per recipients' language."""
     call = submission.call
     code = template_code(transition_row.to_state)
     # A missing template fails the transition even when nobody is to be told.
     template_for(code, call.language)
-    with translation.override(call.language):
-        context = {
-            "city": str(submission.city),
-            "country": str(submission.country),
-            "call": call.title,
-            "from_state": _state_label(transition_row.from_state),
-            "state": _state_label(transition_row.to_state),
-            "comment": transition_row.comment,
-            "actor": (
-                getattr(transition_row.actor, "name", "") or str(transition_row.actor)
-                if transition_row.actor
-                else ""
-            ),
-            "deadline": in_call_zone(submission_deadline(submission), call),
-            "endorsement_due": (
-                in_call_zone(submission.endorsement_due_at, call)
-                if submission.endorsement_due_at
-                else ""
-            ),
-            "decision": (str(Decision(submission.decision).label) if submission.decision else ""),
-            **(extra or {}),
-        }
-        withheld = {audience: _withheld(audience, transition_row) for audience in audiences}
     for audience in audiences:
-        recipients = recipients_for(submission, audience)
-        if recipients:
-            queue_message(
-                code,
-                recipients=recipients,
-                context={**context, **withheld[audience], "audience": audience},
-                related_object=submission,
-                language=call.language,
-            )
+        queue_message_by_language(
+            code,
+            recipients=recipients_with_language(submission, audience),
+            context=partial(_notice_context, submission, transition_row, audience, extra or {}),
+            language=call.language,
+            related_object=submission,
+        )
+
+
+def _notice_context(
+    submission: Submission, transition_row: Transition, audience: str, extra: dict
+) -> dict:
+    """Return the variables of the notice of the move to ``audience``, in the active language."""
+    call = submission.call
+    return {
+        "city": str(submission.city),
+        "country": str(submission.country),
+        "call": call.title,
+        "from_state": _state_label(transition_row.from_state),
+        "state": _state_label(transition_row.to_state),
+        "comment": transition_row.comment,
+        "actor": (
+            getattr(transition_row.actor, "name", "") or str(transition_row.actor)
+            if transition_row.actor
+            else ""
+        ),
+        "deadline": in_call_zone(submission_deadline(submission), call),
+        "endorsement_due": (
+            in_call_zone(submission.endorsement_due_at, call)
+            if submission.endorsement_due_at
+            else ""
+        ),
+        "decision": (str(Decision(submission.decision).label) if submission.decision else ""),
+        **extra,
+        **_withheld(audience, transition_row),
+        "audience": audience,
+    }
+
+
+def _escalation_context(submission: Submission, audience: str) -> dict:
+    """Return the variables of the notice of an overdue endorsement, in the active language."""
+    return {
+        "city": str(submission.city),
+        "country": str(submission.country),
+        "call": submission.call.title,
+        "endorsement_due": in_call_zone(submission.endorsement_due_at, submission.call),
+        "audience": audience,
+    }
 
 
 @dataclass
@@ -538,22 +560,13 @@ def apply_endorsement_deadline(submission: Submission, *, now: dt.datetime | Non
         )
         code = "calls.submission.escalated"
         template_for(code, call.language)
-        with translation.override(call.language):
-            context = {
-                "city": str(locked.city),
-                "country": str(locked.country),
-                "call": call.title,
-                "endorsement_due": in_call_zone(due, call),
-            }
         for audience in (SECRETARIAT, ENDORSERS):
-            recipients = recipients_for(locked, audience)
-            if recipients:
-                queue_message(
-                    code,
-                    recipients=recipients,
-                    context={**context, "audience": audience},
-                    related_object=locked,
-                    language=call.language,
-                )
+            queue_message_by_language(
+                code,
+                recipients=recipients_with_language(locked, audience),
+                context=partial(_escalation_context, locked, audience),
+                language=call.language,
+                related_object=locked,
+            )
     submission.escalated_at = now
     return True

@@ -13,9 +13,10 @@ from django.utils.translation import pgettext_lazy
 
 from learningcities.common.enums import FileFamily
 from learningcities.common.forms import PrivateDocumentField
+from learningcities.common.languages import language_choices
 from learningcities.questionnaires.profile import PROFILE_FIELDS, ProfileField, ProfileKind
 
-from ..enums import CHALLENGE_MAX, CHALLENGE_MIN, CallLanguage, Challenge
+from ..enums import CHALLENGE_MAX, CHALLENGE_MIN, Challenge
 from ..models import Submission
 
 CHALLENGE_PREFIX = "challenges-"
@@ -72,7 +73,7 @@ def _choice_field(field: str) -> forms.Field:
     return forms.ChoiceField(
         label=_label(field),
         required=False,
-        choices=[("", pgettext_lazy("language", "Not chosen")), *CallLanguage.choices],
+        choices=[("", pgettext_lazy("language", "Not chosen")), *language_choices()],
     )
 
 

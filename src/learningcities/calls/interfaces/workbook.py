@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from learningcities.common.languages import language_codes
 from learningcities.common.validators import declared_directory
 from learningcities.questionnaires.answers import answer_kind
 from learningcities.questionnaires.profile import (
@@ -38,7 +39,7 @@ from learningcities.questionnaires.tree import by_criterion, questionnaire_tree
 from ..domain.errors import SubmissionError
 from ..domain.submissions import DECIMAL_FIELDS, INTEGER_FIELDS, clean_profile_value
 from ..domain.workbook import ImportSummary, save_workbook
-from ..enums import CHALLENGE_MAX, CHALLENGE_MIN, CallLanguage, Challenge
+from ..enums import CHALLENGE_MAX, CHALLENGE_MIN, Challenge
 from ..models import Submission
 from ..rules import can_change_submission, is_coordinator_of_submission
 
@@ -104,7 +105,7 @@ def _number_cell(value: Decimal | None) -> int | float | None:
 
 # The "Help and limits" of a profile field, by kind (a text's depends on its length).
 _PROFILE_HELP = {
-    ProfileKind.CHOICE: lambda: ", ".join(CallLanguage.values),
+    ProfileKind.CHOICE: lambda: ", ".join(language_codes()),
     ProfileKind.DECIMAL: lambda: _("a number"),
     ProfileKind.YEAR: lambda: _("a whole number"),
     ProfileKind.INTEGER: lambda: _("a whole number"),
@@ -192,7 +193,7 @@ def _write_profile(book, submission: Submission) -> None:
         if name.startswith(CHALLENGE_PREFIX):
             challenge_cells.append(cell.coordinate)
         if name == "communication_language":
-            _list_validation(profile, list(CallLanguage.values), [cell.coordinate])
+            _list_validation(profile, language_codes(), [cell.coordinate])
     _list_validation(
         profile, [str(n) for n in range(CHALLENGE_MIN, CHALLENGE_MAX + 1)], challenge_cells
     )

@@ -2,7 +2,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import CallKind, CallLanguage, DeadlineAction, DocumentKind
+from learningcities.common.languages import language_choices
+from learningcities.common.translated import TranslatableContent
+
+from ..enums import CallKind, DeadlineAction, DocumentKind
 from ..validators import validate_time_zone
 
 # The longest public description or guidelines of a call, in characters.
@@ -13,7 +16,7 @@ def default_required_documents() -> list[str]:
     return [DocumentKind.COMMITMENT_LETTER.value]
 
 
-class Call(models.Model):
+class Call(TranslatableContent):
     """A call for applications (membership) or nominations (award), its rules as data.
 
     Each setting's default, limits and help text are defined here only: the
@@ -24,6 +27,9 @@ class Call(models.Model):
     ``opens_at`` and ``closes_at`` are instants; ``time_zone`` is the zone the
     call announces its deadline in.
     """
+
+    # Written in ``language``; the secretariat translates them (common.translated).
+    translated_fields = ("title", "description", "guidelines")
 
     kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -43,7 +49,7 @@ class Call(models.Model):
         help_text=_("IANA name, such as Europe/Paris; the deadline is announced in it."),
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=CallLanguage.choices, default=CallLanguage.EN
+        _("language"), max_length=10, choices=language_choices, default="en"
     )
     endorsement_days = models.PositiveSmallIntegerField(
         _("endorsement window (days)"),

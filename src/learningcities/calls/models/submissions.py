@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import CallLanguage, Decision, DocumentKind, SubmissionState, state_for_city
+from learningcities.common.languages import language_choices
+
+from ..enums import Decision, DocumentKind, SubmissionState, state_for_city
 
 
 class Submission(models.Model):
@@ -80,7 +82,7 @@ class Submission(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=50, blank=True)
     communication_language = models.CharField(
-        _("language of communication"), max_length=10, choices=CallLanguage.choices, blank=True
+        _("language of communication"), max_length=10, choices=language_choices, blank=True
     )
 
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from ..enums import OutboxStatus
 from ..errors import RuleError
 from ..models import MessageTemplate, OutboxMessage
+from ..models.outbox import ORIGINAL_LANGUAGE, text_digest
 from .activity import field_changes, record_activity
 
 logger = logging.getLogger(__name__)
@@ -249,6 +250,50 @@ def queue_message(
     )
 
 
+def by_language(recipients: Iterable[tuple[str, str]], default: str) -> dict[str, list[str]]:
+    """Group the ``(address, language)`` pairs of ``recipients`` by language.
+
+    A recipient without a language (a blank one) counts in ``default``. Returns
+    ``{language: [address, ...]}``, the languages and the addresses sorted,
+    each address once per language.
+    """
+    groups: dict[str, set[str]] = {}
+    for address, language in recipients:
+        groups.setdefault(language or default, set()).add(address)
+    return {language: sorted(groups[language]) for language in sorted(groups)}
+
+
+def queue_message_by_language(
+    template_code: str,
+    *,
+    recipients: Iterable[tuple[str, str]],
+    context: Callable[[], dict],
+    language: str,
+    related_object: models.Model | None = None,
+) -> list[OutboxMessage]:
+    """Queue one message per language of ``recipients``, each in its recipients' language.
+
+    ``recipients`` are ``(address, language)`` pairs (``language`` for those
+    with none, see ``by_language``); ``context()`` is called once per language,
+    with that language active, so the labels and dates it makes are in it.
+    Returns the messages (see ``queue_message``), none without recipients.
+    """
+    messages = []
+    for group_language, addresses in by_language(recipients, language).items():
+        with translation.override(group_language):
+            variables = context()
+        messages.append(
+            queue_message(
+                template_code,
+                recipients=addresses,
+                context=variables,
+                related_object=related_object,
+                language=group_language,
+            )
+        )
+    return messages
+
+
 def _enqueue_sending(message_id: int) -> None:
     from ..tasks import send_outbox_message
 
@@ -454,19 +499,32 @@ def sync_mail_templates() -> int:
     """Create or update the shipped templates; return how many rows changed.
 
     A template the secretariat edited (``is_customised``) is never overwritten.
+    A shipped translation records the digest of the shipped English file
+    (``source_digest``): it is current until the English template changes.
     """
     changed = 0
     existing = {(t.code, t.language): t for t in MessageTemplate.objects.all()}
+    shipped_files = template_files()
     with transaction.atomic():
-        for (code, language), shipped in template_files().items():
-            values = {
-                "subject": shipped["subject"],
-                "body": shipped["body"],
-                "html_body": shipped.get("html_body", ""),
-                "description": shipped.get("description", ""),
-            }
+        for (code, language), shipped in shipped_files.items():
+            values = _shipped_values(shipped)
+            english = shipped_files.get((code, ORIGINAL_LANGUAGE))
+            if language != ORIGINAL_LANGUAGE and english is not None:
+                values["source_digest"] = text_digest(**_text_of(english))
             changed += _sync_template(existing.get((code, language)), code, language, values)
     return changed
+
+
+def _text_of(shipped: dict[str, str]) -> dict[str, str]:
+    return {
+        "subject": shipped["subject"],
+        "body": shipped["body"],
+        "html_body": shipped.get("html_body", ""),
+    }
+
+
+def _shipped_values(shipped: dict[str, str]) -> dict[str, str]:
+    return {**_text_of(shipped), "description": shipped.get("description", ""), "source_digest": ""}
 
 
 def _sync_template(template: MessageTemplate | None, code: str, language: str, values) -> bool:
@@ -492,7 +550,8 @@ def save_mail_template(
     Checks the syntax of each part and that the subject holds no personal link
     first (OutboxError naming the error), marks the template as customised (a
     re-sync keeps it) and records ``common.mail_template.update`` (or ``.create``
-    for a new translation).
+    for a new translation). A translation records the digest of the English
+    template as it is now (``source_digest``): saving it makes it current.
     """
     if language not in dict(settings.LANGUAGES):
         raise OutboxError(_("Unknown language: %(language)s") % {"language": language})
@@ -502,22 +561,23 @@ def save_mail_template(
     check_template_syntax(html_body, html=True)
     fields = ["subject", "body", "html_body", "is_customised"]
     with transaction.atomic():
-        template = (
-            MessageTemplate.objects.select_for_update().filter(code=code, language=language).first()
-        )
+        locked = MessageTemplate.objects.select_for_update().filter(code=code)
+        rows = {template.language: template for template in locked}
+        original = rows.get(ORIGINAL_LANGUAGE) or next(iter(rows.values()), None)
+        if original is None:
+            raise OutboxError(_("No mail template %(code)s exists.") % {"code": code})
+        template = rows.get(language)
         created = template is None
         if created:
-            english = MessageTemplate.objects.filter(code=code).order_by("language").first()
-            if english is None:
-                raise OutboxError(_("No mail template %(code)s exists.") % {"code": code})
             template = MessageTemplate(
-                code=code, language=language, description=english.description
+                code=code, language=language, description=original.description
             )
         before = {field: getattr(template, field) for field in fields} if not created else {}
         template.subject = " ".join(subject.split())
         template.body = body.replace("\r\n", "\n")
         template.html_body = html_body.replace("\r\n", "\n")
         template.is_customised = True
+        template.source_digest = "" if language == ORIGINAL_LANGUAGE else original.text_digest()
         template.save()
         record_activity(
             "common.mail_template.create" if created else "common.mail_template.update",

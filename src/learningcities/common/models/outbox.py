@@ -4,6 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import OutboxStatus
+from ..translated import source_digest
+
+# Mail templates are written in English first; the other languages translate it.
+ORIGINAL_LANGUAGE = "en"
 
 
 class MessageTemplate(models.Model):
@@ -12,6 +16,9 @@ class MessageTemplate(models.Model):
     ``subject`` and ``body`` use Django template syntax (plain text; the body may
     have an HTML twin). Shipped defaults come from ``<app>/mail_templates/``;
     ``is_customised`` marks a row the secretariat edited, which a re-sync keeps.
+    English is the original; a translation records in ``source_digest`` the
+    digest of the English text it was made from, so it is *outdated* once the
+    English changes (``mail_template_state``).
     """
 
     code = models.CharField(_("code"), max_length=100)
@@ -21,6 +28,9 @@ class MessageTemplate(models.Model):
     html_body = models.TextField(_("HTML body"), blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     is_customised = models.BooleanField(_("edited by the secretariat"), default=False)
+    source_digest = models.CharField(
+        _("digest of the English original"), max_length=16, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -33,6 +43,15 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.language})"
+
+    def text_digest(self) -> str:
+        """Return the digest of this template's text, as a translation of it records it."""
+        return text_digest(self.subject, self.body, self.html_body)
+
+
+def text_digest(subject: str, body: str, html_body: str = "") -> str:
+    """Return the digest of a template's subject, body and HTML body (``source_digest``)."""
+    return source_digest([subject, body, html_body])
 
 
 class OutboxMessage(models.Model):

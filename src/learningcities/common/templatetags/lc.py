@@ -26,6 +26,7 @@ SITE_URL_NAMES = {
     "login": "account_login",
     "logout": "account_logout",
     "profile": "accounts:profile",
+    "language": "accounts:language",
     "workspace": "workspace:home",
     "applications": "calls:city-applications",
     "endorsements": "calls:endorsement-queue",

@@ -15,8 +15,13 @@ from ..domain.outbox import (
     sample_context,
     save_mail_template,
 )
-from ..domain.queries.outbox import mail_template_for_user, mail_templates_for_user
+from ..domain.queries.outbox import (
+    mail_template_for_user,
+    mail_template_states,
+    mail_templates_for_user,
+)
 from ..forms import MessageTemplateForm
+from ..languages import is_right_to_left
 from ..models import MessageTemplate
 
 
@@ -24,7 +29,7 @@ from ..models import MessageTemplate
 @login_required
 @permission_required("common.change_mail_template", raise_exception=True)
 def mail_templates(request: HttpRequest) -> HttpResponse:
-    """List the templates, each with its languages (present or still to translate)."""
+    """List the templates, each with its languages and the state of each translation."""
     return render(
         request,
         "common/mail_templates/list.html",
@@ -36,13 +41,18 @@ def mail_templates(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("common.change_mail_template", raise_exception=True)
 def mail_template_edit(request: HttpRequest, code: str, language: str) -> HttpResponse:
-    """Edit one template in one language; "Preview" renders it without saving."""
+    """Edit one template in one language; "Preview" renders it without saving.
+
+    The page shows the translation state of the template in every language.
+    """
     found = mail_template_for_user(request.user, code, language)
     if found is None:
         raise Http404
     template, exists = found
     initial = {"subject": template.subject, "body": template.body, "html_body": template.html_body}
     form = MessageTemplateForm(request.POST or None, initial=initial)
+    _write_in(form, language)
+    states = mail_template_states(code)
     preview = None
     if request.method == "POST" and _valid_with_subject(form, code):
         if "preview" in request.POST:
@@ -59,9 +69,16 @@ def mail_template_edit(request: HttpRequest, code: str, language: str) -> HttpRe
             "form": form,
             "preview": preview,
             "language_name": dict(settings.LANGUAGES).get(language, language),
-            "languages": settings.LANGUAGES,
+            "states": states,
+            "state": next(state for lang, _name, state in states if lang == language),
         },
     )
+
+
+def _write_in(form: MessageTemplateForm, language: str) -> None:
+    """Mark the fields as written in ``language`` (spelling, direction, screen readers)."""
+    for field in form.fields.values():
+        field.widget.attrs.update(lang=language, dir="rtl" if is_right_to_left(language) else "ltr")
 
 
 def _valid_with_subject(form: MessageTemplateForm, code: str) -> bool:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -50,7 +50,9 @@ from learningcities.calls.domain.submissions import (
 from learningcities.calls.domain.transitions import transition
 from learningcities.calls.enums import CallKind, Challenge, DocumentKind, SubmissionState
 from learningcities.calls.models import Call, Submission
+from learningcities.common.languages import language_codes
 from learningcities.common.text import fold
+from learningcities.common.translated import set_translation
 from learningcities.demo.domain.accounts import DEMO_DOMAIN, DemoAccount, ensure_demo_applicant
 from learningcities.frameworks.enums import AnswerType
 from learningcities.frameworks.interfaces.yaml_files import SHIPPED_DIR, load_framework_file
@@ -176,7 +178,8 @@ def _call(people: _People, framework: Framework, now: dt.datetime) -> tuple[Call
         return call, False
     call = create_call(
         actor=people.secretariat,
-        title=_(DEMO_CALL_TITLE),
+        title=DEMO_CALL_TITLE,
+        language="en",
         kind=CallKind.MEMBERSHIP,
         framework=framework,
         opens_at=now - dt.timedelta(days=14),
@@ -185,6 +188,12 @@ def _call(people: _People, framework: Framework, now: dt.datetime) -> tuple[Call
         quota_per_country=QUOTA,
         require_not_member=True,
     )
+    # Its title in every language, as the secretariat would translate it.
+    for language in language_codes():
+        if language != call.language:
+            with translation.override(language):
+                set_translation(call, language, "title", _(DEMO_CALL_TITLE))
+    call.save(update_fields=["translations"])
     return call, True
 
 

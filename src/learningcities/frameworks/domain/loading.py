@@ -25,14 +25,21 @@ class LoadResult:
     dry_run: bool = False
     framework: Framework | None = None  # None only for a dry run that would create
     counts: dict[str, int] = field(default_factory=dict)
+    translations: list = field(default_factory=list)  # TranslationResult, one per language
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {what}" for what, n in self.counts.items())
         if self.status == "unchanged":
-            return f"{self.code} {self.version}: unchanged (already loaded with this content)."
+            return (
+                f"{self.code} {self.version}: unchanged (already loaded with this content)."
+                + self._translated()
+            )
         if self.dry_run:
             return f"Dry run, nothing written: would load {self.code} {self.version} ({counts})."
-        return f"{self.code} {self.version}: loaded ({counts})."
+        return f"{self.code} {self.version}: loaded ({counts})." + self._translated()
+
+    def _translated(self) -> str:
+        return "".join(f"\n{translation}" for translation in self.translations)
 
 
 def _counts(canonical: dict) -> dict[str, int]:

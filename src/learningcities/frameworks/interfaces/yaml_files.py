@@ -1,6 +1,7 @@
 """Read framework files (YAML) and tie every problem to its line in the file."""
 
 import dataclasses
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,11 @@ import yaml
 from django.db import transaction
 
 from learningcities.common.domain.activity import record_activity
+from learningcities.common.languages import language_codes
 
 from ..domain.errors import FrameworkInvalid
 from ..domain.loading import LoadResult, load_framework
+from ..domain.translations import check_only, record_translation
 from ..validators import Problem, join
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -119,24 +122,66 @@ def read_framework_file(path: str | Path) -> FrameworkFile:
 def load_framework_file(
     path: str | Path, *, actor=None, dry_run: bool = False, record: bool = True
 ) -> LoadResult:
-    """Read and load a framework file; problems carry their line numbers.
+    """Read and load a framework file and its translations; problems carry their line numbers.
 
-    Effects: those of ``load_framework``.
+    Effects: those of ``load_framework``, then of ``record_translation`` for each
+    sibling translation file (``<name>.<language>.yaml``), all in one
+    transaction. A dry run reads and checks the translations of a framework
+    loaded already, and writes nothing.
     """
     document = read_framework_file(path)
-    try:
-        return load_framework(document.data, actor=actor, dry_run=dry_run, record=record)
-    except FrameworkInvalid as error:
-        raise FrameworkInvalid(document.locate(error.problems)) from None
+    with transaction.atomic():
+        try:
+            result = load_framework(document.data, actor=actor, dry_run=dry_run, record=record)
+        except FrameworkInvalid as error:
+            raise FrameworkInvalid(document.locate(error.problems)) from None
+        if result.framework is not None:
+            result.translations = _load_translations(
+                result.framework, Path(path), actor=actor, dry_run=dry_run, record=record
+            )
+    return result
+
+
+def translation_files(path: Path) -> list[Path]:
+    """Return the translation files beside the framework file ``path``, by language."""
+    candidates = (path.with_name(f"{path.stem}.{code}{path.suffix}") for code in language_codes())
+    return [candidate for candidate in candidates if candidate.is_file()]
+
+
+def _load_translations(framework, path: Path, *, actor, dry_run: bool, record: bool) -> list:
+    """Record the translation files beside ``path`` that changed since they were recorded."""
+    results = []
+    for translation in translation_files(path):
+        language = translation.stem.rsplit(".", 1)[1]
+        digest = hashlib.sha256(translation.read_bytes()).hexdigest()
+        if framework.translation_files.get(language) == digest:
+            continue
+        document = read_framework_file(translation)
+        try:
+            if dry_run:
+                check_only(framework, document.data)
+                continue
+            results.append(record_translation(framework, document.data, actor=actor, record=record))
+        except FrameworkInvalid as error:
+            problems = document.locate(error.problems)
+            raise FrameworkInvalid(
+                [dataclasses.replace(p, path=f"{translation.name}: {p.path}") for p in problems]
+            ) from None
+        framework.translation_files = {**framework.translation_files, language: digest}
+        type(framework).objects.filter(pk=framework.pk).update(
+            translation_files=framework.translation_files
+        )
+    return results
 
 
 def load_shipped_frameworks(*, actor=None, dry_run: bool = False) -> list[LoadResult]:
     """Load the frameworks shipped with the code that are not loaded yet, all or none.
 
     Effects: creates each shipped framework version not loaded yet, and records
-    one ``frameworks.shipped.install`` entry naming them (like the country list,
-    this is reference data installed on migrate); a version loaded already with
-    the same content changes nothing, and nothing at all is recorded then.
+    one ``frameworks.shipped.install`` entry naming them and the translations
+    recorded (like the country list, this is reference data installed on
+    migrate); a version loaded already with the same content and translation
+    files changes nothing, and nothing at all is recorded then.
     """
     with transaction.atomic():
         results = [
@@ -148,8 +193,16 @@ def load_shipped_frameworks(*, actor=None, dry_run: bool = False) -> list[LoadRe
             for result in results
             if result.status == "created" and not result.dry_run
         ]
-        if created:
+        translated = [
+            f"{result.code} {result.version} {translation.language}"
+            for result in results
+            for translation in result.translations
+            if translation.changed
+        ]
+        if created or translated:
             record_activity(
-                "frameworks.shipped.install", actor=actor, changes={"frameworks": [None, created]}
+                "frameworks.shipped.install",
+                actor=actor,
+                changes={"frameworks": [None, created], "translations": [None, translated]},
             )
     return results

@@ -12,11 +12,39 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.common.translated import TranslatableContent
+
 from ..enums import AnswerType
 
 
-class Framework(models.Model):
-    """One version of a criteria framework, such as the Key Features of Learning Cities."""
+class FrameworkPart(TranslatableContent):
+    """A row of a framework's tree: written in its framework's language.
+
+    Readers of a whole tree set ``_original_language`` (``localise_framework``),
+    which spares reading the framework for every row.
+    """
+
+    class Meta:
+        abstract = True
+
+    @property
+    def original_language(self) -> str:
+        language = getattr(self, "_original_language", None)
+        return language or self.framework_row().language
+
+    def framework_row(self) -> "Framework":
+        raise NotImplementedError
+
+
+class Framework(TranslatableContent):
+    """One version of a criteria framework, such as the Key Features of Learning Cities.
+
+    Its texts carry their translations (``translations``), loaded from the
+    framework file's sibling files (``<name>.<language>.yaml``); translations
+    may be added or corrected later, the content itself never changes.
+    """
+
+    translated_fields = ("name", "description")
 
     code = models.SlugField(_("code"), max_length=60)
     version = models.CharField(_("version"), max_length=40)
@@ -39,6 +67,13 @@ class Framework(models.Model):
         max_length=64,
         help_text=_("SHA-256 of the framework's canonical content."),
     )
+    translation_files = models.JSONField(
+        _("translation files"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("SHA-256 of each translation file recorded, by language."),
+    )
 
     class Meta:
         ordering = ["code", "loaded_at", "pk"]
@@ -57,8 +92,10 @@ class Framework(models.Model):
         return reverse("frameworks:detail", kwargs={"code": self.code, "version": self.version})
 
 
-class Section(models.Model):
+class Section(FrameworkPart):
     """A top-level part of a framework, such as "Wider benefits"."""
+
+    translated_fields = ("title",)
 
     framework = models.ForeignKey(
         Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="sections"
@@ -78,9 +115,14 @@ class Section(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def framework_row(self) -> "Framework":
+        return self.framework
 
-class Area(models.Model):
+
+class Area(FrameworkPart):
     """An area of focus within a section, such as "2.3 effective learning in the workplace"."""
+
+    translated_fields = ("title",)
 
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="areas"
@@ -100,13 +142,18 @@ class Area(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def framework_row(self) -> "Framework":
+        return self.section.framework
 
-class Criterion(models.Model):
+
+class Criterion(FrameworkPart):
     """One question a city answers, with the form its answer takes.
 
     ``framework`` repeats the area's framework so that a code is unique within
     a framework and a call can list its criteria in one query.
     """
+
+    translated_fields = ("title", "guidance", "unit", "level_descriptors")
 
     framework = models.ForeignKey(
         Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="criteria"
@@ -157,9 +204,14 @@ class Criterion(models.Model):
         descriptors = list(self.level_descriptors) + [""] * len(points)
         return list(zip(points, descriptors, strict=False))
 
+    def framework_row(self) -> "Framework":
+        return self.framework
 
-class Indicator(models.Model):
+
+class Indicator(FrameworkPart):
     """A suggested measurement for a criterion."""
+
+    translated_fields = ("text",)
 
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="indicators"
@@ -178,3 +230,6 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+    def framework_row(self) -> "Framework":
+        return self.criterion.framework

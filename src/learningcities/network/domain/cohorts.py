@@ -15,10 +15,13 @@ def create_cohort(
     name: str,
     announced_on: dt.date,
     description: str = "",
+    language: str = "en",
     is_synthetic: bool = False,
     actor=None,
 ) -> Cohort:
     """Create a cohort, or return the one of that name (updating its date and text).
+
+    ``name`` and ``description`` are written in ``language`` (the cohort's original).
 
     Effects: one cohort row; the register revision is bumped.
     """
@@ -28,6 +31,7 @@ def create_cohort(
             "slug": _unique_slug(name),
             "announced_on": announced_on,
             "description": description,
+            "language": language,
             "is_synthetic": is_synthetic,
         },
     )

@@ -2,6 +2,15 @@
 
 Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that
 says what it shows in one sentence; the page gives the figures as a table too.
+
+Right to left: the geometry does not mirror. Time runs from left to right and the
+count axis stands on the left in every language, as in the statistical charts that
+UNESCO, ESCWA and the Arab press publish in Arabic (a timeline that ran the other way
+in Arabic only would mislead a reader comparing two editions). The drawing is set
+``direction="ltr"`` so that ``text-anchor="end"`` keeps the tick figures to the left
+of the axis (an inherited right-to-left direction would turn "end" into the left edge
+and draw them over the bars); the texts made of words (the axis titles) carry the
+language's own direction, so an Arabic sentence with a date in it reads in order.
 """
 
 import math
@@ -10,6 +19,7 @@ from dataclasses import dataclass
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from ..domain.queries.stats import GrowthPoint
@@ -169,6 +179,7 @@ def _x_axis_title(points: list[GrowthPoint]) -> str:
 def _base_context(chart_id: str, title: str, desc: str, frame: dict) -> dict:
     return {
         "chart_id": chart_id,
+        "text_direction": "rtl" if get_language_bidi() else "ltr",
         "title": title,
         "desc": desc,
         "width": WIDTH,

@@ -63,6 +63,8 @@ def members_geojson() -> bytes:
             },
             "properties": {
                 "name": city.name,
+                # In its local script when the register has it and it differs.
+                "local_name": city.local_name if city.local_name != city.name else "",
                 "country": city.country.display_name,
                 "url": url_pattern.replace(str(placeholder), str(city.pk)),
             },

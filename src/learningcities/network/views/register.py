@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from learningcities.common.collation import sorted_by
+
 from ..domain.queries.directory import (
     city_for_public,
     cohorts_for_public,
@@ -94,14 +96,14 @@ def countries(request: HttpRequest) -> HttpResponse:
 
 
 def _latest_memberships(memberships) -> list:
-    """Return one membership per city (its latest), by city name.
+    """Return one membership per city (its latest), by city name in the active language.
 
     The timeline keeps every joining.
     """
     latest: dict[int, object] = {}
     for membership in memberships:
         latest[membership.city_id] = membership
-    return sorted(latest.values(), key=lambda m: m.city.name_folded)
+    return sorted_by(latest.values(), lambda membership: membership.city.name)
 
 
 def _member_on(membership, day) -> bool:

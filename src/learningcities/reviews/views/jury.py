@@ -26,7 +26,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from learningcities.calls.dossier import dossier_context, render_dossier
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.common.errors import http_status
-from learningcities.frameworks.domain.queries.frameworks import criteria_for_framework
+from learningcities.frameworks.domain.queries.frameworks import (
+    criteria_for_framework,
+    localised_criteria,
+)
 
 from ..domain.queries.phases import phase_status, phase_statuses
 from ..domain.queries.reviews import phase_in_force, submissions_for_juror
@@ -207,7 +210,7 @@ def _score_items(submission, panel, dossier, review, entered, others) -> list[di
             entered=entered,
             others=others,
         )
-        for criterion in criteria_for_framework(submission.call.framework)
+        for criterion in localised_criteria(submission.call.framework)
     ]
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, QuerySet
 
+from learningcities.common.collation import sorted_by
+from learningcities.common.translated import shown
 from learningcities.network.enums import Region
 from learningcities.network.models.countries import localised_country_name
 
@@ -69,7 +71,10 @@ class CallCounts:
     @property
     def by_country(self) -> list[tuple[str, int]]:
         """Return (localised name, count) for each country with submissions, by name."""
-        return sorted((localised_country_name(code), n) for code, n in self.countries.items())
+        return sorted_by(
+            ((localised_country_name(code), n) for code, n in self.countries.items()),
+            lambda row: row[0],
+        )
 
 
 def count_call_submissions(call: Call) -> CallCounts:
@@ -147,7 +152,7 @@ def endorsement_queue_rows_for_user(user) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(country_id__in=countries, state=SubmissionState.SUBMITTED)
         .select_related("city", "call")
-        .only(*ROW_FIELDS, "city__name", "call__title")
+        .only(*ROW_FIELDS, "city__name", "call__title", "call__language", "call__translations")
         .order_by("endorsement_due_at", "pk")
     )
 
@@ -181,24 +186,37 @@ def endorsement_quotas_for_user(user) -> list[QueueQuota]:
     groups = list(
         Submission.objects.filter(country_id__in=countries, state=SubmissionState.SUBMITTED)
         .order_by()
-        .values_list("call_id", "call__title", "call__quota_per_country", "country_id")
+        .values_list(
+            "call_id",
+            "call__title",
+            "call__language",
+            "call__translations",
+            "call__quota_per_country",
+            "country_id",
+        )
         .annotate(waiting=Count("pk"))
     )
     if not groups:
         return []
-    used = _quota_used(groups)
+    used = _quota_used([(g[0], g[5]) for g in groups])
     lines = [
-        _quota_line(title, quota, country_id, waiting, used.get((call_id, country_id), 0))
-        for call_id, title, quota, country_id, waiting in groups
+        _quota_line(
+            shown(Call(title=title, language=language, translations=translations), "title"),
+            quota,
+            country_id,
+            waiting,
+            used.get((call_id, country_id), 0),
+        )
+        for call_id, title, language, translations, quota, country_id, waiting in groups
     ]
     return sorted(lines, key=lambda line: (line.call_title, line.country_name))
 
 
 def _quota_used(groups: list[tuple]) -> dict[tuple[int, str], int]:
-    """The endorsements used per (call, country) of the groups (no row: none used)."""
+    """The endorsements used per ``(call id, country id)`` of ``groups`` (no row: none used)."""
     rows = EndorsementQuota.objects.filter(
-        call_id__in={group[0] for group in groups},
-        country_id__in={group[3] for group in groups},
+        call_id__in={call_id for call_id, _country_id in groups},
+        country_id__in={country_id for _call_id, country_id in groups},
     ).values_list("call_id", "country_id", "used")
     return {(call_id, country_id): count for call_id, country_id, count in rows}
 

@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from learningcities.common.translated import shown
 from learningcities.network.enums import Region
 
 from ...enums import CallKind, DocumentKind
@@ -190,14 +191,16 @@ def required_documents(call: Call) -> list[str]:
 def call_texts(call: Call) -> dict:
     """Return the call's public description, guidelines and attachments (prefetched).
 
-    Each attachment comes as ``{"title", "url"}`` (its public download address).
+    The texts are in the active language (``Shown``: the original when not
+    translated); each attachment comes as ``{"title", "url"}`` (its public
+    download address).
     """
     attachments = []
     for attachment in call.attachments.all():
         url = reverse("calls:call-attachment", kwargs={"pk": attachment.pk})
         attachments.append({"title": attachment.title, "url": url})
     return {
-        "description": call.description or "",
-        "guidelines": call.guidelines or "",
+        "description": shown(call, "description"),
+        "guidelines": shown(call, "guidelines"),
         "attachments": attachments,
     }

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db.models import QuerySet
 
+from ...enums import TranslationState
 from ...models import MessageTemplate, OutboxMessage
+from ...models.outbox import ORIGINAL_LANGUAGE
 from ...rules import is_secretariat
 
 
@@ -41,29 +43,89 @@ def template_codes_in_outbox() -> list[str]:
     )
 
 
-def mail_templates_for_user(user) -> list[dict]:
-    """Return one entry per template code with its row per language (None when missing).
+def mail_template_state(
+    language: str, row: MessageTemplate | None, original: MessageTemplate | None
+) -> str:
+    """Return the ``TranslationState`` of a template in ``language``.
 
-    ``[{"code", "description", "languages": [(code, name, template or None)]}]``
+    ``row`` is the template in that language (None: there is none), ``original``
+    the English one. English is the original; a translation is *outdated* when
+    the English text changed since it was made (its ``source_digest`` differs).
+    """
+    if language == ORIGINAL_LANGUAGE or original is None:
+        return TranslationState.ORIGINAL if row is not None else TranslationState.MISSING
+    if row is None:
+        return TranslationState.MISSING
+    if row.source_digest != original.text_digest():
+        return TranslationState.OUTDATED
+    return TranslationState.TRANSLATED
+
+
+def _templates_by_code(code: str = "") -> dict[str, dict[str, MessageTemplate]]:
+    """Return ``{code: {language: template}}``, codes in order (one query)."""
+    templates = MessageTemplate.objects.order_by("code", "language")
+    if code:
+        templates = templates.filter(code=code)
+    by_code: dict[str, dict[str, MessageTemplate]] = {}
+    for template in templates:
+        by_code.setdefault(template.code, {})[template.language] = template
+    return by_code
+
+
+def _description(rows: dict[str, MessageTemplate]) -> str:
+    original = rows.get(ORIGINAL_LANGUAGE)
+    if original is not None and original.description:
+        return original.description
+    return next((row.description for row in rows.values() if row.description), "")
+
+
+def _states(rows: dict[str, MessageTemplate]) -> list[tuple[str, str]]:
+    original = rows.get(ORIGINAL_LANGUAGE)
+    return [
+        (language, mail_template_state(language, rows.get(language), original))
+        for language, _name in settings.LANGUAGES
+    ]
+
+
+def mail_template_coverage() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Return the translation state of every mail template in every language.
+
+    One entry per template code, in code order: ``(code, description,
+    [(language, state), ...])``, the languages in ``settings.LANGUAGES`` order,
+    each state a ``TranslationState`` value (English: *original*). One query,
+    whatever the number of templates.
+    """
+    return [
+        (code, _description(rows), _states(rows)) for code, rows in _templates_by_code().items()
+    ]
+
+
+def mail_template_states(code: str) -> list[tuple[str, str, str]]:
+    """Return ``(language, name, state)`` of template ``code`` in every language."""
+    names = dict(settings.LANGUAGES)
+    rows = _templates_by_code(code).get(code, {})
+    return [(language, names[language], state) for language, state in _states(rows)]
+
+
+def mail_templates_for_user(user) -> list[dict]:
+    """Return one entry per template code with its row and state per language.
+
+    ``[{"code", "description", "languages": [(code, name, template or None, state)]}]``,
+    the state a ``TranslationState`` (see ``mail_template_state``).
     """
     if not is_secretariat(user):
         return []
-    by_code: dict[str, dict] = {}
-    for template in MessageTemplate.objects.order_by("code", "language"):
-        entry = by_code.setdefault(
-            template.code, {"code": template.code, "description": "", "rows": {}}
-        )
-        entry["rows"][template.language] = template
-        entry["description"] = entry["description"] or template.description
+    names = dict(settings.LANGUAGES)
     return [
         {
-            "code": entry["code"],
-            "description": entry["description"],
+            "code": code,
+            "description": _description(rows),
             "languages": [
-                (code, name, entry["rows"].get(code)) for code, name in settings.LANGUAGES
+                (language, names[language], rows.get(language), state)
+                for language, state in _states(rows)
             ],
         }
-        for entry in by_code.values()
+        for code, rows in _templates_by_code().items()
     ]
 
 

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from learningcities.common.translated import localise
+
 from ...models import Area, Criterion, Framework, Indicator, Section
 
 
@@ -37,6 +39,64 @@ def criteria_for_framework(framework: Framework) -> QuerySet[Criterion]:
     """Return the framework's criteria in order, each with its area and section (one query)."""
     return (
         Criterion.objects.filter(framework=framework)
-        .select_related("area__section")
+        .select_related("area__section", "framework")
         .order_by("order")
     )
+
+
+def localised_criteria(framework: Framework | int, language: str | None = None) -> list:
+    """Return the framework's criteria (with area and section) for display in ``language``.
+
+    Default: the active language. Every text (criterion, area, section) is a
+    ``Shown`` string: its translation, else the original (one query).
+    """
+    criteria = list(criteria_for_framework(framework))
+    return localise_framework_rows(criteria, language)
+
+
+def localise_framework_rows(criteria: list, language: str | None = None) -> list:
+    """Localise ``criteria`` (with area, section and framework read) with their areas and
+    sections, in place; returns ``criteria``."""
+    if not criteria:
+        return criteria
+    original = criteria[0].framework.language
+    # Each criterion has its own instances of its area and section.
+    rows = [row for c in criteria for row in (c, c.area, c.area.section)]
+    for row in rows:
+        row._original_language = original
+    localise(rows, language)
+    return criteria
+
+
+def localised_framework_tree(code: str, version: str) -> Framework | None:
+    """Return ``framework_tree_by_version`` with every text localised in the active language."""
+    framework = framework_tree_by_version(code, version)
+    if framework is None:
+        return None
+    rows: list = []
+    for section in framework.sections.all():
+        rows.append(section)
+        for area in section.areas.all():
+            rows.append(area)
+            for criterion in area.criteria.all():
+                rows.append(criterion)
+                rows.extend(criterion.indicators.all())
+    for row in rows:
+        row._original_language = framework.language
+    localise([framework, *rows])
+    return framework
+
+
+def framework_rows(framework: Framework) -> list:
+    """Return every row holding a text of ``framework``: itself and its tree (five queries)."""
+    rows: list = [framework]
+    for model, lookup in (
+        (Section, "framework"),
+        (Area, "section__framework"),
+        (Criterion, "framework"),
+        (Indicator, "criterion__framework"),
+    ):
+        for row in model.objects.filter(**{lookup: framework}):
+            row._original_language = framework.language
+            rows.append(row)
+    return rows

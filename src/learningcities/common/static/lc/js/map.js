@@ -43,7 +43,15 @@
     zoomSnap: 0.5,
     worldCopyJump: true,
     maxBounds: [[-85, -240], [85, 240]],
+    zoomControl: false,
+    attributionControl: false,
   });
+  // The map, a picture of the world, never mirrors; its controls do. Right to left,
+  // the zoom buttons stand at the start of the first line (top right) and the credits
+  // at the end of the last (bottom left).
+  var rightToLeft = window.getComputedStyle(element).direction === "rtl";
+  L.control.zoom({ position: rightToLeft ? "topright" : "topleft" }).addTo(map);
+  L.control.attribution({ position: rightToLeft ? "bottomleft" : "bottomright" }).addTo(map);
   var start = viewFromHash();
   if (start) {
     map.setView(start.center, start.zoom);
@@ -139,6 +147,14 @@
     var name = document.createElement("strong");
     name.appendChild(link);
     box.appendChild(name);
+    if (properties.local_name) {
+      // The local name's language is not recorded: lang="" (unknown), its own direction.
+      var local = document.createElement("div");
+      local.lang = "";
+      local.dir = "auto";
+      local.textContent = properties.local_name;
+      box.appendChild(local);
+    }
     if (properties.country) {
       var country = document.createElement("div");
       country.textContent = properties.country;

@@ -37,7 +37,15 @@
     zoomSnap: 0.5,
     worldCopyJump: true,
     maxBounds: [[-85, -240], [85, 240]],
+    zoomControl: false,
+    attributionControl: false,
   });
+  // The map, a picture of the world, never mirrors; its controls do. Right to left,
+  // the zoom buttons stand at the start of the first line (top right) and the credits
+  // at the end of the last (bottom left).
+  var rightToLeft = window.getComputedStyle(element).direction === "rtl";
+  L.control.zoom({ position: rightToLeft ? "topright" : "topleft" }).addTo(map);
+  L.control.attribution({ position: rightToLeft ? "bottomleft" : "bottomright" }).addTo(map);
   var start = typedPoint();
   if (start) {
     map.setView(start, 7);
