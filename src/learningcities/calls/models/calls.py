@@ -49,7 +49,14 @@ class Call(TranslatableContent):
         help_text=_("IANA name, such as Europe/Paris; the deadline is announced in it."),
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=language_choices, default="en"
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default="en",
+        help_text=_(
+            "The language the title, description and guidelines are written in; translate "
+            "them into the others from the call's page."
+        ),
     )
     endorsement_days = models.PositiveSmallIntegerField(
         _("endorsement window (days)"),
