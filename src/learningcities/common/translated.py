@@ -163,10 +163,7 @@ def set_translation(obj: TranslatableContent, language: str, field: str, text) -
     The caller saves ``obj``. The translation remembers the original it was made
     from, so a later change of the original makes it outdated.
     """
-    if field not in obj.translated_fields:
-        raise ValueError(f"{type(obj).__name__} has no translated field {field!r}")
-    if language == obj.original_language or language not in language_codes():
-        raise ValueError(f"{language!r} is not a language to translate into")
+    _check_translatable(obj, language, field)
     fields = dict(obj.translations.get(language) or {})
     if text in ("", [], None):
         fields.pop(field, None)
@@ -176,6 +173,13 @@ def set_translation(obj: TranslatableContent, language: str, field: str, text) -
     if fields:
         translations[language] = fields
     obj.translations = translations
+
+
+def _check_translatable(obj: TranslatableContent, language: str, field: str) -> None:
+    if field not in obj.translated_fields:
+        raise ValueError(f"{type(obj).__name__} has no translated field {field!r}")
+    if language == obj.original_language or language not in language_codes():
+        raise ValueError(f"{language!r} is not a language to translate into")
 
 
 @dataclass(frozen=True)
@@ -219,29 +223,23 @@ def coverage(objects: Iterable[TranslatableContent]) -> list[Coverage]:
     empty in the original are not counted.
     """
     objects = list(objects)
-    result = []
-    for language in language_codes():
-        counts = {TranslationState.TRANSLATED: 0, TranslationState.MISSING: 0}
-        counts[TranslationState.OUTDATED] = 0
-        originals = 0
-        for obj in objects:
-            if obj.original_language == language:
-                originals += 1
-                continue
-            for field in obj.translated_fields:
-                state = translation_state(obj, field, language)
-                if state in counts:
-                    counts[state] += 1
-        result.append(
-            Coverage(
-                language,
-                translated=counts[TranslationState.TRANSLATED],
-                missing=counts[TranslationState.MISSING],
-                outdated=counts[TranslationState.OUTDATED],
-                original=bool(objects) and originals == len(objects),
-            )
-        )
-    return result
+    return [_language_coverage(objects, language) for language in language_codes()]
+
+
+def _language_coverage(objects: list[TranslatableContent], language: str) -> Coverage:
+    translated = [obj for obj in objects if obj.original_language != language]
+    states = [
+        translation_state(obj, field, language)
+        for obj in translated
+        for field in obj.translated_fields
+    ]
+    return Coverage(
+        language,
+        translated=states.count(TranslationState.TRANSLATED),
+        missing=states.count(TranslationState.MISSING),
+        outdated=states.count(TranslationState.OUTDATED),
+        original=bool(objects) and not translated,
+    )
 
 
 @dataclass(frozen=True)

@@ -152,10 +152,13 @@ def _criteria_texts(check: _Check, framework: Framework, value: Any) -> list[tup
         texts.append(
             (criterion, "level_descriptors", check.texts(entry.get("levels"), levels_path, levels))
         )
-        own = indicators.get(criterion.pk, [])
-        given = check.texts(entry.get("indicators"), join(path, "indicators"), len(own))
-        texts.extend((row, "text", text) for row, text in zip(own, given, strict=False))
+        texts.extend(_indicator_texts(check, entry, path, indicators.get(criterion.pk, [])))
     return texts
+
+
+def _indicator_texts(check: _Check, entry: dict, path: str, own: list) -> list[tuple]:
+    given = check.texts(entry.get("indicators"), join(path, "indicators"), len(own))
+    return [(row, "text", text) for row, text in zip(own, given, strict=False)]
 
 
 def record_translation(

@@ -188,17 +188,7 @@ def load_shipped_frameworks(*, actor=None, dry_run: bool = False) -> list[LoadRe
             load_framework_file(SHIPPED_DIR / name, actor=actor, dry_run=dry_run, record=False)
             for name in SHIPPED_FILES
         ]
-        created = [
-            f"{result.code} {result.version}"
-            for result in results
-            if result.status == "created" and not result.dry_run
-        ]
-        translated = [
-            f"{result.code} {result.version} {translation.language}"
-            for result in results
-            for translation in result.translations
-            if translation.changed
-        ]
+        created, translated = _installed(results)
         if created or translated:
             record_activity(
                 "frameworks.shipped.install",
@@ -206,3 +196,19 @@ def load_shipped_frameworks(*, actor=None, dry_run: bool = False) -> list[LoadRe
                 changes={"frameworks": [None, created], "translations": [None, translated]},
             )
     return results
+
+
+def _installed(results: list[LoadResult]) -> tuple[list[str], list[str]]:
+    """Name the framework versions created and the translations recorded by ``results``."""
+    created = [
+        f"{result.code} {result.version}"
+        for result in results
+        if result.status == "created" and not result.dry_run
+    ]
+    translated = [
+        f"{result.code} {result.version} {translation.language}"
+        for result in results
+        for translation in result.translations
+        if translation.changed
+    ]
+    return created, translated
