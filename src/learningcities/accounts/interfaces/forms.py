@@ -24,7 +24,9 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,
-        help_text=_("The language of the mail the platform sends you."),
+        help_text=_(
+            "The language of your pages after you log in, and of the mail the platform sends you."
+        ),
     )
     nationality = forms.ChoiceField(
         label=_("Nationality"),
