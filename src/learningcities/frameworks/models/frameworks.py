@@ -20,7 +20,8 @@ from ..enums import AnswerType
 class FrameworkPart(TranslatableContent):
     """A row of a framework's tree: written in its framework's language.
 
-    Readers of a whole tree set ``_original_language`` (``localise_framework``),
+    Each subclass reaches its framework with ``framework_row()``. Readers of a
+    whole tree set ``_original_language`` instead (``domain.queries.frameworks``),
     which spares reading the framework for every row.
     """
 
@@ -31,9 +32,6 @@ class FrameworkPart(TranslatableContent):
     def original_language(self) -> str:
         language = getattr(self, "_original_language", None)
         return language or self.framework_row().language
-
-    def framework_row(self) -> "Framework":
-        raise NotImplementedError
 
 
 class Framework(TranslatableContent):

@@ -51,28 +51,28 @@ def localised_criteria(framework: Framework | int, language: str | None = None) 
     ``Shown`` string: its translation, else the original (one query).
     """
     criteria = list(criteria_for_framework(framework))
-    return localise_framework_rows(criteria, language)
-
-
-def localise_framework_rows(criteria: list, language: str | None = None) -> list:
-    """Localise ``criteria`` (with area, section and framework read) with their areas and
-    sections, in place; returns ``criteria``."""
-    if not criteria:
-        return criteria
-    original = criteria[0].framework.language
-    # Each criterion has its own instances of its area and section.
-    rows = [row for c in criteria for row in (c, c.area, c.area.section)]
-    for row in rows:
-        row._original_language = original
-    localise(rows, language)
+    if criteria:
+        # Each criterion has its own instances of its area and section.
+        rows = [row for c in criteria for row in (c, c.area, c.area.section)]
+        localise(_knowing_language(rows, criteria[0].framework.language), language)
     return criteria
 
 
 def localised_framework_tree(code: str, version: str) -> Framework | None:
     """Return ``framework_tree_by_version`` with every text localised in the active language."""
     framework = framework_tree_by_version(code, version)
-    if framework is None:
-        return None
+    if framework is not None:
+        localise(_tree_rows(framework))
+    return framework
+
+
+def framework_rows(framework: Framework) -> list:
+    """Return every row holding a text of ``framework``: itself and its tree (five queries)."""
+    return _tree_rows(_with_tree(Framework.objects.filter(pk=framework.pk)).get())
+
+
+def _tree_rows(framework: Framework) -> list:
+    """Return the framework and every row of its prefetched tree, in order."""
     rows: list = []
     for section in framework.sections.all():
         rows.append(section)
@@ -81,22 +81,11 @@ def localised_framework_tree(code: str, version: str) -> Framework | None:
             for criterion in area.criteria.all():
                 rows.append(criterion)
                 rows.extend(criterion.indicators.all())
+    return [framework, *_knowing_language(rows, framework.language)]
+
+
+def _knowing_language(rows: list, language: str) -> list:
+    """Tell each row of a framework's tree the framework's language (spares reading it)."""
     for row in rows:
-        row._original_language = framework.language
-    localise([framework, *rows])
-    return framework
-
-
-def framework_rows(framework: Framework) -> list:
-    """Return every row holding a text of ``framework``: itself and its tree (five queries)."""
-    rows: list = [framework]
-    for model, lookup in (
-        (Section, "framework"),
-        (Area, "section__framework"),
-        (Criterion, "framework"),
-        (Indicator, "criterion__framework"),
-    ):
-        for row in model.objects.filter(**{lookup: framework}):
-            row._original_language = framework.language
-            rows.append(row)
+        row._original_language = language
     return rows
