@@ -17,7 +17,7 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint audit format bench soak demo clean deploy-test
+.PHONY: help install run test lint audit format bench soak events-bench demo clean deploy-test
 
 help:
 	@echo "make run    serve the platform with the demo network at http://$(HOST):$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench  benchmark public pages and API on a 10,000-city synthetic network, then a 1,000-submission call"
 	@echo "make deploy-test  the one-machine deployment of docs/deploy.md, installed and run as root (PostgreSQL, Redis)"
 	@echo "make soak   5-minute mixed load on PostgreSQL and Redis: browsing, 100 cities saving drafts, jurors scoring (SOAK_ARGS=...)"
+	@echo "make events-bench  an event on PostgreSQL and Redis: 1,200 registrations in 60 s, 4 desks checking in, the schedule (EVENTS_BENCH_ARGS=...)"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -86,6 +87,10 @@ bench: install
 # Needs PostgreSQL and Redis on loopback (see bench/soak.py --help); not part of make test.
 soak: install
 	$(VENV)/bin/python bench/soak.py $(SOAK_ARGS)
+
+# Needs PostgreSQL and Redis on loopback (see bench/events.py --help); not part of make test.
+events-bench: install
+	$(VENV)/bin/python bench/events.py $(EVENTS_BENCH_ARGS)
 
 # The one-machine deployment of docs/deploy.md, from the guide's own scripts and
 # units, in a scratch folder (tests/deploy/guide.sh says what it checks). Needs

@@ -254,10 +254,10 @@ def main() -> None:
     print(table)
     if not options.no_write:
         output = Path(options.output)
-        # Keep the sections bench/calls.py, bench/reviews.py and bench/soak.py write
-        # between their markers.
+        # Keep the sections bench/calls.py, bench/reviews.py, bench/soak.py and
+        # bench/events.py write between their markers.
         previous = output.read_text(encoding="utf-8") if output.exists() else ""
-        for name in ("calls", "reviews", "soak"):
+        for name in ("calls", "reviews", "soak", "events"):
             start, end = f"<!-- {name}-benchmark -->", f"<!-- /{name}-benchmark -->"
             if start in previous and end in previous:
                 kept = start + previous.split(start, 1)[1].split(end, 1)[0] + end

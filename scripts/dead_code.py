@@ -43,6 +43,7 @@ ALLOWED = {
     "get_readonly_fields": "Django admin hook",
     "save_model": "Django admin hook",
     "label_from_instance": "Django ModelChoiceField hook",
+    "_post_clean": "Django ModelForm hook (the model's validation after cleaning)",
     "format_value": "Django widget hook",
     "get_absolute_url": "Django: admin's 'view on site' and templates",
     "get_full_name": "Django user model API (admin, allauth)",

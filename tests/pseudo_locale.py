@@ -302,4 +302,5 @@ class Vocabulary:
         """Tell whether ``text`` is made of data only (with digits, punctuation, symbols)."""
         if not has_words(text) or text in self.texts:
             return True
-        return not has_words(MACHINE_TEXT.sub(" ", self.pattern.sub(" ", text)))
+        # Machine text first: a stored word inside an address would cut it in two.
+        return not has_words(self.pattern.sub(" ", MACHINE_TEXT.sub(" ", text)))

@@ -22,5 +22,6 @@ urlpatterns += i18n_patterns(
     path("", include("learningcities.frameworks.urls")),
     path("", include("learningcities.calls.urls")),
     path("", include("learningcities.reviews.urls")),
+    path("", include("learningcities.events.urls")),
     prefix_default_language=False,
 )

@@ -389,8 +389,9 @@ def test_my_work_query_count_for_the_secretariat_does_not_grow(django_assert_num
     client.get(reverse(URL_NAME))  # warm the per-process caches
 
     # session, user; to screen, overdue; outstanding reviews, their phases,
-    # calls ready; held and failed mail (no job query: the queue is not in use)
-    with django_assert_num_queries(8):
+    # calls ready; held and failed mail (no job query: the queue is not in use);
+    # events to come, registrations to approve
+    with django_assert_num_queries(10):
         response = client.get(reverse(URL_NAME))
 
     assert len(_work(response, "calls.screening")["to_screen"]) == count
@@ -422,8 +423,9 @@ def test_my_work_query_count_for_an_endorser_does_not_grow(django_assert_num_que
     client = client_for(casts[0].endorser)
     client.get(reverse(URL_NAME))
 
-    # session, user; queue counts, latest history
-    with django_assert_num_queries(4):
+    # session, user; queue counts, latest history; event delegations, events
+    # open for registration, registrations to approve
+    with django_assert_num_queries(7):
         response = client.get(reverse(URL_NAME))
 
     assert len(_work(response, "calls.endorsements")["history"]) == count
@@ -444,8 +446,9 @@ def test_my_work_query_count_for_a_coordinator_does_not_grow(django_assert_num_q
     client = client_for(cast.coordinator)
     client.get(reverse(URL_NAME))
 
-    # session, user; applications, cities, open calls, cities that applied to them
-    with django_assert_num_queries(6):
+    # session, user; applications, cities, open calls, cities that applied to
+    # them; event delegations, events open for registration
+    with django_assert_num_queries(8):
         response = client.get(reverse(URL_NAME))
 
     work = _work(response, "calls.applications")

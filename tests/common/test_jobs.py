@@ -33,6 +33,10 @@ PERIODIC = [
     "learningcities.calls.tasks.send_endorsement_reminders",
     "learningcities.calls.tasks.apply_endorsement_deadlines",
     "learningcities.reviews.tasks.send_phase_reminders",
+    "learningcities.events.tasks.expire_registration_offers",
+    "learningcities.events.tasks.expire_session_offers",
+    "learningcities.events.tasks.erase_expired_personal_data",
+    "learningcities.events.tasks.send_event_reminders",
     "learningcities.common.tasks.send_due_outbox_messages",
     "learningcities.common.tasks.prune_job_results",
     "learningcities.common.tasks.remove_orphan_files",
@@ -108,10 +112,15 @@ def test_run_scheduled_queues_the_periodic_jobs_and_the_worker_sends_the_reminde
     assert queued == PERIODIC
     assert [line.split(": ")[1][:13] for line in out.getvalue().splitlines()] == [
         "queued as job"
-    ] * 6
+    ] * len(PERIODIC)
     jobs = DBTaskResult.objects.order_by("enqueued_at")
     assert [(job.status, job.return_value) for job in jobs] == [
         (TaskResultStatus.SUCCESSFUL, 1),
+        (TaskResultStatus.SUCCESSFUL, 0),
+        (TaskResultStatus.SUCCESSFUL, 0),
+        # the four of events: offers of places and sessions, erasure, reminders
+        (TaskResultStatus.SUCCESSFUL, 0),
+        (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, waiting_mail + 1),
@@ -136,6 +145,10 @@ def test_run_scheduled_does_not_queue_a_job_still_waiting(database_queue):
         "Endorsement reminders: still queued from an earlier run.",
         "Endorsement deadlines: still queued from an earlier run.",
         "Phase-end reminders to jurors: still queued from an earlier run.",
+        "Expired offers of event places: still queued from an earlier run.",
+        "Expired offers of session places: still queued from an earlier run.",
+        "Erase event participants' personal data: still queued from an earlier run.",
+        "Reminders of coming events: still queued from an earlier run.",
         "Outbox: still queued from an earlier run.",
         "Finished jobs: still queued from an earlier run.",
         "Orphan files: still queued from an earlier run.",

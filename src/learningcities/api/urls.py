@@ -12,6 +12,7 @@ from learningcities.api.errors import (
 )
 from learningcities.calls.api import router as calls_router
 from learningcities.common.errors import RuleError
+from learningcities.events.api import router as events_router
 from learningcities.network.api import router as network_router
 from learningcities.reviews.api import router as reviews_router
 
@@ -45,3 +46,4 @@ api.add_exception_handler(RuleError, partial(rule_error_response, api=api))
 api.add_router("/", network_router)
 api.add_router("/", calls_router)
 api.add_router("/", reviews_router)
+api.add_router("/", events_router)

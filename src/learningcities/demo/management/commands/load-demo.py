@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from learningcities.demo.domain.events import ensure_demo_events
 from learningcities.network.domain.cohorts import create_cohort
 from learningcities.network.domain.imports import MembersImportError, import_members
 from learningcities.network.interfaces.members_csv import read_members_file
@@ -44,10 +45,13 @@ class Command(BaseCommand):
         # Loaded before and the register unchanged since: nothing would change.
         if not force and digest and _read_stamp(stamp_file) == f"{stamp} {_revision()}":
             self.stdout.write("Demo network already loaded; nothing changed.")
+            ensure_demo_events()  # loaded with the network; nothing to make if it is in place
             return
         for name, announced_on, description in DEMO_COHORTS:
             create_cohort(name=name, announced_on=announced_on, description=description)
         result, undated = self._import(path)
+        # The conferences' host cities join the register (not as members) before the stamp.
+        ensure_demo_events()
         with contextlib.suppress(OSError):  # the stamp is only a shortcut for the next run
             stamp_file.write_text(f"{stamp} {_revision()}\n", encoding="utf-8")
         self._report(result, undated, verbose=options.get("verbosity", 1) >= 2)

@@ -1,0 +1,79 @@
+from functools import partial
+
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "learningcities.events"
+    label = "events"
+    verbose_name = _("Events")
+    # The personal link of a registration opens it without an account.
+    personal_link_variables = {
+        "events.registration.status": {"link"},
+        "events.registration.offered": {"link"},
+        "events.registration.reminder": {"link"},
+    }
+
+    def ready(self):
+        self._register_work()
+        # Registers the document viewer rule of outcome files (common.rules).
+        from learningcities.common.translated import TranslatableKind, register_translatable
+
+        from .domain import outcomes  # noqa: F401 (imported for its registration)
+        from .models import Event, OutcomeDocument
+
+        register_translatable(
+            TranslatableKind(
+                key="events.event",
+                label=_("Events"),
+                objects=lambda: Event.objects.filter(is_synthetic=False),
+                # An event's texts with those of its categories and programme.
+                rows=lambda event: [event, *event.categories.all(), *event.sessions.all()],
+                url=lambda event: event.get_absolute_url(),
+            )
+        )
+        register_translatable(
+            TranslatableKind(
+                key="events.outcome",
+                label=_("Outcome documents"),
+                objects=lambda: OutcomeDocument.objects.filter(event__is_synthetic=False),
+                url=lambda outcome: reverse("events:outcome", kwargs={"pk": outcome.pk}),
+            )
+        )
+
+    def _register_work(self):
+        # "My work" (accounts) cannot import events: events tells it what waits here.
+        from learningcities.accounts.domain.work import register_work_part
+        from learningcities.accounts.enums import Role
+
+        from .domain.queries import work
+        from .domain.queries.events import secretariat_events_work
+
+        for role in (Role.COORDINATOR, Role.ENDORSER):
+            register_work_part(
+                f"events.delegations.{role}",
+                role=role,
+                title=_("Event delegations"),
+                template="events/work/delegations.html",
+                build=partial(work.delegation_work, role=role),
+                order=60,
+            )
+        for role in (Role.ENDORSER, Role.SECRETARIAT):
+            register_work_part(
+                f"events.approvals.{role}",
+                role=role,
+                title=_("Event registrations to approve"),
+                template="events/work/approvals.html",
+                build=partial(work.approval_work, role=role),
+                order=61,
+            )
+        register_work_part(
+            "events.events",
+            role=Role.SECRETARIAT,
+            title=_("Events to come"),
+            template="events/manage/work.html",
+            build=secretariat_events_work,
+            order=300,
+        )

@@ -1,0 +1,160 @@
+"""Schemas of the events REST API v1: events, programme sessions, outcome documents, registrations.
+
+Texts of events, sessions and outcome documents come in the request's language
+(Accept-Language) when translated, else in their original language; labels of
+codes (``kind_label``, ``status_label``) are always in the request's language.
+A registration never carries a passport number.
+"""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class CityRefOut(Schema):
+    id: int
+    name: str
+
+
+class EventRefOut(Schema):
+    slug: str
+    title: str
+
+
+class EventOut(Schema):
+    id: int
+    slug: str = Field(description="The event's address name, used in its URLs.")
+    kind: str = Field(description="conference, members_meeting, regional_meeting, ...")
+    kind_label: str
+    title: str
+    edition: int | None = Field(description="For a series: 6 for the 6th conference.")
+    theme: str
+    status: str = Field(
+        description="planned, registration_open, registration_closed, held or cancelled."
+    )
+    status_label: str
+    starts_on: dt.date = Field(description="First day, in the event's time zone.")
+    ends_on: dt.date = Field(description="Last day, in the event's time zone.")
+    time_zone: str = Field(examples=["Asia/Riyadh"])
+    attendance: str = Field(description="in_person, online or hybrid.")
+    host_city: CityRefOut | None
+    host_country: str | None = Field(description="ISO 3166-1 alpha-2 code.")
+    host_country_name: str | None = Field(description="In the request's language.")
+    languages: list[str] = Field(description="Working languages (codes).")
+    interpretation: list[str] = Field(description="Interpretation into (language codes).")
+    url: str = Field(description="The event's public page.")
+
+
+class EventPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[EventOut]
+
+
+class OutcomeRefOut(Schema):
+    id: int
+    title: str
+    status: str
+    adopted_on: dt.date | None
+
+
+class EventDetailOut(EventOut):
+    description: str
+    co_organisers: list[str]
+    reported_participants: str = Field(
+        description="Participants as reported for an event held before the platform."
+    )
+    reported_countries: int | None
+    outcomes: list[OutcomeRefOut] = Field(description="Its adopted outcome documents.")
+
+
+class RoomOut(Schema):
+    name: str
+    venue: str
+
+
+class PresentationOut(Schema):
+    id: int
+    title: str
+    city: CityRefOut | None = Field(description="The city it presents, from the register.")
+    city_id: int | None
+
+
+class SessionOut(Schema):
+    id: int
+    kind: str = Field(description="opening, plenary, parallel, site_visit, ...")
+    kind_label: str
+    title: str
+    description: str
+    starts_at: dt.datetime = Field(
+        description="ISO 8601 with the offset of the event's time zone on that day."
+    )
+    ends_at: dt.datetime = Field(description="As starts_at.")
+    room: RoomOut | None
+    place: str = Field(description="For a site visit: where it goes.")
+    capacity: int | None = Field(description="Places, for a session with sign-up; else null.")
+    places_left: int | None
+    presentations: list[PresentationOut]
+
+
+class SessionListOut(Schema):
+    event: EventRefOut
+    time_zone: str
+    sessions: list[SessionOut]
+
+
+class OutcomeOut(Schema):
+    id: int
+    title: str
+    summary: str
+    event: EventRefOut
+    adopted_on: dt.date | None
+    languages: list[str] = Field(description="Languages of its published files.")
+    endorsements: int = Field(description="Cities that endorse it.")
+    source: str = Field(description="Where it is published, if elsewhere.")
+
+
+class OutcomePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[OutcomeOut]
+
+
+class CategoryRefOut(Schema):
+    kind: str
+    name: str
+
+
+class RegistrationOut(Schema):
+    id: int
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    city: CityRefOut | None = Field(description="The participant's city, from the register.")
+    city_name: str = Field(description="The city typed in, when it is not in the register.")
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    country_name: str = Field(description="In the request's language.")
+    category: CategoryRefOut
+    delegation_id: int | None
+    status: str = Field(
+        description="pending, confirmed, waiting, offered, declined, cancelled or expired."
+    )
+    status_label: str
+    registered_at: dt.datetime
+    checked_in_at: dt.datetime | None
+
+
+class RegistrationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[RegistrationOut]
