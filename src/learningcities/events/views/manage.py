@@ -8,6 +8,7 @@ import copy
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -204,22 +205,29 @@ def venue_edit(request: HttpRequest, slug: str, venue_pk: int) -> HttpResponse:
     return render(request, "events/manage/venue_form.html", context, status=status)
 
 
+def _confirmed_delete(request, delete, obj, back: str, done: str, message) -> HttpResponse:
+    """Delete ``obj`` with ``delete`` if the box was ticked; back to ``back`` on a refusal."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Nothing was deleted: tick the box to confirm."))
+        return redirect(back)
+    try:
+        delete(obj, actor=request.user)
+    except EventError as error:
+        show_error(request, error)
+        return redirect(back)
+    messages.success(request, message)
+    return redirect(done)
+
+
 @require_POST
 @permission_required(PERM)
 def venue_delete(request: HttpRequest, slug: str, venue_pk: int) -> HttpResponse:
     """Delete a venue and its rooms (``delete_venue``); needs ``confirm=yes``."""
     event = _event(slug)
     venue = _venue(event, venue_pk)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Nothing was deleted: tick the box to confirm."))
-        return redirect("events:manage-venue-edit", slug=event.slug, venue_pk=venue.pk)
-    try:
-        delete_venue(venue, actor=request.user)
-    except EventError as error:
-        show_error(request, error)
-        return redirect("events:manage-venue-edit", slug=event.slug, venue_pk=venue.pk)
-    messages.success(request, _("The venue is deleted."))
-    return redirect("events:manage-venues", slug=event.slug)
+    back = reverse("events:manage-venue-edit", kwargs={"slug": event.slug, "venue_pk": venue.pk})
+    done = reverse("events:manage-venues", kwargs={"slug": event.slug})
+    return _confirmed_delete(request, delete_venue, venue, back, done, _("The venue is deleted."))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -244,16 +252,11 @@ def room_delete(request: HttpRequest, slug: str, room_pk: int) -> HttpResponse:
     """Delete a room (``delete_room``); needs ``confirm=yes``."""
     event = _event(slug)
     room = _room(event, room_pk)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Nothing was deleted: tick the box to confirm."))
-        return redirect("events:manage-room-edit", slug=event.slug, room_pk=room.pk)
-    try:
-        delete_room(room, actor=request.user)
-    except EventError as error:
-        show_error(request, error)
-        return redirect("events:manage-room-edit", slug=event.slug, room_pk=room.pk)
-    messages.success(request, _("The room is deleted."))
-    return redirect("events:manage-venue-edit", slug=event.slug, venue_pk=room.venue_id)
+    back = reverse("events:manage-room-edit", kwargs={"slug": event.slug, "room_pk": room.pk})
+    done = reverse(
+        "events:manage-venue-edit", kwargs={"slug": event.slug, "venue_pk": room.venue_id}
+    )
+    return _confirmed_delete(request, delete_room, room, back, done, _("The room is deleted."))
 
 
 # Participant categories
@@ -321,13 +324,9 @@ def category_delete(request: HttpRequest, slug: str, category_pk: int) -> HttpRe
     """Delete a category nobody registered in (``delete_category``); needs ``confirm=yes``."""
     event = _event(slug)
     category = _category(event, category_pk)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Nothing was deleted: tick the box to confirm."))
-        return redirect("events:manage-category-edit", slug=event.slug, category_pk=category.pk)
-    try:
-        delete_category(category, actor=request.user)
-    except EventError as error:
-        show_error(request, error)
-        return redirect("events:manage-category-edit", slug=event.slug, category_pk=category.pk)
-    messages.success(request, _("The category is deleted."))
-    return redirect("events:manage-categories", slug=event.slug)
+    back = reverse(
+        "events:manage-category-edit", kwargs={"slug": event.slug, "category_pk": category.pk}
+    )
+    done = reverse("events:manage-categories", kwargs={"slug": event.slug})
+    message = _("The category is deleted.")
+    return _confirmed_delete(request, delete_category, category, back, done, message)
