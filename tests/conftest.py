@@ -18,6 +18,17 @@ def _process_cache():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _static_files_looked_up_on_request():
+    # Every test Client loads the middleware anew, and WhiteNoise, unless it
+    # refreshes, walks every static file of the finders at that moment (about
+    # 90 ms a client, minutes of a run). Tests ask for few static files: it
+    # looks each up when asked instead. tests/common/test_static_files.py
+    # checks the production set-up (collected, not refreshed) on its own.
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _private_storage(tmp_path_factory):
     # Documents stored by a test never land in the developer's own installation
     # (./var/private), and run-scheduled's sweep, which deletes day-old files no

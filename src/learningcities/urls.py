@@ -14,6 +14,10 @@ urlpatterns = [
 # Public pages carry their language in the URL (/fr/cities/; English without a
 # prefix), so a cached page never depends on a cookie or a header.
 urlpatterns += i18n_patterns(
+    # First: every address of events starts with events/ or workspace/events/,
+    # so the others pass it at once, and the public programme (a page served
+    # from the cache) is found without walking the other apps' patterns.
+    path("", include("learningcities.events.urls")),
     path("account/", include("learningcities.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("workspace/", include("learningcities.accounts.workspace_urls")),
@@ -22,6 +26,5 @@ urlpatterns += i18n_patterns(
     path("", include("learningcities.frameworks.urls")),
     path("", include("learningcities.calls.urls")),
     path("", include("learningcities.reviews.urls")),
-    path("", include("learningcities.events.urls")),
     prefix_default_language=False,
 )

@@ -84,7 +84,9 @@ def _session(event, *, title="Opening plenary", hour=9, city=None) -> ProgrammeS
         ends_at=start + dt.timedelta(hours=1, minutes=30),
         room=room,
     )
-    Presentation.objects.create(session=session, title=f"{title}: a city's work", city=city)
+    Presentation.objects.create(
+        event=session.event, session=session, title=f"{title}: a city's work", city=city
+    )
     return session
 
 

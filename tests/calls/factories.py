@@ -22,6 +22,7 @@ from learningcities.calls.enums import (
     Challenge,
     DocumentKind,
     SubmissionState,
+    kind_allows,
 )
 from learningcities.calls.models import Call, Submission
 from learningcities.frameworks.domain.loading import load_framework
@@ -33,6 +34,14 @@ from tests.factories import CityFactory, country
 from tests.frameworks.helpers import small_document
 
 S = SubmissionState
+
+
+def transitions_for_kind(kind: str) -> dict[str, frozenset[str]]:
+    """Return ``ALLOWED_TRANSITIONS`` as a call of ``kind`` follows it (``kind_allows``)."""
+    return {
+        source: frozenset(target for target in targets if kind_allows(kind, source, target))
+        for source, targets in ALLOWED_TRANSITIONS.items()
+    }
 
 
 def small_framework() -> Framework:
@@ -175,33 +184,39 @@ class Cast:
         return transition(submission, to_state, actor=self.actor_for(to_state), **kwargs)
 
 
-def _shortest_paths() -> dict[str, tuple[str, ...]]:
+def _shortest_paths(kind: str) -> dict[str, tuple[str, ...]]:
     """The shortest path from a fresh draft to each state, read from the transition table.
 
-    Ties go to the target first in ``SubmissionState``'s order, so a new state
-    gets its path by being in the table (tests/calls/test_state_machine.py
-    pins today's paths).
+    The table as a call of ``kind`` follows it (``transitions_for_kind``: a
+    call for presentations is screened from submitted, never endorsed). Ties
+    go to the target first in ``SubmissionState``'s order, so a new state gets
+    its path by being in the table (tests/calls/test_state_machine.py pins
+    today's paths).
     """
+    table = transitions_for_kind(kind)
     order = list(S.values)
     paths: dict[str, tuple[str, ...]] = {S.DRAFT: ()}
     queue = [S.DRAFT]
     while queue:
         state = queue.pop(0)
-        for target in sorted(ALLOWED_TRANSITIONS[state], key=order.index):
+        for target in sorted(table[state], key=order.index):
             if target not in paths:
                 paths[target] = (*paths[state], target)
                 queue.append(target)
     return paths
 
 
-# The path from a fresh draft to each state.
-PATHS: dict[str, tuple[str, ...]] = _shortest_paths()
+# The path from a fresh draft to each state, by kind of call (a membership call's: PATHS).
+PATHS_BY_KIND: dict[str, dict[str, tuple[str, ...]]] = {
+    kind: _shortest_paths(kind) for kind in CallKind.values
+}
+PATHS: dict[str, tuple[str, ...]] = PATHS_BY_KIND[CallKind.MEMBERSHIP]
 
 
 def submission_in(cast: Cast, state: str) -> Submission:
     """A complete submission of ``cast``'s city brought to ``state`` by the right people."""
     submission = cast.draft()
-    for step in PATHS[state]:
+    for step in PATHS_BY_KIND[cast.call.kind][state]:
         cast.move(submission, step)
     assert submission.state == state
     return submission

@@ -9,6 +9,7 @@ from learningcities.calls.domain.errors import TransitionError
 from learningcities.calls.domain.transitions import transition
 from learningcities.calls.enums import (
     ALLOWED_TRANSITIONS,
+    CallKind,
     SubmissionState,
     final_states,
     open_states,
@@ -17,20 +18,23 @@ from learningcities.calls.enums import (
 from learningcities.calls.models import Submission, Transition
 from learningcities.common.models import ActivityLogEntry, OutboxMessage
 
-from .factories import Cast, submission_in
+from .factories import Cast, submission_in, transitions_for_kind
 
 pytestmark = pytest.mark.django_db
 
 S = SubmissionState
+# The table as a membership call follows it (a call for presentations:
+# tests/calls/test_presentation_calls.py).
+MEMBERSHIP_TABLE = transitions_for_kind(CallKind.MEMBERSHIP)
 ALLOWED = sorted(
     (from_state, to_state)
-    for from_state, targets in ALLOWED_TRANSITIONS.items()
+    for from_state, targets in MEMBERSHIP_TABLE.items()
     for to_state in targets
 )
 FORBIDDEN = sorted(
     (from_state, to_state)
     for from_state, to_state in itertools.product(S.values, S.values)
-    if to_state not in ALLOWED_TRANSITIONS[from_state]
+    if to_state not in MEMBERSHIP_TABLE[from_state]
 )
 
 

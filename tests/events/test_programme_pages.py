@@ -128,10 +128,14 @@ def test_programme_constant_queries(django_assert_num_queries, count):
         )
     client = Client()
 
-    # event, sessions, presentations, speakers
-    with django_assert_num_queries(4):
+    # The cache's key (the event with its revision, the register's revision), then
+    # the page: event, sessions, presentations, speakers. The next visitor's is cached.
+    with django_assert_num_queries(5):
         response = client.get(programme_url(event))
+    with django_assert_num_queries(1):
+        again = Client().get(programme_url(event))
     assert response.content.decode().count('class="card session"') == count
+    assert again.content.decode().count('class="card session"') == count
 
 
 # Sign-up buttons ------------------------------------------------------------------

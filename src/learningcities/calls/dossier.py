@@ -21,6 +21,7 @@ from learningcities.questionnaires.tree import (
     questionnaire_tree,
 )
 
+from .domain.profile import asks_challenges, profile_names_for
 from .enums import Challenge, DocumentKind
 from .models import Answer, Submission, SubmissionDocument
 
@@ -63,7 +64,8 @@ def dossier_context(
     ``submissions_for_user`` gives it). Reads only. ``anonymous`` (for a jury
     phase that hides identities) leaves out the city, country, contact person
     and the mayor's commitment letter, and numbers the documents instead of
-    naming their files; the dossier is titled "Application N".
+    naming their files; the dossier is titled "Application N". Only the
+    profile fields the call asks for are shown (``profile_fields_for``).
     ``staged_visible`` (the secretariat): the state as it is, reviewed or
     decided included; everyone else reads the state the city knows.
     """
@@ -74,12 +76,21 @@ def dossier_context(
         documents=documents_by_criterion(documents),
     )
     # The dossier shows the long texts and the challenges apart; an anonymous
-    # one leaves out who speaks for the city.
-    profile = profile_rows(submission, exclude=_identifying_or_long if anonymous else _long_text)
-    challenges = [
-        (challenge.label, (submission.challenges or {}).get(challenge.value))
-        for challenge in Challenge
-    ]
+    # one leaves out who speaks for the city; none shows what the call does
+    # not ask for (a proposal for a presentation: no figures, no ratings).
+    asked = profile_names_for(submission.call)
+    left_out = _identifying_or_long if anonymous else _long_text
+    profile = profile_rows(
+        submission, exclude=lambda field: field.name not in asked or left_out(field)
+    )
+    challenges = (
+        [
+            (challenge.label, (submission.challenges or {}).get(challenge.value))
+            for challenge in Challenge
+        ]
+        if asks_challenges(submission.call)
+        else []
+    )
     return {
         "submission": submission,
         "anonymous": anonymous,
@@ -90,6 +101,7 @@ def dossier_context(
         "city": None if anonymous else submission.city,
         "country": None if anonymous else submission.country,
         "profile": profile,
+        "asks_implementation": "implementation" in asked,
         "challenges": challenges,
         "sections": sections,
         "documents": documents,

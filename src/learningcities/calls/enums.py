@@ -2,8 +2,10 @@
 
 The table ``ALLOWED_TRANSITIONS`` is the state machine DESIGN.md draws; the
 one function that moves a submission (``domain.transitions.transition``)
-refuses anything outside it. ``ACTORS_FOR_STATE`` says who may move a
-submission *into* each state; ``calls/rules.py`` turns that into predicates.
+refuses anything outside it, and anything outside the route of the call's
+kind (``kind_allows``: a call for presentations has no endorsement step).
+``ACTORS_FOR_STATE`` says who may move a submission *into* each state;
+``calls/rules.py`` turns that into predicates.
 """
 
 from typing import NamedTuple
@@ -17,6 +19,12 @@ from django.utils.translation import pgettext_lazy
 class CallKind(models.TextChoices):
     MEMBERSHIP = "membership", _("Membership")
     AWARD = "award", _("Award")
+    PRESENTATIONS = "presentations", _("Presentations at an event")
+
+
+# Kinds of call whose submissions go from the city straight to the secretariat's
+# screening: no National Commission endorses them, and no quota counts them.
+WITHOUT_ENDORSEMENT = frozenset({CallKind.PRESENTATIONS})
 
 
 class DeadlineAction(models.TextChoices):
@@ -123,6 +131,7 @@ submitted_states = frozenset(set(S) - {S.DRAFT})
 # States in which an endorsement stands and holds a slot of the country's quota:
 # from the endorsement on, until the secretariat asks for changes or the city
 # withdraws (``transition`` takes the slot on entering and gives it back on leaving).
+# A call without endorsement reaches them from submitted, and holds no slot.
 endorsed_states = frozenset(
     {S.ENDORSED, S.ELIGIBLE, S.INELIGIBLE, S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.RELEASED}
 )
@@ -155,7 +164,19 @@ def state_for_city(state: str) -> str:
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.ENDORSED, S.RETURNED, S.DECLINED, S.WITHDRAWN}),
+    # Endorsed, returned or declined by the National Commission; screened
+    # directly by the secretariat in a call without endorsement (``kind_allows``).
+    S.SUBMITTED: frozenset(
+        {
+            S.ENDORSED,
+            S.RETURNED,
+            S.DECLINED,
+            S.ELIGIBLE,
+            S.INELIGIBLE,
+            S.NEEDS_CHANGES,
+            S.WITHDRAWN,
+        }
+    ),
     S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.ENDORSED: frozenset({S.ELIGIBLE, S.INELIGIBLE, S.NEEDS_CHANGES, S.WITHDRAWN}),
     S.DECLINED: frozenset(),
@@ -233,8 +254,35 @@ COMMENT_REQUIRED = frozenset({S.RETURNED, S.DECLINED, S.INELIGIBLE, S.NEEDS_CHAN
 # endorsement deadline has passed.
 ENDORSER_STATES = frozenset({S.ENDORSED, S.RETURNED, S.DECLINED})
 
-# The secretariat's screening outcomes of an endorsed submission.
+# The secretariat's screening outcomes of an endorsed submission (of a submitted
+# one, in a call without endorsement).
 SCREENING_STATES = frozenset({S.ELIGIBLE, S.INELIGIBLE, S.NEEDS_CHANGES})
+
+
+def screened_from(kind: str) -> str:
+    """Return the state a submission to a call of ``kind`` waits for its screening in.
+
+    Endorsed, where its National Commission endorses it; submitted, where no
+    Commission does (``WITHOUT_ENDORSEMENT``): the city sends it straight to the
+    secretariat.
+    """
+    return S.SUBMITTED if kind in WITHOUT_ENDORSEMENT else S.ENDORSED
+
+
+def kind_allows(kind: str, from_state: str, to_state: str) -> bool:
+    """Whether a submission to a call of ``kind`` may go from ``from_state`` to ``to_state``.
+
+    The table holds both routes to the screening: through the National
+    Commission's endorsement, and straight from the city. A call takes one
+    of them: a call without endorsement never reaches the endorser's states;
+    any other call is screened only once endorsed.
+    """
+    if to_state not in ALLOWED_TRANSITIONS[from_state]:
+        return False
+    if kind in WITHOUT_ENDORSEMENT:
+        return to_state not in ENDORSER_STATES
+    return not (from_state == S.SUBMITTED and to_state in SCREENING_STATES)
+
 
 # What the city's page calls the reason given with a move into each state of
 # ``COMMENT_REQUIRED``; a decline the system made names the deadline instead.
@@ -265,9 +313,10 @@ class Move(NamedTuple):
 
 
 # The moves the secretariat's submission page offers, in this order, each only
-# where ``rules.may_transition`` allows it now (the table and the role). The
-# National Commission's decisions are the secretariat's once an escalated
-# endorsement deadline has passed.
+# where ``rules.may_transition`` allows it now (the table, the call's kind and
+# the role: a proposal to a call without endorsement is screened from
+# submitted). The National Commission's decisions are the secretariat's once
+# an escalated endorsement deadline has passed.
 SECRETARIAT_MOVES = (
     Move("eligible", S.ELIGIBLE, _("Eligible"), _("Comment (optional)"), "screening"),
     Move(

@@ -26,6 +26,7 @@ from .enums import (  # TRANSITION_PERMISSIONS: imported from here too
     SubmissionState,
     TransitionActor,
     editable_states,
+    kind_allows,
     submitted_states,
 )
 from .machine import submission_machine
@@ -46,8 +47,17 @@ def is_coordinator_of_submission(user, submission) -> bool:
 
 @rules.predicate
 def is_endorser_of_submission(user, submission) -> bool:
-    """The person endorses for the National Commission of the submission's country."""
-    return submission is not None and submission.country_id in endorsed_country_ids(user)
+    """The person endorses for the National Commission of the submission's country.
+
+    Only in a call its Commission endorses: a proposal to a call without
+    endorsement goes from the city straight to the secretariat, and the
+    Commission neither sees nor decides it.
+    """
+    return (
+        submission is not None
+        and submission.call.needs_endorsement
+        and submission.country_id in endorsed_country_ids(user)
+    )
 
 
 def answers_editable_in(state: str) -> bool:
@@ -101,12 +111,16 @@ def actor_roles(user, submission) -> frozenset[str]:
 def may_transition(user, submission, to_state: str, *, now=None) -> bool:
     """Whether ``user`` (None: the system) may move ``submission`` to ``to_state`` now.
 
-    True only if the table allows the move from the current state and the person
-    holds a role allowed to make it; the secretariat may take the endorser's
-    decisions on a submission escalated to it. Guards that depend on dates,
-    quotas and completeness are the transition function's.
+    True only if the table allows the move from the current state, the call's
+    kind takes that route (``kind_allows``: a call without endorsement is
+    screened from submitted and never endorsed) and the person holds a role
+    allowed to make it; the secretariat may take the endorser's decisions on
+    a submission escalated to it. Guards that depend on dates, quotas and
+    completeness are the transition function's.
     """
-    if not submission_machine.allows(submission.state, to_state):
+    if not submission_machine.allows(submission.state, to_state) or not kind_allows(
+        submission.call.kind, submission.state, to_state
+    ):
         return False
     held = actor_roles(user, submission)
     allowed = submission_machine.actors_for(to_state)

@@ -21,8 +21,15 @@ class EventsConfig(AppConfig):
         # Registers the document viewer rule of outcome files (common.rules).
         from learningcities.common.translated import TranslatableKind, register_translatable
 
-        from .domain import outcomes  # noqa: F401 (imported for its registration)
+        # Imported for what they register: the outcome files' viewer rule, and
+        # the receivers that move the programme's revision on (also in the
+        # job worker, which expires sign-up offers).
+        from .domain import outcomes, revision  # noqa: F401
+        from .domain.proposals import register_proposal_effects
         from .models import Event, OutcomeDocument
+
+        # Accepted proposals of a call for presentations join their event's programme.
+        register_proposal_effects()
 
         register_translatable(
             TranslatableKind(

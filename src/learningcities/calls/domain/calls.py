@@ -13,7 +13,7 @@ from learningcities.common.domain.documents import DEFAULT_ALLOWED, delete_docum
 from learningcities.common.languages import language_codes
 from learningcities.common.model_fields import out_of_bounds
 
-from ..enums import CallKind, DeadlineAction, DocumentKind
+from ..enums import WITHOUT_ENDORSEMENT, CallKind, DeadlineAction, DocumentKind
 from ..models import Call, CallAttachment, Submission
 from ..validators import validate_time_zone
 from .eligibility import manual_check_code
@@ -146,6 +146,32 @@ def _check_manual_checks(labels) -> None:
         seen[code] = label
 
 
+# The settings of the National Commission's endorsement, which a call without
+# endorsement (``Call.needs_endorsement``) does not use.
+ENDORSEMENT_FIELDS = (
+    "endorsement_days",
+    "endorsement_reminder_days",
+    "deadline_action",
+    "quota_per_country",
+)
+
+
+def _clear_endorsement_settings(call: Call) -> list[str]:
+    """Empty the quota and the reminder of a call without endorsement; return the fields changed.
+
+    Neither applies to it (no Commission endorses, no slot is taken); the
+    window and the deadline action keep their values, unused.
+    """
+    if call.needs_endorsement:
+        return []
+    changed = []
+    for name in ("quota_per_country", "endorsement_reminder_days"):
+        if getattr(call, name) is not None:
+            setattr(call, name, None)
+            changed.append(name)
+    return changed
+
+
 @transaction.atomic
 def create_call(
     *, actor, title: str, kind: str, framework, opens_at, closes_at, **settings
@@ -153,11 +179,16 @@ def create_call(
     """Create a call pinned to one framework version, its rules as given.
 
     ``settings`` are further fields of Call (time_zone, quota_per_country,
-    endorsement_days, eligibility rules, word limits...). Effects: the call;
+    endorsement_days, eligibility rules, word limits...). A call without
+    endorsement (for presentations) has no quota and no endorsement reminder,
+    whatever is given, and requires no document unless told to (the mayor's
+    commitment letter is a membership document). Effects: the call;
     activity ``calls.call.create``. Raises SubmissionError naming the problem
     (naive datetimes, a window that closes before it opens, an unknown time zone).
     """
     _check_unknown_fields(settings)
+    if kind in WITHOUT_ENDORSEMENT:
+        settings.setdefault("required_documents", [])
     call = Call(
         title=title,
         kind=kind,
@@ -166,6 +197,7 @@ def create_call(
         closes_at=closes_at,
         **settings,
     )
+    _clear_endorsement_settings(call)
     _check_call(call)
     call.save()
     record_activity(
@@ -239,17 +271,22 @@ def locked_call_fields(call: Call, *, now: dt.datetime | None = None) -> dict[st
     closing date and the endorsement reminder may change; the eligibility
     rules say how many applications were already checked against them. Once
     closed, only the texts. The jury's settings (reviews per submission) are
-    never locked here.
+    never locked here. The endorsement settings of a call without endorsement
+    are locked in every phase: they are not used.
     """
     phase = call_phase(call, now=now)
     if phase == CallPhase.UPCOMING:
-        return {}
-    if phase == CallPhase.CLOSED:
-        return _closed_locks()
-    opened = _("Locked: the call is open and cities are already answering it.")
-    free = (*TEXT_FIELDS, *OPEN_FIELDS, *JURY_FIELDS)
-    locks = {name: opened for name in CALL_FIELDS if name not in free}
-    locks.update(dict.fromkeys(ELIGIBILITY_FIELDS, _eligibility_lock(call)))
+        locks = {}
+    elif phase == CallPhase.CLOSED:
+        locks = _closed_locks()
+    else:
+        opened = _("Locked: the call is open and cities are already answering it.")
+        free = (*TEXT_FIELDS, *OPEN_FIELDS, *JURY_FIELDS)
+        locks = {name: opened for name in CALL_FIELDS if name not in free}
+        locks.update(dict.fromkeys(ELIGIBILITY_FIELDS, _eligibility_lock(call)))
+    if not call.needs_endorsement:
+        unused = _("Not used: no National Commission endorses the proposals to this call.")
+        locks.update(dict.fromkeys(ENDORSEMENT_FIELDS, unused))
     return locks
 
 
@@ -294,7 +331,8 @@ def update_call(
     """Change settings of ``call``, those its phase still allows; return it and the fields changed.
 
     ``changes`` are fields of ``CALL_FIELDS``; a value equal to the current one
-    is no change. A changed field that ``locked_call_fields`` locks is refused
+    is no change; a call without endorsement keeps no quota and no
+    endorsement reminder. A changed field that ``locked_call_fields`` locks is refused
     (SubmissionError, code ``locked``, naming the field and why), whatever the
     form showed; so is a closing date not after ``now`` once the call is open.
     Effects (only when something changed): the call; its ``revision`` bumped;
@@ -307,9 +345,10 @@ def update_call(
     _check_changes_allowed(locked, changes, changed, now)
     if not changed:
         return locked, []
-    before = {name: getattr(locked, name) for name in changed}
+    before = {name: getattr(locked, name) for name in (*changed, *ENDORSEMENT_FIELDS)}
     for name in changed:
         setattr(locked, name, changes[name])
+    changed += [name for name in _clear_endorsement_settings(locked) if name not in changed]
     _check_call(locked)
     locked.save(update_fields=changed)
     bump_call_revision(locked.pk)

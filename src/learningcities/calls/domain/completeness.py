@@ -15,8 +15,10 @@ from learningcities.questionnaires.values import over_word_limit
 
 from ..enums import Challenge, DocumentKind
 from ..models import Submission
+from .profile import asks_challenges, profile_fields_for
 
-# The fields completeness asks for; the challenges are rated one by one.
+# The fields completeness asks for in a whole profile; the challenges are rated
+# one by one. A call asks only for those of its own (``profile_fields_for``).
 REQUIRED_PROFILE_FIELDS = tuple(
     field.name for field in PROFILE_FIELDS if field.required and field.kind != ProfileKind.RATINGS
 )
@@ -33,9 +35,14 @@ def _missing_fields(submission: Submission) -> list[MissingItem]:
             f"profile-{name}",
             _("%(field)s is missing.") % {"field": profile_label(Submission, name)},
         )
-        for name in REQUIRED_PROFILE_FIELDS
+        for name in _required_fields(submission)
         if _is_empty(getattr(submission, name))
     ]
+
+
+def _required_fields(submission: Submission) -> list[str]:
+    asked = {field.name for field in profile_fields_for(submission.call)}
+    return [name for name in REQUIRED_PROFILE_FIELDS if name in asked]
 
 
 def _invalid_email(submission: Submission) -> list[MissingItem]:
@@ -57,7 +64,7 @@ def _invalid_email(submission: Submission) -> list[MissingItem]:
 
 def _over_word_limits(submission: Submission) -> list[MissingItem]:
     missing = []
-    for field in (field for field in PROFILE_FIELDS if field.word_limit):
+    for field in (field for field in profile_fields_for(submission.call) if field.word_limit):
         limit = getattr(submission.call, field.word_limit)
         count = over_word_limit(getattr(submission, field.name), limit)
         if count:
@@ -77,6 +84,8 @@ def _over_word_limits(submission: Submission) -> list[MissingItem]:
 
 
 def _unrated_challenges(submission: Submission) -> list[MissingItem]:
+    if not asks_challenges(submission.call):
+        return []
     ratings = submission.challenges or {}
     return [
         MissingItem(
@@ -105,7 +114,9 @@ def _missing_documents(submission: Submission, kinds: set[str]) -> list[MissingI
 def completeness(submission: Submission) -> list[MissingItem]:
     """Return what is missing or wrong before ``submission`` can be submitted, in form order.
 
-    Empty profile fields, unrated challenges, texts over their word limits,
+    Empty profile fields, unrated challenges, texts over their word limits
+    (of the profile the call asks for: a proposal for a presentation asks
+    for no figures, ratings or implementation),
     unanswered required criteria, file criteria without evidence and required
     documents not attached. An empty list means complete. Three queries.
     """

@@ -42,10 +42,11 @@ from learningcities.network.enums import MembershipStatus
 from learningcities.network.models import Membership
 from learningcities.questionnaires.values import word_count
 
-from ..enums import CallKind, CheckOutcome, Decision, DocumentKind, SubmissionState
+from ..enums import CallKind, CheckOutcome, Decision, DocumentKind, SubmissionState, screened_from
 from ..models import AwardWin, Call, ManualCheck, Submission
 from ..rules import can_screen_submission
 from .errors import SubmissionError, TransitionNotPermitted
+from .profile import profile_names_for
 
 MANUAL_PREFIX = "manual."
 # The oldest year an award win may be recorded for (the award was created in 2015).
@@ -297,13 +298,14 @@ def _word_limit_checks(submission: Submission, call: Call) -> list[Check]:
 
 
 def _field_word_limit_checks(submission: Submission, call: Call) -> list[Check]:
-    """One check per text field the call limits (motivation, implementation)."""
+    """One check per text field the call asks for and limits (motivation, implementation)."""
+    asked = profile_names_for(call)
     checks = []
     for field, limit in (
         ("motivation", call.motivation_word_limit),
         ("implementation", call.implementation_word_limit),
     ):
-        if limit:
+        if limit and field in asked:
             checks.append(_field_word_limit_check(submission, field, limit))
     return checks
 
@@ -412,7 +414,8 @@ def record_manual_check(
     """Record the secretariat's answer to the manual check ``code`` of ``submission``.
 
     Only the secretariat may (``calls.screen_submission``), only while the
-    submission is being screened (endorsed), only for a check its call defines.
+    submission is being screened (endorsed; submitted, in a call without
+    endorsement: ``screened_from``), only for a check its call defines.
     Effects: the ``ManualCheck`` row created or updated (answer, note, who);
     activity ``calls.submission.manual_check``. Raises TransitionNotPermitted or
     SubmissionError naming the problem.
@@ -468,12 +471,18 @@ def _check_manual_check_target(submission: Submission, code: str, expected: dict
             % {"code": code, "known": known},
             code="unknown_check",
         )
-    if submission.state != SubmissionState.ENDORSED:
-        raise SubmissionError(
-            _("Eligibility is checked while a submission is endorsed; this one is %(state)s.")
-            % {"state": submission.get_state_display().lower()},
-            code="not_screening",
+    if submission.state == screened_from(submission.call.kind):
+        return
+    if submission.call.needs_endorsement:
+        message = _("Eligibility is checked while a submission is endorsed; this one is %(state)s.")
+    else:
+        message = _(
+            "Eligibility is checked while a submission waits for its screening; "
+            "this one is %(state)s."
         )
+    raise SubmissionError(
+        message % {"state": submission.get_state_display().lower()}, code="not_screening"
+    )
 
 
 def award_years(call: Call | None = None) -> range:

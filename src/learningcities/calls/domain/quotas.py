@@ -30,8 +30,9 @@ def take_endorsement_slot(call: Call, country) -> None:
     """Count one more endorsement of ``country`` in ``call``; SubmissionError if none is left.
 
     Call inside the endorsement's transaction: a rollback gives the slot back.
+    A call without endorsement (or without quota) counts nothing.
     """
-    if call.quota_per_country is None:
+    if call.quota_per_country is None or not call.needs_endorsement:
         return
     row = _quota_row(call, country.pk)
     taken = EndorsementQuota.objects.filter(pk=row.pk, used__lt=call.quota_per_country).update(
@@ -50,7 +51,7 @@ def take_endorsement_slot(call: Call, country) -> None:
 
 def give_back_endorsement_slot(call: Call, country) -> None:
     """Free one endorsement of ``country`` in ``call`` (an endorsement no longer stands)."""
-    if call.quota_per_country is None:
+    if call.quota_per_country is None or not call.needs_endorsement:
         return
     EndorsementQuota.objects.filter(call=call, country_id=country.pk, used__gt=0).update(
         used=F("used") - 1

@@ -1,4 +1,5 @@
-"""Releasing a call's decisions: the cohort of a membership call, the winners of an award.
+"""Releasing a call's decisions: the cohort of a membership call, the winners of an award,
+the accepted proposals of a call for presentations.
 
 Decisions are staged (``decided`` with ``accepted`` or ``rejected``) and become
 known by a release in three steps, each of which commits, so that a release
@@ -7,11 +8,14 @@ continues where it stopped when it is run again, nothing doubled and nothing
 missed:
 
 1. ``start_release``: the checks, the cohort (membership call) and the
-   ``Release`` row in state ``running`` with the number of decided submissions;
-   from then on no decision can be staged or changed.
+   ``Release`` row (no cohort and no year for a call for presentations) in
+   state ``running`` with the number of decided submissions; from then on no
+   decision can be staged or changed.
 2. ``run_release``: per decided submission, in a transaction of its own that
    locks it: the membership (or award win), the certificate, the ``released``
-   state and with it the decision mail. The ``released`` state marks the
+   state and with it the decision mail (an accepted presentation gets no
+   membership and no certificate: the apps that take it further react to
+   ``released``, such as events' sessions). The ``released`` state marks the
    submission done: a second run (or a concurrent one, which waits for the
    lock) skips it. A failure rolls back that submission alone (files included:
    ``store_document`` removes a file whose transaction rolls back), stops the
@@ -236,14 +240,18 @@ def release_problems(call: Call, decided: Sequence[Submission]) -> list[str]:
 
     Submissions still waiting for a decision (named), no decision staged, an
     accepted city already a member (membership call), two winners of one
-    country (award call). Read-only: the preview shows them, the start refuses.
+    country (award call); a call for presentations has none of its own.
+    Read-only: the preview shows them, the start refuses.
     """
     problems = _waiting_problems(call)
     if not decided:
         problems.append(_("No decision is staged: there is nothing to release."))
     accepted = [s for s in decided if s.decision == Decision.ACCEPTED]
-    check = _second_winner_problems if call.kind == CallKind.AWARD else _member_problems
-    return problems + check(accepted)
+    if call.kind == CallKind.AWARD:
+        return problems + _second_winner_problems(accepted)
+    if call.kind == CallKind.MEMBERSHIP:
+        return problems + _member_problems(accepted)
+    return problems
 
 
 def _waiting_problems(call: Call) -> list[str]:
@@ -317,12 +325,12 @@ def start_release(
     """Start the release of ``call``'s staged decisions; return its ``Release`` (running).
 
     A membership call needs the cohort's ``name`` and ``joined_on``, an award
-    call the award ``year``; ``kind`` (default: the call's) is the kind of
-    release asked for. Refused (TransitionNotPermitted) to anyone but the
-    secretariat; refused (SubmissionError naming what is wrong) for a call of
-    the other kind, a missing name, date or year, and every problem of
-    ``release_problems``. A call whose release started already returns its
-    ``Release`` unchanged.
+    call the award ``year``, a call for presentations neither; ``kind``
+    (default: the call's) is the kind of release asked for. Refused
+    (TransitionNotPermitted) to anyone but the secretariat; refused
+    (SubmissionError naming what is wrong) for a call of another kind, a
+    missing name, date or year, and every problem of ``release_problems``. A
+    call whose release started already returns its ``Release`` unchanged.
 
     Effects, in one transaction: the call locked; the cohort (created, or the
     existing one of that name); a ``Release`` in state ``running`` with the
@@ -356,10 +364,13 @@ def start_release(
 
 
 def _check_release_details(kind: str, *, name: str, joined_on, year) -> None:
-    """Refuse a release without its award year, or without its cohort's name and date."""
+    """Refuse a release without its award year, or without its cohort's name and date.
+
+    A call for presentations releases its decisions alone: nothing to check.
+    """
     if kind == CallKind.AWARD:
         _check_award_year(year)
-    else:
+    elif kind == CallKind.MEMBERSHIP:
         _check_cohort_details(name, joined_on)
 
 
@@ -388,10 +399,13 @@ def _lock_decided_or_refuse(call: Call) -> list[Submission]:
 def _release_target(call: Call, kind: str, *, name: str, joined_on, year, actor) -> dict:
     """The ``Release`` fields of the kind: an award's year, or a cohort and its date.
 
-    Effects: the cohort ``name`` created (see ``_cohort_named``) for a membership call.
+    Neither for a call for presentations. Effects: the cohort ``name``
+    created (see ``_cohort_named``) for a membership call.
     """
     if kind == CallKind.AWARD:
         return {"cohort": None, "joined_on": None, "award_year": year}
+    if kind != CallKind.MEMBERSHIP:
+        return {"cohort": None, "joined_on": None, "award_year": None}
     cohort = _cohort_named(name, call=call, joined_on=joined_on, actor=actor)
     return {"cohort": cohort, "joined_on": joined_on, "award_year": None}
 
@@ -467,10 +481,10 @@ def _release_one(
         )
         if submission is None:
             return False
-        accepted = submission.decision == Decision.ACCEPTED
+        certified = submission.decision == Decision.ACCEPTED and certifies(release.call)
         certificate = (
             _admit_and_certify(release, submission, renderer=renderer, now=now)
-            if accepted
+            if certified
             else None
         )
         transition(
@@ -483,6 +497,14 @@ def _release_one(
         )
         Release.objects.filter(pk=release.pk).update(processed=F("processed") + 1)
     return True
+
+
+def certifies(call: Call) -> bool:
+    """Whether an accepted submission to ``call`` earns a certificate (membership, award).
+
+    A call for presentations makes no member and no winner: nothing to certify.
+    """
+    return call.kind in (CallKind.MEMBERSHIP, CallKind.AWARD)
 
 
 def _admit_and_certify(
@@ -522,12 +544,16 @@ def _admit(release: Release, submission: Submission) -> None:
 def _notice_context(
     release: Release, submission: Submission, *, certificate: Certificate | None
 ) -> dict:
-    """What the decision mail of ``submission`` says: the decision, the award or the cohort."""
+    """What the decision mail of ``submission`` says: the decision, the award or the cohort.
+
+    ``presentation``: the call is for presentations (no cohort, no award).
+    """
     accepted = submission.decision == Decision.ACCEPTED
     award = release.award_year is not None
     context = {
         "accepted": accepted,
         "award": award,
+        "presentation": release.call.kind == CallKind.PRESENTATIONS,
         "certificate": certificate is not None,
         "jury_comments": release.jury_comments.get(str(submission.pk), []),
     }
@@ -625,7 +651,10 @@ def _decided_left(release: Release) -> bool:
 
 
 def _release_changes(release: Release, *, admitted: int) -> dict:
-    """The activity's changes: the award year and winners, or the cohort, date and admitted."""
+    """The activity's changes: the award year and winners, the cohort, date and admitted,
+    or (a call for presentations) the proposals accepted."""
+    if release.call.kind == CallKind.PRESENTATIONS:
+        return {"accepted": [None, admitted], "released": [None, release.total]}
     if release.award_year is not None:
         return {
             "award_year": [None, release.award_year],

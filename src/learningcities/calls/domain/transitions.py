@@ -34,6 +34,7 @@ from ..enums import (  # AUDIENCES and the audiences' names: imported from here 
     Decision,
     SubmissionState,
     endorsed_states,
+    kind_allows,
     staged_states,
     state_for_city,
 )
@@ -320,6 +321,37 @@ def _known_state(actor, state: str) -> str:
     return state if actor is None or is_secretariat(actor) else state_for_city(state)
 
 
+def _check_route(move: SubmissionMove, labels: dict) -> None:
+    """Refuse a move the call's kind does not take (``kind_allows``), saying why.
+
+    Checked with the table, before the actor's role (``may_transition``
+    refuses these moves too, so that no page offers them): a call without
+    endorsement is never endorsed, returned or declined by a Commission;
+    any other call is screened only once endorsed. ``labels``: the states'
+    names as the actor knows them.
+    """
+    call = move.submission.call
+    if kind_allows(call.kind, move.from_state, move.to_state):
+        return
+    if move.to_state in ENDORSER_STATES:
+        raise TransitionError(
+            _(
+                "A submission cannot go from “%(from)s” to “%(to)s”: proposals to this call "
+                "are not endorsed by a National Commission."
+            )
+            % labels,
+            code="no_endorsement",
+        )
+    raise TransitionError(
+        _(
+            "A submission cannot go from “%(from)s” to “%(to)s”: its National Commission "
+            "endorses it before the secretariat screens it."
+        )
+        % labels,
+        code="endorsement_first",
+    )
+
+
 def _check_table(move: SubmissionMove) -> None:
     """Refuse a move the table or the actor's role does not allow.
 
@@ -333,6 +365,7 @@ def _check_table(move: SubmissionMove) -> None:
         raise TransitionError(
             _("A submission cannot go from “%(from)s” to “%(to)s”.") % labels, code="not_allowed"
         )
+    _check_route(move, labels)
     if not submission_machine.allows(move.from_state, move.to_state) or not may_transition(
         move.actor, move.submission, move.to_state, now=move.now
     ):
@@ -346,7 +379,13 @@ def _stamp(move: SubmissionMove) -> list[str]:
     submission, now = move.submission, move.now
     if move.to_state == S.SUBMITTED:
         submission.submitted_at = now
-        submission.endorsement_due_at = now + dt.timedelta(days=submission.call.endorsement_days)
+        # A call without endorsement has no endorsement deadline: no reminder,
+        # no deadline action, nothing overdue.
+        submission.endorsement_due_at = (
+            now + dt.timedelta(days=submission.call.endorsement_days)
+            if submission.call.needs_endorsement
+            else None
+        )
         submission.escalated_at = None
         return ["submitted_at", "endorsement_due_at", "escalated_at"]
     if move.to_state == S.DECIDED:
@@ -358,9 +397,11 @@ def _stamp(move: SubmissionMove) -> list[str]:
 def _move_quota_slot(move: SubmissionMove) -> None:
     """Take a slot of the country's quota when an endorsement starts to stand, give it back
     when it stops (needs changes, withdrawn)."""
+    submission = move.submission
+    if not submission.call.needs_endorsement:
+        return  # screened straight from submitted: no endorsement, no quota
     held_before = move.from_state in endorsed_states
     held_after = move.to_state in endorsed_states
-    submission = move.submission
     if held_after and not held_before:
         take_endorsement_slot(submission.call, submission.country)
     elif held_before and not held_after:
@@ -414,6 +455,9 @@ def _record(move: SubmissionMove, stamped: list[str], before: dict) -> Transitio
 def _audiences(move: SubmissionMove) -> tuple[str, ...]:
     if move.to_state == S.WITHDRAWN and move.from_state == S.DRAFT:
         return (COORDINATORS,)  # nobody else knew of a draft
+    if not move.submission.call.needs_endorsement:
+        # The National Commission has no part in a call without endorsement.
+        return tuple(audience for audience in AUDIENCES[move.to_state] if audience != ENDORSERS)
     return AUDIENCES[move.to_state]
 
 
@@ -456,7 +500,10 @@ def transition(
     """Move ``submission`` to ``to_state`` on behalf of ``actor`` (None: the system).
 
     The one way a submission changes state. Checks, in order: the
-    transition table (TransitionError naming both states); the actor's
+    transition table (TransitionError naming both states); the route of the
+    call's kind (TransitionError: a call without endorsement, such as a call
+    for presentations, is screened from submitted and never endorsed; any
+    other call is screened only once endorsed); the actor's
     permission (TransitionNotPermitted); anyone but the secretariat is
     refused as if a staged submission (reviewed, decided) were in review,
     and told so; then the guards registered on ``submission_machine`` for
@@ -485,16 +532,18 @@ def transition(
 
     Effects, all in one transaction (any failure leaves nothing): the state
     and its timestamps saved with ``update_fields`` (submitted: ``submitted_at``
-    and ``endorsement_due_at``; decided: ``decision``; a staged step leaves
-    ``updated_at``, the last change the city sees); the quota slot taken or
-    given back (an endorsement stands in ``endorsed_states``); the call's
-    ``revision`` bumped; a ``Transition`` row;
-    activity ``calls.submission.<to_state>`` (a withdrawal from a staged step
-    logged as from in review); notices from the template
-    ``calls.submission.<to_state>`` in the call's language to the audiences of
-    ``AUDIENCES``, with what an audience may not read blanked (``_withheld``);
-    the effects registered for ``to_state`` (the reviews app logs an
-    acceptance with few reviews); the ``submission_transitioned`` signal.
+    and ``endorsement_due_at``, None in a call without endorsement; decided:
+    ``decision``; a staged step leaves ``updated_at``, the last change the
+    city sees); the quota slot taken or given back (an endorsement stands in
+    ``endorsed_states``; never in a call without endorsement); the call's
+    ``revision`` bumped; a ``Transition`` row; activity
+    ``calls.submission.<to_state>`` (a withdrawal from a staged step logged as
+    from in review); notices from the template ``calls.submission.<to_state>``
+    in the call's language to the audiences of ``AUDIENCES`` (never the
+    endorsers in a call without endorsement), with what an audience may not
+    read blanked (``_withheld``); the effects registered for ``to_state`` (the
+    reviews app logs an acceptance with few reviews); the
+    ``submission_transitioned`` signal.
     ``submission`` is updated in place and returned.
     """
     if to_state not in SubmissionState.values:

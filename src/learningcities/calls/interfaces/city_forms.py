@@ -100,20 +100,33 @@ _FORM_ORDER = (
 
 
 class ProfileForm(forms.Form):
-    """The city's profile, its challenges rated 1 to 5, and the mayor's commitment letter."""
+    """The city's profile, its challenges rated 1 to 5, and the mayor's commitment letter.
 
-    def __init__(self, *args, word_limits: dict[str, int] | None = None, **kwargs):
+    ``profile_fields``: the fields the call asks for (all of ``PROFILE_FIELDS``
+    unless told; a call for presentations asks for its contact and motivation
+    only); ``letter``: whether the commitment letter is offered.
+    """
+
+    def __init__(
+        self,
+        *args,
+        word_limits: dict[str, int] | None = None,
+        profile_fields: tuple[ProfileField, ...] = PROFILE_FIELDS,
+        letter: bool = True,
+        **kwargs,
+    ):
         kwargs.setdefault("auto_id", "profile-%s")
         super().__init__(*args, **kwargs)
         word_limits = word_limits or {}
-        for field in sorted(PROFILE_FIELDS, key=lambda field: _FORM_ORDER.index(field.kind)):
+        for field in sorted(profile_fields, key=lambda field: _FORM_ORDER.index(field.kind)):
             self._add(field, word_limits.get(field.name))
-        self.fields[LETTER_FIELD] = PrivateDocumentField(
-            label=_("Mayor's commitment letter"),
-            required=False,
-            allowed=[FileFamily.PDF, FileFamily.IMAGE],
-            help_text=_("A PDF or an image of the signed letter."),
-        )
+        if letter:
+            self.fields[LETTER_FIELD] = PrivateDocumentField(
+                label=_("Mayor's commitment letter"),
+                required=False,
+                allowed=[FileFamily.PDF, FileFamily.IMAGE],
+                help_text=_("A PDF or an image of the signed letter."),
+            )
 
     def _add(self, field: ProfileField, word_limit: int | None) -> None:
         if field.kind == ProfileKind.RATINGS:

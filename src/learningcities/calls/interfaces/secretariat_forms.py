@@ -32,7 +32,15 @@ class CallForm(forms.Form):
     them into instants (``opens_at`` / ``closes_at`` in ``cleaned_data``).
     """
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=CallKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=CallKind.choices,
+        help_text=_(
+            "No National Commission endorses the proposals to a call for presentations: "
+            "its endorsement window, reminder, deadline action and quota are not used, and "
+            "it requires no document."
+        ),
+    )
     title = setting_form_field(Call, "title")
     framework = FrameworkChoiceField(
         label=_("Framework version"),

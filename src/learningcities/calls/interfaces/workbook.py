@@ -29,14 +29,13 @@ from learningcities.common.languages import language_codes
 from learningcities.common.validators import declared_directory
 from learningcities.questionnaires.answers import answer_kind
 from learningcities.questionnaires.profile import (
-    PROFILE_FIELDS,
-    PROFILE_NAMES,
     ProfileField,
     ProfileKind,
 )
 from learningcities.questionnaires.tree import by_criterion, questionnaire_tree
 
 from ..domain.errors import SubmissionError
+from ..domain.profile import profile_fields_for, profile_names_for
 from ..domain.submissions import DECIMAL_FIELDS, INTEGER_FIELDS, clean_profile_value
 from ..domain.workbook import ImportSummary, save_workbook
 from ..enums import CHALLENGE_MAX, CHALLENGE_MIN, Challenge
@@ -135,7 +134,7 @@ def _challenge_rows(submission: Submission, label: str) -> list[tuple[str, str, 
 
 def _profile_rows(submission: Submission) -> list[tuple[str, str, Any, str]]:
     rows = []
-    for field in PROFILE_FIELDS:
+    for field in profile_fields_for(submission.call):
         label = str(Submission._meta.get_field(field.name).verbose_name)
         if field.kind == ProfileKind.RATINGS:
             rows.extend(_challenge_rows(submission, label))
@@ -503,12 +502,14 @@ class _ProfileReading:
         self.unchanged = 0
         self.challenges: dict[str, Any] = {}
         self.challenge_seen = False
+        # A field the call does not ask for (a proposal's figures) is unknown here.
+        self.asked = profile_names_for(submission.call)
 
     def read_row(self, row: int, name: str, value: Any) -> None:
         coordinate = f"{PROFILE_VALUE_COLUMN}{row}"
-        if name.startswith(CHALLENGE_PREFIX):
+        if name.startswith(CHALLENGE_PREFIX) and "challenges" in self.asked:
             self.read_challenge(row, name, value, coordinate)
-        elif name not in PROFILE_NAMES or name == "challenges":
+        elif name not in self.asked or name == "challenges":
             self.errors.append(_unknown_field(row, name))
         else:
             self.read_field(name, value, coordinate)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from learningcities.common.languages import language_choices
 from learningcities.common.translated import TranslatableContent
 
-from ..enums import CallKind, DeadlineAction, DocumentKind
+from ..enums import WITHOUT_ENDORSEMENT, CallKind, DeadlineAction, DocumentKind
 from ..validators import validate_time_zone
 
 # The longest public description or guidelines of a call, in characters.
@@ -17,7 +17,7 @@ def default_required_documents() -> list[str]:
 
 
 class Call(TranslatableContent):
-    """A call for applications (membership) or nominations (award), its rules as data.
+    """A call for applications (membership), nominations (award) or presentations (of an event).
 
     Each setting's default, limits and help text are defined here only: the
     secretariat's form and ``domain.calls`` read them (``common.model_fields``).
@@ -25,7 +25,9 @@ class Call(TranslatableContent):
     ``framework`` pins one framework version: the questions of every
     submission to this call stay the same whatever is loaded later.
     ``opens_at`` and ``closes_at`` are instants; ``time_zone`` is the zone the
-    call announces its deadline in.
+    call announces its deadline in. Its rules are data; a call for
+    presentations has no endorsement (``needs_endorsement``), so its
+    endorsement window, reminder, deadline action and quota do not apply.
     """
 
     # Written in ``language``; the secretariat translates them (common.translated).
@@ -169,3 +171,13 @@ class Call(TranslatableContent):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def needs_endorsement(self) -> bool:
+        """Whether the city's National Commission endorses each submission.
+
+        Not in a call of a kind ``WITHOUT_ENDORSEMENT`` (presentations): the
+        city's proposal goes straight to the secretariat's screening, no
+        endorsement deadline runs and no quota counts it.
+        """
+        return self.kind not in WITHOUT_ENDORSEMENT

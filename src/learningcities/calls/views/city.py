@@ -43,6 +43,13 @@ from learningcities.questionnaires.tree import (
 
 from ..domain.completeness import completeness
 from ..domain.errors import SubmissionError
+from ..domain.profile import (
+    asks_challenges,
+    asks_commitment_letter,
+    asks_whole_profile,
+    profile_fields_for,
+    profile_names_for,
+)
 from ..domain.queries.submissions import submissions_for_user
 from ..domain.submissions import (
     PROFILE_FIELDS,
@@ -316,6 +323,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": _section_progress(tree),
             "missing": _missing_links(submission, missing, tree),
             "editable": editable,
+            "whole_profile": asks_whole_profile(submission.call),
             "actions": actions,
             "reason": _reason_given(submission),
             # Known to the city only once released (a staged decision stays hidden).
@@ -332,7 +340,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_result(submission: Submission) -> dict:
     """Return what a released application's page tells the city of the decision.
 
-    ``accepted`` and ``award``; the ``release`` (its cohort or award year);
+    ``accepted``, ``award`` and ``presentation`` (the kind of call); the
+    ``release`` (its cohort or award year; neither for presentations);
     ``jury_comments``: the jury's comments the secretariat chose to share with
     the city when it released the call (kept on the release, as the decision
     mail carried them), never who wrote them.
@@ -342,6 +351,7 @@ def decision_result(submission: Submission) -> dict:
     return {
         "accepted": submission.decision == Decision.ACCEPTED,
         "award": submission.call.kind == CallKind.AWARD,
+        "presentation": submission.call.kind == CallKind.PRESENTATIONS,
         "release": release,
         "jury_comments": [str(comment) for comment in comments if str(comment).strip()],
     }
@@ -390,7 +400,7 @@ def _posted_ratings(request: HttpRequest, submission: Submission, form: ProfileF
     rated = False
     for challenge in Challenge:
         name = f"{CHALLENGE_PREFIX}{challenge.value}"
-        if name not in request.POST or name in form.errors:
+        if name not in form.fields or name not in request.POST or name in form.errors:
             continue
         rated = True
         points = form.cleaned_data.get(name)
@@ -405,7 +415,8 @@ def _profile_changes(request: HttpRequest, submission: Submission, form: Profile
     """Return the posted profile values that are right; leave errors on the others."""
     changes = {}
     for field in PROFILE_FIELDS:
-        if field == "challenges" or field not in request.POST or field in form.errors:
+        # A field the call does not ask for is not in the form: a post of it is ignored.
+        if field not in form.fields or field not in request.POST or field in form.errors:
             continue
         try:
             changes[field] = clean_profile_value(field, form.cleaned_data.get(field))
@@ -476,19 +487,16 @@ def _documents(submission: Submission, **filters) -> list:
 
 @permission_required(PERMISSION)
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit the city's profile and attach the commitment letter (drafts save as typed)."""
+    """Edit the city's profile and attach the commitment letter (drafts save as typed).
+
+    Only the fields the call asks for (``profile_fields_for``): a proposal for
+    a presentation asks for its contact and motivation, no figures, ratings,
+    implementation or letter.
+    """
     submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
-    call = submission.call
-    limits = {
-        "motivation": call.motivation_word_limit,
-        "implementation": call.implementation_word_limit,
-    }
-    if request.method == "POST":
-        form = ProfileForm(request.POST, request.FILES, word_limits=limits)
-    else:
-        form = ProfileForm(initial=_profile_initial(submission), word_limits=limits)
+    form = _profile_form(request, submission)
     url = reverse("calls:city-profile", kwargs={"pk": submission.pk})
-    challenge_fields = [form[f"{CHALLENGE_PREFIX}{challenge.value}"] for challenge in Challenge]
+    challenge_fields = [form[name] for name in form.fields if name.startswith(CHALLENGE_PREFIX)]
     other_fields = [form[name] for name in form.fields if not name.startswith(CHALLENGE_PREFIX)]
     return _edit_response(
         request,
@@ -497,14 +505,38 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         _save_profile,
         "calls/city/profile.html",
         {
+            "whole_profile": asks_whole_profile(submission.call),
             "challenge_fields": challenge_fields,
             "fields": [field for field in other_fields if field.name != LETTER_FIELD],
-            "letter_field": form[LETTER_FIELD],
+            "letter_field": form[LETTER_FIELD] if LETTER_FIELD in form.fields else None,
             "letters": _documents(submission, kind=DocumentKind.COMMITMENT_LETTER),
             "form_url": url,
         },
         url,
     )
+
+
+def _profile_form(request: HttpRequest, submission: Submission) -> ProfileForm:
+    """Return the profile form of the fields the call asks for, bound to a POST."""
+    call = submission.call
+    limits = {
+        "motivation": call.motivation_word_limit,
+        "implementation": call.implementation_word_limit,
+    }
+    options = {
+        "word_limits": limits,
+        "profile_fields": profile_fields_for(call),
+        "letter": asks_commitment_letter(call),
+    }
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, **options)
+    else:
+        form = ProfileForm(initial=_profile_initial(submission), **options)
+    if not asks_whole_profile(call) and call.motivation_word_limit:
+        form.fields["motivation"].help_text = _(
+            "Why the city proposes to present, in at most %(limit)s words."
+        ) % {"limit": call.motivation_word_limit}
+    return form
 
 
 def _save_section(request: HttpRequest, submission: Submission, form: AnswersForm) -> None:
@@ -577,17 +609,23 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the whole application as the jury will read it."""
     submission = get_object_for_user_or_404(request.user, applications_for_coordinator, pk=pk)
+    call = submission.call
+    asked = profile_names_for(call)
     ratings = submission.challenges or {}
     return render(
         request,
         "calls/city/preview.html",
         {
             "submission": submission,
-            "profile_rows": profile_rows(submission),
+            "whole_profile": asks_whole_profile(call),
+            "profile_rows": profile_rows(submission, exclude=lambda field: field.name not in asked),
             "challenges": [
                 (challenge.label, ratings.get(challenge.value)) for challenge in Challenge
-            ],
+            ]
+            if asks_challenges(call)
+            else [],
             "sections": _application_tree(submission),
+            "asks_letter": asks_commitment_letter(call),
             "letters": _documents(submission, kind=DocumentKind.COMMITMENT_LETTER),
         },
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from learningcities.network.views.caching import Page, cached_page
 
 from ..domain.calls import CallPhase, call_phase
+from ..domain.profile import asks_whole_profile
 from ..domain.queries.public import (
     award_editions,
     call_for_public,
@@ -27,10 +28,15 @@ from ..models import Call
 
 
 def call_summary(call: Call, now) -> dict:
-    """Return what the pages show of one call: phase, timeline in its zone, rules, documents."""
+    """Return what the pages show of one call: phase, timeline in its zone, rules, documents.
+
+    ``whole_profile``: whether the city's profile is asked for in full (a call
+    for presentations asks for a contact and a motivation only).
+    """
     return {
         "call": call,
         "is_award": call.kind == CallKind.AWARD,
+        "whole_profile": asks_whole_profile(call),
         "phase": call_phase(call, now=now),
         "rules": who_may_apply(call),
         "documents": required_documents(call),

@@ -5,7 +5,9 @@ hosts, themes, participants as reported; they are recorded as held. A host
 city missing from the register is added to it as a city that is not a member.
 The event to come is a sample, marked "Demo" in its title, with registration
 open, hosted by the demo city (the one of the demo accounts) with its
-organisation among the organisers. Never in production: the sample is
+organisation among the organisers, and its call for presentations open
+until a month before it (cities propose on the calls engine; the accepted
+proposals join its programme). Never in production: the sample is
 skipped there, the history kept.
 
 Running ``ensure_demo_events`` again changes nothing: every object is looked
@@ -25,12 +27,15 @@ from django.utils import timezone, translation
 from learningcities.accounts.domain.organisations import create_organisation
 from learningcities.accounts.enums import OrganisationKind
 from learningcities.accounts.models import Organisation
+from learningcities.calls.domain.calls import create_call
+from learningcities.calls.enums import CallKind
 from learningcities.events.domain.events import (
     add_room,
     add_venue,
     create_category,
     create_event,
     move_event,
+    update_event,
 )
 from learningcities.events.enums import (
     Approval,
@@ -48,7 +53,7 @@ from learningcities.network.models import City, Country
 from .accounts import PREFERRED_CITY
 from .event_outcomes import ensure_outcome_history
 from .event_programme import ensure_demo_programme
-from .event_registration import ensure_registration_form
+from .event_registration import ensure_proposal_form, ensure_registration_form
 
 HISTORY_SOURCE = "UNESCO Institute for Lifelong Learning and press, as published"
 SAMPLE_SLUG = "demo-members-meeting"
@@ -258,6 +263,7 @@ def _ensure_sample(now: dt.datetime, result: DemoEvents) -> Event | None:
     _ensure_categories(event, result)
     _ensure_venue(event, result)
     ensure_demo_programme(event, now=now)
+    _ensure_presentation_call(event, now, result)
     if event.status == EventStatus.PLANNED:
         move_event(event, EventStatus.REGISTRATION_OPEN, actor=None, now=now)
     return event
@@ -293,6 +299,31 @@ def _create_sample(city: City, today: dt.date) -> Event:
         places_per_city=3,
         retention_until=starts_on + dt.timedelta(days=180),
     )
+
+
+def _ensure_presentation_call(event: Event, now: dt.datetime, result: DemoEvents) -> None:
+    """The sample's call for presentations: open for a week already, until a month before."""
+    if event.presentation_call_id:
+        return
+    zone = zoneinfo.ZoneInfo(event.time_zone)
+    closes = dt.datetime.combine(event.starts_on - dt.timedelta(days=30), dt.time(23, 59), zone)
+    call = create_call(
+        actor=None,
+        title=f"Call for presentations: {event.title}",
+        kind=CallKind.PRESENTATIONS,
+        framework=ensure_proposal_form(),
+        opens_at=min(now - dt.timedelta(days=7), closes - dt.timedelta(days=1)),
+        closes_at=closes,
+        time_zone=event.time_zone,
+        min_reviews=2,
+        description=(
+            "Member cities propose a presentation of their work for the parallel "
+            "sessions of the meeting. A panel reviews the proposals; the accepted ones "
+            "join the programme."
+        ),
+    )
+    update_event(event, actor=None, presentation_call=call)
+    result.created.append(f"{event.slug}:call-for-presentations")
 
 
 def _ensure_categories(event: Event, result: DemoEvents) -> None:

@@ -58,6 +58,7 @@ EVENT_FIELDS = (
     "offer_hours",
     "retention_until",
     "award_call",
+    "presentation_call",
     "reported_participants",
     "reported_countries",
     "source",
@@ -129,6 +130,18 @@ def _check_languages(event: Event) -> None:
 def _check_links(event: Event) -> None:
     if event.award_call_id and event.award_call.kind != "award":
         raise EventError(_("Only an award call can be conferred at an event."), code="award")
+    if event.presentation_call_id:
+        if event.presentation_call.kind != "presentations":
+            raise EventError(
+                _("Only a call for presentations can bring proposals to an event."),
+                code="presentation_call",
+            )
+        taken = Event.objects.filter(presentation_call_id=event.presentation_call_id)
+        if taken.exclude(pk=event.pk).exists():
+            raise EventError(
+                _("This call for presentations belongs to another event."),
+                code="presentation_call",
+            )
     same_slug = Event.objects.filter(slug=event.slug).exclude(pk=event.pk)
     if event.slug in RESERVED_SLUGS or same_slug.exists():
         raise EventError(_("Another event has this address name."), code="slug")

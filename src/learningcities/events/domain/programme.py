@@ -43,6 +43,8 @@ SESSION_FIELDS = (
     "place",
     "capacity",
 )
+# ``update_presentation`` leaves the session as it is unless given one (or None).
+KEEP = object()
 ACTIVE_SIGNUP = frozenset({SignupStatus.SIGNED_UP, SignupStatus.WAITING, SignupStatus.OFFERED})
 
 
@@ -122,7 +124,11 @@ def update_session(session: ProgrammeSession, *, actor, **values) -> ProgrammeSe
 
 
 def delete_session(session: ProgrammeSession, *, actor) -> None:
-    """Remove ``session`` with its presentations and sign-ups; record ``events.session.delete``."""
+    """Remove ``session`` with its sign-ups; record ``events.session.delete``.
+
+    Its presentations stay, not placed (``Presentation.session`` None): an
+    accepted proposal is not lost with the session it was placed in.
+    """
     with transaction.atomic():
         record_activity(
             "events.session.delete",
@@ -152,7 +158,7 @@ def create_presentation(
     speakers = _check_speakers(speakers)
     with transaction.atomic():
         presentation = Presentation.objects.create(
-            session=session, title=title.strip(), city=city, order=order
+            event=session.event, session=session, title=title.strip(), city=city, order=order
         )
         presentation.speakers.set(speakers)
         record_activity(
@@ -168,23 +174,36 @@ def create_presentation(
 
 
 def update_presentation(
-    presentation: Presentation, *, actor, title: str, city=None, speakers=(), order: int = 0
+    presentation: Presentation,
+    *,
+    actor,
+    title: str,
+    city=None,
+    speakers=(),
+    order: int = 0,
+    session=KEEP,
 ) -> Presentation:
-    """Change the title, city, speakers and order of ``presentation``; record the change."""
+    """Change the title, city, speakers, order and session of ``presentation``; record it.
+
+    ``session``: a session of the presentation's event, None to take it out of
+    its session (not placed), or left out to keep it where it is.
+    """
     if not title.strip():
         raise EventError(_("A presentation needs a title."))
     speakers = _check_speakers(speakers)
+    if session is KEEP:
+        session = presentation.session
+    elif session is not None and session.event_id != presentation.event_id:
+        raise EventError(_("The session belongs to another event."))
+    fields = ["title", "city", "order", "session"]
     with transaction.atomic():
-        before = {
-            "title": presentation.title,
-            "city": presentation.city,
-            "order": presentation.order,
-        }
+        before = {field: getattr(presentation, field) for field in fields}
         old_speakers = sorted(presentation.speakers.values_list("pk", flat=True))
         presentation.title, presentation.city, presentation.order = title.strip(), city, order
-        presentation.save(update_fields=["title", "city", "order"])
+        presentation.session = session
+        presentation.save(update_fields=fields)
         presentation.speakers.set(speakers)
-        changes = field_changes(presentation, ["title", "city", "order"], before)
+        changes = field_changes(presentation, fields, before)
         changes["speakers"] = [old_speakers, sorted(p.pk for p in speakers)]
         record_activity(
             "events.presentation.update", actor=actor, subject=presentation, changes=changes
@@ -193,12 +212,12 @@ def update_presentation(
 
 
 def delete_presentation(presentation: Presentation, *, actor) -> None:
-    """Remove ``presentation`` from its session; record ``events.presentation.delete``."""
+    """Remove ``presentation`` from the programme; record ``events.presentation.delete``."""
     with transaction.atomic():
         record_activity(
             "events.presentation.delete",
             actor=actor,
-            subject=presentation.session,
+            subject=presentation.session or presentation.event,
             changes={"presentation": [presentation.title, None]},
         )
         presentation.delete()

@@ -152,6 +152,7 @@ class EventForm(BoundedIntegers, forms.ModelForm):
             "offer_hours",
             "retention_until",
             "award_call",
+            "presentation_call",
             "reported_participants",
             "reported_countries",
             "source",
@@ -176,6 +177,9 @@ class EventForm(BoundedIntegers, forms.ModelForm):
         self.fields["award_call"].queryset = Call.objects.filter(kind=CallKind.AWARD).order_by(
             "-opens_at", "pk"
         )
+        self.fields["presentation_call"].queryset = Call.objects.filter(
+            kind=CallKind.PRESENTATIONS
+        ).order_by("-opens_at", "pk")
         self.fields["organisers"].queryset = Organisation.objects.order_by("kind", "name", "pk")
         if self.instance.pk and self.instance.registration_closes_at:
             self.initial["registration_closes_at"] = local_time(

@@ -9,10 +9,11 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from learningcities.common.languages import language_choices
+from learningcities.common.translated import shown
 from learningcities.network.models import City
 
 from ..domain.queries.programme import event_zone
@@ -112,6 +113,14 @@ class SessionForm(forms.Form):
         }
 
 
+class SessionChoiceField(forms.ModelChoiceField):
+    """A session of the event, named by its start in the event's zone and its title."""
+
+    def label_from_instance(self, obj: ProgrammeSession) -> str:
+        start = obj.starts_at.astimezone(event_zone(obj.event))
+        return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')} · {shown(obj, 'title')}"
+
+
 class PresentationForm(forms.Form):
     """A presentation: its title, the city it presents, its speakers by e-mail address."""
 
@@ -140,7 +149,19 @@ class PresentationForm(forms.Form):
                 "order": instance.order,
                 "speakers": "\n".join(p.email for p in instance.speakers.all()),
             }
+            kwargs["initial"]["session"] = instance.session_id
         super().__init__(*args, **kwargs)
+        if instance is not None:
+            # An existing presentation may move to another session of its
+            # event, or wait outside any (an accepted proposal starts there).
+            self.fields["session"] = SessionChoiceField(
+                label=_("Session"),
+                queryset=ProgrammeSession.objects.filter(event_id=instance.event_id)
+                .select_related("event")
+                .order_by("starts_at", "pk"),
+                required=False,
+                empty_label=_("Not placed in a session yet"),
+            )
 
     def clean_speakers(self) -> list:
         addresses = [line.strip() for line in self.cleaned_data["speakers"].splitlines()]
@@ -158,9 +179,12 @@ class PresentationForm(forms.Form):
         return [users[a.lower()] for a in addresses]
 
     def presentation_values(self) -> dict:
-        return {
+        values = {
             "title": self.cleaned_data["title"],
             "city": self.cleaned_data["city"],
             "speakers": self.cleaned_data["speakers"],
             "order": self.cleaned_data.get("order") or 0,
         }
+        if "session" in self.fields:
+            values["session"] = self.cleaned_data["session"]
+        return values

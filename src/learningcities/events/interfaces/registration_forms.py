@@ -4,13 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from learningcities.accounts.interfaces.forms import nationality_choices
 from learningcities.common.languages import language_choices
 from learningcities.network.models import City, Country
 from learningcities.questionnaires.forms import AnswersForm, answer_field_name
 
 from ..domain.registrations import Participant
 from ..enums import DelegationKind, RegistrationStatus
+from .country_select import ListedSelect, country_lists
 
 
 class ParticipantForm(forms.Form):
@@ -26,12 +26,12 @@ class ParticipantForm(forms.Form):
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False)
     city_name = forms.CharField(label=_("City"), max_length=200, required=False)
-    country = forms.ChoiceField(label=_("Country"))
+    country = forms.ChoiceField(label=_("Country"), widget=ListedSelect)
     language = forms.ChoiceField(
         label=_("Language of letters and e-mail"), choices=language_choices
     )
     needs_visa_letter = forms.BooleanField(label=_("Needs a visa-support letter"), required=False)
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, widget=ListedSelect)
     passport_number = forms.CharField(
         label=_("Passport number"),
         max_length=40,
@@ -42,13 +42,11 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args, delegation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.delegation = delegation
-        self.fields["nationality"].choices = nationality_choices()
+        lists = country_lists()
+        _use(self.fields["nationality"], lists.nationality)
         if delegation is None:
             del self.fields["city"]
-            self.fields["country"].choices = [
-                ("", _("Choose a country")),
-                *nationality_choices()[1:],
-            ]
+            _use(self.fields["country"], lists.country)
             return
         del self.fields["city_name"]
         del self.fields["country"]
@@ -91,6 +89,12 @@ class ParticipantForm(forms.Form):
         )
 
 
+def _use(field: forms.ChoiceField, option_list) -> None:
+    """Give ``field`` and its select the ready list (validation reads the same choices)."""
+    field.choices = option_list.choices
+    field.widget.use(option_list)
+
+
 class QuestionsForm(AnswersForm):
     """The category's own questions (the questionnaire engine); required ones must be answered."""
 
@@ -125,4 +129,4 @@ class ParticipantFilterForm(forms.Form):
         self.fields["status"].choices = [("", everything), *RegistrationStatus.choices]
         self.fields["category"].queryset = event.categories.order_by("order", "pk")
         self.fields["category"].empty_label = everything
-        self.fields["country"].choices = [("", everything), *nationality_choices()[1:]]
+        self.fields["country"].choices = [("", everything), *country_lists().countries]

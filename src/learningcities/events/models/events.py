@@ -106,6 +106,19 @@ class Event(TranslatableContent):
         related_name="ceremonies",
         limit_choices_to={"kind": "award"},
     )
+    presentation_call = models.OneToOneField(
+        "calls.Call",
+        verbose_name=_("call for presentations"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="presentation_event",
+        limit_choices_to={"kind": "presentations"},
+        help_text=_(
+            "Cities propose presentations through this call; its accepted proposals join "
+            "the programme, to be placed in sessions."
+        ),
+    )
     organisers = models.ManyToManyField(
         "accounts.Organisation",
         verbose_name=_("host organisers"),

@@ -67,12 +67,22 @@ class ProgrammeSession(TranslatableContent):
 
 
 class Presentation(models.Model):
-    """A city's presentation in a session, by speakers of the platform."""
+    """A city's presentation at an event, by speakers of the platform.
 
+    ``session`` None: not placed yet (an accepted proposal of the event's call
+    for presentations, or a presentation whose session was removed); only
+    placed presentations are in the public programme.
+    """
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="presentations"
+    )
     session = models.ForeignKey(
         ProgrammeSession,
         verbose_name=_("session"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="presentations",
     )
     title = models.CharField(_("title"), max_length=300)

@@ -5,11 +5,22 @@ session that has places, a button to sign up, to join the waiting list, to
 take or decline an offered place, or to give the place back. The iCalendar
 feed of a person's agenda opens without login, by the signed token in its
 address (calendar programs cannot log in).
+
+Visitors who are not logged in get the schedule from the cache, as the
+register's pages (network.views.caching): one page per event, programme
+revision (domain.revision), register revision, language, day and address.
+Times are drawn in the event's zone; the viewer's own zone is added in the
+browser (local-time.js), so no page depends on the viewer's zone.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import router
+from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,8 +29,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from learningcities.common.memo import LocalMemo
+from learningcities.common.prepared import PreparedSelect
 from learningcities.common.translated import shown
+from learningcities.network.models import NetworkRevision
+from learningcities.network.views.caching import Page, page_cache_key, page_response, render_page
 
+from ..domain import revision  # noqa: F401 (connects the receivers that move the revision on)
 from ..domain.errors import EventError
 from ..domain.programme import accept_offer, cancel_signup, decline_offer, sign_up
 from ..domain.queries.events import public_events
@@ -44,6 +60,7 @@ from ..interfaces.calendar import (
 from ..models import Event, ProgrammeSession, SessionSignup
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+PAGE_TIMEOUT = 24 * 3600
 
 
 def _event_or_404(slug: str) -> Event:
@@ -71,13 +88,11 @@ def _rows(days, signups: dict) -> list[dict]:
     ]
 
 
-@require_safe
-def programme(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show the event's schedule by day, in its time zone, with the sign-up buttons."""
+def _schedule(slug: str, user) -> Page:
+    """The schedule page of the event for ``user`` (anonymous: the page every visitor gets)."""
     event = _event_or_404(slug)
-    registration = registration_for_person(event, request.user)
-    return render(
-        request,
+    registration = registration_for_person(event, user)
+    return (
         "events/programme/schedule.html",
         {
             "event": event,
@@ -86,6 +101,53 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             "statuses": SignupStatus,
         },
     )
+
+
+# The key of a visitor's schedule in one indexed read: the event the address names
+# (if a visitor may see it) with its programme's revision (domain.revision), and the
+# register's revision (cities and countries on the page; network.domain.revision).
+_PAGE_KEY = PreparedSelect(
+    lambda register, slug: Event.objects.filter(slug=slug).values_list(
+        "pk",
+        "is_synthetic",
+        "updated_at",
+        Subquery(NetworkRevision.objects.filter(pk=register).values("number")),
+    ),
+    (1, "-"),
+)
+
+# Pages keyed by both revisions: a process may keep the ones it used (common.memo).
+_pages = LocalMemo()
+
+
+@require_safe
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the event's schedule by day, in its time zone, with the sign-up buttons."""
+    # Without a session cookie the visitor is anonymous (as in network.views.caching).
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        template_name, context = _schedule(slug, request.user)
+        return render(request, template_name, context)
+    row = _PAGE_KEY.first(1, slug, using=router.db_for_read(Event))
+    if row is None or row[1]:
+        raise Http404
+    pk, _synthetic, programme_revision, register = row
+    # As network.views.caching.cached_page, with both revisions read in one query.
+    name = f"programme|{pk}|{programme_revision.isoformat()}"
+    key = f"lc:{register or 0}:{page_cache_key(request, name)}"
+    html = _pages.get(key)
+    if html is None:
+        html = cache.get(key)
+        if html is None:
+            html = render_page(request, _anonymous_schedule(slug))
+            cache.set(key, html, PAGE_TIMEOUT)
+        _pages.set(key, html)
+    return page_response(request, html)
+
+
+def _anonymous_schedule(slug: str) -> Page:
+    template_name, context = _schedule(slug, AnonymousUser())
+    # Messages wait for a page drawn for the person (the shared page shows none).
+    return template_name, {**context, "messages": ()}
 
 
 @require_safe

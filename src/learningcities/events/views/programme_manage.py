@@ -18,7 +18,11 @@ from ..domain.programme import (
     update_presentation,
     update_session,
 )
-from ..domain.queries.programme import places_left, programme_for_event
+from ..domain.queries.programme import (
+    places_left,
+    programme_for_event,
+    unplaced_presentations,
+)
 from ..interfaces.programme_forms import PresentationForm, SessionForm
 from ..models import Event, Presentation, ProgrammeSession
 
@@ -41,8 +45,8 @@ def _session_or_404(event: Event, pk: int) -> ProgrammeSession:
 
 def _presentation_or_404(event: Event, pk: int) -> Presentation:
     presentation = (
-        Presentation.objects.filter(session__event=event, pk=pk)
-        .select_related("session", "city")
+        Presentation.objects.filter(event=event, pk=pk)
+        .select_related("event", "session", "city")
         .first()
     )
     if presentation is None:
@@ -59,7 +63,11 @@ def _to_list(event: Event) -> HttpResponseRedirect:
 @require_safe
 @permission_required(PERMISSION)
 def programme_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    """List the event's sessions by day with their presentations and places taken."""
+    """List the event's sessions by day with their presentations and places taken.
+
+    Presentations not placed in a session (accepted proposals of the event's
+    call for presentations, or those of a removed session) come first, to be placed.
+    """
     event = _event_or_404(slug)
     days = [
         {
@@ -68,7 +76,11 @@ def programme_manage(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for day in programme_for_event(event)
     ]
-    return render(request, "events/programme/manage_list.html", {"event": event, "days": days})
+    return render(
+        request,
+        "events/programme/manage_list.html",
+        {"event": event, "days": days, "unplaced": unplaced_presentations(event)},
+    )
 
 
 def _save_session(request: HttpRequest, form: SessionForm, save) -> bool:
@@ -119,7 +131,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(PERMISSION)
 def session_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Ask, then remove a session with its presentations and sign-ups."""
+    """Ask, then remove a session with its sign-ups (its presentations stay, not placed)."""
     event = _event_or_404(slug)
     session = _session_or_404(event, pk)
     if request.method == "POST":

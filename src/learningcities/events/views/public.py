@@ -12,6 +12,7 @@ from ..domain.queries.events import (
     event_for_public,
     event_language_names,
     events_for_public_list,
+    proposals_phase,
     public_event_years,
 )
 from ..domain.queries.outcomes import outcome_list_for_user
@@ -61,6 +62,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "working_languages": event_language_names(event.languages),
             "interpretation_languages": event_language_names(event.interpretation),
             "winners": award_winners(event),
+            "proposals_phase": proposals_phase(event),
             "categories": categories_open_for_registration(event),
             "outcomes": list(outcome_list_for_user(request.user, event=event)),
             "may_manage": rules.has_perm("events.manage_events", request.user),

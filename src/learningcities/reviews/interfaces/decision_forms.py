@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from learningcities.calls.enums import Decision
+from learningcities.calls.enums import CallKind, Decision
 
 
 class FinishReviewsForm(forms.Form):
@@ -78,3 +78,21 @@ class ReleaseWinnersForm(forms.Form):
         required=False,
         help_text=_("The overall comments of the submitted reviews, without the jurors' names."),
     )
+
+
+class ReleaseDecisionsForm(forms.Form):
+    """Release a call for presentations: its decisions alone (no cohort, no award year)."""
+
+    include_comments = forms.BooleanField(
+        label=_("Include a summary of the jury's comments in the decision mails"),
+        required=False,
+        help_text=_("The overall comments of the submitted reviews, without the jurors' names."),
+    )
+
+
+# The release form of each kind of call (what its release asks for besides the comments).
+RELEASE_FORMS = {
+    CallKind.MEMBERSHIP: ReleaseCohortForm,
+    CallKind.AWARD: ReleaseWinnersForm,
+    CallKind.PRESENTATIONS: ReleaseDecisionsForm,
+}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from learningcities.calls.enums import CallKind
 from learningcities.calls.models import Call
 
-from .decision_forms import ReleaseCohortForm, ReleaseWinnersForm
+from .decision_forms import ReleaseCohortForm, ReleaseDecisionsForm, ReleaseWinnersForm
 
 
 def _normalised(text: str) -> str:
@@ -59,12 +59,24 @@ class ConfirmWinnersReleaseForm(_Confirmation, ReleaseWinnersForm):
         self.add_confirmation(call)
 
 
+class ConfirmDecisionsReleaseForm(_Confirmation, ReleaseDecisionsForm):
+    """Release a call for presentations: comments, and the confirmation."""
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_confirmation(call)
+
+
+CONFIRM_RELEASE_FORMS = {
+    CallKind.MEMBERSHIP: ConfirmCohortReleaseForm,
+    CallKind.AWARD: ConfirmWinnersReleaseForm,
+    CallKind.PRESENTATIONS: ConfirmDecisionsReleaseForm,
+}
+
+
 def confirm_release_form(call: Call, data=None):
     """Return the release form for ``call``'s kind, bound to ``data`` if given."""
-    form_class = (
-        ConfirmWinnersReleaseForm if call.kind == CallKind.AWARD else ConfirmCohortReleaseForm
-    )
-    return form_class(data, call=call, prefix="release")
+    return CONFIRM_RELEASE_FORMS[call.kind](data, call=call, prefix="release")
 
 
 class ReissueCertificateForm(forms.Form):

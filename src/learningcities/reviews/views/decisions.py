@@ -25,12 +25,7 @@ from ..domain.decisions import finish_review, phase_refusal, stage_decision
 from ..domain.errors import ReviewError
 from ..domain.queries.decisions import decision_rows, staged_counts
 from ..domain.queries.phases import phase_status
-from ..interfaces.decision_forms import (
-    DecideForm,
-    FinishReviewsForm,
-    ReleaseCohortForm,
-    ReleaseWinnersForm,
-)
+from ..interfaces.decision_forms import RELEASE_FORMS, DecideForm, FinishReviewsForm
 from ..models import Panel
 
 PERMISSION = "reviews.stage_decisions"
@@ -42,8 +37,7 @@ def _call(pk: int) -> Call:
 
 
 def _release_form(call: Call, data=None):
-    form_class = ReleaseWinnersForm if call.kind == CallKind.AWARD else ReleaseCohortForm
-    return form_class(data, prefix="release")
+    return RELEASE_FORMS[call.kind](data, prefix="release")
 
 
 def _page(

@@ -3,15 +3,16 @@
 Every view needs ``reviews.stage_decisions`` (the secretariat and operators;
 anyone else gets 403); a call (or certificate) that does not exist answers 404.
 
-1. ``preview`` (GET) shows who is admitted (or wins) and who not per UNESCO
-   region, how many mails and certificates go out and what becomes public,
-   with the form; POST checks the form and the typed title of the call, starts
+1. ``preview`` (GET) shows who is admitted (wins, or is accepted to present)
+   and who not per UNESCO region, how many mails and certificates go out and
+   what becomes public, with the form; POST checks the form and the typed title of the call, starts
    the release (``start_release``) and runs it in the background
    (``enqueue_release``), then shows ...
 2. ``status``: the progress while it runs (a ``<progress>``; the page reloads
    itself, and has a "Refresh" link), the error and a "Continue" button when a
    run stopped (``resume``), and when done the result: the cohort and its
-   public page, every certificate, all of them as a ZIP, a re-issue for each.
+   public page (none for a call for presentations), every certificate, all of
+   them as a ZIP, a re-issue for each.
 """
 
 import io
@@ -68,6 +69,7 @@ def _preview_page(request: HttpRequest, call: Call, form, *, status: int = 200):
             "preview": release_preview(call),
             "form": form,
             "is_award": call.kind == CallKind.AWARD,
+            "is_presentations": call.kind == CallKind.PRESENTATIONS,
         },
         status=status,
     )

@@ -21,6 +21,7 @@ from learningcities.network.models.countries import localised_country_name
 from ...enums import SubmissionState
 from ...models import Call, EndorsementQuota, Submission
 from ...rules import endorsed_country_ids
+from .submissions import in_endorsed_calls
 
 # The columns of a submission row in a list.
 ROW_FIELDS = ("pk", "state", "submitted_at", "endorsement_due_at", "country_id")
@@ -143,6 +144,8 @@ def next_endorsement_deadline(call: Call, *, now):
 def endorsement_queue_rows_for_user(user) -> QuerySet[Submission]:
     """Return the submissions waiting for ``user``'s endorsement, the most urgent first.
 
+    Those of the calls a National Commission endorses (``in_endorsed_calls``).
+
     Only the columns the queue shows are loaded (``ROW_FIELDS``, the city's
     name and the call's title); slice it (a page) before reading.
     """
@@ -150,7 +153,9 @@ def endorsement_queue_rows_for_user(user) -> QuerySet[Submission]:
     if not countries:
         return Submission.objects.none()
     return (
-        Submission.objects.filter(country_id__in=countries, state=SubmissionState.SUBMITTED)
+        Submission.objects.filter(
+            in_endorsed_calls(), country_id__in=countries, state=SubmissionState.SUBMITTED
+        )
         .select_related("city", "call")
         .only(*ROW_FIELDS, "city__name", "call__title", "call__language", "call__translations")
         .order_by("endorsement_due_at", "pk")
@@ -184,7 +189,9 @@ def endorsement_quotas_for_user(user) -> list[QueueQuota]:
     if not countries:
         return []
     groups = list(
-        Submission.objects.filter(country_id__in=countries, state=SubmissionState.SUBMITTED)
+        Submission.objects.filter(
+            in_endorsed_calls(), country_id__in=countries, state=SubmissionState.SUBMITTED
+        )
         .order_by()
         .values_list(
             "call_id",

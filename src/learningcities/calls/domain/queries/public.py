@@ -135,7 +135,7 @@ def who_may_apply(call: Call) -> list[str]:
             )
             % {"years": call.not_winner_within_years}
         )
-    if call.quota_per_country is not None:
+    if call.quota_per_country is not None and call.needs_endorsement:
         rules.append(_quota_rule(call))
     return rules
 
@@ -143,6 +143,10 @@ def who_may_apply(call: Call) -> list[str]:
 def _who_applies(call: Call) -> str:
     if call.kind == CallKind.AWARD:
         return _("Member cities of the network, nominated by their National Commission.")
+    if not call.needs_endorsement:
+        return _(
+            "Cities and other local governments; no endorsement by a National Commission is needed."
+        )
     return _("Cities and other local governments, endorsed by their National Commission.")
 
 

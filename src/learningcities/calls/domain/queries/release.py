@@ -10,7 +10,7 @@ from learningcities.network.enums import Region
 
 from ...enums import CallKind, Decision
 from ...models import Call, Certificate, Release, Submission
-from ..release import decided_submissions, release_problems
+from ..release import certifies, decided_submissions, release_problems
 
 
 @dataclass
@@ -61,7 +61,9 @@ def release_preview(call: Call) -> ReleasePreview:
 
     Mails: one decision mail per submission to its city's coordinators and one
     to its country's National Commission, where such active people exist (as
-    ``transition`` sends them). Certificates: one per accepted submission.
+    ``transition`` sends them; a call for presentations tells the coordinators
+    only). Certificates: one per accepted submission, none for a call for
+    presentations (``certifies``).
     """
     decided = list(decided_submissions(call))
     accepted = [s for s in decided if s.decision == Decision.ACCEPTED]
@@ -72,14 +74,17 @@ def release_preview(call: Call) -> ReleasePreview:
         rejected=_by_region(rejected),
         accepted_count=len(accepted),
         rejected_count=len(rejected),
-        mails=_decision_mails(decided),
-        certificates=len(accepted),
+        mails=_decision_mails(decided, endorsers=call.needs_endorsement),
+        certificates=len(accepted) if certifies(call) else 0,
         problems=release_problems(call, decided),
     )
 
 
-def _decision_mails(decided: list[Submission]) -> int:
-    """How many decision mails the release sends: to coordinators and to Commissions (2 queries)."""
+def _decision_mails(decided: list[Submission], *, endorsers: bool = True) -> int:
+    """How many decision mails the release sends: to coordinators and to Commissions (2 queries).
+
+    ``endorsers`` False: the Commissions are not told (a call without endorsement).
+    """
     people = get_user_model().objects.filter(is_active=True)
     with_coordinators = set(
         people.filter(
@@ -87,13 +92,15 @@ def _decision_mails(decided: list[Submission]) -> int:
             affiliations__role=Role.COORDINATOR,
         ).values_list("affiliations__organisation_id", flat=True)
     )
-    with_endorsers = set(
-        people.filter(
-            affiliations__organisation__kind=OrganisationKind.NATIONAL_COMMISSION,
-            affiliations__organisation__country_id__in={s.country_id for s in decided},
-            affiliations__role=Role.ENDORSER,
-        ).values_list("affiliations__organisation__country_id", flat=True)
-    )
+    with_endorsers = set()
+    if endorsers:
+        with_endorsers = set(
+            people.filter(
+                affiliations__organisation__kind=OrganisationKind.NATIONAL_COMMISSION,
+                affiliations__organisation__country_id__in={s.country_id for s in decided},
+                affiliations__role=Role.ENDORSER,
+            ).values_list("affiliations__organisation__country_id", flat=True)
+        )
     return sum(
         (s.organisation_id in with_coordinators) + (s.country_id in with_endorsers) for s in decided
     )

@@ -23,15 +23,18 @@ from learningcities.accounts.rules import is_city_coordinator, is_endorser, is_s
 
 from ...enums import (
     ENDORSER_STATES,
+    WITHOUT_ENDORSEMENT,
     CallKind,
     Decision,
     SubmissionState,
     editable_states,
+    screened_from,
     state_for_city,
 )
 from ...models import Call, Submission, Transition
 from ...rules import endorsed_country_ids, organisation_ids_in_role
 from ..timing import submission_deadline
+from .submissions import awaiting_screening, in_endorsed_calls
 
 S = SubmissionState
 # Rows a part of "My work" lists before it links to the full page.
@@ -44,6 +47,8 @@ OUTCOME_LABELS = {
     (CallKind.MEMBERSHIP, Decision.REJECTED): pgettext_lazy("outcome", "Not admitted"),
     (CallKind.AWARD, Decision.ACCEPTED): pgettext_lazy("award outcome", "Winner"),
     (CallKind.AWARD, Decision.REJECTED): pgettext_lazy("award outcome", "Not selected"),
+    (CallKind.PRESENTATIONS, Decision.ACCEPTED): pgettext_lazy("outcome", "Accepted"),
+    (CallKind.PRESENTATIONS, Decision.REJECTED): pgettext_lazy("outcome", "Not accepted"),
 }
 
 
@@ -58,10 +63,13 @@ def released_outcome(submission: Submission) -> str:
 
 
 def _per_call(submissions: QuerySet[Submission]) -> list[dict]:
-    """Count ``submissions`` per call (one query): ``[{"call_id", "title", "count", "url"}]``."""
+    """Count ``submissions`` per call (one query).
+
+    ``[{"call_id", "title", "kind", "needs_endorsement", "count", "url"}]``.
+    """
     rows = (
         submissions.order_by()
-        .values_list("call_id", "call__title")
+        .values_list("call_id", "call__title", "call__kind")
         .annotate(n=Count("pk"))
         .order_by("call__title", "call_id")
     )
@@ -69,24 +77,29 @@ def _per_call(submissions: QuerySet[Submission]) -> list[dict]:
         {
             "call_id": call_id,
             "title": title,
+            "kind": kind,
+            "needs_endorsement": kind not in WITHOUT_ENDORSEMENT,
             "count": n,
             "url": reverse("calls:secretariat-call", kwargs={"pk": call_id}),
         }
-        for call_id, title, n in rows
+        for call_id, title, kind, n in rows
     ]
 
 
 def secretariat_calls_work(user, *, now: dt.datetime | None = None) -> dict | None:
     """Count, per call, the applications to screen and the endorsements overdue (two queries).
 
+    To screen: endorsed, or submitted to a call without endorsement
+    (``awaiting_screening``); such a call has no endorsement deadline.
+
     None for anyone but the secretariat (and operators).
     """
     if not is_secretariat(user):
         return None
     now = now or timezone.now()
-    to_screen = _per_call(Submission.objects.filter(state=S.ENDORSED))
+    to_screen = _per_call(Submission.objects.filter(awaiting_screening()))
     for row in to_screen:
-        row["url"] += f"?state={S.ENDORSED}"
+        row["url"] += f"?state={screened_from(row['kind'])}"
     overdue = _per_call(Submission.objects.filter(state=S.SUBMITTED, endorsement_due_at__lt=now))
     return {
         "to_screen": to_screen,
@@ -141,7 +154,7 @@ def endorser_work(user, *, now: dt.datetime | None = None) -> dict | None:
     now = now or timezone.now()
     countries = endorsed_country_ids(user)
     counts = (
-        Submission.objects.filter(country_id__in=countries, state=S.SUBMITTED)
+        Submission.objects.filter(in_endorsed_calls(), country_id__in=countries, state=S.SUBMITTED)
         .order_by()
         .aggregate(
             waiting=Count("pk"),

@@ -62,7 +62,23 @@ def public_event_years() -> list[int]:
 
 def event_for_public(slug: str) -> Event | None:
     """Return the public event with the address name ``slug``, its host and award call, or None."""
-    return public_events().select_related("award_call").filter(slug=slug).first()
+    return (
+        public_events().select_related("award_call", "presentation_call").filter(slug=slug).first()
+    )
+
+
+def proposals_phase(event: Event, *, now: dt.datetime | None = None) -> str:
+    """Return where the call for presentations of ``event`` stands: upcoming, open or closed.
+
+    Empty when the event has no call for presentations.
+    """
+    call = event.presentation_call
+    if call is None:
+        return ""
+    now = now or timezone.now()
+    if now < call.opens_at:
+        return "upcoming"
+    return "open" if now <= call.closes_at else "closed"
 
 
 def award_winners(event: Event) -> list[AwardWin]:

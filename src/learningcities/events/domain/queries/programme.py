@@ -106,3 +106,16 @@ def pending_signups(registration: Registration | None) -> list[SessionSignup]:
         status__in=[SignupStatus.OFFERED, SignupStatus.WAITING]
     ).select_related("session")
     return sorted(signups, key=lambda s: (s.status != SignupStatus.OFFERED, s.session.starts_at))
+
+
+def unplaced_presentations(event: Event) -> list[Presentation]:
+    """Return the presentations of ``event`` not placed in a session, with their cities.
+
+    Accepted proposals of the event's call for presentations wait here for
+    the secretariat to place them; the public programme leaves them out.
+    """
+    return list(
+        Presentation.objects.filter(event=event, session__isnull=True)
+        .select_related("city", "city__country", "submission")
+        .order_by("city__name", "title", "pk")
+    )
