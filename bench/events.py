@@ -788,7 +788,8 @@ def render_section(report: dict, options) -> str:
         f"{options.threads} threads each) and one `learningcities db_worker`, "
         "`LC_TASKS=database`, cache in Redis, loopback",
         f"- machine: {os.cpu_count()} cores shared by the server, PostgreSQL, Redis, the "
-        f"load generator (and, on this run, other work), Python {platform.python_version()}, "
+        f"load generator (a busier machine shows in the load average), "
+        f"Python {platform.python_version()}, "
         f"{platform.system()} {platform.machine()}; load average "
         f"{report['load_start'][0]:.1f} at the start, {report['load_end'][0]:.1f} at the end",
         "",
