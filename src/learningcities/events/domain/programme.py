@@ -153,22 +153,54 @@ def create_presentation(
     session: ProgrammeSession, *, actor, title: str, city=None, speakers=(), order: int = 0
 ) -> Presentation:
     """Add a presentation (its city, its speakers) to ``session``; record the change."""
+    return add_presentation(
+        session.event,
+        session=session,
+        actor=actor,
+        title=title,
+        city=city,
+        speakers=speakers,
+        order=order,
+    )
+
+
+def add_presentation(
+    event: Event,
+    *,
+    session: ProgrammeSession | None,
+    actor,
+    title: str,
+    city=None,
+    speakers=(),
+    order: int = 0,
+    submission=None,
+) -> Presentation:
+    """Add a presentation to ``event``, in ``session`` or not placed yet (None).
+
+    ``submission``: the accepted proposal it comes from (``domain.proposals``).
+    Effects: activity ``events.presentation.create``.
+    """
     if not title.strip():
         raise EventError(_("A presentation needs a title."))
     speakers = _check_speakers(speakers)
     with transaction.atomic():
         presentation = Presentation.objects.create(
-            event=session.event, session=session, title=title.strip(), city=city, order=order
+            event=event,
+            session=session,
+            title=title.strip(),
+            city=city,
+            order=order,
+            submission=submission,
         )
         presentation.speakers.set(speakers)
+        changes = {
+            "title": [None, presentation.title],
+            "speakers": [None, sorted(p.pk for p in speakers)],
+        }
+        if submission is not None:
+            changes["proposal"] = [None, submission.pk]
         record_activity(
-            "events.presentation.create",
-            actor=actor,
-            subject=presentation,
-            changes={
-                "title": [None, presentation.title],
-                "speakers": [None, sorted(p.pk for p in speakers)],
-            },
+            "events.presentation.create", actor=actor, subject=presentation, changes=changes
         )
     return presentation
 

@@ -15,9 +15,9 @@ from django.contrib.auth import get_user_model
 from learningcities.calls.enums import CallKind, Decision, SubmissionState
 from learningcities.calls.machine import register_effect
 from learningcities.calls.models import Answer, Submission, Transition
-from learningcities.common.domain.activity import record_activity
 
 from ..models import Event, Presentation
+from .programme import add_presentation
 
 TITLE_MAX = 300
 
@@ -69,27 +69,16 @@ def present_accepted_proposal(submission: Submission) -> Presentation | None:
     event = Event.objects.filter(presentation_call_id=call.pk).first()
     if event is None or Presentation.objects.filter(submission=submission).exists():
         return None
-    presentation = Presentation.objects.create(
-        event=event,
+    speaker = _proposer(submission)
+    return add_presentation(
+        event,
         session=None,
+        actor=None,
         title=proposal_title(submission),
         city=submission.city,
+        speakers=[speaker] if speaker is not None else [],
         submission=submission,
     )
-    speaker = _proposer(submission)
-    if speaker is not None:
-        presentation.speakers.add(speaker)
-    record_activity(
-        "events.presentation.create",
-        actor=None,
-        subject=presentation,
-        changes={
-            "title": [None, presentation.title],
-            "proposal": [None, submission.pk],
-            "speakers": [None, [speaker.pk] if speaker else []],
-        },
-    )
-    return presentation
 
 
 def _on_release(move) -> None:

@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import router
 from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,9 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from learningcities.common.memo import LocalMemo
 from learningcities.common.prepared import PreparedSelect
 from learningcities.common.translated import shown
+from learningcities.network.domain.queries.revision import cached_at_revision
 from learningcities.network.models import NetworkRevision
 from learningcities.network.views.caching import Page, page_cache_key, page_response, render_page
 
@@ -60,7 +59,6 @@ from ..interfaces.calendar import (
 from ..models import Event, ProgrammeSession, SessionSignup
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
-PAGE_TIMEOUT = 24 * 3600
 
 
 def _event_or_404(slug: str) -> Event:
@@ -116,9 +114,6 @@ _PAGE_KEY = PreparedSelect(
     (1, "-"),
 )
 
-# Pages keyed by both revisions: a process may keep the ones it used (common.memo).
-_pages = LocalMemo()
-
 
 @require_safe
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
@@ -133,14 +128,11 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
     pk, _synthetic, programme_revision, register = row
     # As network.views.caching.cached_page, with both revisions read in one query.
     name = f"programme|{pk}|{programme_revision.isoformat()}"
-    key = f"lc:{register or 0}:{page_cache_key(request, name)}"
-    html = _pages.get(key)
-    if html is None:
-        html = cache.get(key)
-        if html is None:
-            html = render_page(request, _anonymous_schedule(slug))
-            cache.set(key, html, PAGE_TIMEOUT)
-        _pages.set(key, html)
+    html = cached_at_revision(
+        register or 0,
+        page_cache_key(request, name),
+        lambda: render_page(request, _anonymous_schedule(slug)),
+    )
     return page_response(request, html)
 
 

@@ -32,7 +32,16 @@ def cached_for_revision(key: str, compute, timeout: int = 24 * 3600):
     Read-only callers only: a value computed inside a write transaction that
     then rolls back would be cached under a revision number that is used again.
     """
-    full_key = f"lc:{current_revision()}:{key}"
+    return cached_at_revision(current_revision(), key, compute, timeout)
+
+
+def cached_at_revision(revision: int, key: str, compute, timeout: int = 24 * 3600):
+    """Return ``compute()`` cached under ``key`` for the register's revision ``revision``.
+
+    For a caller that read the revision already (with what else its key needs,
+    in one query); ``cached_for_revision`` reads it. Read-only callers only.
+    """
+    full_key = f"lc:{revision}:{key}"
     value = _local.get(full_key)
     if value is not None:
         return value
