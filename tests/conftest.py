@@ -18,6 +18,15 @@ def _process_cache():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _revisions_read_each_time():
+    # A test database's writes are rolled back, never committed: no notification
+    # would tell a process that kept a revision (common.changes) that it is gone.
+    # tests/common/test_changes_pg.py turns the watch on where it tests it.
+    with override_settings(LC_WATCH_CHANGES=False):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _static_files_looked_up_on_request():
     # Every test Client loads the middleware anew, and WhiteNoise, unless it
     # refreshes, walks every static file of the finders at that moment (about

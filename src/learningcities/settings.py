@@ -8,6 +8,9 @@ LC_DATABASE_URL     database URL (default: SQLite at ``$LC_DATA_DIR/db.sqlite3``
 LC_DB_CONN_MAX_AGE  seconds a process keeps a database connection open between
                     requests (default: 60; 0 closes it after each request; SQLite
                     keeps its one connection whatever this says)
+LC_WATCH_CHANGES    ``0`` makes every request read the revisions of cached pages
+                    from PostgreSQL (default: on; each process keeps them until a
+                    notification says they changed: common/changes.py)
 LC_SECRET_KEY       secret key (default: generated once into ``$LC_DATA_DIR``)
 LC_DEBUG            ``1``/``true`` for debug pages (default: off)
 LC_ALLOWED_HOSTS    comma-separated host names (default: localhost names)
@@ -230,6 +233,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = None
+
+# Processes keep the revisions of cached pages until PostgreSQL notifies a change.
+LC_WATCH_CHANGES = os.environ.get("LC_WATCH_CHANGES", "1").strip().lower() not in {
+    "0",
+    "false",
+    "no",
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

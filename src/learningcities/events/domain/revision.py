@@ -31,6 +31,7 @@ from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from learningcities.common.changes import watch
 from learningcities.common.models.activity import ActivityLogEntry
 
 from ..models import Event, Presentation, ProgrammeSession, Room, SessionSignup, Venue
@@ -46,6 +47,8 @@ def bump_events(events: QuerySet[Event]) -> None:
     revision of its own, never seen before.
     """
     events.update(updated_at=Greatest(F("updated_at") + Value(_TICK), Value(timezone.now())))
+    # This process forgets the revisions it keeps at the commit (others hear of it then).
+    watch.forget_on_commit()
 
 
 def bump_programme_revision(event_id: int | None) -> None:
@@ -72,6 +75,8 @@ def _on_event(sender, instance: Event, update_fields=None, **kwargs) -> None:
     # A whole save stamps ``updated_at`` itself (auto_now); so does a save naming it.
     if update_fields is not None and "updated_at" not in update_fields:
         bump_programme_revision(instance.pk)
+    else:
+        watch.forget_on_commit()
 
 
 def _on_session(sender, instance: ProgrammeSession, **kwargs) -> None:

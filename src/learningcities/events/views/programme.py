@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from learningcities.common.changes import watch
 from learningcities.common.prepared import PreparedSelect
 from learningcities.common.translated import shown
 from learningcities.network.domain.queries.revision import cached_at_revision
@@ -122,7 +123,10 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
     if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
         template_name, context = _schedule(slug, request.user)
         return render(request, template_name, context)
-    row = _PAGE_KEY.first(1, slug, using=router.db_for_read(Event))
+    # On PostgreSQL the process keeps the row until an event or the register changes.
+    row = watch.watched(
+        ("programme", slug), lambda: _PAGE_KEY.first(1, slug, using=router.db_for_read(Event))
+    )
     if row is None or row[1]:
         raise Http404
     pk, _synthetic, programme_revision, register = row

@@ -1,5 +1,7 @@
 from django.db.models import F
 
+from learningcities.common.changes import watch
+
 from ..models import NetworkRevision
 
 
@@ -12,4 +14,6 @@ def bump_network_revision() -> None:
     updated = NetworkRevision.objects.filter(pk=1).update(number=F("number") + 1)
     if not updated:
         NetworkRevision.objects.get_or_create(pk=1, defaults={"number": 1})
-    # Caches key on the number, so nothing else needs clearing.
+    # Caches key on the number, so nothing else needs clearing; this process
+    # forgets the number it keeps at the commit (others hear of it then).
+    watch.forget_on_commit()

@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import router
 
+from learningcities.common.changes import watch
 from learningcities.common.memo import LocalMemo
 from learningcities.common.prepared import PreparedSelect
 
@@ -11,8 +12,16 @@ def current_revision() -> int:
     """Return the register's revision number (one indexed read).
 
     Every cached page and statistic asks for it once per request, so its SQL
-    is compiled once per process (common.prepared).
+    is compiled once per process (common.prepared), and on PostgreSQL the
+    process keeps it until the register changes (common.changes).
     """
+    return watch.watched(_REGISTER, _read_revision)
+
+
+_REGISTER = ("register-revision",)
+
+
+def _read_revision() -> int:
     row = _NUMBER.first(1, using=router.db_for_read(NetworkRevision))
     return (row[0] if row else 0) or 0
 
