@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from learningcities.common.changes import ChangeWatch, watch
 from learningcities.events.models import Event
@@ -137,15 +138,20 @@ def test_kept_values_are_bounded(settings):
         small.stop()
 
 
-def test_the_visitors_schedule_costs_no_query_and_shows_a_change_from_another_process(
-    watching, django_assert_num_queries
-):
+def test_the_visitors_schedule_costs_no_query_and_shows_a_change_from_another_process(watching):
     event = EventFactory(title="Before the change")
     client = Client()
     url = f"/events/{event.slug}/programme/"
     assert "Before the change" in client.get(url).text
-    with django_assert_num_queries(0):
-        assert client.get(url).status_code == 200
+
+    def queries_of_a_visit() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    # The notification of the event's own creation may still be on its way: once it
+    # is in, the page costs no query.
+    wait_until(lambda: queries_of_a_visit() == 0, "the schedule is served without a query")
 
     other_process(
         "UPDATE events_event SET title = %s, updated_at = now() WHERE id = %s",
