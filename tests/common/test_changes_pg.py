@@ -7,7 +7,6 @@ expects (with a deadline), never for a fixed time.
 
 import time
 
-import psycopg
 import pytest
 from django.db import connection, transaction
 from django.test import Client
@@ -35,10 +34,7 @@ def wait_until(condition, what: str, seconds: float = 20.0):
 
 def other_process(sql: str, *args) -> None:
     """Run ``sql`` and commit on a connection of its own (another process's write)."""
-    params = connection.get_connection_params()
-    for name in ("context", "cursor_factory", "prepare_threshold"):
-        params.pop(name, None)
-    with psycopg.connect(**params, autocommit=True) as other:
+    with ChangeWatch()._connect() as other:  # the watch's own way of connecting
         other.execute(sql, args)
 
 

@@ -38,8 +38,8 @@ CHANNEL = "lc_changed"
 def notify_trigger_sql(table: str) -> tuple[str, str]:
     """Return the SQL that makes writes to ``table`` notify the watch, and its reverse.
 
-    For a migration's ``RunSQL`` on PostgreSQL (``migrations.RunPython`` skips
-    other databases; see ``notify_trigger_operation``). One notification per
+    A migration runs it through ``notify_trigger_operation``, which skips other
+    databases. One notification per
     statement, whatever the number of rows; PostgreSQL folds repeated ones of
     a transaction into one.
     """
