@@ -257,7 +257,7 @@ def main() -> None:
         # Keep the sections bench/calls.py, bench/reviews.py, bench/soak.py and
         # bench/events.py write between their markers.
         previous = output.read_text(encoding="utf-8") if output.exists() else ""
-        for name in ("calls", "reviews", "soak", "events"):
+        for name in ("calls", "reviews", "soak", "events", "practices"):
             start, end = f"<!-- {name}-benchmark -->", f"<!-- /{name}-benchmark -->"
             if start in previous and end in previous:
                 kept = start + previous.split(start, 1)[1].split(end, 1)[0] + end

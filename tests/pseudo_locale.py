@@ -30,6 +30,8 @@ from django.db import models
 from django.utils.translation import to_locale
 from django.utils.translation.template import templatize
 
+from learningcities.common.markdown import render_markdown
+
 OPEN, CLOSE = "⟦", "⟧"
 MARKERS = (OPEN, CLOSE)
 
@@ -251,9 +253,22 @@ def _text_fields(model) -> list[str]:
 
 
 def _stored_texts(value) -> Iterator[str]:
-    """Yield the texts of one stored value (a JSON field's strings), split at the keys."""
+    """Yield the texts of one stored value (a JSON field's strings), split at the keys.
+
+    Texts people write in Markdown (a practice's description) are shown rendered:
+    the text nodes of the rendering are data too, each a piece of a stored text.
+    """
     for text in _json_strings(value):
         yield from KEY.split(text)
+        if MARKDOWN_HINT.search(text):
+            parser = _ShownText()
+            parser.feed(render_markdown(text))
+            parser.close()
+            yield from parser.nodes
+
+
+# A stored text that Markdown would render with markup (emphasis, links, lists, headings).
+MARKDOWN_HINT = re.compile(r"[*_`\[#]|^\s*[-+] ", re.MULTILINE)
 
 
 def database_texts() -> set[str]:

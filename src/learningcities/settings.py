@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "learningcities.frameworks",
     "learningcities.calls",
     "learningcities.reviews",
+    "learningcities.practices",
     "learningcities.events",
     "learningcities.api",
     "learningcities.demo",  # demo and synthetic data: the top layer, no app imports it

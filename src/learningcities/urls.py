@@ -18,6 +18,9 @@ urlpatterns += i18n_patterns(
     # so the others pass it at once, and the public programme (a page served
     # from the cache) is found without walking the other apps' patterns.
     path("", include("learningcities.events.urls")),
+    # Second: the library's pages are served from the cache too (its other
+    # addresses, clusters/ and cities/<id>/peers/, match no other app's).
+    path("", include("learningcities.practices.urls")),
     path("account/", include("learningcities.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("workspace/", include("learningcities.accounts.workspace_urls")),

@@ -125,7 +125,12 @@ def test_work_for_user_leaves_out_parts_that_do_not_apply():
     roles = work_for_user(coordinator)
 
     assert [entry.role for entry in roles] == [Role.COORDINATOR]
-    assert [part.key for part, _work in roles[0].parts] == ["calls.applications"]
+    # The city's practices and its peers apply to every coordinator of a city.
+    assert [part.key for part, _work in roles[0].parts] == [
+        "calls.applications",
+        "practices.city",
+        "practices.peers",
+    ]
 
 
 # --- Secretariat ---
@@ -390,8 +395,9 @@ def test_my_work_query_count_for_the_secretariat_does_not_grow(django_assert_num
 
     # session, user; to screen, overdue; outstanding reviews, their phases,
     # calls ready; held and failed mail (no job query: the queue is not in use);
-    # events to come, registrations to approve
-    with django_assert_num_queries(10):
+    # events to come, registrations to approve; practices to moderate, clusters
+    # with requests to join
+    with django_assert_num_queries(12):
         response = client.get(reverse(URL_NAME))
 
     assert len(_work(response, "calls.screening")["to_screen"]) == count
@@ -447,8 +453,10 @@ def test_my_work_query_count_for_a_coordinator_does_not_grow(django_assert_num_q
     client.get(reverse(URL_NAME))
 
     # session, user; applications, cities, open calls, cities that applied to
-    # them; event delegations, events open for registration
-    with django_assert_num_queries(8):
+    # them; event delegations, events open for registration; the person's
+    # cities, their practices' counts, the clusters they lead, the cities for
+    # "Cities like yours" and the two revisions their cached matches are keyed by
+    with django_assert_num_queries(14):
         response = client.get(reverse(URL_NAME))
 
     work = _work(response, "calls.applications")

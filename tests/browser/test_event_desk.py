@@ -58,7 +58,7 @@ def test_secretariat_prints_badges_and_checks_a_delegate_in_by_the_code(open_as)
 
     page.get_by_label("Your desk").fill("Hall A, desk 1")
     page.get_by_label("Name, city or badge code").fill(delegate.badge_code.lower())
-    click(page, page.get_by_role("button", name="Search"))
+    click(page, page.get_by_role("main").get_by_role("button", name="Search"))
     click(page, page.get_by_role("button", name="Check in Nguyễn Thị Lan"))
 
     page.get_by_text("Nguyễn Thị Lan is checked in.").wait_for()

@@ -142,7 +142,7 @@ def test_journey_from_visitor_to_released_cohort_in_the_browser(live_server, pag
     # 1. A visitor browses the home page, the directory (searching), the map and a city.
     journey.go(page, "/", "visitor-home")
     journey.go(page, reverse("network:directory"), "visitor-directory")
-    page.get_by_label("Search").fill("cork")
+    page.get_by_role("main").get_by_label("Search").fill("cork")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     journey.step(page, "visitor-directory-search")
@@ -278,7 +278,7 @@ def test_journey_from_visitor_to_released_cohort_in_the_browser(live_server, pag
     popup_text = popup.inner_text()
     members_after = page.locator(".country-groups").inner_text()
     journey.go(page, reverse("network:directory"), "visitor-directory-after")
-    page.get_by_label("Search").fill("espoo")
+    page.get_by_role("main").get_by_label("Search").fill("espoo")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     journey.step(page, "visitor-directory-found")

@@ -49,7 +49,7 @@ def test_public_pages_load_and_pass_axe(live_server, page, network):
 
     visit(page, live_server.url + "/cities/", "directory")
     assert page.get_by_role("link", name="Cork").count() >= 1
-    page.get_by_label("Search").fill("SON LA")
+    page.get_by_role("main").get_by_label("Search").fill("SON LA")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_role("link", name="Son La").count() >= 1

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,6 +19,58 @@ _ACCEPT = {
     FileFamily.IMAGE: [".png", ".jpg", ".jpeg", ".gif", ".webp"],
     FileFamily.OFFICE: [".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls", ".ppt"],
 }
+
+
+# The largest key a database integer holds: a bigger posted id is refused as
+# invalid before it reaches the database (which would fail on it, not answer).
+MAX_ID = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows, refusing ids that are not whole numbers a database can hold.
+
+    Django's own field hands any posted id to the database, which fails on a
+    number larger than its integer column (SQLite raises, PostgreSQL errors).
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+# The largest value of each integer column, as PostgreSQL holds it.
+INTEGER_LIMITS = {
+    "PositiveSmallIntegerField": 32_767,
+    "SmallIntegerField": 32_767,
+    "PositiveIntegerField": 2_147_483_647,
+    "IntegerField": 2_147_483_647,
+}
+
+
+class BoundedIntegers:
+    """A model form whose whole numbers are refused above what their column holds.
+
+    The forms leave the model's own validation to the domain (``_post_clean``),
+    so the column limits are set on the form fields here.
+    """
+
+    def bound_integers(self) -> None:
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.IntegerField) or field.max_value is not None:
+                continue
+            model_field = self._meta.model._meta.get_field(name)
+            limit = INTEGER_LIMITS.get(model_field.get_internal_type())
+            if limit is not None:
+                field.max_value = limit
+                field.validators.append(MaxValueValidator(limit))
+                field.widget.attrs["max"] = limit
 
 
 class PrivateDocumentField(forms.FileField):

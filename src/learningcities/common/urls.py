@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, jobs, mail_templates, outbox, translations
+from .views import documents, jobs, mail_templates, outbox, site_search, translations
 
 app_name = "common"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("workspace/jobs/", jobs.jobs, name="jobs"),
     path("workspace/jobs/<uuid:pk>/retry/", jobs.job_retry, name="job-retry"),
     path("documents/<uuid:document_id>/", documents.document_file, name="document"),
+    path("search/", site_search.site_search, name="search"),
 ]

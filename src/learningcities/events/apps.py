@@ -30,6 +30,9 @@ class EventsConfig(AppConfig):
 
         # Accepted proposals of a call for presentations join their event's programme.
         register_proposal_effects()
+        self._register_search()
+        self._register_cluster_events()
+        self._register_practice_presentations()
 
         register_translatable(
             TranslatableKind(
@@ -47,6 +50,63 @@ class EventsConfig(AppConfig):
                 label=_("Outcome documents"),
                 objects=lambda: OutcomeDocument.objects.filter(event__is_synthetic=False),
                 url=lambda outcome: reverse("events:outcome", kwargs={"pk": outcome.pk}),
+            )
+        )
+
+    def _register_cluster_events(self):
+        # A cluster's page (practices) lists the cluster meetings its cities host.
+        from learningcities.practices.domain.clusters import register_cluster_section
+
+        from .domain.queries.events import cluster_events
+
+        register_cluster_section(
+            "events.meetings",
+            title=_("Cluster meetings"),
+            template="events/public/_cluster_events.html",
+            build=cluster_events,
+            order=50,
+        )
+
+    def _register_practice_presentations(self):
+        # A practice's page (practices) lists the presentations of it at events.
+        from learningcities.practices.domain.sections import (
+            PracticeSection,
+            register_practice_section,
+        )
+
+        from .domain.queries.events import practice_presentations
+
+        register_practice_section(
+            PracticeSection(
+                key="events-presentations",
+                title=_("Presented at"),
+                template="events/public/_practice_presentations.html",
+                build=practice_presentations,
+                order=50,
+            )
+        )
+
+    def _register_search(self):
+        from learningcities.common.site_search import SearchSection, register_search_section
+
+        from .interfaces.site_search import find_events, find_outcomes
+
+        register_search_section(
+            SearchSection(
+                key="events",
+                title=_("Events"),
+                search=find_events,
+                more_url=lambda query: reverse("events:list"),
+                order=30,
+            )
+        )
+        register_search_section(
+            SearchSection(
+                key="outcomes",
+                title=_("Outcome documents"),
+                search=find_outcomes,
+                more_url=lambda query: reverse("events:outcomes"),
+                order=40,
             )
         )
 

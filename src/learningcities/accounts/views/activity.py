@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from learningcities.common.access import permission_required
-from learningcities.common.activity_labels import action_label
+from learningcities.common.activity_labels import action_label, change_label
 from learningcities.common.domain.activity import REDACTED
 from learningcities.common.domain.queries.activity import (
     activity_for_user,
@@ -254,7 +254,9 @@ def _change_label(name: str, field) -> str:
     """Return the label of the change recorded under ``name`` (``field``: its model field)."""
     if name in CHANGE_LABELS:
         return CHANGE_LABELS[name]
-    return field.verbose_name if field is not None else name.replace("_", " ")
+    if field is not None:
+        return field.verbose_name
+    return change_label(name) or name.replace("_", " ")
 
 
 def _change_rows(fields, names) -> list[tuple]:

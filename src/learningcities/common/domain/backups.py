@@ -64,6 +64,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import DatabaseError
+from django.dispatch import Signal
 from django.utils import timezone
 
 import learningcities
@@ -89,7 +90,8 @@ EXCLUDED_MODELS = {"sessions.session"}
 # and due reminders are found again by `run-scheduled`.
 EXCLUDED_APPS = {"django_tasks_database"}
 # Filled by ``migrate`` itself (post_migrate: content types, permissions, the
-# country list, the shipped mail templates and frameworks). An installation
+# country list, the shipped mail templates and frameworks) or by a migration (the
+# thematic clusters, the library's revision row). An installation
 # whose other tables are empty, and whose activity log records only these
 # installs, holds no data of its own.
 SETUP_APPS = {"contenttypes", "frameworks"}
@@ -98,6 +100,8 @@ SETUP_MODELS = {
     "common.messagetemplate",
     "network.country",
     "network.networkrevision",
+    "practices.cluster",
+    "practices.practicesrevision",
     "common.activitylogentry",
 }
 SETUP_ACTIONS = {"network.countries.sync", "frameworks.shipped.install"}
@@ -806,6 +810,12 @@ def _restore_summary(
     )
 
 
+# Sent after a restore succeeded (``using``: the database alias). Data kept outside the
+# models, which no archive holds (the library's search index), is rebuilt by the app
+# that owns it (practices/apps.py).
+restored = Signal()
+
+
 def restore_backup(
     path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, force: bool = False
 ) -> RestoreSummary:
@@ -851,6 +861,7 @@ def restore_backup(
             raise
     cache.clear()
     ContentType.objects.clear_cache()  # ids may now name other models than before
+    restored.send(sender=None, using=using)
     return _restore_summary(
         manifest,
         rows=rows,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.outbox import queue_message_by_language
 from learningcities.common.translated import shown
+from learningcities.practices.enums import PracticeStatus
 
 from ..enums import SIGNUP_HOLDS_PLACE, RegistrationStatus, SignupStatus
 from ..models import Event, Presentation, ProgrammeSession, Registration, Room, SessionSignup
@@ -150,9 +151,16 @@ def _check_speakers(speakers) -> list:
 
 
 def create_presentation(
-    session: ProgrammeSession, *, actor, title: str, city=None, speakers=(), order: int = 0
+    session: ProgrammeSession,
+    *,
+    actor,
+    title: str,
+    city=None,
+    speakers=(),
+    order: int = 0,
+    practice=None,
 ) -> Presentation:
-    """Add a presentation (its city, its speakers) to ``session``; record the change."""
+    """Add a presentation (its city, its speakers, its practice) to ``session``; record it."""
     return add_presentation(
         session.event,
         session=session,
@@ -161,7 +169,14 @@ def create_presentation(
         city=city,
         speakers=speakers,
         order=order,
+        practice=practice,
     )
+
+
+def _check_practice(practice) -> None:
+    """A presentation links only a practice everyone can read (a published one)."""
+    if practice is not None and practice.status != PracticeStatus.PUBLISHED:
+        raise EventError(_("Only a practice published in the library can be linked."))
 
 
 def add_presentation(
@@ -174,6 +189,7 @@ def add_presentation(
     speakers=(),
     order: int = 0,
     submission=None,
+    practice=None,
 ) -> Presentation:
     """Add a presentation to ``event``, in ``session`` or not placed yet (None).
 
@@ -183,6 +199,7 @@ def add_presentation(
     if not title.strip():
         raise EventError(_("A presentation needs a title."))
     speakers = _check_speakers(speakers)
+    _check_practice(practice)
     with transaction.atomic():
         presentation = Presentation.objects.create(
             event=event,
@@ -191,6 +208,7 @@ def add_presentation(
             city=city,
             order=order,
             submission=submission,
+            practice=practice,
         )
         presentation.speakers.set(speakers)
         changes = {
@@ -214,6 +232,7 @@ def update_presentation(
     speakers=(),
     order: int = 0,
     session=KEEP,
+    practice=None,
 ) -> Presentation:
     """Change the title, city, speakers, order and session of ``presentation``; record it.
 
@@ -223,16 +242,17 @@ def update_presentation(
     if not title.strip():
         raise EventError(_("A presentation needs a title."))
     speakers = _check_speakers(speakers)
+    _check_practice(practice)
     if session is KEEP:
         session = presentation.session
     elif session is not None and session.event_id != presentation.event_id:
         raise EventError(_("The session belongs to another event."))
-    fields = ["title", "city", "order", "session"]
+    fields = ["title", "city", "order", "session", "practice"]
     with transaction.atomic():
         before = {field: getattr(presentation, field) for field in fields}
         old_speakers = sorted(presentation.speakers.values_list("pk", flat=True))
         presentation.title, presentation.city, presentation.order = title.strip(), city, order
-        presentation.session = session
+        presentation.session, presentation.practice = session, practice
         presentation.save(update_fields=fields)
         presentation.speakers.set(speakers)
         changes = field_changes(presentation, fields, before)

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from learningcities.common.changes import watch
 from learningcities.common.models.activity import ActivityLogEntry
+from learningcities.practices.domain.revision import bump_practices_revision
 
 from ..models import Event, Presentation, ProgrammeSession, Room, SessionSignup, Venue
 
@@ -71,24 +72,38 @@ def _bump_of_row_in_session(instance) -> None:
         _bump_of_session(instance.session_id)
 
 
-def _on_event(sender, instance: Event, update_fields=None, **kwargs) -> None:
+def _on_event(sender, instance: Event, update_fields=None, created=False, **kwargs) -> None:
     # A whole save stamps ``updated_at`` itself (auto_now); so does a save naming it.
     if update_fields is not None and "updated_at" not in update_fields:
         bump_programme_revision(instance.pk)
     else:
         watch.forget_on_commit()
+    if not created:
+        _bump_library_of_event(instance.pk)  # its title, its status
 
 
 def _on_session(sender, instance: ProgrammeSession, **kwargs) -> None:
     bump_programme_revision(instance.event_id)
+    _bump_library_of_event(instance.event_id)  # its date
 
 
-def _on_presentation(sender, instance: Presentation, **kwargs) -> None:
+def _on_presentation(sender, instance: Presentation, update_fields=None, **kwargs) -> None:
     event_id = getattr(instance, "event_id", None)
     if event_id is not None:
         bump_programme_revision(event_id)
     else:
         _bump_of_row_in_session(instance)
+    # A practice's page lists the presentations of it (practices.domain.sections).
+    if instance.practice_id is not None or (update_fields and "practice" in update_fields):
+        bump_practices_revision()
+
+
+def _bump_library_of_event(event_id: int | None) -> None:
+    """Move the library's revision on if a practice's page shows the event (one query)."""
+    if event_id is not None and (
+        Presentation.objects.filter(event_id=event_id, practice__isnull=False).exists()
+    ):
+        bump_practices_revision()
 
 
 def _on_signup(sender, instance: SessionSignup, **kwargs) -> None:

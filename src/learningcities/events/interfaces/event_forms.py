@@ -9,12 +9,12 @@ import datetime as dt
 import zoneinfo
 
 from django import forms
-from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from learningcities.accounts.models import Organisation
 from learningcities.calls.enums import CallKind
 from learningcities.calls.models import Call
+from learningcities.common.forms import BoundedIntegers, IdsChoiceField
 from learningcities.common.languages import language_choices
 from learningcities.frameworks.models import Framework
 from learningcities.network.models import City, Country
@@ -52,54 +52,6 @@ class CityChoiceField(forms.ModelChoiceField):
 class FrameworkChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.code} {obj.version})"
-
-
-# The largest key a database integer holds: a bigger posted id is refused as
-# invalid before it reaches the database (which would fail on it, not answer).
-MAX_ID = 2**63 - 1
-
-
-class OrganisationsField(forms.ModelMultipleChoiceField):
-    """The host organisers, refusing ids that are not whole numbers a database can hold."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk).strip()
-            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
-# The largest value of each integer column, as PostgreSQL holds it.
-INTEGER_LIMITS = {
-    "PositiveSmallIntegerField": 32_767,
-    "SmallIntegerField": 32_767,
-    "PositiveIntegerField": 2_147_483_647,
-    "IntegerField": 2_147_483_647,
-}
-
-
-class BoundedIntegers:
-    """A model form whose whole numbers are refused above what their column holds.
-
-    The forms leave the model's own validation to the domain (``_post_clean``),
-    so the column limits are set on the form fields here.
-    """
-
-    def bound_integers(self) -> None:
-        for name, field in self.fields.items():
-            if not isinstance(field, forms.IntegerField) or field.max_value is not None:
-                continue
-            model_field = self._meta.model._meta.get_field(name)
-            limit = INTEGER_LIMITS.get(model_field.get_internal_type())
-            if limit is not None:
-                field.max_value = limit
-                field.validators.append(MaxValueValidator(limit))
-                field.widget.attrs["max"] = limit
 
 
 class EventForm(BoundedIntegers, forms.ModelForm):
@@ -157,7 +109,7 @@ class EventForm(BoundedIntegers, forms.ModelForm):
             "reported_countries",
             "source",
         ]
-        field_classes = {"host_city": CityChoiceField, "organisers": OrganisationsField}
+        field_classes = {"host_city": CityChoiceField, "organisers": IdsChoiceField}
         widgets = {
             "starts_on": DATE_INPUT,
             "ends_on": DATE_INPUT,

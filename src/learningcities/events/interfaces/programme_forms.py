@@ -6,6 +6,7 @@ of the platform.
 """
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,12 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from learningcities.common.languages import language_choices
 from learningcities.common.translated import shown
 from learningcities.network.models import City
+from learningcities.practices.enums import PracticeStatus
+from learningcities.practices.models import Practice
 
 from ..domain.queries.programme import event_zone
 from ..enums import SessionKind
 from ..models import Event, Presentation, ProgrammeSession, Room
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+# The number in the address of a practice's page (/practices/12/, /fr/practices/12/).
+PRACTICE_ADDRESS = re.compile(r"/practices/(\d+)/?")
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -137,6 +142,15 @@ class PresentationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The e-mail addresses of their accounts, one a line."),
     )
+    practice = forms.CharField(
+        label=_("Good practice"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "The address of the practice in the library the presentation is about "
+            "(such as https://…/practices/12/), or its number."
+        ),
+    )
     order = forms.IntegerField(
         label=_("Order"), min_value=0, max_value=32_767, initial=0, required=False
     )
@@ -148,6 +162,7 @@ class PresentationForm(forms.Form):
                 "city": instance.city,
                 "order": instance.order,
                 "speakers": "\n".join(p.email for p in instance.speakers.all()),
+                "practice": str(instance.practice_id or ""),
             }
             kwargs["initial"]["session"] = instance.session_id
         super().__init__(*args, **kwargs)
@@ -178,10 +193,30 @@ class PresentationForm(forms.Form):
             )
         return [users[a.lower()] for a in addresses]
 
+    def clean_practice(self):
+        """Read a practice's number or the address of its page; only a published one."""
+        raw = self.cleaned_data["practice"].strip()
+        if not raw:
+            return None
+        found = PRACTICE_ADDRESS.search(raw)
+        number = found.group(1) if found else raw
+        practice = None
+        if number.isascii() and number.isdigit() and len(number) < 12:
+            practice = Practice.objects.filter(
+                pk=int(number), status=PracticeStatus.PUBLISHED
+            ).first()
+        if practice is None:
+            raise forms.ValidationError(
+                _("No published practice has the number or address “%(value)s”."),
+                params={"value": raw},
+            )
+        return practice
+
     def presentation_values(self) -> dict:
         values = {
             "title": self.cleaned_data["title"],
             "city": self.cleaned_data["city"],
+            "practice": self.cleaned_data.get("practice"),
             "speakers": self.cleaned_data["speakers"],
             "order": self.cleaned_data.get("order") or 0,
         }

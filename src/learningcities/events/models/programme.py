@@ -106,6 +106,15 @@ class Presentation(models.Model):
         related_name="presentation",
         help_text=_("The accepted proposal of a call for presentations."),
     )
+    practice = models.ForeignKey(
+        "practices.Practice",
+        verbose_name=_("good practice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="presentations",
+        help_text=_("The practice of the library the presentation is about."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -34,6 +34,7 @@ from learningcities.common.translated import shown
 from learningcities.network.domain.queries.revision import cached_at_revision
 from learningcities.network.models import NetworkRevision
 from learningcities.network.views.caching import Page, page_cache_key, page_response, render_page
+from learningcities.practices.models import PracticesRevision
 
 from ..domain import revision  # noqa: F401 (connects the receivers that move the revision on)
 from ..domain.errors import EventError
@@ -104,15 +105,18 @@ def _schedule(slug: str, user) -> Page:
 
 # The key of a visitor's schedule in one indexed read: the event the address names
 # (if a visitor may see it) with its programme's revision (domain.revision), and the
-# register's revision (cities and countries on the page; network.domain.revision).
+# register's revision (cities and countries on the page; network.domain.revision) and the
+# library's (the practices presentations link; practices.domain.revision).
 _PAGE_KEY = PreparedSelect(
-    lambda register, slug: Event.objects.filter(slug=slug).values_list(
+    lambda register, library, slug: Event.objects.filter(slug=slug).values_list(
         "pk",
         "is_synthetic",
         "updated_at",
         Subquery(NetworkRevision.objects.filter(pk=register).values("number")),
+        # The library's: a linked practice's title, or its withdrawal.
+        Subquery(PracticesRevision.objects.filter(pk=library).values("number")),
     ),
-    (1, "-"),
+    (1, 2, "-"),
 )
 
 
@@ -125,13 +129,13 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, template_name, context)
     # On PostgreSQL the process keeps the row until an event or the register changes.
     row = watch.watched(
-        ("programme", slug), lambda: _PAGE_KEY.first(1, slug, using=router.db_for_read(Event))
+        ("programme", slug), lambda: _PAGE_KEY.first(1, 1, slug, using=router.db_for_read(Event))
     )
     if row is None or row[1]:
         raise Http404
-    pk, _synthetic, programme_revision, register = row
+    pk, _synthetic, programme_revision, register, library = row
     # As network.views.caching.cached_page, with both revisions read in one query.
-    name = f"programme|{pk}|{programme_revision.isoformat()}"
+    name = f"programme|{pk}|{programme_revision.isoformat()}|{library or 0}"
     html = cached_at_revision(
         register or 0,
         page_cache_key(request, name),

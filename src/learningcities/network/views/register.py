@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from learningcities.common.collation import sorted_by
 
+from ..domain.city_sections import built_sections, sections_revision
 from ..domain.queries.directory import (
     city_for_public,
     cohorts_for_public,
@@ -57,6 +58,8 @@ def build_city(pk: int) -> Page:
             "website_host": urlsplit(city.website).hostname or city.website,
             "region": region_label(city.country.region),
             "active": MembershipStatus.ACTIVE,
+            # What other apps show of the city (domain.city_sections).
+            "sections": built_sections(city),
         },
     )
 
@@ -64,7 +67,7 @@ def build_city(pk: int) -> Page:
 @require_safe
 def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a city: where it is, how many live there, its memberships."""
-    return cached_page(request, "city", lambda: build_city(pk))
+    return cached_page(request, f"city|{sections_revision()}", lambda: build_city(pk))
 
 
 def build_countries() -> Page:

@@ -2,19 +2,22 @@ from django.core.management.base import BaseCommand, CommandError
 
 from learningcities.common.errors import RuleError
 from learningcities.demo.domain.calls import ensure_demo_call
+from learningcities.demo.domain.practices import ensure_demo_practices
 
 
 class Command(BaseCommand):
     help = (
         "Make the demo call: an open membership call with sample applications from cities that "
         "are not members (draft, submitted, endorsed, eligible, in review) and its jury, the "
-        "demo juror assigned. Run load-demo and create-demo-accounts first. Safe to run "
+        "demo juror assigned; and the sample practices of the library, one per language. "
+        "Run load-demo and create-demo-accounts first. Safe to run "
         "again: nothing changes. Refused in production."
     )
 
     def handle(self, *args, **options):
         try:
             result = ensure_demo_call()
+            practices = ensure_demo_practices()
         except RuleError as error:  # any app's refusal: the demo spans them all
             raise CommandError(error.message) from None
         call = result.call
@@ -29,4 +32,9 @@ class Command(BaseCommand):
             f"The demo juror has {result.juror_assignments} application(s) to review. "
             f"The demo applicant ({result.applicant.organisation}) has a draft to complete: "
             f"{result.applicant.email}, password {result.applicant.password}."
+        )
+        languages = ", ".join(sorted({practice.language for practice in practices.practices}))
+        self.stdout.write(
+            f"Sample practices: {len(practices.practices)} in the library "
+            f"({practices.created} made now; languages: {languages or 'none'})."
         )

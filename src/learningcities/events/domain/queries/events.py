@@ -17,7 +17,7 @@ from learningcities.calls.models import AwardWin
 from learningcities.common.languages import language_name
 
 from ...enums import HOLDS_PLACE, EventKind, EventStatus
-from ...models import Event, ParticipantCategory
+from ...models import Event, ParticipantCategory, Presentation
 
 
 @dataclass
@@ -194,3 +194,36 @@ def secretariat_events_work(user, *, today: dt.date | None = None) -> dict | Non
     for row in upcoming:
         row["status_label"] = labels.get(row["status"], row["status"])
     return {"upcoming": upcoming}
+
+
+# The cluster meetings a cluster's page lists (the newest first).
+CLUSTER_EVENTS_LIMIT = 10
+
+
+def cluster_events(cluster) -> dict | None:
+    """Return the public cluster meetings hosted by the cluster's cities (one query), or None."""
+    cities = cluster.memberships.filter(status="accepted").values("city_id")
+    events = list(
+        public_events()
+        .filter(kind=EventKind.CLUSTER_MEETING, host_city__in=cities)
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("-starts_on", "pk")[:CLUSTER_EVENTS_LIMIT]
+    )
+    return {"events": events} if events else None
+
+
+# The presentations a practice's page lists (the newest first).
+PRACTICE_PRESENTATIONS_LIMIT = 10
+
+
+def practice_presentations(practice) -> dict | None:
+    """Return the presentations of ``practice`` on public schedules (one query), or None."""
+    presentations = list(
+        Presentation.objects.filter(
+            practice=practice, session__isnull=False, event__is_synthetic=False
+        )
+        .exclude(event__status=EventStatus.CANCELLED)
+        .select_related("event", "session", "city")
+        .order_by("-session__starts_at", "pk")[:PRACTICE_PRESENTATIONS_LIMIT]
+    )
+    return {"presentations": presentations} if presentations else None

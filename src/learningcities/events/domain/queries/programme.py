@@ -33,9 +33,9 @@ def event_zone(event: Event) -> zoneinfo.ZoneInfo:
 
 def sessions_for_event(event: Event) -> QuerySet[ProgrammeSession]:
     """Return the sessions of ``event`` by start, with rooms, presentations, cities and speakers."""
-    presentations = Presentation.objects.select_related("city", "city__country").prefetch_related(
-        "speakers"
-    )
+    presentations = Presentation.objects.select_related(
+        "city", "city__country", "practice"
+    ).prefetch_related("speakers")
     return (
         ProgrammeSession.objects.filter(event=event)
         .select_related("room", "room__venue")
