@@ -10,7 +10,9 @@ from ..site_search import MAX_QUERY, SECTION_LIMIT, search_sections
 @require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     """Show, for the query, the first things each section finds and how many in all."""
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+    # A NUL is no text any database stores: a word boundary here, as any control.
+    raw = request.GET.get("q", "")[: MAX_QUERY * 4]
+    query = " ".join("".join(c if c.isprintable() else " " for c in raw).split())[:MAX_QUERY]
     sections = []
     if query:
         for section in search_sections():
