@@ -496,6 +496,11 @@ def test_cluster_detail_of_an_unknown_code_answers_404(code):
     assert body == {"detail": f"There is no cluster with the code {code}."}
 
 
+def test_cluster_detail_of_a_code_with_a_nul_answers_404():
+    # PostgreSQL refuses a NUL in a text parameter: the code never reaches it.
+    assert Client().get("/api/v1/clusters/lit%00eracy").status_code == 404
+
+
 @pytest.mark.parametrize("count", [1, 3])
 @pytest.mark.parametrize("url", ["/api/v1/clusters", "/api/v1/clusters/literacy"])
 def test_cluster_queries_do_not_grow_with_members(url, count, django_assert_num_queries):

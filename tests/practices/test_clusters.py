@@ -104,10 +104,34 @@ def test_ask_to_join_records_request_activity_and_notice_to_leads_and_secretaria
         "Family literacy.",
     )
     assert ActivityLogEntry.objects.filter(action="practices.cluster.ask").count() == 2
-    message = OutboxMessage.objects.get(template_code="practices.cluster.requested")
-    assert sorted(message.recipients) == sorted([lead.email, secretariat.email])
-    assert "Cork asks to join the Literacy cluster" in message.subject
-    assert "Family literacy." in message.body
+    # One message for the secretariat, one for each lead city: none holds both.
+    messages = OutboxMessage.objects.filter(template_code="practices.cluster.requested")
+    assert sorted(message.recipients for message in messages) == sorted(
+        [[lead.email], [secretariat.email]]
+    )
+    for message in messages:
+        assert "Cork asks to join the Literacy cluster" in message.subject
+        assert "Family literacy." in message.body
+
+
+def test_a_request_to_join_shows_no_lead_city_the_addresses_of_another():
+    cluster = literacy()
+    secretariat = secretariat_person()
+    first, _org, _m = in_cluster(cluster, lead=True, secretariat=secretariat)
+    second, _org, _m = in_cluster(cluster, lead=True, secretariat=secretariat)
+    OutboxMessage.objects.all().delete()
+    coordinator, organisation = member_city(name="Cork")
+
+    ask_to_join(cluster, city=organisation.city, actor=coordinator)
+
+    recipients = [
+        message.recipients
+        for message in OutboxMessage.objects.filter(template_code="practices.cluster.requested")
+    ]
+    assert all(not (first.email in r and second.email in r) for r in recipients)
+    assert sorted(email for r in recipients for email in r) == sorted(
+        [first.email, second.email, secretariat.email]
+    )
 
 
 def test_ask_to_join_refused_for_a_city_not_member_of_the_network():

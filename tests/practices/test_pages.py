@@ -1,11 +1,15 @@
 """The library's pages: search with facets, a practice's page, a city's pages, moderation."""
 
+from decimal import Decimal
+
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 
 from learningcities.common.models import OutboxMessage
 from learningcities.practices.enums import PracticeStatus
+from learningcities.practices.interfaces.forms import parse_indicators
 from learningcities.practices.models import Practice
 from tests.factories import make_member
 from tests.practices.factories import coordinator_and_city, make_practice, secretariat_person
@@ -163,6 +167,16 @@ def test_bad_indicator_lines_are_named():
     assert response.status_code == 400
     assert "Line 1: “many” is not a number." in response.text
     assert not Practice.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999.999", "-99999999999999.995", "1e14"])
+def test_an_indicator_too_large_once_rounded_is_refused(value):
+    # Rounded to two decimals it would need 17 digits: the column holds 16.
+    with pytest.raises(forms.ValidationError):
+        parse_indicators(f"People | {value}")
+    assert parse_indicators("People | 99999999999999.99")[0]["value"] == Decimal(
+        "99999999999999.99"
+    )
 
 
 def test_an_answer_becomes_a_draft_in_one_step(submitted_answer):

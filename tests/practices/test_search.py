@@ -231,6 +231,14 @@ def test_unknown_facet_kind_is_refused():
         search_practices("x", filters={"colour": ["red"]})
 
 
+def test_filter_values_with_a_control_character_are_left_out():
+    practice = make_practice(publish=True, title="Reading boats")
+    # PostgreSQL refuses a NUL in a text parameter: such a value never reaches it.
+    result = search_practices("reading", filters={"country": ["\x00", "DE\x00"]})
+    assert [hit.practice_id for hit in result.hits] == [practice.pk]
+    assert search_practices("", filters={"country": ["\x00"], "area": ["1"]}).total == 0
+
+
 def test_empty_result_suggests_a_broader_search():
     _library()
     # A filter too many: dropped first, the words kept.

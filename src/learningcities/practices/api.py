@@ -508,7 +508,7 @@ def list_clusters(request: HttpRequest):
     url_name="get_cluster",
 )
 def get_cluster(request: HttpRequest, code: ClusterCodePath):
-    cluster = _clusters().filter(code=code).first()
+    cluster = _clusters().filter(code=code).first() if code in ClusterCode.values else None
     if cluster is None:
         return Status(
             404, {"detail": _("There is no cluster with the code %(code)s.") % {"code": code[:30]}}

@@ -458,22 +458,25 @@ def _notify_deciders(membership: ClusterMembership) -> None:
     leads = cluster.memberships.filter(
         role=ClusterRole.LEAD, status=ClusterRequestStatus.ACCEPTED
     ).values_list("city_id", flat=True)
-    recipients = set(_secretariat())
-    for people in coordinators_by_city(leads).values():
-        recipients.update(people)
     link = _site() + cluster.get_absolute_url()
-    queue_message_by_language(
-        "practices.cluster.requested",
-        recipients=sorted(recipients),
-        context=lambda: {
-            "cluster": str(cluster.name),
-            "city": city.name,
-            "motivation": membership.motivation,
-            "link": link,
-        },
-        language=settings.LANGUAGE_CODE,
-        related_object=membership,
-    )
+    # One message for the secretariat and one for each lead city: no city reads
+    # the addresses of another's people.
+    groups = [_secretariat(), *coordinators_by_city(leads).values()]
+    for recipients in groups:
+        if not recipients:
+            continue
+        queue_message_by_language(
+            "practices.cluster.requested",
+            recipients=sorted(set(recipients)),
+            context=lambda: {
+                "cluster": str(cluster.name),
+                "city": city.name,
+                "motivation": membership.motivation,
+                "link": link,
+            },
+            language=settings.LANGUAGE_CODE,
+            related_object=membership,
+        )
 
 
 def _notify_city(membership: ClusterMembership) -> None:

@@ -572,8 +572,13 @@ def clean_filters(filters: dict | None) -> dict[str, list[str]]:
             )
         if isinstance(values, str | int):
             values = [values]
+        # A value with a control character (a NUL) is no facet value: left out.
         kept = sorted(
-            {str(value)[:FILTER_VALUE_CHARACTERS] for value in values or () if str(value).strip()}
+            {
+                str(value)[:FILTER_VALUE_CHARACTERS]
+                for value in values or ()
+                if str(value).strip() and str(value).isprintable()
+            }
         )[:FILTER_VALUES]
         if kept:
             cleaned[kind] = kept

@@ -52,7 +52,11 @@ def parse_indicators(text: str) -> list[dict]:
             )
         try:
             value = Decimal(parts[1].replace(",", "").replace(" ", ""))
-            if not value.is_finite() or abs(value) >= Decimal(10) ** 14:
+            if not value.is_finite():
+                raise InvalidOperation
+            # Rounded as it is kept (two decimals), then held to the column's 16 digits.
+            value = value.quantize(Decimal("0.01"))
+            if abs(value) >= Decimal(10) ** 14:
                 raise InvalidOperation
         except InvalidOperation:
             raise forms.ValidationError(

@@ -80,7 +80,7 @@ def _is_visitor(request: HttpRequest) -> bool:
 
 def _filters(params: QueryDict) -> dict[str, list[str]]:
     return {
-        kind: [value[:40] for value in params.getlist(kind) if value][:10]
+        kind: [value[:40] for value in params.getlist(kind) if value and value.isprintable()][:10]
         for kind in FacetKind.values
         if params.getlist(kind)
     }
