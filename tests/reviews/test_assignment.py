@@ -658,7 +658,12 @@ def _fixed_jury():
     submissions = [_eligible_row(call, code) for code in origins]
     submissions[6].state = S.IN_REVIEW
     submissions[6].save(update_fields=["state"])
-    jurors = [make_juror(panel, code) for code in ("FR", "FR", "KE", "BR", "DE", "JP", "IE")]
+    # Named in creation order: the run breaks ties by name, and factory names'
+    # numbers depend on the tests run before ("person10" sorts before "person9").
+    jurors = [
+        make_juror(panel, code, name=f"Juror {index}")
+        for index, code in enumerate(("FR", "FR", "KE", "BR", "DE", "JP", "IE"))
+    ]
     record_tie(jurors[2], kind=TieKind.WORK, country=country("BR"), actor=None)
     record_tie(
         jurors[3],
@@ -671,7 +676,7 @@ def _fixed_jury():
     assign(panel, submissions[0], jurors[1])  # kept
     assign(panel, submissions[1], jurors[0])  # conflicted (nationality), draft: dropped
     submitted_review(assign(panel, submissions[2], jurors[2]), {})  # conflicted, kept
-    former = [make_juror(panel, "JP"), make_juror(panel, "JP")]
+    former = [make_juror(panel, "JP", name=f"Juror {index}") for index in (7, 8)]
     submitted_review(assign(panel, submissions[5], former[0]), {})  # counts
     assign(panel, submissions[7], former[1])  # dropped
     Affiliation.objects.filter(user__in=former).delete()
