@@ -40,7 +40,7 @@ from learningcities.network.models.countries import localised_country_name
 from ..enums import FacetKind, PracticeStatus
 from ..models import Practice, PracticeFacet
 from .errors import PracticeError
-from .facet_index import facet_index
+from .facet_index import FacetIndex, facet_index
 
 # The longest query read, and the most words of it searched (the rest is ignored).
 QUERY_CHARACTERS = 200
@@ -188,31 +188,6 @@ def _in(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _filter_sql(
-    filters: dict[str, list[str]], column: str, *, correlated: bool = False
-) -> tuple[str, list]:
-    """Return ``AND`` clauses keeping the practices with a value of each filtered kind.
-
-    ``correlated``: look each practice up in the facets' unique index (for
-    FTS5's matches: a list of ids would be handed to FTS5, which runs the
-    whole query again for each); else one list of ids per kind.
-    """
-    sql, params = [], []
-    for kind, values in filters.items():
-        if correlated:
-            sql.append(
-                f" AND EXISTS (SELECT 1 FROM {FACET_TABLE} f WHERE f.practice_id = {column}"  # noqa: S608 - table names and placeholders only
-                f" AND f.kind = %s AND f.value IN ({_in(values)}))"
-            )
-        else:
-            sql.append(
-                f" AND {column} IN (SELECT practice_id FROM {FACET_TABLE}"  # noqa: S608 - table names and placeholders only
-                f" WHERE kind = %s AND value IN ({_in(values)}))"
-            )
-        params += [kind, *values]
-    return "".join(sql), params
-
-
 class _Backend:
     vendor = ""
 
@@ -228,23 +203,10 @@ class _Backend:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
 
-    def matching(self, words: list[str], filters: dict) -> tuple[str, list]:
-        """Return SQL selecting the ids of the published practices found, and its parameters."""
-        if not words:
-            where, params = _filter_sql(filters, "id")
-            return (
-                f"SELECT id FROM {PRACTICE_TABLE} WHERE status = %s{where}",  # noqa: S608 - table names and placeholders only
-                [PracticeStatus.PUBLISHED, *params],
-            )
-        return self.text_matching(words, filters)
-
-    def finds_any(self, words: list[str], filters: dict) -> bool:
-        sql, params = self.matching(words, filters)
+    def finds_any(self, words: list[str], filters: dict, allowed: FrozenBitMap | None) -> bool:
+        """Whether the words find a practice among those the filters keep (``allowed``)."""
+        sql, params = self.text_matching(words, filters, allowed)
         return bool(self.fetch(f"SELECT EXISTS ({sql})", params)[0][0])
-
-    def count(self, words: list[str], filters: dict) -> int:
-        sql, params = self.matching(words, filters)
-        return self.fetch(f"SELECT COUNT(*) FROM ({sql}) found", params)[0][0]  # noqa: S608 - table names and placeholders only
 
     def newest(self, allowed: FrozenBitMap | None, offset: int, limit: int) -> list[Hit]:
         """Return a page of the newest published practices (of ``allowed`` if given)."""
@@ -275,8 +237,8 @@ class _SQLite(_Backend):
             terms[-1] += "*"
         return " ".join(terms)
 
-    def text_matching(self, words, filters):
-        where, params = _filter_sql(filters, "practices_search.rowid", correlated=True)
+    def text_matching(self, words, filters, allowed):
+        where, params = self.among("rowid", allowed) if allowed is not None else ("", [])
         return (
             f"SELECT rowid FROM practices_search WHERE practices_search MATCH %s{where}",  # noqa: S608 - table names and placeholders only
             [self.match_expression(words), *params],
@@ -289,13 +251,9 @@ class _SQLite(_Backend):
         return f" AND +{column} IN (SELECT value FROM json_each(%s))", [_json_ids(ids)]  # noqa: S608 - a column name and a placeholder
 
     def found(self, words, filters, allowed) -> list[tuple[int, float]]:
-        where, params = self.among("rowid", allowed) if allowed is not None else ("", [])
-        rows = self.fetch(
-            "SELECT rowid, bm25(practices_search, 10.0, 2.0, 1.0) FROM practices_search"  # noqa: S608 - table names and placeholders only
-            f" WHERE practices_search MATCH %s{where}",
-            [self.match_expression(words), *params],
-        )
-        return [(pk, -score) for pk, score in rows]
+        sql, params = self.text_matching(words, filters, allowed)
+        sql = sql.replace("SELECT rowid", "SELECT rowid, bm25(practices_search, 10.0, 2.0, 1.0)", 1)
+        return [(pk, -score) for pk, score in self.fetch(sql, params)]
 
     def snippets(self, words, ids: list[int]) -> dict[int, str]:
         return dict(
@@ -398,7 +356,8 @@ class _PostgreSQL(_Backend):
             memo[(words, prefix)] = readings
         return memo[(words, prefix)]
 
-    def text_matching(self, words, filters):
+    def text_matching(self, words, filters, allowed):
+        # The filters are lexemes of the documents: ``allowed`` is not needed.
         query = self.tsquery(words, filters)
         if not query:
             return "SELECT practice_id FROM practices_search WHERE FALSE", []
@@ -595,7 +554,9 @@ def _facets(rows: list[tuple[str, str, int]]) -> dict[str, list[tuple[str, int]]
     return facets
 
 
-def _suggestion(backend: _Backend, words: list[str], filters: dict) -> dict | None:
+def _suggestion(
+    backend: _Backend, index: FacetIndex, words: list[str], filters: dict
+) -> dict | None:
     """Return a broader search that finds something: fewer filters first, then fewer words."""
     candidates = [
         (words, {k: v for k, v in filters.items() if k != kind}) for kind in reversed(filters)
@@ -616,7 +577,14 @@ def _suggestion(backend: _Backend, words: list[str], filters: dict) -> dict | No
         if key in seen:
             continue
         seen.add(key)
-        if backend.finds_any(candidate_words, candidate_filters):
+        allowed = index.matching(candidate_filters)
+        if allowed is not None and not allowed:
+            continue
+        if (
+            backend.finds_any(candidate_words, candidate_filters, allowed)
+            if candidate_words
+            else (allowed is not None or index.size > 0)
+        ):
             return {"query": " ".join(candidate_words), "filters": candidate_filters}
     return None
 
@@ -669,7 +637,7 @@ def search_practices(
         counts = index.counts(allowed) if total else []
         hits = backend.newest(allowed, offset, per_page) if total > offset else []
     if not total:
-        return SearchResult(0, [], _facets([]), _suggestion(backend, words, filters))
+        return SearchResult(0, [], _facets([]), _suggestion(backend, index, words, filters))
     return SearchResult(total, hits, _facets(counts), None)
 
 
