@@ -176,6 +176,7 @@ INSTALLED_APPS = [
     "learningcities.reviews",
     "learningcities.practices",
     "learningcities.events",
+    "learningcities.reports",
     "learningcities.api",
     "learningcities.demo",  # demo and synthetic data: the top layer, no app imports it
 ]

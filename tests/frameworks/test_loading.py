@@ -17,6 +17,7 @@ from learningcities.frameworks.interfaces.yaml_files import (
     read_framework_file,
 )
 from learningcities.frameworks.models import Criterion, Framework
+from learningcities.frameworks.validators import check_framework, content_hash
 from tests.accounts.factories import make_user
 
 from .helpers import framework_rows, small_document
@@ -76,6 +77,83 @@ def test_shipped_award_criteria_2024_2_ask_for_an_account_and_evidence():
     assert all("Attach" in c.guidance for c in criteria)
 
 
+def test_shipped_progress_report_follows_the_key_features():
+    framework = Framework.objects.get(code="progress-report", version="2026")
+    key_features = Framework.objects.get(code="key-features", version="2013-short")
+    features = list(criteria_for_framework(key_features))
+
+    criteria = {c.code: c for c in criteria_for_framework(framework)}
+    areas = [a for s in framework.sections.all() for a in s.areas.all()]
+    assert [(a.code, a.title) for a in areas] == [
+        (a.code, a.title) for s in key_features.sections.all() for a in s.areas.all()
+    ]
+    assert len(criteria) == 12 + 42 + 8
+    for area in areas:
+        narrative = criteria[f"{area.code}.0"]
+        assert (narrative.answer_type, narrative.word_limit, narrative.required) == (
+            AnswerType.TEXT, 500, True
+        )  # fmt: skip
+        assert (narrative.file_kinds, narrative.carries_from) == (["pdf", "image", "office"], "")
+    maturity = next(f.level_descriptors for f in features if f.answer_type == AnswerType.RATING)
+    for feature in features:
+        rating = criteria[feature.code]
+        assert (rating.answer_type, rating.rating_min, rating.rating_max) == ("rating", 1, 5)
+        assert (rating.title, rating.level_descriptors) == (feature.title, maturity)
+        assert (rating.required, rating.carries_from) == (False, feature.code)
+    numbers = [f for f in features if f.answer_type == AnswerType.NUMBER]
+    assert len(numbers) == 8
+    for feature in numbers:
+        indicator = criteria[f"{feature.code}.v"]
+        assert (indicator.answer_type, indicator.title, indicator.unit) == (
+            AnswerType.NUMBER, feature.title, feature.unit
+        )  # fmt: skip
+        assert (indicator.required, indicator.carries_from) == (False, feature.code)
+        assert indicator.area.code == criteria[feature.code].area.code
+
+
+def test_load_framework_stores_carries_from_only_where_given():
+    data = small_document()
+    data["sections"][0]["areas"][0]["criteria"][1]["carries_from"] = "2.1.3"
+    data["sections"][0]["areas"][1]["criteria"][0]["carries_from"] = "2.1.3.v"
+
+    framework = load_framework(data, record=False).framework
+
+    assert dict(framework.criteria.values_list("code", "carries_from")) == {
+        "1.1.1": "",
+        "1.1.2": "2.1.3",
+        "1.2.1": "2.1.3.v",
+        "2.3": "",
+    }
+
+
+def test_load_framework_carries_from_is_part_of_the_content():
+    load_framework(small_document())
+    data = small_document()
+    data["sections"][0]["areas"][0]["criteria"][1]["carries_from"] = "1.1.2"
+
+    with pytest.raises(FrameworkVersionConflict):
+        load_framework(data)
+
+
+def test_content_hash_without_carries_from_unchanged_since_the_key_came():
+    # The hashes of the shipped frameworks as computed before carries_from existed:
+    # loaded versions must still be recognised as the same content.
+    before = {
+        "key-features-short.yaml": (
+            "70d250186fcf1f5753b86a6dba903f8afe88ce9122c5f7bc57a3d87ef890572f"
+        ),
+        "award-2024.yaml": "dd1e32e559102251c89922fa826dfd2e9d59f3a11d609ae1b98a956202d2d2d9",
+        "award-2024.2.yaml": "c349be29248122971acbcaef8eb059ab1beef56b2a4a26440d38ef1d13e596ba",
+    }
+
+    for name, digest in before.items():
+        canonical, problems = check_framework(shipped_document(name))
+        assert (name, problems, content_hash(canonical)) == (name, [], digest)
+        assert "carries_from" not in str(canonical)
+    key_features = Framework.objects.get(code="key-features", version="2013-short")
+    assert key_features.content_hash == before["key-features-short.yaml"]
+
+
 def test_load_shipped_frameworks_again_reports_unchanged():
     before = framework_rows()
 
@@ -85,6 +163,7 @@ def test_load_shipped_frameworks_again_reports_unchanged():
         ("key-features", "unchanged"),
         ("learning-city-award", "unchanged"),
         ("learning-city-award", "unchanged"),
+        ("progress-report", "unchanged"),
     ]
     assert framework_rows() == before
 
@@ -246,10 +325,15 @@ def test_shipped_install_recorded_once_without_subject():
 
     assert entry.changes["frameworks"] == [
         None,
-        ["key-features 2013-short", "learning-city-award 2024", "learning-city-award 2024.2"],
+        [
+            "key-features 2013-short",
+            "learning-city-award 2024",
+            "learning-city-award 2024.2",
+            "progress-report 2026",
+        ],
     ]
     # Every shipped framework's six translations, in the one entry.
-    assert len(entry.changes["translations"][1]) == 3 * 6
+    assert len(entry.changes["translations"][1]) == 4 * 6
     assert "key-features 2013-short ar" in entry.changes["translations"][1]
     assert (entry.object_id, entry.actor) == ("", None)
     assert not ActivityLogEntry.objects.filter(action="frameworks.framework.load").exists()

@@ -104,6 +104,47 @@ def test_load_framework_unknown_key_far_from_any_lists_allowed_keys():
     ]
 
 
+def test_load_framework_carries_from_too_long_refused():
+    data = small_document()
+    data["sections"][0]["areas"][0]["criteria"][1]["carries_from"] = "1.1.2." + "9" * 15
+
+    assert problems_of(data) == [
+        "sections[0].areas[0].criteria[1].carries_from: must be at most 20 characters long"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1.1, 'must be text: write it in quotes, such as carries_from: "1.1", so YAML keeps it '
+         "as written"),
+        ("1.1 2", "may contain only letters, digits, dots, hyphens and underscores"),
+        (["1.1"], "must be text"),
+    ],
+)  # fmt: skip
+def test_load_framework_bad_carries_from_refused(value, message):
+    data = small_document()
+    data["sections"][1]["areas"][0]["criteria"][0]["carries_from"] = value
+
+    assert problems_of(data) == [f"sections[1].areas[0].criteria[0].carries_from: {message}"]
+
+
+def test_load_framework_command_carries_from_problem_names_line(tmp_path):
+    path = write_yaml(
+        tmp_path,
+        SMALL_YAML.replace(
+            "answer_type: rating", "answer_type: rating\n                carries_from: " + "x" * 21
+        ),
+    )
+
+    _message, err = refused_load(path)
+
+    assert err == (
+        f"{path}: line 18: sections[0].areas[0].criteria[1].carries_from: "
+        "must be at most 20 characters long\n"
+    )
+
+
 def test_load_framework_rating_min_not_below_max_refused():
     data = small_document()
     data["sections"][0]["areas"][0]["criteria"][1]["scale"] = {"min": 5, "max": 5}
@@ -293,6 +334,7 @@ def test_load_framework_command_shipped_reports_unchanged():
         "key-features 2013-short: unchanged (already loaded with this content).",
         "learning-city-award 2024: unchanged (already loaded with this content).",
         "learning-city-award 2024.2: unchanged (already loaded with this content).",
+        "progress-report 2026: unchanged (already loaded with this content).",
     ]
 
 

@@ -45,6 +45,7 @@ CRITERION_KEYS = (
     "weight",
     "required",
     "indicators",
+    "carries_from",
 )
 SCALE_KEYS = ("min", "max", "levels")
 INDICATOR_KEYS = ("code", "text")
@@ -298,7 +299,28 @@ class _Checker:
         if answer_type:
             self.refuse_misplaced(data, path, answer_type)
             result.update(self.answer_details(data, path, answer_type))
+        # Only when set: a criterion without it keeps the content hash it had
+        # before the key existed, so loaded frameworks stay the same content.
+        carries_from = self.carries_from(data, path)
+        if carries_from:
+            result["carries_from"] = carries_from
         return result
+
+    def carries_from(self, data: dict, path: str) -> str:
+        """Return the code of the application's criterion this one starts from ("" if none)."""
+        where = join(path, "carries_from")
+        value = data.get("carries_from")
+        if isinstance(value, float):
+            self.problem(
+                where,
+                f'must be text: write it in quotes, such as carries_from: "{value}", so YAML '
+                "keeps it as written",
+            )
+            return ""
+        value = self.text(data, "carries_from", path, required=False, max_length=20)
+        if value and not CODE_RE.match(value):
+            self.problem(where, "may contain only letters, digits, dots, hyphens and underscores")
+        return value
 
     def answer_type(self, data: dict, path: str) -> str:
         """Return the criterion's answer type ("" if missing or unknown, after naming it)."""

@@ -79,5 +79,7 @@ ACTIVITY_LABELS = {
     "network.membership.admit": _("City admitted"),
     "network.membership.correct": _("Membership corrected"),
     "network.membership.end": _("Membership ended"),
+    "network.membership.hold": _("Membership put on hold"),
+    "network.membership.restore": _("Membership taken off hold"),
     "network.synthetic.generate": _("Demo data generated"),
 }

@@ -180,5 +180,6 @@ def _criterion(framework: Framework, area: Area, c: dict, *, order: int) -> Crit
         file_kinds=c["file_kinds"],
         weight=Decimal(c["weight"]),
         required=c["required"],
+        carries_from=c.get("carries_from", ""),
         order=order,
     )

@@ -18,7 +18,12 @@ from ..domain.translations import check_only, record_translation
 from ..validators import Problem, join
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data"
-SHIPPED_FILES = ("key-features-short.yaml", "award-2024.yaml", "award-2024.2.yaml")
+SHIPPED_FILES = (
+    "key-features-short.yaml",
+    "award-2024.yaml",
+    "award-2024.2.yaml",
+    "progress-report-2026.yaml",
+)
 _LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
 
 

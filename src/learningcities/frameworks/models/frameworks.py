@@ -180,6 +180,15 @@ class Criterion(FrameworkPart):
     )
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=3, default=Decimal(1))
     required = models.BooleanField(_("required"), default=True)
+    carries_from = models.CharField(
+        _("carries from"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The code of the application's criterion whose answer this one starts from in a "
+            "progress report."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"))
 
     class Meta:

@@ -156,3 +156,54 @@ def end_membership(
         changes["end_reason"] = ["", membership.end_reason]
     record_activity("network.membership.end", actor=actor, subject=membership, changes=changes)
     return membership
+
+
+@transaction.atomic
+def hold_membership(
+    membership: Membership, *, since: dt.date, actor=None, reason: str = ""
+) -> bool:
+    """Put an active membership on hold from ``since`` (a report long overdue).
+
+    The city stays a member (statistics count it) but leaves the list of
+    active members and its page says so. Returns False, changing nothing, when
+    it is already on hold; refused (NetworkError) for a membership that ended.
+    Effects: ``on_hold_since``; one ``network.membership.hold`` activity entry;
+    the register revision is bumped.
+    """
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != MembershipStatus.ACTIVE:
+        raise NetworkError(
+            _("Only an active membership can be put on hold; this one is %(status)s.")
+            % {"status": MembershipStatus(membership.status).label}
+        )
+    if membership.on_hold_since is not None:
+        return False
+    membership.on_hold_since = since
+    membership.save(update_fields=["on_hold_since", "updated_at"])
+    bump_network_revision()
+    changes = {"on_hold_since": [None, since.isoformat()]}
+    if reason:
+        changes["reason"] = ["", reason]
+    record_activity("network.membership.hold", actor=actor, subject=membership, changes=changes)
+    return True
+
+
+@transaction.atomic
+def lift_hold(membership: Membership, *, actor=None, reason: str = "") -> bool:
+    """Take a membership off hold (its report came); return False when it was not on hold.
+
+    Effects: ``on_hold_since`` cleared; one ``network.membership.restore``
+    activity entry; the register revision is bumped.
+    """
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.on_hold_since is None:
+        return False
+    since = membership.on_hold_since
+    membership.on_hold_since = None
+    membership.save(update_fields=["on_hold_since", "updated_at"])
+    bump_network_revision()
+    changes = {"on_hold_since": [since.isoformat(), None]}
+    if reason:
+        changes["reason"] = ["", reason]
+    record_activity("network.membership.restore", actor=actor, subject=membership, changes=changes)
+    return True

@@ -17,6 +17,7 @@ from ..domain.queries.directory import (
     STATUS_ALL,
     STATUS_CURRENT,
     STATUS_FORMER,
+    STATUS_ON_HOLD,
     DirectoryFilters,
 )
 from ..enums import Region
@@ -93,6 +94,7 @@ class DirectoryFilterForm(forms.Form):
             (STATUS_CURRENT, _("Current members")),
             (STATUS_ALL, _("Current and former members")),
             (STATUS_FORMER, _("Former members only")),
+            (STATUS_ON_HOLD, _("Members on hold")),
         ],
         error_messages={
             "invalid_choice": _("“%(value)s” is not a member status; showing current members.")

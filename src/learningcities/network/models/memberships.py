@@ -36,6 +36,9 @@ class Membership(models.Model):
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True, db_index=True)
     end_reason = models.TextField(_("reason for the end"), max_length=1000, blank=True)
+    # A member that owes a progress report long overdue is on hold (the reports app
+    # sets and lifts it): still a member, left out of the list of active members.
+    on_hold_since = models.DateField(_("on hold since"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -29,6 +29,7 @@ from .stats import memberships_active_on
 # Member status filter of the directory.
 STATUS_CURRENT = "current"
 STATUS_FORMER = "former"
+STATUS_ON_HOLD = "on_hold"
 STATUS_ALL = "all"
 
 # Sort keys of the directory. By name and by country, the order is the
@@ -51,7 +52,8 @@ def annotate_latest_membership(cities: QuerySet[City]) -> QuerySet[City]:
     """Annotate each city with its latest membership: the current one for a member.
 
     Adds ``joined_on``, ``joined_precision``, ``member_from``, ``ended_on``,
-    ``membership_status``, ``cohort_name`` and ``cohort_slug`` as correlated
+    ``membership_status``, ``cohort_name``, ``cohort_slug`` and
+    ``on_hold_since`` as correlated
     subqueries, so a page of cities costs one query.
     """
     latest = Membership.objects.filter(city=OuterRef("pk")).order_by("-member_from", "-pk")
@@ -63,6 +65,7 @@ def annotate_latest_membership(cities: QuerySet[City]) -> QuerySet[City]:
         membership_status=Subquery(latest.values("status")[:1]),
         cohort_name=Subquery(latest.values("cohort__name")[:1]),
         cohort_slug=Subquery(latest.values("cohort__slug")[:1]),
+        on_hold_since=Subquery(latest.values("on_hold_since")[:1]),
     )
 
 
@@ -73,6 +76,12 @@ def current_member_filter(today: dt.date) -> Q:
     EXISTS once per city through the date index, quadratic on a large network.
     """
     return Q(pk__in=memberships_active_on(today).values("city_id"))
+
+
+def on_hold_filter(today: dt.date) -> Q:
+    """Return a condition on cities: a member on ``today`` whose membership is on hold."""
+    held = memberships_active_on(today).filter(on_hold_since__isnull=False)
+    return Q(pk__in=held.values("city_id"))
 
 
 def ever_member_filter() -> Q:
@@ -168,7 +177,10 @@ def cities_for_directory(
     cities = cities_for_public()
     is_member = current_member_filter(today)
     if filters.status == STATUS_CURRENT:
-        cities = cities.filter(is_member)
+        # The list of active members: a member on hold is left out (and listed apart).
+        cities = cities.filter(is_member).exclude(on_hold_filter(today))
+    elif filters.status == STATUS_ON_HOLD:
+        cities = cities.filter(on_hold_filter(today))
     elif filters.status == STATUS_FORMER:
         cities = cities.filter(~is_member)
     if filters.region:

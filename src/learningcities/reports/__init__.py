@@ -1,0 +1,1 @@
+"""Monitoring: reporting cycles, biennial progress reports, reminders, standing and lapse."""

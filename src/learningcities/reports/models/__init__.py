@@ -1,0 +1,20 @@
+from .cycles import ReminderRule, ReportingCycle
+from .reports import (
+    LapseRelease,
+    ProgressReport,
+    ReminderSent,
+    ReportAnswer,
+    ReportDocument,
+    SectionFeedback,
+)
+
+__all__ = [
+    "LapseRelease",
+    "ProgressReport",
+    "ReminderRule",
+    "ReminderSent",
+    "ReportAnswer",
+    "ReportDocument",
+    "ReportingCycle",
+    "SectionFeedback",
+]
