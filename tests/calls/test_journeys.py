@@ -390,14 +390,18 @@ def test_transition_records_activity():
 def test_failure_in_the_middle_leaves_nothing():
     cast = Cast()
     submission = submission_in(cast, S.SUBMITTED)
-    MessageTemplate.objects.filter(code="calls.submission.endorsed").delete()
+    # Without the state's own template the move tells people with the generic one;
+    # without that either, it fails, and leaves nothing.
+    MessageTemplate.objects.filter(
+        code__in=["calls.submission.endorsed", "calls.submission.changed"]
+    ).delete()
     before = (
         Transition.objects.count(),
         ActivityLogEntry.objects.count(),
         OutboxMessage.objects.count(),
     )
 
-    with pytest.raises(OutboxError, match=r"No mail template calls\.submission\.endorsed"):
+    with pytest.raises(OutboxError, match=r"No mail template calls\.submission\.changed"):
         cast.move(submission, S.ENDORSED)
 
     assert Submission.objects.get(pk=submission.pk).state == S.SUBMITTED
@@ -407,6 +411,19 @@ def test_failure_in_the_middle_leaves_nothing():
         OutboxMessage.objects.count(),
     ) == before
     assert not EndorsementQuota.objects.filter(call=cast.call, used__gt=0).exists()
+
+
+def test_a_state_without_a_notice_of_its_own_is_told_with_the_generic_one():
+    cast = Cast()
+    submission = submission_in(cast, S.SUBMITTED)
+    MessageTemplate.objects.filter(code="calls.submission.endorsed").delete()
+
+    cast.move(submission, S.ENDORSED, comment="Endorsed by the Commission.")
+
+    notice = OutboxMessage.objects.filter(object_id=str(submission.pk)).latest("pk")
+    assert notice.template_code == "calls.submission.changed"
+    assert "is now: Endorsed (it was: Submitted)" in notice.body
+    assert "Endorsed by the Commission." in notice.body
 
 
 def test_deadline_action_decline_declines_an_overdue_submission():

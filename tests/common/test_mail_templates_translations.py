@@ -36,7 +36,7 @@ def test_every_shipped_template_exists_in_every_language():
         if (code, language) not in shipped
     )
 
-    assert len(codes) == 43
+    assert len(codes) == 44
     assert missing == []
 
 
@@ -63,7 +63,7 @@ def test_coverage_query_count_does_not_grow_with_templates(django_assert_num_que
     with django_assert_num_queries(1):
         coverage = mail_template_coverage()
 
-    assert len(coverage) == 43
+    assert len(coverage) == 44
 
 
 def test_editing_the_english_template_makes_its_translations_outdated(secretary):

@@ -50,6 +50,15 @@ class SubmissionState(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("submission state", "Withdrawn")
 
 
+def submission_state_choices() -> list[tuple[str, str]]:
+    """Return the states of a submission as model choices.
+
+    A model field takes this function, not the list: its migration names the
+    function, so adding a value to the enum needs no migration.
+    """
+    return SubmissionState.choices
+
+
 class Decision(models.TextChoices):
     """The outcome of a decided submission.
 

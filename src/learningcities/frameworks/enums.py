@@ -13,6 +13,15 @@ class AnswerType(models.TextChoices):
     FILE = "file", pgettext_lazy("answer type", "File")
 
 
+def answer_type_choices() -> list[tuple[str, str]]:
+    """Return the answer types as model choices.
+
+    A model field takes this function, not the list: its migration names the
+    function, so adding a value to the enum needs no migration.
+    """
+    return AnswerType.choices
+
+
 class FileKind(models.TextChoices):
     """The kinds of file a criterion may ask for as evidence."""
 

@@ -49,7 +49,6 @@ from .transitions import COORDINATORS, recipients_with_language
 INTEGER_FIELDS = names_of(ProfileKind.YEAR, ProfileKind.INTEGER)
 DECIMAL_FIELDS = names_of(ProfileKind.DECIMAL)
 TEXT_FIELDS = names_of(ProfileKind.TEXT, ProfileKind.LONG_TEXT)
-PROFILE_FIELDS = PROFILE_NAMES
 
 
 def _label(field: str) -> str:
@@ -180,7 +179,7 @@ def _prefill_profile(draft: Submission, city) -> Submission | None:
     """
     source = _latest_submission(city)
     if source is not None:
-        for field in PROFILE_FIELDS:
+        for field in PROFILE_NAMES:
             setattr(draft, field, getattr(source, field))
     if city.population:
         draft.population = city.population

@@ -22,6 +22,7 @@ from learningcities.accounts.enums import OrganisationKind, Role
 from learningcities.accounts.rules import is_secretariat
 from learningcities.common.domain.activity import field_changes, record_activity
 from learningcities.common.domain.outbox import queue_message_by_language, template_for
+from learningcities.common.models import MessageTemplate
 
 from ..enums import (  # AUDIENCES and the audiences' names: imported from here too
     AUDIENCES,
@@ -54,9 +55,21 @@ S = SubmissionState
 SYSTEM_DECLINE_REASON = "The National Commission did not act before the endorsement deadline."
 
 
+# The notice of a move to a state that has no template of its own.
+GENERIC_TEMPLATE = "calls.submission.changed"
+
+
 def template_code(to_state: str) -> str:
-    """Return the mail template code of the notice of a move to ``to_state``."""
-    return f"calls.submission.{to_state}"
+    """Return the mail template code of the notice of a move to ``to_state``.
+
+    A state's own template (``calls.submission.<state>``) when one exists,
+    else the generic notice that names the new and the former state: a new
+    state needs no template to be told (its own wording is an option).
+    """
+    own = f"calls.submission.{to_state}"
+    if MessageTemplate.objects.filter(code=own).exists():
+        return own
+    return GENERIC_TEMPLATE
 
 
 def _state_label(state: str) -> str:

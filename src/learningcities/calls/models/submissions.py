@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from learningcities.common.languages import language_choices
 
-from ..enums import Decision, DocumentKind, SubmissionState, state_for_city
+from ..enums import (
+    Decision,
+    DocumentKind,
+    SubmissionState,
+    state_for_city,
+    submission_state_choices,
+)
 
 
 class Submission(models.Model):
@@ -37,7 +43,7 @@ class Submission(models.Model):
     state = models.CharField(
         _("state"),
         max_length=20,
-        choices=SubmissionState.choices,
+        choices=submission_state_choices,
         default=SubmissionState.DRAFT,
         db_index=True,
     )
@@ -236,8 +242,8 @@ class Transition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    from_state = models.CharField(_("from"), max_length=20, choices=SubmissionState.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=SubmissionState.choices)
+    from_state = models.CharField(_("from"), max_length=20, choices=submission_state_choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=submission_state_choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -34,7 +34,7 @@ from learningcities.common.views.errors import show_error
 from learningcities.network.domain.queries.directory import current_member_filter
 from learningcities.network.models import City
 from learningcities.questionnaires.forms import AnswersForm
-from learningcities.questionnaires.profile import profile_rows
+from learningcities.questionnaires.profile import PROFILE_NAMES, profile_rows
 from learningcities.questionnaires.tree import (
     by_criterion,
     documents_by_criterion,
@@ -52,7 +52,6 @@ from ..domain.profile import (
 )
 from ..domain.queries.submissions import submissions_for_user
 from ..domain.submissions import (
-    PROFILE_FIELDS,
     attach_document,
     clean_profile_value,
     save_answer,
@@ -384,7 +383,7 @@ def _refusal(submission: Submission) -> str:
 
 def _profile_initial(submission: Submission) -> dict:
     initial = {}
-    for field in PROFILE_FIELDS:
+    for field in PROFILE_NAMES:
         if field == "challenges":
             continue
         value = getattr(submission, field)
@@ -414,7 +413,7 @@ def _posted_ratings(request: HttpRequest, submission: Submission, form: ProfileF
 def _profile_changes(request: HttpRequest, submission: Submission, form: ProfileForm) -> dict:
     """Return the posted profile values that are right; leave errors on the others."""
     changes = {}
-    for field in PROFILE_FIELDS:
+    for field in PROFILE_NAMES:
         # A field the call does not ask for is not in the form: a post of it is ignored.
         if field not in form.fields or field not in request.POST or field in form.errors:
             continue

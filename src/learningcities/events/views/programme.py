@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST, require_safe
 from learningcities.common.changes import watch
 from learningcities.common.prepared import PreparedSelect
 from learningcities.common.translated import shown
+from learningcities.common.views.errors import show_error
 from learningcities.network.domain.queries.revision import cached_at_revision
 from learningcities.network.models import NetworkRevision
 from learningcities.network.views.caching import Page, page_cache_key, page_response, render_page
@@ -254,7 +255,7 @@ def session_sign_up(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         signup = sign_up(session, registration, actor=request.user)
     except EventError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         messages.success(
             request, SIGNUP_MESSAGES[signup.status] % {"session": shown(session, "title")}
@@ -268,7 +269,7 @@ def _act_on_signup(request: HttpRequest, slug: str, pk: int, action, done: str) 
     try:
         action(signup, actor=request.user)
     except EventError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         messages.success(request, done % {"session": shown(signup.session, "title")})
     return _back(request, event)

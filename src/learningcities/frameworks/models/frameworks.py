@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learningcities.common.translated import TranslatableContent
 
-from ..enums import AnswerType
+from ..enums import AnswerType, answer_type_choices
 
 
 class FrameworkPart(TranslatableContent):
@@ -162,7 +162,7 @@ class Criterion(FrameworkPart):
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=500)
     guidance = models.TextField(_("guidance"), blank=True)
-    answer_type = models.CharField(_("answer type"), max_length=10, choices=AnswerType.choices)
+    answer_type = models.CharField(_("answer type"), max_length=10, choices=answer_type_choices)
     word_limit = models.PositiveIntegerField(
         _("word limit"), null=True, blank=True, help_text=_("For text answers; empty: no limit.")
     )
