@@ -29,5 +29,6 @@ urlpatterns += i18n_patterns(
     path("", include("learningcities.frameworks.urls")),
     path("", include("learningcities.calls.urls")),
     path("", include("learningcities.reviews.urls")),
+    path("", include("learningcities.reports.urls")),
     prefix_default_language=False,
 )

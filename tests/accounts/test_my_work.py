@@ -125,9 +125,11 @@ def test_work_for_user_leaves_out_parts_that_do_not_apply():
     roles = work_for_user(coordinator)
 
     assert [entry.role for entry in roles] == [Role.COORDINATOR]
-    # The city's practices and its peers apply to every coordinator of a city.
+    # The city's practices, its peers and its progress reports apply to every
+    # coordinator of a city.
     assert [part.key for part, _work in roles[0].parts] == [
         "calls.applications",
+        "reports.city",
         "practices.city",
         "practices.peers",
     ]
@@ -397,7 +399,7 @@ def test_my_work_query_count_for_the_secretariat_does_not_grow(django_assert_num
     # calls ready; held and failed mail (no job query: the queue is not in use);
     # events to come, registrations to approve; practices to moderate, clusters
     # with requests to join
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         response = client.get(reverse(URL_NAME))
 
     assert len(_work(response, "calls.screening")["to_screen"]) == count
@@ -430,8 +432,9 @@ def test_my_work_query_count_for_an_endorser_does_not_grow(django_assert_num_que
     client.get(reverse(URL_NAME))
 
     # session, user; queue counts, latest history; event delegations, events
-    # open for registration, registrations to approve
-    with django_assert_num_queries(7):
+    # open for registration, registrations to approve; the country's reports
+    # counts and the countries' names
+    with django_assert_num_queries(9):
         response = client.get(reverse(URL_NAME))
 
     assert len(_work(response, "calls.endorsements")["history"]) == count
@@ -455,8 +458,9 @@ def test_my_work_query_count_for_a_coordinator_does_not_grow(django_assert_num_q
     # session, user; applications, cities, open calls, cities that applied to
     # them; event delegations, events open for registration; the person's
     # cities, their practices' counts, the clusters they lead, the cities for
-    # "Cities like yours" and the two revisions their cached matches are keyed by
-    with django_assert_num_queries(14):
+    # "Cities like yours" and the two revisions their cached matches are keyed by;
+    # the cities' open progress reports
+    with django_assert_num_queries(15):
         response = client.get(reverse(URL_NAME))
 
     work = _work(response, "calls.applications")

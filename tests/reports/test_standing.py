@@ -268,3 +268,19 @@ def test_reminder_audiences_are_data(network):
     assert send_reminders(now=report.due_at) == 1
     assert _mails("reports.report.overdue_commission")
     assert not _mails("reports.report.reminder")
+
+
+def test_the_public_page_of_a_city_on_hold_says_so_until_it_is_restored(client, network):
+    from django.urls import reverse
+
+    report = _report(network)
+    url = reverse("network:city", kwargs={"pk": network.city.pk})
+    assert "is on hold since" not in client.get(url).text
+    apply_holds(now=report.due_at + 61 * DAY)
+    page = client.get(url).text
+    assert "This membership is on hold since" in page
+    directory = client.get(reverse("network:directory"), {"status": "on_hold"}).text
+    assert "Member, on hold" in directory
+    report.refresh_from_db()
+    accept(submit(report, network.coordinator), network.secretary)
+    assert "is on hold since" not in client.get(url).text

@@ -15,6 +15,7 @@ from learningcities.common.errors import RuleError
 from learningcities.events.api import router as events_router
 from learningcities.network.api import router as network_router
 from learningcities.practices.api import router as practices_router
+from learningcities.reports.api import router as reports_router
 from learningcities.reviews.api import router as reviews_router
 
 api = NinjaAPI(
@@ -49,3 +50,4 @@ api.add_router("/", calls_router)
 api.add_router("/", reviews_router)
 api.add_router("/", events_router)
 api.add_router("/", practices_router)
+api.add_router("/", reports_router)

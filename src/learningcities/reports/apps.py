@@ -17,6 +17,11 @@ class ReportsConfig(AppConfig):
         from .rules import can_view_report_document
 
         register_document_viewer(can_view_report_document)
+        self._register_work()
+        # A "Reporting" section of the public city page (standing, accepted cycles).
+        from .domain.city_section import register_reporting_section
+
+        register_reporting_section()
         register_translatable(
             TranslatableKind(
                 key="reports.cycle",
@@ -25,3 +30,10 @@ class ReportsConfig(AppConfig):
                 url=lambda cycle: cycle.get_absolute_url(),
             )
         )
+
+    def _register_work(self):
+        from .domain.queries.work_city import register_city_work_parts
+        from .domain.queries.work_secretariat import register_secretariat_work_parts
+
+        register_city_work_parts()
+        register_secretariat_work_parts()

@@ -198,7 +198,7 @@ def update_practice(practice: Practice, *, actor, data: dict, note: str = "") ->
     return practice
 
 
-def _first_words(text: str, limit: int) -> str:
+def first_words(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -234,8 +234,8 @@ def practice_from_answer(answer, *, actor) -> Practice:
     if language not in language_codes():
         language = "en"
     data = {
-        "title": _first_words(str(criterion.title), 200).rstrip(" …"),
-        "summary": _first_words(text, SUMMARY_CHARACTERS),
+        "title": first_words(str(criterion.title), 200).rstrip(" …"),
+        "summary": first_words(text, SUMMARY_CHARACTERS),
         "body": text,
         "language": language,
         "framework": criterion.framework,

@@ -110,11 +110,19 @@ def create_cycle(
 
 
 @transaction.atomic
-def update_cycle(cycle: ReportingCycle, data: CycleData, *, actor) -> ReportingCycle:
-    """Change a cycle's settings (not its code or questionnaire once reports exist).
+def update_cycle(
+    cycle: ReportingCycle,
+    data: CycleData,
+    *,
+    actor,
+    reminders: Iterable[tuple[int, str]] | None = None,
+) -> ReportingCycle:
+    """Change a cycle's settings (not its code, nor its questionnaire once reports exist).
 
-    Effects: the cycle, a ``reports.cycle.update`` entry with what changed;
-    the reports due are not recomputed (``add_due_reports`` does that).
+    With ``reminders``, replace its reminders too (``set_reminders``), in the
+    same transaction. Effects: the cycle, a ``reports.cycle.update`` entry
+    with what changed; the reports due are not recomputed
+    (``add_due_reports`` does that).
     """
     _check(data)
     cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -131,6 +139,8 @@ def update_cycle(cycle: ReportingCycle, data: CycleData, *, actor) -> ReportingC
     changes = field_changes(cycle, [n for n in CYCLE_FIELDS if n != "code"], before)
     if changes:
         record_activity("reports.cycle.update", actor=actor, subject=cycle, changes=changes)
+    if reminders is not None:
+        set_reminders(cycle, reminders, actor=actor)
     return cycle
 
 

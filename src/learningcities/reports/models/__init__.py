@@ -5,6 +5,7 @@ from .reports import (
     ReminderSent,
     ReportAnswer,
     ReportDocument,
+    ReportPractice,
     SectionFeedback,
 )
 
@@ -15,6 +16,7 @@ __all__ = [
     "ReminderSent",
     "ReportAnswer",
     "ReportDocument",
+    "ReportPractice",
     "ReportingCycle",
     "SectionFeedback",
 ]

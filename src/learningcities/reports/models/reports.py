@@ -233,3 +233,38 @@ class LapseRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id}:{self.released_at:%Y-%m-%d}"
+
+
+class ReportPractice(models.Model):
+    """A good practice the city shared from an answer of its report (the library's practice)."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="practices",
+    )
+    criterion = models.ForeignKey(
+        "frameworks.Criterion",
+        verbose_name=_("question"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    practice = models.OneToOneField(
+        "practices.Practice",
+        verbose_name=_("practice"),
+        on_delete=models.CASCADE,
+        related_name="report_link",
+    )
+
+    class Meta:
+        verbose_name = _("practice from a report")
+        verbose_name_plural = _("practices from reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "criterion"], name="reports_one_practice_per_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.criterion_id}"

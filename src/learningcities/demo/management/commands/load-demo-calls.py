@@ -3,13 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 from learningcities.common.errors import RuleError
 from learningcities.demo.domain.calls import ensure_demo_call
 from learningcities.demo.domain.practices import ensure_demo_practices
+from learningcities.demo.domain.reports import ensure_demo_reports
 
 
 class Command(BaseCommand):
     help = (
         "Make the demo call: an open membership call with sample applications from cities that "
         "are not members (draft, submitted, endorsed, eligible, in review) and its jury, the "
-        "demo juror assigned; and the sample practices of the library, one per language. "
+        "demo juror assigned; the sample practices of the library, one per language; and two "
+        "sample reporting cycles of the demo members' progress reports. "
         "Run load-demo and create-demo-accounts first. Safe to run "
         "again: nothing changes. Refused in production."
     )
@@ -18,6 +20,7 @@ class Command(BaseCommand):
         try:
             result = ensure_demo_call()
             practices = ensure_demo_practices()
+            reports = ensure_demo_reports()
         except RuleError as error:  # any app's refusal: the demo spans them all
             raise CommandError(error.message) from None
         call = result.call
@@ -37,4 +40,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sample practices: {len(practices.practices)} in the library "
             f"({practices.created} made now; languages: {languages or 'none'})."
+        )
+        made = f" ({', '.join(reports.created)} made now)" if reports.changed else ""
+        self.stdout.write(
+            f"Sample reporting cycles: {', '.join(c.code for c in reports.cycles)}{made}; "
+            f"the demo coordinator's city ({reports.coordinator_city or 'none'}) has a draft "
+            "with answers carried over."
         )

@@ -1,0 +1,52 @@
+"""A city's progress over its cycles: for its coordinators, its Commission, the secretariat."""
+
+import rules
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from learningcities.accounts.rules import is_secretariat
+
+from ..domain.queries.progress import city_progress, progress_city_for_user
+from ..interfaces.pdfs import progress_context
+from ..rules import coordinated_city_ids
+
+
+def progress_city_or_404(request: HttpRequest, city_id: int):
+    """The city whose progress ``request.user`` may follow; 404 for anyone else."""
+    city = progress_city_for_user(request.user, city_id)
+    if city is None:
+        raise Http404
+    return city
+
+
+def _back(user, city) -> tuple[str, str]:
+    """Where the person came from: their reports, their country's, or the cycles."""
+    if city.pk in coordinated_city_ids(user):
+        return reverse("reports:mine"), _("My reports")
+    if is_secretariat(user):
+        return reverse("reports:cycles"), _("Reporting cycles")
+    if rules.has_perm("reports.view_country_reports", user, city.country):
+        return reverse("reports:country", kwargs={"code": city.country_id}), _(
+            "Reports of the country"
+        )
+    return "", ""
+
+
+@require_safe
+@login_required
+def progress(request: HttpRequest, city_id: int) -> HttpResponse:
+    """The city's reports over its cycles: self-assessment per area and indicators, charted.
+
+    Whoever may read the city's reports (``reports.view_report``); anyone else
+    gets 404, as for a city that does not exist. A constant number of queries
+    whatever the number of cycles.
+    """
+    city = progress_city_or_404(request, city_id)
+    back_url, back_label = _back(request.user, city)
+    context = progress_context(city_progress(request.user, city))
+    context.update(back_url=back_url, back_label=back_label)
+    return render(request, "reports/progress/progress.html", context)
