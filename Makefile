@@ -17,7 +17,7 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint audit format bench soak events-bench demo clean deploy-test
+.PHONY: help install run test lint audit format bench soak events-bench reports-bench demo clean deploy-test
 
 help:
 	@echo "make run    serve the platform with the demo network at http://$(HOST):$(PORT)"
@@ -27,6 +27,7 @@ help:
 	@echo "make deploy-test  the one-machine deployment of docs/deploy.md, installed and run as root (PostgreSQL, Redis)"
 	@echo "make soak   5-minute mixed load on PostgreSQL and Redis: browsing, 100 cities saving drafts, jurors scoring (SOAK_ARGS=...)"
 	@echo "make events-bench  an event on PostgreSQL and Redis: 1,200 registrations in 60 s, 4 desks checking in, the schedule (EVENTS_BENCH_ARGS=...)"
+	@echo "make reports-bench progress reports at 10,000 cities x 5 cycles: rates and progress pages, the synthesis PDF (REPORTS_BENCH_ARGS=...)"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -91,6 +92,11 @@ soak: install
 # Needs PostgreSQL and Redis on loopback (see bench/events.py --help); not part of make test.
 events-bench: install
 	$(VENV)/bin/python bench/events.py $(EVENTS_BENCH_ARGS)
+
+# Progress reports at 10,000 cities x 5 cycles (bench/reports.py --help; REPORTS_BENCH_ARGS
+# such as --database-url for PostgreSQL); not part of make test.
+reports-bench: install
+	$(VENV)/bin/python bench/reports.py $(REPORTS_BENCH_ARGS)
 
 # The one-machine deployment of docs/deploy.md, from the guide's own scripts and
 # units, in a scratch folder (tests/deploy/guide.sh says what it checks). Needs

@@ -404,9 +404,9 @@ def render_section(report: dict, options) -> str:
         f"## Progress reports: {options.cities:,} cities x {options.cycles} cycles "
         f"({report['database'].split()[0]})",
         "",
-        "Figures from one run of `bench/reports.py`"
+        "Figures from one run of `bench/reports.py"
         + (" --reuse" if options.reuse else "")
-        + ", with each page's ratio to the hello-world view measured on the same server in "
+        + "`, with each page's ratio to the hello-world view measured on the same server in "
         "the same run.",
         "",
         f"- date: {report['date']}",

@@ -296,6 +296,8 @@ def test_run_scheduled_runs_reminders_and_deadline_actions():
         "Endorsement reminders: 1 submissions reminded.",
         "Endorsement deadlines: 1 submissions declined or escalated.",
         "Phase-end reminders to jurors: 0 jurors reminded.",
+        "Progress report reminders: 0 reports reminded.",
+        "Memberships put on hold for overdue reports: 0 memberships held.",
         "Expired offers of event places: 0 offers expired.",
         "Expired offers of session places: 0 offers expired.",
         "Erase event participants' personal data: 0 events erased.",

@@ -8,6 +8,7 @@ import yaml
 
 from learningcities.frameworks.domain.errors import FrameworkInvalid
 from learningcities.frameworks.domain.loading import load_framework
+from learningcities.frameworks.enums import AnswerType
 from learningcities.frameworks.models import Framework
 
 from .helpers import framework_rows, refused_load, run_load, small_document
@@ -15,6 +16,9 @@ from .helpers import framework_rows, refused_load, run_load, small_document
 pytestmark = pytest.mark.django_db
 
 CRITERION = "sections[0].areas[0].criteria[0]"
+
+# The answer types, as the error lists them (a new type joins the list).
+TYPES = ", ".join(AnswerType.values)
 
 
 def problems_of(data) -> list[str]:
@@ -62,8 +66,7 @@ def test_load_framework_wrong_answer_type_named_with_choices():
     data["sections"][0]["areas"][1]["criteria"][0]["answer_type"] = "essay"
 
     assert problems_of(data) == [
-        "sections[0].areas[1].criteria[0].answer_type: "
-        "must be one of text, rating, number, yes_no, file"
+        f"sections[0].areas[1].criteria[0].answer_type: must be one of {TYPES}"
     ]
 
 
@@ -204,7 +207,7 @@ def test_load_framework_every_problem_reported_at_once():
     assert problems_of(data) == [
         "name: missing",
         "sections[0].areas[0].titel: unknown key 'titel' (did you mean 'title'?)",
-        f"{CRITERION}.answer_type: must be one of text, rating, number, yes_no, file",
+        f"{CRITERION}.answer_type: must be one of {TYPES}",
     ]
 
 
@@ -275,8 +278,7 @@ def test_load_framework_command_schema_error_names_line_and_path(tmp_path):
     _message, err = refused_load(path)
 
     assert err == (
-        f"{path}: line 17: sections[0].areas[0].criteria[1].answer_type: "
-        "must be one of text, rating, number, yes_no, file\n"
+        f"{path}: line 17: sections[0].areas[0].criteria[1].answer_type: must be one of {TYPES}\n"
     )
 
 

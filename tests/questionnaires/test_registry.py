@@ -42,11 +42,15 @@ def test_unknown_answer_type_is_refused():
 
 @pytest.fixture
 def percent_type():
-    """Register a throwaway answer type, as a new type's one class would be."""
+    """Register a throwaway answer type, as a new type's one class would be.
+
+    Named "share", not "percent": unregistering it must not remove a real type
+    of that name (the worked example in docs/architecture.md adds "percent").
+    """
 
     @register
     class PercentAnswer(AnswerKind):
-        answer_type = "percent"
+        answer_type = "share"
         stored_field = "number_value"
 
         def clean(self, criterion, value: Any) -> Decimal:
@@ -66,11 +70,11 @@ def percent_type():
             return self.clean(criterion, value)
 
     yield PercentAnswer
-    unregister("percent")
+    unregister("share")
 
 
 def test_new_answer_type_plugs_in_through_the_registry_only(percent_type):
-    crit = Criterion(code="9.1", title="Share of adults learning", answer_type="percent")
+    crit = Criterion(code="9.1", title="Share of adults learning", answer_type="share")
     kind = answer_kind(crit)
 
     # The form, the stored fields, the display, the workbook and completeness
@@ -92,6 +96,6 @@ def test_new_answer_type_plugs_in_through_the_registry_only(percent_type):
 
 
 def test_unregistered_type_is_gone(percent_type):
-    unregister("percent")
+    unregister("share")
 
-    assert "percent" not in registered()
+    assert "share" not in registered()

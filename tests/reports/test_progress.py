@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ from learningcities.reports.domain.queries.progress import (
 )
 from learningcities.reports.domain.transitions import move_report
 from learningcities.reports.enums import CITY, ReportState
+from learningcities.reports.models import ProgressReport
 from tests.accounts.factories import TOTP_SECRET, make_user
 from tests.calls.factories import city_with_coordinator, endorser_of
 from tests.factories import make_member
@@ -249,14 +251,32 @@ def test_the_progress_page_reads_a_constant_number_of_queries(cycles, django_ass
         make_member(joined="2019-01-01")
     client = client_for(network.coordinator)
     client.get(progress_url(network.city))  # the session's first request sets it up
+    cache.clear()
 
     with django_assert_num_queries(PROGRESS_QUERIES):
         response = client.get(progress_url(network.city))
-
     assert response.status_code == 200
     assert response.content.decode().count("<svg") == 2
 
+    # Drawn once: until one of its reports changes, the charts come from the cache.
+    with django_assert_num_queries(PROGRESS_QUERIES - 2):
+        again = client.get(progress_url(network.city))
+    assert again.content.decode().count("<svg") == 2
+
+
+def test_the_progress_page_is_drawn_again_when_a_report_changes():
+    network = Network()
+    [report] = reports_over(network, [2015], ratings=[2], figures=[10])
+    client = client_for(network.coordinator)
+    assert "2015" in client.get(progress_url(network.city)).content.decode()
+    ProgressReport.objects.filter(pk=report.pk).update(state="returned")
+    figure = report.answers.get(criterion__code="1.2.1.v")
+    save_report_answers(report, {figure.criterion: 77}, actor=network.coordinator)
+    page = client.get(progress_url(network.city)).content.decode()
+    assert "77" in page
+
 
 # The session, the person, their affiliations, the cities they coordinate, the city,
-# its reports, the criteria of their questionnaires, the answers that count.
+# its reports, the criteria of their questionnaires, the answers that count (the last
+# two only when the page's charts are drawn, not when they come from the cache).
 PROGRESS_QUERIES = 7

@@ -8,13 +8,13 @@ from .domain.reminders import send_reminders
 from .domain.standing import apply_holds
 
 
-@periodic(label="Progress report reminders", counted="reports reminded", order=30)
+@periodic(label="Progress report reminders", counted="reports reminded", order=35)
 @task
 def send_report_reminders() -> int:
     return send_reminders()
 
 
-@periodic(label="Memberships put on hold for overdue reports", counted="memberships held", order=31)
+@periodic(label="Memberships put on hold for overdue reports", counted="memberships held", order=36)
 @task
 def hold_overdue_members() -> int:
     return apply_holds()

@@ -197,8 +197,8 @@ def _accept(report, secretariat, now) -> ProgressReport:
         role=SECRETARIAT,
         assessment=Assessment.GOOD,
         assessment_text=_(
-            "Sample assessment for the demo: steady progress, with results monitored in most "
-            "areas of focus."
+            "Sample assessment for the demo: here the secretariat records its reading of the "
+            "city's achievements and efforts."
         ),
         now=now,
     )
@@ -263,9 +263,9 @@ def _current_reports(cycle, criteria, *, secretariat, coordinator, city_id) -> N
             mine,
             {
                 opening: _(
-                    "Sample text for the demo, started by the demo coordinator: the city "
-                    "opened two more learning centres this period; the rest of this report "
-                    "still says what was carried over from the previous one."
+                    "Sample text for the demo, started by the demo coordinator: here the "
+                    "city says what changed since its previous report; the other answers "
+                    "still say what was carried over from it."
                 )
             },
             actor=coordinator,
@@ -278,7 +278,8 @@ def _current_reports(cycle, criteria, *, secretariat, coordinator, city_id) -> N
                 report,
                 until=cycle.due_at + dt.timedelta(days=30),
                 reason=_(
-                    "Sample reason for the demo: municipal elections during the reporting period."
+                    "Sample reason for the demo: here the secretariat records why the city "
+                    "needs more time."
                 ),
                 actor=secretariat,
                 now=opened + dt.timedelta(days=20),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learningcities.accounts.models import Organisation
@@ -110,6 +111,8 @@ def save_report_answers(
         if _store(report, criterion, fields, existing.get(criterion.pk)):
             changed.append(criterion.code)
     if changed:
+        # What is drawn from the report (its progress charts) is keyed by its updated_at.
+        ProgressReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
         record_activity(
             "reports.answer.update",
             actor=actor,

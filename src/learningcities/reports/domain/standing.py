@@ -33,11 +33,6 @@ from .errors import ReportError
 from .transitions import report_machine
 
 
-def hold_from(report: ProgressReport) -> dt.datetime:
-    """Return the instant after which a report not yet in puts its city on hold."""
-    return report.due_at + dt.timedelta(days=report.cycle.hold_after_days)
-
-
 def lapse_from(report: ProgressReport) -> dt.date | None:
     """Return the day from which the secretariat may stage a lapse (None: not on hold)."""
     if report.on_hold_since is None:

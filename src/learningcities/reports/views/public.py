@@ -28,6 +28,7 @@ from learningcities.network.views.caching import Page, cached_page
 from ..domain.cycles import local_date
 from ..domain.queries import rates as queries
 from ..domain.queries.rates import Rates, due_day
+from ..interfaces.pdfs import by_month
 from ..interfaces.rates_csv import rates_csv as rates_csv_text
 from ..models import ReportingCycle
 
@@ -158,6 +159,7 @@ def build_cycle(cycle: ReportingCycle) -> Page:
             "figures": figures(rates),
             "tables": tables,
             "timeline": timeline,
+            "months": by_month(timeline),
             "chart": timeline_chart(cycle, timeline, rates),
         },
     )
@@ -166,8 +168,10 @@ def build_cycle(cycle: ReportingCycle) -> Page:
 @require_safe
 def cycle_rates(request: HttpRequest, code: str) -> HttpResponse:
     """Show one cycle's figures by region, country and cohort, and its submissions over time."""
-    cycle = visible_cycle(code)
-    return cached_page(request, f"reports-cycle|{_stamp([cycle])}", lambda: build_cycle(cycle))
+    # Served from the cache without reading the cycle: the page's key moves on with
+    # the register's revision, which every change of a cycle or its reports bumps
+    # (``domain.city_section``); a cycle not open yet is a 404, never cached.
+    return cached_page(request, f"reports-cycle|{code}", lambda: build_cycle(visible_cycle(code)))
 
 
 @require_safe

@@ -219,71 +219,95 @@ def _sections(by_code: dict[str, Criterion], newest_framework_id: int) -> list[S
     return list(sections.values())
 
 
-def city_progress(user, city: City) -> CityProgress:
-    """Return ``city``'s progress over the cycles of the reports ``user`` may read.
-
-    Three queries whatever the number of cycles: the reports, the criteria of
-    their questionnaires, the answers that count (ratings and figures of the
-    reports submitted at least once).
-    """
-    reports = [
-        report
-        for report in ProgressReport.objects.filter(city=city)
+def readable_entries(user, city: City) -> list[CycleEntry]:
+    """The city's reports ``user`` may read, oldest cycle first (one query)."""
+    reports = (
+        ProgressReport.objects.filter(city=city)
         .select_related("cycle__framework", "city__country")
         .order_by("cycle__period_end", "cycle__due_at", "pk")
+    )
+    return [
+        CycleEntry(report.cycle, report)
+        for report in reports
         if rules.has_perm("reports.view_report", user, report)
     ]
-    entries = [CycleEntry(report.cycle, report) for report in reports]
-    counted = [entry for entry in entries if entry.counted]
-    if not counted:
-        return CityProgress(city, entries, [], [], scale_max=0)
-    newest_framework_id = counted[-1].cycle.framework_id
-    criteria = _criteria_of(entry.cycle.framework_id for entry in counted)
-    by_code = _newest_by_code(criteria, newest_framework_id)
+
+
+@dataclass
+class _Answers:
+    """The ratings per (report, area code) and the figures per (report, criterion code)."""
+
+    ratings: dict = field(default_factory=lambda: defaultdict(list))
+    figures: dict = field(default_factory=dict)
+
+
+def _read_answers(counted: list[CycleEntry], criteria, by_code) -> _Answers:
+    """Read the ratings and figures of the counted reports (one query)."""
     by_id = {criterion.pk: criterion for criterion in criteria}
-    wanted = [c.pk for c in criteria if is_self_assessment(c) or is_indicator(c)]
-    answers = ReportAnswer.objects.filter(
-        report_id__in=[entry.report.pk for entry in counted], criterion_id__in=wanted
+    cycle_of = {entry.report.pk: entry.cycle for entry in counted}
+    rows = ReportAnswer.objects.filter(
+        report_id__in=list(cycle_of),
+        criterion_id__in=[c.pk for c in criteria if is_self_assessment(c) or is_indicator(c)],
     ).values_list(
         "report_id", "criterion_id", "rating_value", "number_value", "data_year", "source"
     )
-    ratings: dict[tuple[int, str], list[int]] = defaultdict(list)
-    figures: dict[tuple[int, str], IndicatorPoint] = {}
-    cycle_of = {entry.report.pk: entry.cycle for entry in counted}
-    for report_id, criterion_id, rating, number, year, source in answers:
+    found = _Answers()
+    for report_id, criterion_id, rating, number, year, source in rows:
         criterion = by_id[criterion_id]
         if is_self_assessment(criterion) and rating is not None:
-            area_code = by_code[criterion.code].area.code
-            ratings[(report_id, area_code)].append(rating)
+            found.ratings[(report_id, by_code[criterion.code].area.code)].append(rating)
         elif is_indicator(criterion) and number is not None:
-            figures[(report_id, criterion.code)] = IndicatorPoint(
+            found.figures[(report_id, criterion.code)] = IndicatorPoint(
                 cycle_of[report_id], number, criterion.unit, year, source
             )
-    sections = _sections(by_code, newest_framework_id)
-    for section in sections:
-        for area in section.areas:
-            for entry in counted:
-                given = ratings.get((entry.report.pk, area.code), [])
-                area.rated.append(len(given))
-                area.means.append(
-                    (Decimal(sum(given)) / len(given)).quantize(Decimal("0.01")) if given else None
-                )
+    return found
+
+
+def _fill_means(sections: list[SectionProgress], counted, answers: _Answers) -> None:
+    for area in (area for section in sections for area in section.areas):
+        for entry in counted:
+            given = answers.ratings.get((entry.report.pk, area.code), [])
+            area.rated.append(len(given))
+            area.means.append(_mean(sum(given), len(given)))
+
+
+def _indicators(by_code, counted, answers: _Answers, newest_id: int) -> list[IndicatorSeries]:
+    """A series per indicator code, the newest version's first, in its order."""
     indicators = []
     for code, criterion in by_code.items():
         if not is_indicator(criterion):
             continue
         series = IndicatorSeries(code, criterion.title, criterion.unit)
-        for entry in counted:
-            series.points.append(
-                figures.get(
-                    (entry.report.pk, code),
-                    IndicatorPoint(entry.cycle, None, criterion.unit, None, ""),
-                )
-            )
+        series.points = [
+            answers.figures.get((entry.report.pk, code))
+            or IndicatorPoint(entry.cycle, None, criterion.unit, None, "")
+            for entry in counted
+        ]
         indicators.append(series)
-    indicators.sort(
-        key=lambda s: (by_code[s.code].framework_id != newest_framework_id, by_code[s.code].order)
+    return sorted(
+        indicators, key=lambda s: (by_code[s.code].framework_id != newest_id, by_code[s.code].order)
     )
+
+
+def city_progress(user, city: City, *, entries: list[CycleEntry] | None = None) -> CityProgress:
+    """Return ``city``'s progress over the cycles of the reports ``user`` may read.
+
+    Three queries whatever the number of cycles: the reports (none when
+    ``entries``, from ``readable_entries``, are given), the criteria of their
+    questionnaires, the answers that count (ratings and figures of the reports
+    submitted at least once).
+    """
+    entries = readable_entries(user, city) if entries is None else entries
+    counted = [entry for entry in entries if entry.counted]
+    if not counted:
+        return CityProgress(city, entries, [], [], scale_max=0)
+    newest_id = counted[-1].cycle.framework_id
+    criteria = _criteria_of(entry.cycle.framework_id for entry in counted)
+    by_code = _newest_by_code(criteria, newest_id)
+    answers = _read_answers(counted, criteria, by_code)
+    sections = _sections(by_code, newest_id)
+    _fill_means(sections, counted, answers)
+    indicators = _indicators(by_code, counted, answers, newest_id)
     return CityProgress(city, entries, sections, indicators, scale_max=_scale_max(by_code.values()))
 
 
@@ -326,6 +350,60 @@ def _mean(total, count) -> Decimal | None:
     return (Decimal(total) / count).quantize(Decimal("0.01"))
 
 
+def _network_areas(criteria) -> dict[int, AreaAssessment]:
+    """An empty assessment per area of the criteria, in order."""
+    areas: dict[int, AreaAssessment] = {}
+    for criterion in criteria:
+        area = criterion.area
+        if area.pk not in areas:
+            areas[area.pk] = AreaAssessment(area.code, area.title, area.section.title)
+        if is_self_assessment(criterion):
+            areas[area.pk].rateable = True
+    return areas
+
+
+def _add_ratings(areas: dict[int, AreaAssessment], answers) -> set[str]:
+    """Put the mean ratings per area and region in ``areas``; return the regions met (one query)."""
+    rows = (
+        answers.filter(criterion__answer_type=AnswerType.RATING, rating_value__isnull=False)
+        .order_by()
+        .values("criterion__area_id", "report__city__country__region")
+        .annotate(total=Sum("rating_value"), count=Count("pk"))
+    )
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    regions = set()
+    for row in rows:
+        area_id, region = row["criterion__area_id"], row["report__city__country__region"] or ""
+        if area_id in areas:
+            areas[area_id].by_region[region] = _mean(row["total"], row["count"])
+            totals[area_id][0] += row["total"]
+            totals[area_id][1] += row["count"]
+            regions.add(region)
+    for area_id, (total, count) in totals.items():
+        areas[area_id].mean, areas[area_id].ratings = _mean(total, count), count
+    return regions
+
+
+def _add_reporting(areas: dict[int, AreaAssessment], answers) -> None:
+    """Count the reports answering a question, and rating a feature, of each area (one query)."""
+    answered = Q(rating_value__isnull=False) | Q(number_value__isnull=False)
+    answered |= Q(boolean_value__isnull=False) | ~Q(text_value="")
+    rating = Q(criterion__answer_type=AnswerType.RATING, rating_value__isnull=False)
+    rows = (
+        answers.filter(answered)
+        .order_by()
+        .values("criterion__area_id")
+        .annotate(
+            cities=Count("report_id", distinct=True),
+            rated=Count("report_id", distinct=True, filter=rating),
+        )
+    )
+    for row in rows:
+        if row["criterion__area_id"] in areas:
+            area = areas[row["criterion__area_id"]]
+            area.reported_by, area.rated_by = row["cities"], row["rated"]
+
+
 def network_assessment(cycle: ReportingCycle) -> NetworkAssessment:
     """Return the cycle's self-assessment across the reports received (aggregates only).
 
@@ -336,58 +414,11 @@ def network_assessment(cycle: ReportingCycle) -> NetworkAssessment:
     """
     received = expected_reports([cycle]).filter(RECEIVED)
     criteria = _criteria_of([cycle.framework_id])
-    areas: dict[int, AreaAssessment] = {}
-    for criterion in criteria:
-        if criterion.area_id not in areas:
-            areas[criterion.area_id] = AreaAssessment(
-                criterion.area.code, criterion.area.title, criterion.area.section.title
-            )
-        if is_self_assessment(criterion):
-            areas[criterion.area_id].rateable = True
-    scale_max = _scale_max(criteria)
+    areas = _network_areas(criteria)
     answers = ReportAnswer.objects.filter(report__in=received.values("pk"))
-    ratings = (
-        answers.filter(criterion__answer_type=AnswerType.RATING, rating_value__isnull=False)
-        .order_by()
-        .values("criterion__area_id", "report__city__country__region")
-        .annotate(total=Sum("rating_value"), count=Count("pk"))
-    )
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    found_regions = set()
-    for row in ratings:
-        area = areas.get(row["criterion__area_id"])
-        if area is None:
-            continue
-        region = row["report__city__country__region"] or ""
-        area.by_region[region] = _mean(row["total"], row["count"])
-        totals[row["criterion__area_id"]][0] += row["total"]
-        totals[row["criterion__area_id"]][1] += row["count"]
-        found_regions.add(region)
-    for area_id, (total, count) in totals.items():
-        areas[area_id].mean = _mean(total, count)
-        areas[area_id].ratings = count
-    answered = Q(rating_value__isnull=False) | Q(number_value__isnull=False)
-    answered |= Q(boolean_value__isnull=False) | ~Q(text_value="")
-    reporting = (
-        answers.filter(answered)
-        .order_by()
-        .values("criterion__area_id")
-        .annotate(
-            cities=Count("report_id", distinct=True),
-            rated=Count(
-                "report_id",
-                distinct=True,
-                filter=Q(criterion__answer_type=AnswerType.RATING, rating_value__isnull=False),
-            ),
-        )
-    )
-    for row in reporting:
-        area = areas.get(row["criterion__area_id"])
-        if area is not None:
-            area.reported_by, area.rated_by = row["cities"], row["rated"]
-    regions = [
-        (region.value, str(region.label)) for region in Region if region.value in found_regions
-    ]
-    if "" in found_regions:
+    found = _add_ratings(areas, answers)
+    _add_reporting(areas, answers)
+    regions = [(region.value, str(region.label)) for region in Region if region.value in found]
+    if "" in found:
         regions.append(("", gettext("No region")))
-    return NetworkAssessment(received.count(), list(areas.values()), regions, scale_max)
+    return NetworkAssessment(received.count(), list(areas.values()), regions, _scale_max(criteria))
