@@ -1,23 +1,22 @@
 """A city's progress over its cycles: for its coordinators, its Commission, the secretariat."""
 
-import hashlib
-
-import rules
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from learningcities.accounts.rules import is_secretariat
+from learningcities.accounts.rules import endorsed_country_ids, is_secretariat
+from learningcities.calls.views.display import cached_workspace_page
+from learningcities.common.prepared import PreparedSelect
+from learningcities.network.models import City
+from learningcities.practices.rules import coordinated_organisation_ids
 
 from ..domain.queries.progress import city_progress, progress_city_for_user, readable_entries
 from ..interfaces.pdfs import progress_context
-from ..rules import coordinated_city_ids
 
 
 def progress_city_or_404(request: HttpRequest, city_id: int):
@@ -28,17 +27,41 @@ def progress_city_or_404(request: HttpRequest, city_id: int):
     return city
 
 
-def _back(user, city) -> tuple[str, str]:
-    """Where the person came from: their reports, their country's, or the cycles."""
-    if city.pk in coordinated_city_ids(user):
-        return reverse("reports:mine"), _("My reports")
+# What keys a city's progress page, read by one SELECT compiled once per process:
+# the city's country and organisation (who may read its reports) and its reports'
+# count and last change (saving an answer moves its report's ``updated_at``).
+_PROGRESS_KEY = PreparedSelect(
+    lambda pk: (
+        City.objects.filter(pk=pk)
+        .annotate(report_count=Count("reports"), last_change=Max("reports__updated_at"))
+        .values_list("country_id", "organisation__id", "report_count", "last_change")
+    ),
+    (-1,),
+)
+
+
+def _reader(user, country_id: str, organisation_id: int | None) -> str | None:
+    """How ``user`` reads the city's reports, from the person's roles (no query), or None.
+
+    The rule ``reports.view_report`` for every report of one city: its
+    coordinators, the secretariat, its country's National Commission.
+    """
+    if organisation_id is not None and organisation_id in coordinated_organisation_ids(user):
+        return "coordinator"
     if is_secretariat(user):
+        return "secretariat"
+    if country_id in endorsed_country_ids(user):
+        return "commission"
+    return None
+
+
+def _back_to(reader: str, country_id: str) -> tuple[str, str]:
+    """Where the person came from: their reports, the cycles, or their country's reports."""
+    if reader == "coordinator":
+        return reverse("reports:mine"), _("My reports")
+    if reader == "secretariat":
         return reverse("reports:cycles"), _("Reporting cycles")
-    if rules.has_perm("reports.view_country_reports", user, city.country):
-        return reverse("reports:country", kwargs={"code": city.country_id}), _(
-            "Reports of the country"
-        )
-    return "", ""
+    return reverse("reports:country", kwargs={"code": country_id}), _("Reports of the country")
 
 
 @require_safe
@@ -46,33 +69,30 @@ def _back(user, city) -> tuple[str, str]:
 def progress(request: HttpRequest, city_id: int) -> HttpResponse:
     """The city's reports over its cycles: self-assessment per area and indicators, charted.
 
-    Whoever may read the city's reports (``reports.view_report``); anyone else
-    gets 404, as for a city that does not exist. A constant number of queries
-    whatever the number of cycles.
+    Whoever may read the city's reports (``reports.view_report``, the same for
+    every report of a city); anyone else gets 404, as for a city that does not
+    exist. The page is drawn once and served from the cache until one of the
+    city's reports changes: then it costs the session, the person and its key.
     """
-    city = progress_city_or_404(request, city_id)
-    back_url, back_label = _back(request.user, city)
-    entries = readable_entries(request.user, city)
-    body = cache.get_or_set(
-        _body_key(city, entries),
-        lambda: render_to_string(
-            "reports/progress/_progress_body.html",
-            progress_context(city_progress(request.user, city, entries=entries)),
-            request,
-        ),
-        BODY_SECONDS,
+    row = _PROGRESS_KEY.first(city_id)
+    reader = _reader(request.user, row[0], row[1]) if row is not None else None
+    if reader is None:
+        raise Http404
+    country_id, _organisation_id, count, last = row
+    back_url, back_label = _back_to(reader, country_id)
+    city = SimpleLazyObject(lambda: City.objects.select_related("country").get(pk=city_id))
+    key = (city_id, count, last.timestamp() if last else None, reader)
+
+    def build(now) -> tuple[str, None]:
+        entries = readable_entries(request.user, city)
+        context = progress_context(city_progress(request.user, city, entries=entries))
+        return render_to_string("reports/progress/_progress_body.html", context, request), None
+
+    return cached_workspace_page(
+        request,
+        "reports/progress/progress.html",
+        "reports-progress",
+        key,
+        build,
+        {"city": city, "back_url": back_url, "back_label": back_label},
     )
-    context = {"city": city, "body": body, "back_url": back_url, "back_label": back_label}
-    return render(request, "reports/progress/progress.html", context)
-
-
-# The charts and tables of a city's progress are drawn once and kept until one of
-# the reports they show changes (saving an answer moves its report's updated_at).
-BODY_SECONDS = 24 * 3600
-
-
-def _body_key(city, entries) -> str:
-    """The key of the progress body: the city, the language, the reports shown as they are."""
-    stamp = ",".join(f"{e.report.pk}:{e.report.updated_at.timestamp()}" for e in entries)
-    raw = f"{city.pk}|{get_language()}|{stamp}"
-    return "reports-progress:" + hashlib.sha256(raw.encode()).hexdigest()
