@@ -120,6 +120,9 @@ def test_run_scheduled_queues_the_periodic_jobs_and_the_worker_sends_the_reminde
         (TaskResultStatus.SUCCESSFUL, 1),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
+        # the two of progress reports: reminders, holds
+        (TaskResultStatus.SUCCESSFUL, 0),
+        (TaskResultStatus.SUCCESSFUL, 0),
         # the four of events: offers of places and sessions, erasure, reminders
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
