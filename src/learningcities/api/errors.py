@@ -66,6 +66,23 @@ def invalid_parameter(location: str, name: str, message: str) -> ValidationError
     return ValidationError([{"loc": [location, name], "msg": message, "type": "value_error"}])
 
 
+def query_choice(name: str, value: str | None, choices: list[str]) -> str:
+    """Return query parameter ``value`` if it is one of ``choices``, empty if absent.
+
+    Anything else is refused (422) with the values allowed.
+    """
+    if not value:
+        return ""
+    if value not in choices:
+        raise invalid_parameter(
+            "query",
+            name,
+            _("“%(value)s” is not allowed; use one of %(values)s.")
+            % {"value": value[:50], "values": ", ".join(choices)},
+        )
+    return value
+
+
 def _describe(error: dict[str, Any]) -> dict[str, Any]:
     loc = [part for part in error.get("loc", ()) if part != "__root__"]
     return {"loc": loc, "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}

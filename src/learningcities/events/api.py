@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from pydantic import WithJsonSchema
 
-from learningcities.api.errors import REFUSALS, NotFoundOut, UnauthorizedOut
-from learningcities.api.errors import invalid_parameter as invalid
+from learningcities.api.errors import REFUSALS, NotFoundOut, UnauthorizedOut, query_choice
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 from learningcities.common.translated import shown
 
@@ -73,20 +72,6 @@ YearParam = Annotated[
 ]
 _PUBLIC = {**REFUSALS}
 _PUBLIC_404 = {**REFUSALS, 404: NotFoundOut}
-
-
-def _choice(name: str, value: str | None, choices: list[str]) -> str:
-    """Return ``value`` if it is one of ``choices``, empty if absent; refuse anything else."""
-    if value is None or value == "":
-        return ""
-    if value not in choices:
-        raise invalid(
-            "query",
-            name,
-            _("“%(value)s” is not allowed; use one of %(values)s.")
-            % {"value": value[:50], "values": ", ".join(choices)},
-        )
-    return value
 
 
 def _not_found(slug: str) -> Status:
@@ -220,8 +205,8 @@ def list_events(
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    kind = _choice("kind", kind, EventKind.values)
-    status = _choice("status", status, EventStatus.values)
+    kind = query_choice("kind", kind, EventKind.values)
+    status = query_choice("status", status, EventStatus.values)
     events = public_events()
     if kind:
         events = events.filter(kind=kind)
@@ -369,7 +354,7 @@ def list_event_registrations(
     user = request.user
     if not user.is_authenticated:
         return Status(401, {"detail": _("Log in to see registrations.")})
-    status = _choice("status", status, RegistrationStatus.values)
+    status = query_choice("status", status, RegistrationStatus.values)
     event = event_for_public(slug)
     if event is None:
         return _not_found(slug)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from pydantic import WithJsonSchema
 
-from learningcities.api.errors import REFUSALS, NotFoundOut
+from learningcities.api.errors import REFUSALS, NotFoundOut, query_choice
 from learningcities.api.errors import invalid_parameter as invalid
 from learningcities.api.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -106,20 +106,6 @@ ClusterCodePath = Annotated[
 
 
 # Parameters --------------------------------------------------------------------
-
-
-def _choice(name: str, value: str | None, choices: list[str]) -> str:
-    """Return ``value`` if it is one of ``choices``, empty if absent; refuse anything else."""
-    if not value:
-        return ""
-    if value not in choices:
-        raise invalid(
-            "query",
-            name,
-            _("“%(value)s” is not allowed; use one of %(values)s.")
-            % {"value": value[:50], "values": ", ".join(choices)},
-        )
-    return value
 
 
 def _country(value: str | None) -> str:
@@ -310,8 +296,8 @@ def list_practices(
         "region": _region(region),
         "area": area or "",
         "sdg": str(sdg) if sdg else "",
-        "cluster": _choice("cluster", cluster, ClusterCode.values),
-        "language": _choice("language", language, language_codes()),
+        "cluster": query_choice("cluster", cluster, ClusterCode.values),
+        "language": query_choice("language", language, language_codes()),
         "year": str(year) if year else "",
     }
     params = {key: value for key, value in {"q": words, **filters}.items() if value}

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from pydantic import WithJsonSchema
 
-from learningcities.api.errors import REFUSALS, NotFoundOut, UnauthorizedOut
+from learningcities.api.errors import REFUSALS, NotFoundOut, UnauthorizedOut, query_choice
 from learningcities.api.errors import invalid_parameter as invalid
 from learningcities.api.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -93,20 +93,6 @@ def _cycle_not_found(code: str) -> Status:
         404,
         {"detail": _("There is no open reporting cycle with the code %(code)s.") % {"code": code}},
     )
-
-
-def _choice(name: str, value: str | None, choices: list[str]) -> str:
-    """Return ``value`` if it is one of ``choices``, empty if absent; refuse anything else."""
-    if value is None or value == "":
-        return ""
-    if value not in choices:
-        raise invalid(
-            "query",
-            name,
-            _("“%(value)s” is not allowed; use one of %(values)s.")
-            % {"value": value[:50], "values": ", ".join(choices)},
-        )
-    return value
 
 
 # Items -------------------------------------------------------------------------
@@ -326,7 +312,7 @@ def list_reports(
     user = request.user
     if not user.is_authenticated:
         return Status(401, {"detail": _("Log in to read progress reports.")})
-    state = _choice("state", state, ReportState.values)
+    state = query_choice("state", state, ReportState.values)
     cycle = cycle or ""
     if len(cycle) > 40 or not CYCLE_CODE.fullmatch(cycle):
         raise invalid(
