@@ -197,9 +197,11 @@ def build(env: dict, *, cities: int, options, database_url: str | None) -> dict:
 
 
 def reused(env: dict) -> dict:
+    """Return the figures of an earlier build, its schema brought up to this code's."""
     path = Path(env["LC_DATA_DIR"]) / "build.json"
     if not path.exists():
         raise SystemExit(f"--reuse: no earlier build in {path.parent}")
+    run([LC, "migrate", "--no-input"], env)
     return json.loads(path.read_text(encoding="utf-8"))
 
 

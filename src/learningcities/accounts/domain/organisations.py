@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from learningcities.common.changes import watch
 from learningcities.common.domain.activity import field_changes, record_activity
 
 from ..enums import ROLE_FOR_KIND, OrganisationKind, Role
@@ -92,6 +93,9 @@ def create_organisation(
             )
     except IntegrityError as exc:  # a concurrent twin won the race
         raise OrganisationError(_("%(name)s exists already.") % {"name": name}) from exc
+    # Pages keyed by a city's organisation (its progress page) are keyed from memory
+    # in each process until the table changes: this one forgets at the commit.
+    watch.forget_on_commit()
     record_activity(
         "accounts.organisation.create",
         actor=actor,

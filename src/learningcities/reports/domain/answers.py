@@ -23,6 +23,7 @@ from learningcities.questionnaires.values import InvalidValue
 from ..enums import EDITABLE_STATES
 from ..models import ProgressReport, ReportAnswer, ReportDocument
 from .errors import ReportError
+from .revision import reports_changed
 
 VALUE_FIELDS = ("text_value", "number_value", "rating_value", "boolean_value")
 MIN_YEAR, MAX_YEAR = 1950, 2100
@@ -113,6 +114,7 @@ def save_report_answers(
     if changed:
         # What is drawn from the report (its progress charts) is keyed by its updated_at.
         ProgressReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+        reports_changed()
         record_activity(
             "reports.answer.update",
             actor=actor,

@@ -23,6 +23,7 @@ from ..enums import DEFAULT_REMINDERS
 from ..models import ProgressReport, ReminderRule, ReportingCycle
 from .carry_over import carry_over_answers
 from .errors import ReportError
+from .revision import reports_changed
 
 CYCLE_FIELDS = (
     "code",
@@ -193,6 +194,7 @@ def add_due_reports(cycle: ReportingCycle, *, actor=None) -> int:
     )
     if not reports:
         return 0
+    reports_changed()
     # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+; read them back to be sure.
     made = list(cycle.reports.filter(city_id__in=[m.city_id for m in due]).select_related("city"))
     carry_over_answers(cycle, made)

@@ -30,6 +30,7 @@ from ..models import LapseRelease, ProgressReport, ReportingCycle
 from . import notices
 from .cycles import local_date
 from .errors import ReportError
+from .revision import reports_changed
 from .transitions import report_machine
 
 
@@ -100,6 +101,7 @@ def hold_report(report: ProgressReport, *, now: dt.datetime, actor=None) -> int:
     since = local_date(now, report.cycle)
     report.on_hold_since = since
     report.save(update_fields=["on_hold_since", "updated_at"])
+    reports_changed()
     hold_membership(report.membership, since=since, actor=actor, reason=report.cycle.code)
     record_activity(
         "reports.report.on_hold",
@@ -133,6 +135,7 @@ def _restore_on_acceptance(move) -> None:
     report.lapse_staged_at = None
     report.lapse_reason = ""
     report.save(update_fields=["on_hold_since", "lapse_staged_at", "lapse_reason", "updated_at"])
+    reports_changed()
     lift_hold(report.membership, actor=move.actor, reason=report.cycle.code)
     record_activity(
         "reports.report.restored",
@@ -183,6 +186,7 @@ def stage_lapse(report: ProgressReport, *, reason: str, actor, now: dt.datetime 
     report.lapse_staged_at = now
     report.lapse_reason = reason.strip()
     report.save(update_fields=["lapse_staged_at", "lapse_reason", "updated_at"])
+    reports_changed()
     record_activity(
         "reports.lapse.staged",
         actor=actor,
@@ -203,6 +207,7 @@ def unstage_lapse(report: ProgressReport, *, actor) -> ProgressReport:
     report.lapse_staged_at = None
     report.lapse_reason = ""
     report.save(update_fields=["lapse_staged_at", "lapse_reason", "updated_at"])
+    reports_changed()
     record_activity("reports.lapse.unstaged", actor=actor, subject=report, changes={})
     return report
 
@@ -245,6 +250,7 @@ def release_lapses(cycle: ReportingCycle, *, actor, now: dt.datetime | None = No
         )
         report.lapsed_at = now
         report.save(update_fields=["lapsed_at", "updated_at"])
+        reports_changed()
         report.membership.refresh_from_db()
         notices.send(
             "reports.membership.lapsed",
@@ -291,6 +297,7 @@ def extend_report(
     report.extended_until = until
     report.extension_reason = reason
     report.save(update_fields=["extended_until", "extension_reason", "updated_at"])
+    reports_changed()
     record_activity(
         "reports.report.extended",
         actor=actor,

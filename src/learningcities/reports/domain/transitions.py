@@ -33,6 +33,7 @@ from ..models import ProgressReport, SectionFeedback
 from . import notices
 from .completeness import report_problems
 from .errors import ReportError
+from .revision import reports_changed
 
 report_machine = StateMachine(
     "reports.report", transitions=REPORT_TRANSITIONS, actors=REPORT_ACTORS
@@ -196,6 +197,7 @@ def _save(move: ReportMove) -> None:
         report.assessment = move.assessment
         report.assessment_text = move.assessment_text
     report.save()
+    reports_changed()
 
 
 def _record(move: ReportMove) -> None:

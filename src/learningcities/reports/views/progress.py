@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from learningcities.accounts.rules import endorsed_country_ids, is_secretariat
 from learningcities.calls.views.display import cached_workspace_page
+from learningcities.common.changes import watch
 from learningcities.common.prepared import PreparedSelect
 from learningcities.network.models import City
 from learningcities.practices.rules import coordinated_organisation_ids
@@ -74,7 +75,8 @@ def progress(request: HttpRequest, city_id: int) -> HttpResponse:
     exist. The page is drawn once and served from the cache until one of the
     city's reports changes: then it costs the session, the person and its key.
     """
-    row = _PROGRESS_KEY.first(city_id)
+    # On PostgreSQL each process keeps the key until a report or organisation changes.
+    row = watch.watched(("reports-progress", city_id), lambda: _PROGRESS_KEY.first(city_id))
     reader = _reader(request.user, row[0], row[1]) if row is not None else None
     if reader is None:
         raise Http404

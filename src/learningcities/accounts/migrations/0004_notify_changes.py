@@ -1,0 +1,11 @@
+from django.db import migrations
+
+from learningcities.common.changes import notify_trigger_operation
+
+
+class Migration(migrations.Migration):
+    """Writes to organisations notify the processes that key pages by them (common.changes)."""
+
+    dependencies = [("accounts", "0003_alter_user_language")]
+
+    operations = [notify_trigger_operation("accounts_organisation")]
