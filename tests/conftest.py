@@ -26,6 +26,22 @@ def _revisions_read_each_time():
         yield
 
 
+@pytest.fixture
+def watching(settings):
+    """Turn the watch on (PostgreSQL only) and wait until it listens; stop it after."""
+    from learningcities.common.changes import watch
+    from learningcities.network.domain.queries.revision import current_revision
+    from learningcities.network.domain.revision import bump_network_revision
+    from tests.watching import wait_until
+
+    settings.LC_WATCH_CHANGES = True
+    bump_network_revision()
+    current_revision()  # starts the listening thread
+    wait_until(lambda: watch.listening, "the watch listens")
+    yield watch
+    watch.stop()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _static_files_looked_up_on_request():
     # Every test Client loads the middleware anew, and WhiteNoise, unless it

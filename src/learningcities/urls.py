@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     # Second: the library's pages are served from the cache too (its other
     # addresses, clusters/ and cities/<id>/peers/, match no other app's).
     path("", include("learningcities.practices.urls")),
+    # Third: progress reports, grouped under their three first segments.
+    path("", include("learningcities.reports.urls")),
     path("account/", include("learningcities.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("workspace/", include("learningcities.accounts.workspace_urls")),
@@ -29,6 +31,5 @@ urlpatterns += i18n_patterns(
     path("", include("learningcities.frameworks.urls")),
     path("", include("learningcities.calls.urls")),
     path("", include("learningcities.reviews.urls")),
-    path("", include("learningcities.reports.urls")),
     prefix_default_language=False,
 )

@@ -5,47 +5,22 @@ so only the notification can tell the watch; each test waits on the state it
 expects (with a deadline), never for a fixed time.
 """
 
-import time
-
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from learningcities.common.changes import ChangeWatch, watch
+from learningcities.common.changes import ChangeWatch
 from learningcities.events.models import Event
 from learningcities.network.domain.queries.revision import current_revision
 from learningcities.network.domain.revision import bump_network_revision
 from tests.events.factories_events import EventFactory
+from tests.watching import other_process, wait_until
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's"),
 ]
-
-
-def wait_until(condition, what: str, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {seconds} s: {what}")
-        time.sleep(0.01)
-
-
-def other_process(sql: str, *args) -> None:
-    """Run ``sql`` and commit on a connection of its own (another process's write)."""
-    with ChangeWatch()._connect() as other:  # the watch's own way of connecting
-        other.execute(sql, args)
-
-
-@pytest.fixture
-def watching(settings):
-    settings.LC_WATCH_CHANGES = True
-    bump_network_revision()
-    current_revision()  # starts the listening thread
-    wait_until(lambda: watch.listening, "the watch listens")
-    yield watch
-    watch.stop()
 
 
 def counting(value):

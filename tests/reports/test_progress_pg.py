@@ -1,16 +1,21 @@
-"""The progress page keyed from memory on PostgreSQL until a report changes (common.changes).
+"""Logged-in pages kept from memory on PostgreSQL until what they read changes (common.changes).
 
-Writes of "another process" come from a connection of their own, so only the
-notification can tell this one; each test waits on the state it expects (with
-a deadline), never for a fixed time.
+The progress page, served from the cache, reads the session, the person and
+its key: each process keeps all three until PostgreSQL notifies a write to
+their tables. Writes of "another process" come from a connection of their
+own, so only the notification can tell this one; each test waits on the
+state it expects (with a deadline), never for a fixed time.
 """
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from learningcities.accounts.domain.organisations import remove_affiliation
+from learningcities.accounts.enums import Role
 from learningcities.reports.domain.answers import save_report_answers
-from tests.common.test_changes_pg import other_process, wait_until, watching  # noqa: F401
+from learningcities.reports.models import ProgressReport
+from tests.watching import other_process, wait_until
 
 from .factories import Network
 from .test_progress import client_for, progress_url, reports_over
@@ -21,44 +26,46 @@ pytestmark = [
 ]
 
 
-def queries_of(client, url) -> tuple[int, str]:
+def visit(client, url) -> tuple[int, int, str]:
+    """Return the status, the number of queries and the text of a visit."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
+    return response.status_code, len(queries), response.content.decode()
 
 
-def test_a_cached_progress_page_costs_the_session_and_the_person_only(watching):  # noqa: F811
-    network = Network()
-    reports_over(network, [2015], ratings=[2], figures=[10])
-    client = client_for(network.coordinator)
-    url = progress_url(network.city)
-    # The notifications of the reports' own writes may still be on their way: once
-    # they are in, the page costs the session and the person.
-    wait_until(lambda: queries_of(client, url)[0] == 2, "the page is served on two queries")
+def served_without_a_query(client, url) -> None:
+    # The notifications of the set-up's own writes may still be on their way:
+    # once they are in, the page costs no query.
+    wait_until(lambda: visit(client, url)[:2] == (200, 0), "the page is served without a query")
 
 
-def test_a_report_changed_by_another_process_shows_on_the_page(watching):  # noqa: F811
+@pytest.fixture
+def followed(watching):
     network = Network()
     [report] = reports_over(network, [2015], ratings=[2], figures=[10])
     client = client_for(network.coordinator)
     url = progress_url(network.city)
-    wait_until(lambda: queries_of(client, url)[0] == 2, "the page is served on two queries")
+    served_without_a_query(client, url)
+    return network, report, client, url
+
+
+def test_a_report_changed_by_another_process_shows_on_the_page(followed):
+    _network, report, client, url = followed
     figure = report.answers.get(criterion__code="1.2.1.v")
 
     other_process("UPDATE reports_reportanswer SET number_value = 77 WHERE id = %s", figure.pk)
     other_process("UPDATE reports_progressreport SET updated_at = now() WHERE id = %s", report.pk)
 
-    wait_until(lambda: ">77<" in queries_of(client, url)[1], "the other process's figure shows")
+    wait_until(lambda: ">77<" in visit(client, url)[2], "the other process's figure shows")
 
 
-def test_a_report_changed_by_this_process_shows_on_its_next_request(watching, monkeypatch):  # noqa: F811
-    network = Network()
-    [report] = reports_over(network, [2015], ratings=[2], figures=[10])
-    client = client_for(network.coordinator)
-    url = progress_url(network.city)
-    wait_until(lambda: queries_of(client, url)[0] == 2, "the page is served on two queries")
-    report.__class__.objects.filter(pk=report.pk).update(state="returned")  # editable again
+def test_a_report_changed_by_this_process_shows_on_its_next_request(
+    followed,
+    watching,
+    monkeypatch,
+):
+    network, report, client, url = followed
+    ProgressReport.objects.filter(pk=report.pk).update(state="returned")  # editable again
     figure = report.answers.get(criterion__code="1.2.1.v")
     asked = []
     forget_on_commit = watching.forget_on_commit
@@ -69,4 +76,58 @@ def test_a_report_changed_by_this_process_shows_on_its_next_request(watching, mo
     # No waiting: the writer's own process forgets at the commit (whenever the
     # notification arrives).
     assert asked
-    assert ">78<" in queries_of(client, url)[1]
+    assert ">78<" in visit(client, url)[2]
+
+
+def test_a_session_ended_by_another_process_is_refused_once_heard(followed):
+    _network, _report, client, url = followed
+    key = client.session.session_key
+
+    other_process("DELETE FROM django_session WHERE session_key = %s", key)
+
+    wait_until(lambda: visit(client, url)[0] == 302, "the page asks to log in")
+
+
+def test_a_role_revoked_by_another_process_counts_once_heard(followed):
+    network, _report, client, url = followed
+
+    # As accounts.signals does in the writer's transaction.
+    other_process(
+        "WITH gone AS (DELETE FROM accounts_affiliation WHERE user_id = %s)"
+        " UPDATE accounts_user SET access_version = access_version + 1 WHERE id = %s",
+        network.coordinator.pk,
+        network.coordinator.pk,
+    )
+
+    wait_until(lambda: visit(client, url)[0] == 404, "the former coordinator is refused")
+
+
+def test_a_role_revoked_in_this_process_counts_on_its_next_request(
+    followed,
+    watching,
+    monkeypatch,
+):
+    network, _report, client, url = followed
+    asked = []
+    forget_on_commit = watching.forget_on_commit
+    monkeypatch.setattr(watching, "forget_on_commit", lambda: asked.append(1) or forget_on_commit())
+    affiliation = network.coordinator.affiliations.get(role=Role.COORDINATOR)
+
+    remove_affiliation(affiliation, actor=None)
+
+    assert asked
+    assert visit(client, url)[0] == 404
+
+
+def test_logging_out_ends_the_session_at_once(followed, watching, monkeypatch):
+    _network, _report, client, url = followed
+    asked = []
+    forget_on_commit = watching.forget_on_commit
+    monkeypatch.setattr(watching, "forget_on_commit", lambda: asked.append(1) or forget_on_commit())
+    cookie = client.cookies.get("sessionid").value
+
+    client.logout()
+
+    assert asked
+    client.cookies["sessionid"] = cookie  # the old cookie, replayed
+    assert visit(client, url)[0] == 302

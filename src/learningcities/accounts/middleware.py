@@ -6,8 +6,8 @@ snapshot taken under the person's ``access_version`` (bumped with every change
 of their affiliations, their organisations or their authenticators, see
 accounts.signals) and trusted only while the user row read for this request
 carries the same number. A change therefore counts from the
-very next request, in every process, and an unchanged person pays no query
-for them.
+very next request (in another process, once it has heard of the change:
+accounts.backends), and an unchanged person pays no query for them.
 """
 
 from django.conf import settings

@@ -10,7 +10,10 @@ writes it (the accounts domain,
 allauth's MFA pages, the Django admin, a cascade), in the writer's transaction:
 sessions trust their snapshot of the roles and the second factor only while
 the number is unchanged, so a revoked role or a removed authenticator counts
-from the very next request, in every process.
+from the very next request: in the writer's process at once, in the others
+as soon as PostgreSQL's notification of the write is in (each keeps the rows
+of people it read until then, accounts.backends), or at once while they do
+not listen.
 """
 
 from allauth.account import signals as account_signals
@@ -21,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
+from learningcities.common.changes import watch
 from learningcities.common.domain.activity import record_activity
 
 
@@ -89,6 +93,7 @@ def bump_access_version(user_id: int | None) -> None:
     from .models import User
 
     User.objects.filter(pk=user_id).update(access_version=F("access_version") + 1)
+    watch.forget_on_commit()
 
 
 def on_access_changed(sender, instance, **kwargs) -> None:
@@ -105,6 +110,16 @@ def on_organisation_saved(sender, instance, created, **kwargs) -> None:
     User.objects.filter(affiliations__organisation=instance).update(
         access_version=F("access_version") + 1
     )
+    watch.forget_on_commit()
+
+
+def on_person_written(sender, **kwargs) -> None:
+    """A person was saved or deleted: this process forgets the rows it keeps at the commit.
+
+    The other processes hear of it from PostgreSQL (the trigger on
+    ``accounts_user``); this one may serve the person's next request first.
+    """
+    watch.forget_on_commit()
 
 
 def on_logged_in(sender, request, user, **kwargs) -> None:
@@ -126,8 +141,10 @@ def connect() -> None:
     from allauth.mfa.models import Authenticator
     from django.contrib.auth.signals import user_logged_in
 
-    from .models import Affiliation, Organisation
+    from .models import Affiliation, Organisation, User
 
+    post_save.connect(on_person_written, sender=User, dispatch_uid="lc-person-save")
+    post_delete.connect(on_person_written, sender=User, dispatch_uid="lc-person-delete")
     post_save.connect(on_organisation_saved, sender=Organisation, dispatch_uid="lc-access-org")
     user_logged_in.connect(on_logged_in, dispatch_uid="lc-access-login")
     for model in (Affiliation, Authenticator):

@@ -16,6 +16,10 @@ moment one arrives, so ``watched(key, read)`` answers from memory what
 them when a transaction of its own that wrote a revision commits
 (``forget_on_commit``), before its next request can ask.
 
+The same holds the rows every logged-in request reads, the session
+(common.sessions) and the person (accounts.backends), and the key of a
+city's progress page (reports): a cached page then costs no query at all.
+
 When the listening connection is down (PostgreSQL restarted, the network
 cut), nothing is kept: every call reads the database, as without the watch,
 until the connection is back. On SQLite the read is a call into the same

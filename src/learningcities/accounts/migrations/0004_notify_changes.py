@@ -4,8 +4,11 @@ from learningcities.common.changes import notify_trigger_operation
 
 
 class Migration(migrations.Migration):
-    """Writes to organisations notify the processes that key pages by them (common.changes)."""
+    """Writes to people and organisations notify the processes that keep them (common.changes)."""
 
     dependencies = [("accounts", "0003_alter_user_language")]
 
-    operations = [notify_trigger_operation("accounts_organisation")]
+    operations = [
+        notify_trigger_operation("accounts_user"),
+        notify_trigger_operation("accounts_organisation"),
+    ]
