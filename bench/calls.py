@@ -103,7 +103,8 @@ def get(base: str, path: str, session: str) -> tuple[int, str, str]:
     """GET ``path`` with a session cookie, without following redirects.
 
     Returns the status, the body and the Cookie header a browser would send
-    from then on: the session and the CSRF cookie the page set.
+    from then on: the session and the cookies the page set (CSRF, the
+    version of the session's data).
     """
     address = urllib.parse.urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
@@ -113,9 +114,10 @@ def get(base: str, path: str, session: str) -> tuple[int, str, str]:
         cookies = http.cookies.SimpleCookie()
         for header in response.headers.get_all("Set-Cookie") or []:
             cookies.load(header)
-        csrf = f"; csrftoken={cookies['csrftoken'].value}" if "csrftoken" in cookies else ""
+        sent = {"sessionid": session} if session else {}
+        sent.update((name, morsel.value) for name, morsel in cookies.items() if morsel.value)
         body = response.read().decode("utf-8", "replace")
-        return response.status, body, f"sessionid={session}{csrf}"
+        return response.status, body, "; ".join(f"{name}={value}" for name, value in sent.items())
     finally:
         connection.close()
 

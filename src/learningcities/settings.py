@@ -184,7 +184,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "learningcities.common.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "learningcities.common.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -11,7 +11,7 @@ from learningcities.accounts.backends import AuthenticationBackend
 from learningcities.accounts.enums import Role
 from learningcities.accounts.models import User
 from learningcities.common.prepared import PreparedSelect
-from learningcities.common.sessions import SessionStore
+from learningcities.common.sessions import VERSION_KEY, SessionStore, version_cookie_name
 from tests.accounts.factories import person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,24 @@ def test_session_store_reads_live_sessions_and_forgets_expired_ones():
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
 
-    assert SessionStore(live.session_key).load() == {"answer": 42}
+    # Each save gives the data a new version (common.sessions).
+    assert SessionStore(live.session_key).load() == {"answer": 42, VERSION_KEY: live.version}
     again = SessionStore(expired.session_key)
     assert (again.load(), again.session_key) == ({}, None)
+
+
+def test_the_browser_receives_the_version_of_its_session_and_loses_it_at_logout(client):
+    client.force_login(person_with_role(Role.COORDINATOR))
+    assert version_cookie_name() not in client.cookies  # force_login sets the session only
+
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    version = client.cookies[version_cookie_name()].value
+    assert version == SessionStore(client.cookies["sessionid"].value).load()[VERSION_KEY]
+    assert client.get(reverse("accounts:profile")).cookies.get(version_cookie_name()) is None
+
+    client.post(reverse("account_logout"))
+
+    assert client.cookies[version_cookie_name()]["max-age"] == 0
 
 
 def test_expired_session_is_logged_out(client):

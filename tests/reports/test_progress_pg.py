@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from learningcities.accounts.domain.organisations import remove_affiliation
 from learningcities.accounts.enums import Role
+from learningcities.common.sessions import VERSION_KEY, SessionStore, version_cookie_name
 from learningcities.reports.domain.answers import save_report_answers
 from learningcities.reports.models import ProgressReport
 from tests.watching import other_process, wait_until
@@ -131,3 +132,32 @@ def test_logging_out_ends_the_session_at_once(followed, watching, monkeypatch):
     assert asked
     client.cookies["sessionid"] = cookie  # the old cookie, replayed
     assert visit(client, url)[0] == 302
+
+
+def test_a_session_changed_in_another_process_is_read_again_when_the_browser_presents_it(
+    followed, watching, monkeypatch
+):
+    _network, _report, client, _url = followed
+    key = client.cookies["sessionid"].value
+    presented = client.cookies[version_cookie_name()].value
+    kept = SessionStore(key)
+    kept.expected_version = presented
+    data = kept.load()
+    assert data[VERSION_KEY] == presented
+    # This process hears nothing from here on: only the version can tell it.
+    monkeypatch.setattr(watching, "forget", lambda: None)
+
+    # The browser's last request, served by another process, changed its session.
+    data.update({VERSION_KEY: "saved-elsewhere", "marker": 1})
+    other_process(
+        "UPDATE django_session SET session_data = %s WHERE session_key = %s",
+        kept.encode(data),
+        key,
+    )
+
+    older = SessionStore(key)
+    older.expected_version = presented
+    assert "marker" not in older.load()  # kept in memory: what the browser presented
+    newer = SessionStore(key)
+    newer.expected_version = "saved-elsewhere"
+    assert newer.load()["marker"] == 1  # read again, at once

@@ -37,6 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 logger = logging.getLogger(__name__)
 
 CHANNEL = "lc_changed"
+_MISSING = object()
 
 
 def notify_trigger_sql(table: str) -> tuple[str, str]:
@@ -102,14 +103,19 @@ class ChangeWatch:
 
     # --- readers
 
-    def watched(self, key, read):
-        """Return ``read()``, from memory when nothing changed since it was last read."""
+    def watched(self, key, read, valid=None):
+        """Return ``read()``, from memory when nothing changed since it was last read.
+
+        ``valid(value)``, if given, may refuse a value kept in memory (the
+        caller knows it is older than what it needs): it is read again.
+        """
         if not self._active():
             return read()
         with self._lock:
-            if key in self._values:
-                return self._values[key]
+            kept = self._values.get(key, _MISSING)
             generation = self._generation
+        if kept is not _MISSING and (valid is None or valid(kept)):
+            return kept
         value = read()
         with self._lock:
             if self._listening and self._generation == generation:
