@@ -291,8 +291,11 @@ def reference_names() -> set[str]:
 
     Country and language names in English and in the pseudo language (CLDR, through
     Babel), each interface language's name in that language (the language switcher),
-    and time zones (the tz database).
+    time zones (the tz database), and the open data's column names and coded values
+    (the names in the files themselves, shown as code on the open data page).
     """
+    from learningcities.opendata.domain.datasets import DATASETS
+
     names: set[str] = set()
     for locale in (Locale("en"), Locale.parse(to_locale(PSEUDO_LANGUAGE))):
         names |= set(locale.territories.values()) | set(locale.languages.values())
@@ -300,6 +303,9 @@ def reference_names() -> set[str]:
         names.add(LANG_INFO.get(code, {}).get("name_local", code))
         names.add(Locale.parse(to_locale(code)).display_name)
     names |= zoneinfo.available_timezones()
+    for dataset in DATASETS.values():
+        for field in dataset.fields:
+            names |= {field.name, *field.enum}
     return names
 
 

@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "learningcities.practices",
     "learningcities.events",
     "learningcities.reports",
+    "learningcities.opendata",
     "learningcities.api",
     "learningcities.demo",  # demo and synthetic data: the top layer, no app imports it
 ]

@@ -21,8 +21,9 @@ urlpatterns += i18n_patterns(
     # Second: the library's pages are served from the cache too (its other
     # addresses, clusters/ and cities/<id>/peers/, match no other app's).
     path("", include("learningcities.practices.urls")),
-    # Third: progress reports, grouped under their three first segments.
+    # Third: progress reports, grouped under their three first segments; then open data.
     path("", include("learningcities.reports.urls")),
+    path("", include("learningcities.opendata.urls")),
     path("account/", include("learningcities.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("workspace/", include("learningcities.accounts.workspace_urls")),

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpenDataConfig(AppConfig):
+    name = "learningcities.opendata"
+    label = "opendata"
+    verbose_name = _("Open data")
+
+    def ready(self):
+        # Imported for what they register: the datasets, in the order the page lists them.
+        from .domain.datasets import network, practices, reports  # noqa: F401

@@ -1,0 +1,36 @@
+"""Open data: the download formats and the licence every dataset carries."""
+
+from django.utils.translation import gettext_lazy as _
+
+# Format -> (file extension, media type, label). The order is the page's.
+FORMATS = {
+    "csv": ("csv", "text/csv", _("CSV")),
+    "json": ("json", "application/json", _("JSON")),
+    "xlsx": (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _("Excel workbook"),
+    ),
+    "geojson": ("geojson", "application/geo+json", "GeoJSON"),
+}
+
+# What the open data page calls each Table Schema type.
+TYPE_LABELS = {
+    "string": _("text"),
+    "integer": _("whole number"),
+    "number": _("number"),
+    "boolean": _("yes or no"),
+    "date": _("date (YYYY-MM-DD)"),
+    "datetime": _("date and time (UTC)"),
+    "year": _("year"),
+    "list": _("list"),
+}
+
+LICENCE_NAME = "CC-BY-4.0"
+LICENCE_TITLE = "Creative Commons Attribution 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+# Frictionless Data Package v2 profiles.
+DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+DATARESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
+TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"

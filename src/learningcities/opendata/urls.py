@@ -1,0 +1,15 @@
+"""Open data: the page, the files of each dataset, the data package."""
+
+from django.urls import include, path
+
+from .views import public
+
+app_name = "opendata"
+
+_pages = [
+    path("", public.index, name="index"),
+    path("datapackage.json", public.package, name="datapackage"),
+    path("<slug:name>.<slug:format>", public.download, name="download"),
+]
+
+urlpatterns = [path("open-data/", include(_pages))]

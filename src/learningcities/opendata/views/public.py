@@ -1,0 +1,83 @@
+"""The open data page, the downloads and the data package: for anyone, in every language."""
+
+import json
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_safe
+
+from learningcities.common.storage import private_storage
+from learningcities.practices.enums import Licence
+
+from ..domain.datasets import DATASETS, dataset
+from ..domain.files import dataset_files
+from ..enums import FORMATS, LICENCE_URL, TYPE_LABELS
+from ..interfaces.datapackage import datapackage, field_descriptor
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """List every dataset: its description, size, date, licence, downloads and fields."""
+    entries = []
+    for item in DATASETS.values():
+        files = dataset_files(item)
+        entries.append(
+            {
+                "dataset": item,
+                "files": files,
+                "downloads": [
+                    {
+                        "format": fmt,
+                        "label": FORMATS[fmt][2],
+                        "size": files.files[fmt].size,
+                    }
+                    for fmt in item.formats
+                ],
+                "fields": [
+                    {**field_descriptor(f), "type_label": TYPE_LABELS[field_descriptor(f)["type"]]}
+                    for f in item.fields
+                ],
+            }
+        )
+    return render(
+        request,
+        "opendata/index.html",
+        {"entries": entries, "licence_title": Licence.CC_BY.label, "licence_url": LICENCE_URL},
+    )
+
+
+@require_safe
+def download(request: HttpRequest, name: str, format: str) -> HttpResponse:
+    """Send one file of a dataset, in the request's language (304 when the client has it)."""
+    item = dataset(name)
+    if item is None or format not in item.formats:
+        raise Http404
+    files = dataset_files(item)
+    generated = files.files[format]
+    etag = quote_etag(generated.sha256[:32])
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            private_storage().open(generated.name, "rb"),
+            as_attachment=True,
+            filename=f"{item.name}.{format}",
+            content_type=FORMATS[format][1] + ("; charset=utf-8" if format != "xlsx" else ""),
+        )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(files.generated_at.timestamp())
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def package(request: HttpRequest) -> HttpResponse:
+    """The Frictionless Data Package describing every dataset and field."""
+    response = HttpResponse(
+        json.dumps(datapackage(request), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
