@@ -302,6 +302,7 @@ def test_run_scheduled_runs_reminders_and_deadline_actions():
         "Expired offers of session places: 0 offers expired.",
         "Erase event participants' personal data: 0 events erased.",
         "Reminders of coming events: 0 participants reminded.",
+        "Open data snapshots: 0 snapshots taken.",
         "Outbox: 0 messages sent or tried.",
         "Finished jobs: 0 old job records deleted.",
         "Orphan files: 0 orphan files removed.",

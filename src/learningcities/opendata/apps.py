@@ -9,4 +9,7 @@ class OpenDataConfig(AppConfig):
 
     def ready(self):
         # Imported for what they register: the datasets, in the order the page lists them.
+        from .domain import hooks
         from .domain.datasets import network, practices, reports  # noqa: F401
+
+        hooks.connect()

@@ -1,6 +1,22 @@
 """Open data: the download formats and the licence every dataset carries."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Occasion(models.TextChoices):
+    """Why a snapshot of the open data was taken."""
+
+    RELEASE = "release", _("Decisions released")
+    CYCLE = "cycle", _("Reporting cycle closed")
+    MANUAL = "manual", _("Taken by an operator")
+
+
+# Formats a snapshot keeps (in English: codes and names as the register holds them).
+SNAPSHOT_FORMATS = ("csv", "json")
+# A release or a cycle's due date older than this when first seen gets no snapshot:
+# the data of that day is gone, a snapshot now would not show it.
+SNAPSHOT_WINDOW_DAYS = 7
 
 # Format -> (file extension, media type, label). The order is the page's.
 FORMATS = {

@@ -9,6 +9,12 @@ app_name = "opendata"
 _pages = [
     path("", public.index, name="index"),
     path("datapackage.json", public.package, name="datapackage"),
+    path("snapshots/", public.snapshots, name="snapshots"),
+    path(
+        "snapshots/<int:pk>/<slug:name>.<slug:format>",
+        public.snapshot_file,
+        name="snapshot-file",
+    ),
     path("<slug:name>.<slug:format>", public.download, name="download"),
 ]
 

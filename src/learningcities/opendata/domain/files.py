@@ -77,16 +77,26 @@ def dataset_files(dataset: Dataset, *, revision: str | None = None) -> DatasetFi
 
 
 def generate(dataset: Dataset, *, language: str, revision: str) -> DatasetFiles:
-    """Write every format of ``dataset`` (one pass over its rows) to the storage."""
+    """Write every format of ``dataset`` (one pass over its rows) to the live folder."""
     started = timezone.now()
-    storage = private_storage()
     folder = f"{LIVE}/{language}/{dataset.name}"
-    stamp = started.strftime("%Y%m%dT%H%M%S")
+    count, files = write_files(dataset, folder=folder, formats=dataset.formats, now=started)
+    _remove_old(folder, keep={f.name for f in files.values()}, now=started)
+    return DatasetFiles(dataset.name, language, revision, started, count, files)
+
+
+def write_files(
+    dataset: Dataset, *, folder: str, formats, now: dt.datetime
+) -> tuple[int, dict[str, GeneratedFile]]:
+    """Write ``formats`` of ``dataset`` in one pass over its rows into ``folder``.
+
+    Returns the number of rows and each file. Rows are read in the active language.
+    """
+    storage = private_storage()
+    stamp = now.strftime("%Y%m%dT%H%M%S")
     with tempfile.TemporaryDirectory(prefix="lc-opendata-") as tmp:
-        paths = {
-            fmt: Path(tmp) / f"{dataset.name}.{WRITERS[fmt].extension}" for fmt in dataset.formats
-        }
-        writers = [WRITERS[fmt](paths[fmt], dataset) for fmt in dataset.formats]
+        paths = {fmt: Path(tmp) / f"{dataset.name}.{WRITERS[fmt].extension}" for fmt in formats}
+        writers = [WRITERS[fmt](paths[fmt], dataset) for fmt in formats]
         count = 0
         try:
             for row in dataset.rows():
@@ -107,8 +117,7 @@ def generate(dataset: Dataset, *, language: str, revision: str) -> DatasetFiles:
                     f"{folder}/{stamp}-{dataset.name}.{path.suffix[1:]}", File(handle)
                 )
             files[fmt] = GeneratedFile(fmt, name, path.stat().st_size, digest.hexdigest())
-    _remove_old(folder, keep={f.name for f in files.values()}, now=started)
-    return DatasetFiles(dataset.name, language, revision, started, count, files)
+    return count, files
 
 
 def _remove_old(folder: str, *, keep: set[str], now: dt.datetime) -> None:

@@ -12,6 +12,8 @@ from learningcities.practices.enums import Licence
 
 from ..domain.datasets import DATASETS, dataset
 from ..domain.files import dataset_files
+from ..domain.queries import snapshot_file as snapshot_file_of
+from ..domain.queries import snapshot_list
 from ..enums import FORMATS, LICENCE_URL, TYPE_LABELS
 from ..interfaces.datapackage import datapackage, field_descriptor
 
@@ -79,5 +81,35 @@ def package(request: HttpRequest) -> HttpResponse:
         json.dumps(datapackage(request), ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def snapshots(request: HttpRequest) -> HttpResponse:
+    """Every snapshot of the open data, latest first, with its occasion and files."""
+    return render(
+        request, "opendata/snapshots.html", {"snapshots": snapshot_list(), "formats": FORMATS}
+    )
+
+
+@require_safe
+def snapshot_file(request: HttpRequest, pk: int, name: str, format: str) -> HttpResponse:
+    """Send one file of a snapshot: the same bytes for ever (ETag: its SHA-256)."""
+    file = snapshot_file_of(pk, name, format)
+    if file is None:
+        raise Http404
+    etag = quote_etag(file.sha256[:32])
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            private_storage().open(file.name, "rb"),
+            as_attachment=True,
+            filename=f"{name}-snapshot-{pk}.{format}",
+            content_type=FORMATS[format][1] + "; charset=utf-8",
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["Access-Control-Allow-Origin"] = "*"
     return response

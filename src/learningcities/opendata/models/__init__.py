@@ -1,0 +1,3 @@
+from .snapshots import Snapshot, SnapshotFile
+
+__all__ = ["Snapshot", "SnapshotFile"]

@@ -1,0 +1,13 @@
+"""The periodic work of open data: snapshots (``learningcities run-scheduled``)."""
+
+from django.tasks import task
+
+from learningcities.common.scheduling import periodic
+
+from .domain.snapshots import take_due_snapshots
+
+
+@periodic(label="Open data snapshots", counted="snapshots taken", order=70)
+@task
+def take_open_data_snapshots() -> int:
+    return take_due_snapshots()
