@@ -13,6 +13,8 @@ from learningcities.opendata.domain.snapshots import take_due_snapshots, take_sn
 from learningcities.opendata.enums import Occasion
 from learningcities.opendata.models import Snapshot
 from learningcities.opendata.tasks import take_open_data_snapshots
+from tests.calls.releasing import release_cohort
+from tests.calls.test_release_steps import JOINED, three_cities  # noqa: F401
 from tests.factories import make_member
 from tests.reports.factories import make_cycle
 
@@ -83,3 +85,19 @@ def test_unknown_snapshot_files_are_not_found():
     client = Client()
     assert client.get(f"/open-data/snapshots/{snapshot.pk}/member-cities.xlsx").status_code == 404
     assert client.get(f"/open-data/snapshots/{snapshot.pk + 1}/countries.csv").status_code == 404
+
+
+def test_a_finished_release_takes_its_snapshot_at_once(
+    three_cities,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    cities = three_cities
+    with django_capture_on_commit_callbacks(execute=True):
+        release = release_cohort(
+            cities["call"], actor=cities["secretary"], name="2026 cohort", joined_on=JOINED
+        )
+
+    snapshot = Snapshot.objects.get(release=release)
+    page = Client().get("/open-data/snapshots/").content.decode()
+    assert "Cohort “2026 cohort” released" in page
+    assert snapshot.files.filter(dataset="member-cities").count() == 2
