@@ -11,6 +11,7 @@ ENTRIES = {
     "opendata:index": PUBLIC,
     "opendata:datapackage": PUBLIC,
     "opendata:download": PUBLIC,
+    "opendata:catalogue": PUBLIC,
     "opendata:snapshots": PUBLIC,
     "opendata:snapshot-file": PUBLIC,
 }
@@ -25,6 +26,7 @@ def build(context) -> tuple[dict, dict]:
     return (
         {
             "opendata:download": {"name": "member-cities", "format": "geojson"},
+            "opendata:catalogue": {"format": "ttl"},
             "opendata:snapshot-file": {"pk": snapshot.pk, "name": "countries", "format": "csv"},
         },
         {

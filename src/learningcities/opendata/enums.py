@@ -42,6 +42,9 @@ TYPE_LABELS = {
     "list": _("list"),
 }
 
+# Who publishes the datasets, as the data package and the catalogue name it.
+PUBLISHER = "Learning cities network"
+
 LICENCE_NAME = "CC-BY-4.0"
 LICENCE_TITLE = "Creative Commons Attribution 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"

@@ -1,6 +1,6 @@
 """Open data: the page, the files of each dataset, the data package."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from .views import public
 
@@ -9,6 +9,7 @@ app_name = "opendata"
 _pages = [
     path("", public.index, name="index"),
     path("datapackage.json", public.package, name="datapackage"),
+    re_path(r"^catalogue\.(?P<format>ttl|jsonld)$", public.catalogue, name="catalogue"),
     path("snapshots/", public.snapshots, name="snapshots"),
     path(
         "snapshots/<int:pk>/<slug:name>.<slug:format>",

@@ -15,6 +15,7 @@ from ..domain.files import dataset_files
 from ..domain.queries import snapshot_file as snapshot_file_of
 from ..domain.queries import snapshot_list
 from ..enums import FORMATS, LICENCE_URL, TYPE_LABELS
+from ..interfaces.catalogue import JSONLD_CONTEXT, catalogue_graph
 from ..interfaces.datapackage import datapackage, field_descriptor
 
 
@@ -111,5 +112,25 @@ def snapshot_file(request: HttpRequest, pk: int, name: str, format: str) -> Http
         )
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# Turtle, and JSON-LD (what DCAT-AP validators take), by extension.
+_CATALOGUE_FORMATS = {
+    "ttl": ("turtle", "text/turtle"),
+    "jsonld": ("json-ld", "application/ld+json"),
+}
+
+
+@require_safe
+def catalogue(request: HttpRequest, format: str) -> HttpResponse:
+    """The DCAT-AP 3 catalogue of every dataset and its files."""
+    serializer, media_type = _CATALOGUE_FORMATS[format]
+    options = {"context": JSONLD_CONTEXT, "auto_compact": True} if format == "jsonld" else {}
+    response = HttpResponse(
+        catalogue_graph(request).serialize(format=serializer, **options),
+        content_type=f"{media_type}; charset=utf-8",
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
