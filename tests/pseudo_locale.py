@@ -306,7 +306,42 @@ def reference_names() -> set[str]:
     for dataset in DATASETS.values():
         for field in dataset.fields:
             names |= {field.name, *field.enum}
-    return names
+    return names | api_reference_texts()
+
+
+def api_reference_texts() -> set[str]:
+    """The REST API reference's own texts: drawn from the OpenAPI schema, in English.
+
+    The page's frame and headings are translated; what it shows of the schema
+    (paths, names, types, descriptions) is the API's, which speaks English.
+    """
+    from learningcities.api.reference import api_reference
+    from learningcities.common.markdown import render_markdown
+
+    reference = api_reference()
+    texts: set[str] = set()
+
+    def shown(markdown: str) -> None:
+        parser = _ShownText()
+        parser.feed(str(render_markdown(markdown)))
+        parser.close()
+        texts.update(node.strip() for node in parser.nodes if node.strip())
+
+    shown(reference.description)
+    for tag, operations in reference.tags:
+        texts.add(tag)
+        for op in operations:
+            texts |= {f"{op.method} {op.path}", op.summary, op.body}
+            shown(op.description)
+            for parameter in op.parameters:
+                texts |= {parameter.name, parameter.where, parameter.type, parameter.description}
+            for response in op.responses:
+                texts |= {response.description, response.schema}
+    for schema in reference.schemas:
+        texts |= {schema.name, schema.description}
+        for item in schema.properties:
+            texts |= {item.name, item.type, item.description}
+    return {text for text in texts if text}
 
 
 class Vocabulary:

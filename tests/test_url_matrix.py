@@ -68,7 +68,7 @@ MATRIX: dict[str, dict] = {
     # Open data API
     "api-v1:api-root": row(404, 404, 404, 404, 404, 404, 403),  # ninja's root lists nothing
     "api-v1:openapi-json": API,
-    "api-v1:openapi-view": API,
+    "api-reference": PUBLIC,
     "api-v1:get_network_stats": API,
     "api-v1:list_cities": API,
     "api-v1:get_city": API,

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from learningcities.api import views as api_views
 from learningcities.api.urls import api
 from learningcities.common import views as common_views
 
@@ -24,6 +25,7 @@ urlpatterns += i18n_patterns(
     # Third: progress reports, grouped under their three first segments; then open data.
     path("", include("learningcities.reports.urls")),
     path("", include("learningcities.opendata.urls")),
+    path("open-data/api/", api_views.reference, name="api-reference"),
     path("account/", include("learningcities.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("workspace/", include("learningcities.accounts.workspace_urls")),

@@ -25,9 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (390, 1366)
 
-# Not pages of this site's layout: the Django admin keeps its own stylesheet, and the
-# API's documentation page is Swagger UI's.
-SKIPPED = {"admin:*", "api-v1:openapi-view"}
+# Not pages of this site's layout: the Django admin keeps its own stylesheet.
+SKIPPED = {"admin:*"}
 
 
 def pages_to_render() -> list[tuple[str, str]]:

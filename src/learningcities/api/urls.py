@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from learningcities.api.errors import (
@@ -36,11 +36,11 @@ api = NinjaAPI(
         "object that is missing or not yours to see, 409 a move the rules refuse now."
     ),
     urls_namespace="api-v1",
-    docs_url="/docs",
+    # The documentation is the site's own page, drawn from the schema in the
+    # site's frame (api/views.py, "/open-data/api/"): Swagger UI's page failed
+    # axe-core (no language, contrast, nested controls) and led nowhere back.
+    docs_url=None,
     openapi_url="/openapi.json",
-    # Served from ninja's bundled static files (ninja is in INSTALLED_APPS): the docs
-    # work offline; no validator badge, which would call out to swagger.io.
-    docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": True}),
 )
 api.add_exception_handler(ValidationError, partial(validation_error_response, api=api))
 api.add_exception_handler(HttpError, partial(http_error_response, api=api))

@@ -1,0 +1,24 @@
+"""The API's reference page, in the site's frame and language (its content is the schema's)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from learningcities.common.markdown import render_markdown
+
+from .reference import api_reference
+
+
+@require_safe
+def reference(request: HttpRequest) -> HttpResponse:
+    """Every operation of the REST API (parameters, responses) and every body's schema."""
+    ref = api_reference()
+    tags = [
+        (tag, [(op, render_markdown(op.description)) for op in operations])
+        for tag, operations in ref.tags
+    ]
+    return render(
+        request,
+        "api/reference.html",
+        {"reference": ref, "tags": tags, "introduction": render_markdown(ref.description)},
+    )
