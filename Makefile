@@ -50,6 +50,7 @@ run: install
 	$(LC) load-demo
 	$(LC) create-demo-accounts
 	$(LC) load-demo-calls
+	$(LC) snapshot-open-data --if-none
 	LC_STATIC_COLLECTED=1 $(LC) serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -101,3 +101,12 @@ def test_a_finished_release_takes_its_snapshot_at_once(
     page = Client().get("/open-data/snapshots/").content.decode()
     assert "Cohort “2026 cohort” released" in page
     assert snapshot.files.filter(dataset="member-cities").count() == 2
+
+
+def test_an_operator_takes_one_and_if_none_takes_no_second():
+    out = io.StringIO()
+    call_command("snapshot-open-data", stdout=out)
+    call_command("snapshot-open-data", "--if-none", stdout=out)
+
+    assert Snapshot.objects.get().occasion == Occasion.MANUAL
+    assert out.getvalue().splitlines()[1] == "A snapshot exists already: none taken."
