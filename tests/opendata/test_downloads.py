@@ -12,8 +12,11 @@ from django.utils import timezone
 from frictionless import Package, validate
 from openpyxl import load_workbook
 
+from learningcities.calls.domain.eligibility import record_award_win
 from learningcities.network.domain.memberships import hold_membership
 from learningcities.opendata.domain.datasets import DATASETS
+from learningcities.practices.enums import ClusterRole
+from learningcities.practices.models import Cluster, ClusterMembership
 from tests.factories import CohortFactory, make_member
 from tests.practices.factories import make_practice
 from tests.reports.factories import Network, make_cycle
@@ -43,6 +46,11 @@ def network():
     on_hold = make_member(name="Overdue", joined="2019")
     hold_membership(on_hold, since=timezone.localdate())
     make_practice(publish=True, title="Parks that teach", sdgs=[4, 11])
+    record_award_win(member.city, year=2021, actor=None, source="Award ceremony 2021")
+    health = Cluster.objects.get(code="health")
+    ClusterMembership.objects.create(
+        cluster=health, city=member.city, role=ClusterRole.LEAD, status="accepted"
+    )
     Network("VN")  # a member with a coordinator: expected in the cycle
     make_cycle(code="2025-2027")
     return {"member": member, "former": former, "later": later, "on_hold": on_hold}
@@ -90,6 +98,16 @@ def test_member_cities_say_each_city_s_standing_today(network):
     assert rows["Former"]["standing"] == "former_member"
     assert rows["Later"]["standing"] == "admitted"
     assert rows["Overdue"]["standing"] == "on_hold"
+
+
+def test_award_winners_and_cluster_members(network):
+    client = Client()
+    [win] = rows_of(client, "award-winners")
+    [lead] = rows_of(client, "cluster-members")
+
+    assert (win["year"], win["city"], win["country_code"]) == ("2021", "Cork", "IE")
+    assert (lead["cluster"], lead["city"], lead["role"]) == ("health", "Cork", "lead")
+    assert lead["cluster_name"] == "Health and well-being"
 
 
 def test_memberships_keep_every_period_and_its_end(network):

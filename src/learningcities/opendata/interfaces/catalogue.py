@@ -85,7 +85,8 @@ def catalogue_graph(request) -> Graph:
             DCTERMS.description,
             Literal(
                 "The register of the network's member cities, their memberships, countries "
-                "and cohorts, the library of good practices and the reporting rates.",
+                "and cohorts, the Learning City Award's winners, the thematic clusters, the "
+                "library of good practices and the reporting rates.",
                 lang="en",
             ),
         )

@@ -87,7 +87,8 @@ def datapackage(request) -> dict:
         "title": "Learning cities: open data of the network",
         "description": (
             "The register of the network's member cities, their memberships, countries "
-            "and cohorts, the library of good practices and the reporting rates."
+            "and cohorts, the Learning City Award's winners, the thematic clusters, the "
+            "library of good practices and the reporting rates."
         ),
         "homepage": request.build_absolute_uri(reverse("opendata:index")),
         "created": timezone.now().replace(microsecond=0).isoformat(),
