@@ -96,6 +96,15 @@ def test_a_value_read_while_a_change_arrives_is_not_kept(watching):
     assert calls == [1]
 
 
+def test_a_missing_value_is_not_kept_when_asked(watching):
+    read, calls = counting(None)
+    watching.watched("made-up", read, keep_missing=False)
+    watching.watched("made-up", read, keep_missing=False)
+
+    assert calls == [1, 1]
+    assert "made-up" not in watching._values
+
+
 def test_kept_values_are_bounded(settings):
     settings.LC_WATCH_CHANGES = True
     small = ChangeWatch(max_entries=3)

@@ -34,7 +34,7 @@ class AuthenticationBackend(AllauthBackend):
         except ValidationError:
             return None
         using = router.db_for_read(User)
-        row = watch.watched(("person", using, pk), lambda: _read(using, pk))
+        row = watch.watched(("person", using, pk), lambda: _read(using, pk), keep_missing=False)
         if row is None:
             return None
         user = User.from_db(using, _FIELDS, row)

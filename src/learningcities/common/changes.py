@@ -103,11 +103,14 @@ class ChangeWatch:
 
     # --- readers
 
-    def watched(self, key, read, valid=None):
+    def watched(self, key, read, valid=None, keep_missing=True):
         """Return ``read()``, from memory when nothing changed since it was last read.
 
         ``valid(value)``, if given, may refuse a value kept in memory (the
         caller knows it is older than what it needs): it is read again.
+        ``keep_missing=False`` keeps no None: a key that anyone may make up (a
+        session cookie) is read each time it finds nothing, so made-up keys
+        cannot crowd out the values kept.
         """
         if not self._active():
             return read()
@@ -117,6 +120,8 @@ class ChangeWatch:
         if kept is not _MISSING and (valid is None or valid(kept)):
             return kept
         value = read()
+        if value is None and not keep_missing:
+            return value
         with self._lock:
             if self._listening and self._generation == generation:
                 if len(self._values) >= self.max_entries:

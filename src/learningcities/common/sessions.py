@@ -65,7 +65,8 @@ class SessionStore(db.SessionStore):
             row = watch.watched(
                 ("session", key),
                 lambda: self._read(key),
-                valid=lambda kept: kept is None or kept[2] == self.expected_version,
+                valid=lambda kept: kept[2] == self.expected_version,
+                keep_missing=False,
             )
         if row is None or row[1] <= timezone.now():
             self._session_key = None
