@@ -180,3 +180,15 @@ def test_the_page_lists_every_dataset_with_its_rows_date_licence_and_fields(netw
         assert f'href="/open-data/{item.name}.csv"' in page
     assert "creativecommons.org/licenses/by/4.0/" in page
     assert "<code>standing</code>" in page
+
+
+def test_a_file_gone_from_the_storage_is_generated_again(network):
+    from learningcities.common.storage import private_storage
+    from learningcities.opendata.domain.datasets import dataset
+    from learningcities.opendata.domain.files import dataset_files
+
+    client = Client()
+    kept = rows_of(client, "countries")
+    private_storage().delete(dataset_files(dataset("countries")).files["csv"].name)
+
+    assert rows_of(client, "countries") == kept

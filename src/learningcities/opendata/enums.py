@@ -42,8 +42,13 @@ TYPE_LABELS = {
     "list": _("list"),
 }
 
-# Who publishes the datasets, as the data package and the catalogue name it.
+# Who publishes the datasets and what they are, as the data package and the catalogue say.
 PUBLISHER = "Learning cities network"
+DESCRIPTION = (
+    "The register of the network's member cities, their memberships, countries "
+    "and cohorts, the Learning City Award's winners, the thematic clusters, the "
+    "library of good practices and the reporting rates."
+)
 
 LICENCE_NAME = "CC-BY-4.0"
 LICENCE_TITLE = "Creative Commons Attribution 4.0"

@@ -61,15 +61,18 @@ def _key(dataset: Dataset, language: str, revision: str) -> str:
     return f"opendata:files:{dataset.name}:{language}:{digest}"
 
 
-def dataset_files(dataset: Dataset, *, revision: str | None = None) -> DatasetFiles:
-    """Return the files of ``dataset`` in the active language, generated if out of date."""
+def dataset_files(dataset: Dataset, *, regenerate: bool = False) -> DatasetFiles:
+    """Return the files of ``dataset`` in the active language, generated if out of date.
+
+    The description is trusted without looking at the storage; a reader that
+    finds a file gone (the storage emptied by hand) asks again with
+    ``regenerate``.
+    """
     language = get_language() or "en"
-    revision = dataset.revision() if revision is None else revision
+    revision = dataset.revision()
     key = _key(dataset, language, revision)
-    found = cache.get(key)
-    if isinstance(found, DatasetFiles) and all(
-        private_storage().exists(f.name) for f in found.files.values()
-    ):
+    found = None if regenerate else cache.get(key)
+    if isinstance(found, DatasetFiles):
         return found
     files = generate(dataset, language=language, revision=revision)
     cache.set(key, files, _TIMEOUT)

@@ -15,7 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from ..domain.datasets import DATASETS
 from ..domain.files import dataset_files
-from ..enums import FORMATS, PUBLISHER
+from ..enums import DESCRIPTION, FORMATS, PUBLISHER
 
 EU = "http://publications.europa.eu/resource/authority/"
 LANGUAGE = Namespace(EU + "language/")
@@ -79,18 +79,7 @@ def catalogue_graph(request) -> Graph:
 
     graph.add((catalogue, RDF.type, DCAT.Catalog))
     graph.add((catalogue, DCTERMS.title, Literal("Learning cities: open data", lang="en")))
-    graph.add(
-        (
-            catalogue,
-            DCTERMS.description,
-            Literal(
-                "The register of the network's member cities, their memberships, countries "
-                "and cohorts, the Learning City Award's winners, the thematic clusters, the "
-                "library of good practices and the reporting rates.",
-                lang="en",
-            ),
-        )
-    )
+    graph.add((catalogue, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     graph.add((catalogue, DCTERMS.publisher, publisher))
     graph.add((catalogue, FOAF.homepage, URIRef(home)))
     graph.add((catalogue, DCTERMS.license, LICENCE))

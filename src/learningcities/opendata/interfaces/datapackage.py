@@ -14,6 +14,7 @@ from ..domain.files import DatasetFiles, dataset_files
 from ..enums import (
     DATAPACKAGE_PROFILE,
     DATARESOURCE_PROFILE,
+    DESCRIPTION,
     LICENCE_NAME,
     LICENCE_TITLE,
     LICENCE_URL,
@@ -85,11 +86,7 @@ def datapackage(request) -> dict:
         "$schema": DATAPACKAGE_PROFILE,
         "name": "learning-cities",
         "title": "Learning cities: open data of the network",
-        "description": (
-            "The register of the network's member cities, their memberships, countries "
-            "and cohorts, the Learning City Award's winners, the thematic clusters, the "
-            "library of good practices and the reporting rates."
-        ),
+        "description": DESCRIPTION,
         "homepage": request.build_absolute_uri(reverse("opendata:index")),
         "created": timezone.now().replace(microsecond=0).isoformat(),
         "languages": [get_language() or "en"],

@@ -38,8 +38,8 @@ def index(request: HttpRequest) -> HttpResponse:
                     for fmt in item.formats
                 ],
                 "fields": [
-                    {**field_descriptor(f), "type_label": TYPE_LABELS[field_descriptor(f)["type"]]}
-                    for f in item.fields
+                    {**descriptor, "type_label": TYPE_LABELS[descriptor["type"]]}
+                    for descriptor in map(field_descriptor, item.fields)
                 ],
             }
         )
@@ -57,20 +57,46 @@ def download(request: HttpRequest, name: str, format: str) -> HttpResponse:
     if item is None or format not in item.formats:
         raise Http404
     files = dataset_files(item)
+    if not private_storage().exists(files.files[format].name):  # the storage emptied by hand
+        files = dataset_files(item, regenerate=True)
     generated = files.files[format]
-    etag = quote_etag(generated.sha256[:32])
+    response = _stored_file(
+        request,
+        generated.name,
+        sha256=generated.sha256,
+        filename=f"{item.name}.{format}",
+        format=format,
+        cache_control="public, max-age=300",
+    )
+    response["Last-Modified"] = http_date(files.generated_at.timestamp())
+    return response
+
+
+def _stored_file(
+    request,
+    name: str,
+    *,
+    sha256: str,
+    filename: str,
+    format: str,
+    cache_control: str,
+) -> HttpResponse:
+    """Send the stored file ``name`` as an attachment, or 304 when the client has it.
+
+    Its ETag is (the start of) its SHA-256; anyone may read it from another site.
+    """
+    etag = quote_etag(sha256[:32])
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
     else:
         response = FileResponse(
-            private_storage().open(generated.name, "rb"),
+            private_storage().open(name, "rb"),
             as_attachment=True,
-            filename=f"{item.name}.{format}",
+            filename=filename,
             content_type=FORMATS[format][1] + ("; charset=utf-8" if format != "xlsx" else ""),
         )
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(files.generated_at.timestamp())
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = cache_control
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -89,9 +115,7 @@ def package(request: HttpRequest) -> HttpResponse:
 @require_safe
 def snapshots(request: HttpRequest) -> HttpResponse:
     """Every snapshot of the open data, latest first, with its occasion and files."""
-    return render(
-        request, "opendata/snapshots.html", {"snapshots": snapshot_list(), "formats": FORMATS}
-    )
+    return render(request, "opendata/snapshots.html", {"snapshots": snapshot_list()})
 
 
 @require_safe
@@ -100,20 +124,14 @@ def snapshot_file(request: HttpRequest, pk: int, name: str, format: str) -> Http
     file = snapshot_file_of(pk, name, format)
     if file is None:
         raise Http404
-    etag = quote_etag(file.sha256[:32])
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    else:
-        response = FileResponse(
-            private_storage().open(file.name, "rb"),
-            as_attachment=True,
-            filename=f"{name}-snapshot-{pk}.{format}",
-            content_type=FORMATS[format][1] + "; charset=utf-8",
-        )
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _stored_file(
+        request,
+        file.name,
+        sha256=file.sha256,
+        filename=f"{name}-snapshot-{pk}.{format}",
+        format=format,
+        cache_control="public, max-age=31536000, immutable",
+    )
 
 
 # Turtle, and JSON-LD (what DCAT-AP validators take), by extension.

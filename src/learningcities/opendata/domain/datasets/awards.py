@@ -9,12 +9,7 @@ from learningcities.practices.enums import ClusterCode, ClusterRequestStatus, Cl
 from learningcities.practices.models import ClusterMembership
 
 from .base import Dataset, Field, register
-from .network import COUNTRY, COUNTRY_CODE, register_revision
-
-CITY_ID = Field(
-    "city_id", "integer", _("City id"), _("The city (see member-cities)."), required=True
-)
-CITY = Field("city", "string", _("City"), _("The city's name in English."), required=True)
+from .network import CITY, CITY_ID, COUNTRY, COUNTRY_CODE, register_revision
 
 
 def _winners():

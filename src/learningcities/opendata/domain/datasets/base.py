@@ -10,9 +10,8 @@ a value has one (a country's name, a region's). ``revision()`` changes whenever
 the rows may: the files generated for one revision are reused until it moves.
 """
 
-import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Frictionless Table Schema types the datasets use.
 TYPES = frozenset({"string", "integer", "number", "boolean", "date", "datetime", "year"})
@@ -51,7 +50,6 @@ class Dataset:
     geometry: tuple[str, str] | None = None
     # How often it changes, in DCAT's frequency vocabulary's terms.
     frequency: str = "IRREGULAR"
-    updated: Callable[[], dt.datetime | None] = field(default=lambda: None)
 
     @property
     def formats(self) -> tuple[str, ...]:

@@ -47,6 +47,10 @@ REGION = Field(
     enum=REGIONS,
 )
 REGION_NAME = Field("region_name", "string", _("UNESCO region"), _("The region's name."))
+CITY_ID = Field(
+    "city_id", "integer", _("City id"), _("The city (see member-cities)."), required=True
+)
+CITY = Field("city", "string", _("City"), _("The city's name in English."), required=True)
 
 # Standing today: a member, a member on hold (its progress report is overdue),
 # a former member, or admitted from a later date.
@@ -243,14 +247,8 @@ register(
         ),
         fields=(
             Field("id", "integer", _("Id"), _("The period's number."), required=True),
-            Field(
-                "city_id",
-                "integer",
-                _("City id"),
-                _("The city (see member-cities)."),
-                required=True,
-            ),
-            Field("city", "string", _("City"), _("The city's name in English."), required=True),
+            CITY_ID,
+            CITY,
             COUNTRY_CODE,
             Field(
                 "joined",
