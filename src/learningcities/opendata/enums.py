@@ -58,3 +58,8 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 DATARESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
+ACTIVITY_LABELS = {
+    "opendata.snapshot.take": _("Open data snapshot taken"),
+}
