@@ -28,6 +28,9 @@ LC_PRODUCTION       ``1`` turns on the production profile (also ``LC_ENV=product
                     LC_SECRET_KEY (50+ characters) and LC_ALLOWED_HOSTS are required
 LC_BEHIND_PROXY     ``1`` when a reverse proxy terminates TLS: trust its
                     ``X-Forwarded-Proto`` and ``X-Forwarded-For`` (default: off)
+LC_API_RATE_LIMIT   requests one API client (a token, else an address) may make
+                    per window, as REQUESTS/SECONDS (default: ``600/60``; ``0``
+                    turns the limit off); past it the API answers 429
 LC_HSTS_SECONDS     HSTS max-age in the production profile (default: one year)
 LC_HSTS_PRELOAD     ``0`` leaves ``preload`` out of the HSTS header (default: on)
 LC_SESSION_HOURS    a login lasts this long (default: 12)
@@ -185,6 +188,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The API's CORS, rate limit and conditional GETs, before any session work.
+    "learningcities.common.api_http.ApiHttpMiddleware",
     "learningcities.common.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "learningcities.common.middleware.ApiLanguageMiddleware",
@@ -472,6 +477,22 @@ LC_JOB_MAX_ATTEMPTS = int(os.environ.get("LC_JOB_MAX_ATTEMPTS", "3"))
 LC_DIRECTORY_PAGE_SIZE = 25
 LC_API_PAGE_SIZE = 50
 LC_API_MAX_PAGE_SIZE = 500
+
+
+def _rate_limit(value: str) -> tuple[int, int]:
+    requests, _sep, seconds = value.partition("/")
+    try:
+        limit, window = int(requests), int(seconds or "60")
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LC_API_RATE_LIMIT must be REQUESTS/SECONDS such as 600/60, not {value!r}"
+        ) from None
+    if limit < 0 or window < 1:
+        raise ImproperlyConfigured(f"LC_API_RATE_LIMIT must be positive, not {value!r}")
+    return limit, window
+
+
+LC_API_RATE_LIMIT = _rate_limit(os.environ.get("LC_API_RATE_LIMIT", "600/60"))
 # Map tiles are optional: by default nothing is fetched from outside.
 LC_MAP_TILES_URL = os.environ.get("LC_MAP_TILES_URL", "")
 LC_MAP_TILES_ATTRIBUTION = os.environ.get(

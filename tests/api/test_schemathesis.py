@@ -94,7 +94,14 @@ def _browser_credentials(user) -> tuple[dict[str, str], dict[str, str]]:
 
 
 @pytest.fixture
-def identities(private_root, fast_password_hashing):
+def no_rate_limit(settings):
+    # Each operation is tried hundreds of times from one address, within a
+    # minute; the limit has tests of its own (tests/api/test_http.py).
+    settings.LC_API_RATE_LIMIT = (0, 60)
+
+
+@pytest.fixture
+def identities(private_root, fast_password_hashing, no_rate_limit):
     """Anonymous, a coordinator with a complete draft, a juror assigned to another city's
     submitted application, and a juror without a second factor (refused everywhere)."""
     cast = Cast()

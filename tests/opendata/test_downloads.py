@@ -17,6 +17,7 @@ from learningcities.network.domain.memberships import hold_membership
 from learningcities.opendata.domain.datasets import DATASETS
 from learningcities.practices.enums import ClusterRole
 from learningcities.practices.models import Cluster, ClusterMembership
+from tests.events.factories_outcomes import attach_pdf, make_outcome, past_event
 from tests.factories import CohortFactory, make_member
 from tests.practices.factories import make_practice
 from tests.reports.factories import Network, make_cycle
@@ -53,6 +54,12 @@ def network():
     )
     Network("VN")  # a member with a coordinator: expected in the cycle
     make_cycle(code="2025-2027")
+    conference = past_event(
+        slug="iclc-2019", title="Fourth conference", host_city=member.city, languages=["en", "es"]
+    )
+    attach_pdf(make_outcome(conference, title="Medellín Manifesto"), "es")
+    make_outcome(conference, title="A draft", status="draft")
+    past_event(slug="test-synthetic", is_synthetic=True)
     return {"member": member, "former": former, "later": later, "on_hold": on_hold}
 
 
@@ -108,6 +115,29 @@ def test_award_winners_and_cluster_members(network):
     assert (win["year"], win["city"], win["country_code"]) == ("2021", "Cork", "IE")
     assert (lead["cluster"], lead["city"], lead["role"]) == ("health", "Cork", "lead")
     assert lead["cluster_name"] == "Health and well-being"
+
+
+def test_events_and_their_adopted_outcome_documents(network):
+    client = Client()
+    [event] = rows_of(client, "events")  # the synthetic one is not published
+    [outcome] = rows_of(client, "outcome-documents")  # nor is the draft
+
+    assert (event["slug"], event["host_city"], event["host_country_code"]) == (
+        "iclc-2019",
+        "Cork",
+        "IE",
+    )
+    assert (event["starts_on"], event["status"], event["languages"]) == (
+        "2019-10-01",
+        "held",
+        "en;es",
+    )
+    assert (outcome["title"], outcome["event"], outcome["adopted_on"]) == (
+        "Medellín Manifesto",
+        "iclc-2019",
+        "2019-10-03",
+    )
+    assert (outcome["languages"], outcome["endorsements"]) == ("es", "0")
 
 
 def test_memberships_keep_every_period_and_its_end(network):

@@ -49,11 +49,23 @@ class RefusalOut(Schema):
     code: str
 
 
+class RateLimitedOut(Schema):
+    """429: the client made too many requests; ``Retry-After`` says when to try again.
+
+    ``code`` is ``rate_limited``. Every answer says ``X-RateLimit-Limit`` and
+    ``X-RateLimit-Remaining``.
+    """
+
+    detail: str
+    code: str
+
+
 # The answers of every operation besides its own (merged into ``response=``):
 # a logged-in person whose role needs a second factor and who has none is
 # refused before any handler runs (accounts.middleware), public operations
-# included; and any parameter may be invalid.
-REFUSALS = {403: RefusalOut, 422: ValidationErrorOut}
+# included; any parameter may be invalid; and any client may go past its
+# rate limit (common.api_http).
+REFUSALS = {403: RefusalOut, 422: ValidationErrorOut, 429: RateLimitedOut}
 # Operations that need a session answer 401 without one; their unsafe methods
 # also answer 403 without the CSRF token.
 SESSION_REFUSALS = {401: UnauthorizedOut, **REFUSALS}

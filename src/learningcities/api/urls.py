@@ -33,7 +33,11 @@ api = NinjaAPI(
         "401 an operation that needs a session without one, 403 a role that needs a second "
         "factor without one (on every operation), a POST or PUT without the CSRF token or a "
         "move you may not make (code `not_permitted`), 404 an "
-        "object that is missing or not yours to see, 409 a move the rules refuse now."
+        "object that is missing or not yours to see, 409 a move the rules refuse now, "
+        "429 too many requests from one client (see `Retry-After`). Every successful read "
+        "has an `ETag`: send it back in `If-None-Match` and an unchanged answer is a 304 "
+        "without a body. Any site may read the API from a browser (CORS), without the "
+        "visitor's cookies."
     ),
     urls_namespace="api-v1",
     # The documentation is the site's own page, drawn from the schema in the

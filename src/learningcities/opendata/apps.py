@@ -10,6 +10,6 @@ class OpenDataConfig(AppConfig):
     def ready(self):
         # Imported for what they register: the datasets, in the order the page lists them.
         from .domain import hooks
-        from .domain.datasets import awards, network, practices, reports  # noqa: F401
+        from .domain.datasets import awards, events, network, practices, reports  # noqa: F401
 
         hooks.connect()

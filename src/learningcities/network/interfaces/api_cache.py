@@ -1,4 +1,4 @@
-"""JSON responses of the register's API, cached for the register's revision."""
+"""JSON responses of the public API, cached for a revision, with an ETag drawn from it."""
 
 import hashlib
 import json
@@ -6,23 +6,35 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 from ninja import Schema
 
-from ..domain.queries.revision import cached_for_revision
+from ..domain.queries.revision import cached_at_revision, current_revision
 
 
 def cached_json_response(
-    request: HttpRequest, params: dict, build: Callable[[], Schema], *, status: int = 200
+    request: HttpRequest,
+    params: dict,
+    build: Callable[[], Schema],
+    *,
+    status: int = 200,
+    revision: Callable[[], object] = current_revision,
+    namespace: str = "register",
 ) -> HttpResponse:
-    """Answer with ``build()`` as JSON, computed once per register revision.
+    """Answer with ``build()`` as JSON, computed once per ``revision()`` (the register's).
 
-    The cache key holds everything the body depends on besides the register:
+    The cache key holds everything the body depends on besides the revision:
     the path and normalised ``params``, the host (links are absolute), the
     language (country names are localised) and today's date (membership counts
     from and until dates, without a write to the register). The body is cached
-    as bytes, so a cached answer costs one query (the revision) and no
-    serialisation. An error raised by ``build()`` (404, 422) is not cached.
+    as bytes, so a cached answer costs the revision (kept by the process on
+    PostgreSQL) and no serialisation. An error raised by ``build()`` (404, 422)
+    is not cached.
+
+    The ETag is the revision and that key, known before the body: a client
+    that names it in ``If-None-Match`` is answered 304 without the body being
+    read or drawn.
     """
     facts = [
         request.path,
@@ -33,7 +45,17 @@ def cached_json_response(
         sorted((k, str(v)) for k, v in params.items()),
     ]
     digest = hashlib.sha256(json.dumps(facts).encode()).hexdigest()
-    body = cached_for_revision(
-        f"api:{digest}", lambda: build().model_dump_json(by_alias=True).encode()
+    current = revision()
+    etag = f'"{namespace}-{current}-{digest[:24]}"'
+    if status == 200 and (not_modified := get_conditional_response(request, etag=etag)):
+        not_modified["ETag"] = etag
+        return not_modified
+    body = cached_at_revision(
+        current,
+        f"api:{namespace}:{digest}",
+        lambda: build().model_dump_json(by_alias=True).encode(),
     )
-    return HttpResponse(body, status=status, content_type="application/json")
+    response = HttpResponse(body, status=status, content_type="application/json")
+    if status == 200:
+        response["ETag"] = etag
+    return response
