@@ -58,6 +58,9 @@ ALLOWED = {
     "add_arguments": "Django management command hook",
     "is_open_for_signup": "allauth adapter hook (the adapter is named in settings)",
     "clear_local_memos": "tests/conftest.py empties the process memos between tests",
+    "authenticate": "django-ninja auth hook (accounts/interfaces/api_auth.py)",
+    "redirect_request": "urllib's redirect handler hook (webhooks refuse redirects)",
+    "verify_signature": "a receiver's check of a webhook's signature, for partners (open-data.md)",
 }
 
 

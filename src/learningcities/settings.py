@@ -31,6 +31,8 @@ LC_BEHIND_PROXY     ``1`` when a reverse proxy terminates TLS: trust its
 LC_API_RATE_LIMIT   requests one API client (a token, else an address) may make
                     per window, as REQUESTS/SECONDS (default: ``600/60``; ``0``
                     turns the limit off); past it the API answers 429
+LC_WEBHOOK_PRIVATE_ADDRESSES  ``1`` lets webhooks post to loopback and private
+                    addresses (default: on, off in the production profile)
 LC_HSTS_SECONDS     HSTS max-age in the production profile (default: one year)
 LC_HSTS_PRELOAD     ``0`` leaves ``preload`` out of the HSTS header (default: on)
 LC_SESSION_HOURS    a login lasts this long (default: 12)
@@ -190,6 +192,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The API's CORS, rate limit and conditional GETs, before any session work.
     "learningcities.common.api_http.ApiHttpMiddleware",
+    # Logs each API request made with a token, with its answer.
+    "learningcities.accounts.middleware.ApiTokenUseMiddleware",
     "learningcities.common.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "learningcities.common.middleware.ApiLanguageMiddleware",
@@ -493,6 +497,10 @@ def _rate_limit(value: str) -> tuple[int, int]:
 
 
 LC_API_RATE_LIMIT = _rate_limit(os.environ.get("LC_API_RATE_LIMIT", "600/60"))
+# Webhooks may post to loopback and private addresses (a receiver on this
+# machine or network): on by default, off in the production profile, where an
+# organisation's webhook must not reach the installation's own services.
+LC_WEBHOOK_PRIVATE_ADDRESSES = env_bool("LC_WEBHOOK_PRIVATE_ADDRESSES", not PRODUCTION)
 # Map tiles are optional: by default nothing is fetched from outside.
 LC_MAP_TILES_URL = os.environ.get("LC_MAP_TILES_URL", "")
 LC_MAP_TILES_ATTRIBUTION = os.environ.get(

@@ -610,6 +610,7 @@ def test_openapi_schema_lists_every_path(client):
         "/api/v1/reporting-cycles/{code}/rates",
         "/api/v1/reports",
         "/api/v1/reports/{id}",
+        "/api/v1/reports/{id}/answers",
         "/api/v1/submissions",
         "/api/v1/submissions/{id}",
         "/api/v1/submissions/{id}/transitions",

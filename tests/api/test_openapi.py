@@ -49,11 +49,15 @@ def test_openapi_operations_behind_a_session_document_401_and_403(document):
         for label, _path, operation in _operations(document)
         if operation.get("security")
     }
-    # The routers of calls and of the jury, every operation of which needs a session.
+    # The routers of calls and of the jury, every operation of which needs a session;
+    # and the operations that also take a partner's token (reports, registrations).
     session_routers = {
         label
         for label, path, _operation in _operations(document)
-        if "submissions" in path or "/jury/" in path
+        if "submissions" in path
+        or "/jury/" in path
+        or path.startswith("/api/v1/reports")
+        or path.endswith("/registrations")
     }
 
     assert set(protected) == session_routers
@@ -73,6 +77,7 @@ def test_openapi_operations_with_a_body_document_400(document):
     assert with_body == [
         "POST /api/v1/submissions/{id}/transitions",
         "PUT /api/v1/jury/submissions/{id}/review",
+        "PUT /api/v1/reports/{id}/answers",
     ]
     assert missing == []
 

@@ -303,6 +303,7 @@ def test_run_scheduled_runs_reminders_and_deadline_actions():
         "Erase event participants' personal data: 0 events erased.",
         "Reminders of coming events: 0 participants reminded.",
         "Open data snapshots: 0 snapshots taken.",
+        "Webhook deliveries: 0 deliveries attempted.",
         "Outbox: 0 messages sent or tried.",
         "Finished jobs: 0 old job records deleted.",
         "Orphan files: 0 orphan files removed.",

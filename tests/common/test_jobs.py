@@ -40,6 +40,7 @@ PERIODIC = [
     "learningcities.events.tasks.erase_expired_personal_data",
     "learningcities.events.tasks.send_event_reminders",
     "learningcities.opendata.tasks.take_open_data_snapshots",
+    "learningcities.opendata.tasks.deliver_webhooks",
     "learningcities.common.tasks.send_due_outbox_messages",
     "learningcities.common.tasks.prune_job_results",
     "learningcities.common.tasks.remove_orphan_files",
@@ -129,7 +130,8 @@ def test_run_scheduled_queues_the_periodic_jobs_and_the_worker_sends_the_reminde
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
-        # open data snapshots: none due
+        # open data: no snapshot due, no webhook delivery
+        (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, waiting_mail + 1),
         (TaskResultStatus.SUCCESSFUL, 0),
@@ -160,6 +162,7 @@ def test_run_scheduled_does_not_queue_a_job_still_waiting(database_queue):
         "Erase event participants' personal data: still queued from an earlier run.",
         "Reminders of coming events: still queued from an earlier run.",
         "Open data snapshots: still queued from an earlier run.",
+        "Webhook deliveries: still queued from an earlier run.",
         "Outbox: still queued from an earlier run.",
         "Finished jobs: still queued from an earlier run.",
         "Orphan files: still queued from an earlier run.",

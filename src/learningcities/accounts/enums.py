@@ -30,6 +30,34 @@ ROLE_FOR_KIND: dict[str, str] = {
 PRIVILEGED_ROLES = frozenset({Role.SECRETARIAT, Role.JUROR})
 
 
+class Scope(models.TextChoices):
+    """What an API token may do: each operation that accepts a token names its scope."""
+
+    APPLICATIONS_READ = "applications:read", _("Read the applications to calls")
+    REPORTS_READ = "reports:read", _("Read progress reports")
+    REPORTS_WRITE = "reports:write", _("Write the answers of progress reports")
+    REGISTRATIONS_READ = "registrations:read", _("Read event registrations")
+    REGISTRATIONS_WRITE = "registrations:write", _("Register delegations to events")
+
+
+# The scopes a token of an organisation may hold, by the role its maker holds there:
+# a token never does more than its maker may do on the pages.
+SCOPES_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    Role.COORDINATOR: tuple(Scope.values),
+    Role.ENDORSER: (
+        Scope.APPLICATIONS_READ,
+        Scope.REPORTS_READ,
+        Scope.REGISTRATIONS_READ,
+        Scope.REGISTRATIONS_WRITE,
+    ),
+    Role.SECRETARIAT: (Scope.APPLICATIONS_READ, Scope.REPORTS_READ, Scope.REGISTRATIONS_READ),
+    Role.JUROR: (),
+}
+# How long a token may last, in days, and how long it lasts unless its maker says.
+TOKEN_MAX_DAYS = 366
+TOKEN_DEFAULT_DAYS = 90
+
+
 # The activity log's label of each action code this app records (common.activity_labels).
 ACTIVITY_LABELS = {
     "accounts.affiliation.create": _("Role given"),
@@ -39,6 +67,8 @@ ACTIVITY_LABELS = {
     "accounts.invitation.resend": _("Invitation sent again"),
     "accounts.invitation.revoke": _("Invitation withdrawn"),
     "accounts.organisation.create": _("Organisation created"),
+    "accounts.token.create": _("API token created"),
+    "accounts.token.revoke": _("API token revoked"),
     "accounts.user.create": _("Account created"),
     "accounts.user.authenticator_add": _("Second factor added"),
     "accounts.user.authenticator_remove": _("Second factor removed"),

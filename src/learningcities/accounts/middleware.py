@@ -15,7 +15,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from learningcities.common.proxy import client_address
+
 from .domain.queries.people import has_totp, is_privileged, remember_totp
+from .domain.tokens import record_token_use
 from .rules import (
     affiliation_pairs,
     endorsed_country_ids,
@@ -134,3 +137,23 @@ class RequireSecondFactorMiddleware:
                 status=403,
             )
         return redirect("mfa_activate_totp")
+
+
+class ApiTokenUseMiddleware:
+    """Log each API request made with a token, with its answer (``interfaces.api_auth``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            record_token_use(
+                token,
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                address=client_address(request),
+            )
+        return response

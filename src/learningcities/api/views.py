@@ -4,7 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from learningcities.accounts.enums import Scope
 from learningcities.common.markdown import render_markdown
+from learningcities.opendata.enums import WEBHOOK_BACKOFF_MINUTES, WebhookEvent
 
 from .reference import api_reference
 
@@ -20,5 +22,12 @@ def reference(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/reference.html",
-        {"reference": ref, "tags": tags, "introduction": render_markdown(ref.description)},
+        {
+            "reference": ref,
+            "tags": tags,
+            "introduction": render_markdown(ref.description),
+            "scopes": Scope.choices,
+            "events": WebhookEvent.choices,
+            "retries": len(WEBHOOK_BACKOFF_MINUTES),
+        },
     )

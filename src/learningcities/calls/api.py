@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.security import django_auth
 
+from learningcities.accounts.enums import Scope
+from learningcities.accounts.interfaces.api_auth import TokenAuth
 from learningcities.accounts.rules import is_secretariat
 from learningcities.api.errors import (
     BODY_REFUSALS,
@@ -31,6 +33,8 @@ from .models import Submission
 from .rules import may_transition
 
 router = Router(tags=["calls"], auth=django_auth)
+# A partner's program may read the applications its organisation may see.
+READ_TOKEN = TokenAuth(Scope.APPLICATIONS_READ)
 
 MAX_ID = 2**63 - 1  # the largest key a BigAutoField holds
 SubmissionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The submission's id.")]
@@ -165,14 +169,15 @@ def _not_found() -> Status:
     "/submissions",
     response={200: SubmissionPage, **SESSION_REFUSALS},
     summary="The submissions you may see",
+    auth=[READ_TOKEN, django_auth],
 )
 def list_submissions(
     request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
 ):
     """Your city's submissions; an endorser's: their country's once submitted; the
-    secretariat's: all. Newest first, in pages."""
-    queryset = submissions_for_user(request.auth).order_by("-created_at", "-pk")
-    sees_staged = is_secretariat(request.auth)
+    secretariat's: all. Newest first, in pages. A token needs `applications:read`."""
+    queryset = submissions_for_user(request.user).order_by("-created_at", "-pk")
+    sees_staged = is_secretariat(request.user)
     return paginate(
         request,
         queryset,
@@ -187,13 +192,15 @@ def list_submissions(
     "/submissions/{id}",
     response={200: SubmissionDetailOut, **SESSION_REFUSALS, 404: NotFoundOut},
     summary="One submission, with what it lacks and what you may do with it",
+    auth=[READ_TOKEN, django_auth],
 )
 def get_submission(request: HttpRequest, id: SubmissionId):
-    """A submission you may see, its completeness and ``allowed_transitions``; 404 otherwise."""
-    submission = submissions_for_user(request.auth).filter(pk=id).first()
+    """A submission you may see, its completeness and ``allowed_transitions``; 404 otherwise.
+    A token needs `applications:read`."""
+    submission = submissions_for_user(request.user).filter(pk=id).first()
     if submission is None:
         return _not_found()
-    return Status(200, _detail(request.auth, submission))
+    return Status(200, _detail(request.user, submission))
 
 
 @router.post(

@@ -43,6 +43,9 @@ class RuleError(Exception):
 STATUS_BY_CODE = {
     "invalid": HTTPStatus.BAD_REQUEST,
     "not_permitted": HTTPStatus.FORBIDDEN,
+    # An API token that does not authenticate, and one without the operation's scope.
+    "invalid_token": HTTPStatus.UNAUTHORIZED,
+    "insufficient_scope": HTTPStatus.FORBIDDEN,
 }
 DEFAULT_STATUS = HTTPStatus.CONFLICT
 

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from pydantic import WithJsonSchema
 
+from learningcities.accounts.enums import Scope
+from learningcities.accounts.interfaces.api_auth import TokenAuth, session_or_anonymous
 from learningcities.api.errors import REFUSALS, NotFoundOut, UnauthorizedOut, query_choice
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 from learningcities.common.translated import shown
@@ -330,16 +332,18 @@ def _may_see_registrations(user, event: Event) -> bool:
         **REFUSALS,
         404: NotFoundOut,
     },
-    summary="An event's registrations you may see (session needed)",
+    summary="An event's registrations you may see (session or token needed)",
     description=(
         "The secretariat and the host's organisers: every registration of the event; the "
         "managers of a delegation: their delegation's; a National Commission: those it "
         "approves; a person: their own. In registration order, in pages. 401 without a "
-        "session; 403 (code `not_permitted`) to anyone who may see none of them. Personal "
-        "data is what the event needs; a passport number is never included."
+        "session or a token (a token needs `registrations:read`); 403 (code "
+        "`not_permitted`) to anyone who may see none of them. Personal data is what the "
+        "event needs; a passport number is never included."
     ),
     operation_id="list_event_registrations",
     url_name="list_event_registrations",
+    auth=[TokenAuth(Scope.REGISTRATIONS_READ), session_or_anonymous],
 )
 def list_event_registrations(
     request: HttpRequest,

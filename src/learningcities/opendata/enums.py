@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Occasion(models.TextChoices):
@@ -60,6 +61,33 @@ DATARESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
+class WebhookEvent(models.TextChoices):
+    """What an organisation may hear of through a webhook."""
+
+    MEMBER_ADMITTED = "member.admitted", _("A city is admitted to the network")
+    REPORT_SUBMITTED = "report.submitted", _("A progress report is submitted")
+    PRACTICE_PUBLISHED = "practice.published", _("A good practice is published")
+    REGISTRATION_APPROVED = "registration.approved", _("A registration to an event is confirmed")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
+
+
+# After the n-th failed attempt, the next is this many minutes later; past the
+# last, the delivery stays failed (about a day of retries in all).
+WEBHOOK_BACKOFF_MINUTES = (1, 5, 30, 120, 720)
+# How long the receiver has to answer, and how much of its answer is kept.
+WEBHOOK_TIMEOUT_SECONDS = 10
+WEBHOOK_RESPONSE_KEPT = 2000
+# A signature older than this is refused by a receiver that checks the time.
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
 ACTIVITY_LABELS = {
     "opendata.snapshot.take": _("Open data snapshot taken"),
+    "opendata.webhook.create": _("Webhook added"),
+    "opendata.webhook.delete": _("Webhook removed"),
 }

@@ -1,8 +1,8 @@
-"""Open data: the page, the files of each dataset, the data package."""
+"""Open data: the page, the files of each dataset, the data package; webhooks."""
 
 from django.urls import include, path, re_path
 
-from .views import public
+from .views import public, webhooks
 
 app_name = "opendata"
 
@@ -19,4 +19,13 @@ _pages = [
     path("<slug:name>.<slug:format>", public.download, name="download"),
 ]
 
-urlpatterns = [path("open-data/", include(_pages))]
+_webhooks = [
+    path("", webhooks.webhooks, name="webhooks"),
+    path("<int:pk>/", webhooks.webhook, name="webhook"),
+    path("<int:pk>/remove/", webhooks.remove, name="webhook-remove"),
+]
+
+urlpatterns = [
+    path("open-data/", include(_pages)),
+    path("account/webhooks/", include(_webhooks)),
+]

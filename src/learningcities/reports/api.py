@@ -25,9 +25,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
-from learningcities.api.errors import REFUSALS, NotFoundOut, UnauthorizedOut, query_choice
+from learningcities.accounts.enums import Scope
+from learningcities.accounts.interfaces.api_auth import TokenAuth, session_or_anonymous
+from learningcities.api.errors import (
+    BODY_REFUSALS,
+    REFUSALS,
+    NotFoundOut,
+    RefusalOut,
+    UnauthorizedOut,
+    query_choice,
+)
 from learningcities.api.errors import invalid_parameter as invalid
 from learningcities.api.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -37,8 +47,11 @@ from learningcities.api.pagination import (
     paginate,
 )
 from learningcities.common.translated import shown
+from learningcities.frameworks.models import Criterion
 from learningcities.questionnaires.answers import answer_kind
 
+from .domain.answers import Figure, save_report_answers
+from .domain.errors import ReportError
 from .domain.queries.rates import (
     DIMENSIONS,
     Rates,
@@ -50,9 +63,20 @@ from .domain.queries.rates import (
 from .domain.queries.reports import reports_for_user, standing_of
 from .enums import ReportState
 from .models import ProgressReport, ReportingCycle
-from .schemas import CycleDetailOut, CyclePage, CycleRatesOut, ReportDetailOut, ReportPage
+from .rules import is_report_coordinator
+from .schemas import (
+    AnswersIn,
+    CycleDetailOut,
+    CyclePage,
+    CycleRatesOut,
+    ReportDetailOut,
+    ReportPage,
+)
 
 router = Router(tags=["reports"])
+# A partner's program may read the reports its organisation may read.
+READ_TOKEN = TokenAuth(Scope.REPORTS_READ)
+ReportId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The report's id.", example=1)]
 
 CycleCode = Annotated[
     str,
@@ -289,6 +313,7 @@ def get_reporting_cycle_rates(
     ),
     operation_id="list_reports",
     url_name="list_reports",
+    auth=[READ_TOKEN, session_or_anonymous],
 )
 def list_reports(
     request: HttpRequest,
@@ -359,27 +384,88 @@ def list_reports(
     ),
     operation_id="get_report",
     url_name="get_report",
+    auth=[READ_TOKEN, session_or_anonymous],
 )
-def get_report(
-    request: HttpRequest,
-    id: Annotated[int, Path(ge=1, le=2_147_483_647, description="The report's id.", example=1)],
-):
+def get_report(request: HttpRequest, id: ReportId):
     user = request.user
     if not user.is_authenticated:
         return Status(401, {"detail": _("Log in to read progress reports.")})
     report = reports_for_user(user).filter(pk=id).first()
     if report is None:
-        return Status(
-            404, {"detail": _("There is no progress report %(id)s you may read.") % {"id": id}}
-        )
+        return _report_not_found(id)
+    return Status(200, _report_detail(request, report))
+
+
+def _report_not_found(id: int) -> Status:
+    return Status(
+        404, {"detail": _("There is no progress report %(id)s you may read.") % {"id": id}}
+    )
+
+
+def _report_detail(request: HttpRequest, report: ProgressReport) -> dict:
     answers = report.answers.select_related("criterion").order_by("criterion__order", "pk")
     accepted = report.state == ReportState.ACCEPTED
-    return Status(
-        200,
-        {
-            **report_item(request, report),
-            "assessment": report.assessment if accepted else "",
-            "assessment_text": report.assessment_text if accepted else "",
-            "answers": [answer_item(answer) for answer in answers],
-        },
-    )
+    return {
+        **report_item(request, report),
+        "assessment": report.assessment if accepted else "",
+        "assessment_text": report.assessment_text if accepted else "",
+        "answers": [answer_item(answer) for answer in answers],
+    }
+
+
+@router.put(
+    "/reports/{id}/answers",
+    response={
+        200: ReportDetailOut,
+        **_SESSION_404,
+        **BODY_REFUSALS,
+        409: RefusalOut,
+    },
+    summary="Write answers of a progress report (a token with reports:write, or a session)",
+    description=(
+        "Saves the answers given (a section's, or any others) as the report's page would, all "
+        "or nothing: each names its question by code, with its value (text, number, rating "
+        "or yes/no; null clears it) and, for a figure, its data year and source. Only a "
+        "coordinator of the report's city, while the report is a draft or returned. An "
+        'answer saved unchanged keeps its "unchanged since the last report" mark. 400 a '
+        "question that is not the report's (code `invalid`); 409 a value that does not fit "
+        "its question (code `wrong_type`) or a report that may no longer change (code "
+        "`frozen`); 403 (code `not_permitted`) anyone but its city's coordinators. Answers "
+        "the report with its answers."
+    ),
+    operation_id="write_report_answers",
+    url_name="write_report_answers",
+    auth=[TokenAuth(Scope.REPORTS_WRITE), django_auth],
+)
+def write_report_answers(request: HttpRequest, id: ReportId, body: AnswersIn):
+    user = request.user
+    report = reports_for_user(user).filter(pk=id).first()
+    if report is None:
+        return _report_not_found(id)
+    if not is_report_coordinator(user, report):
+        raise ReportError(
+            _("Only a coordinator of %(city)s may change this report.") % {"city": report.city},
+            code="not_permitted",
+        )
+    codes = [answer.criterion for answer in body.answers]
+    criteria = {
+        criterion.code: criterion
+        for criterion in Criterion.objects.filter(
+            framework_id=report.cycle.framework_id, code__in=codes
+        )
+    }
+    unknown = [code for code in codes if code not in criteria]
+    if unknown:
+        raise ReportError(
+            _("%(criterion)s is not a question of this report.") % {"criterion": unknown[0]},
+            code="invalid",
+        )
+    values = {criteria[answer.criterion]: answer.value for answer in body.answers}
+    figures = {
+        criteria[answer.criterion].pk: Figure(data_year=answer.data_year, source=answer.source)
+        for answer in body.answers
+        if answer.data_year is not None or answer.source
+    }
+    save_report_answers(report, values, actor=user, figures=figures)
+    report.refresh_from_db()
+    return Status(200, _report_detail(request, report))

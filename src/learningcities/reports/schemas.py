@@ -128,3 +128,23 @@ class ReportDetailOut(ReportOut):
     )
     assessment_text: str
     answers: list[AnswerOut] = Field(description="In the order of the questionnaire.")
+
+
+class AnswerIn(Schema):
+    criterion: str = Field(
+        min_length=1, max_length=30, description="The question's code.", examples=["1.1.1"]
+    )
+    value: bool | int | float | str | None = Field(
+        description="The answer: text, a number, a rating or yes/no as the question asks; "
+        "null clears it."
+    )
+    data_year: int | None = Field(
+        None, ge=1950, le=2100, description="For a figure: the year it describes."
+    )
+    source: str = Field("", max_length=300, description="For a figure: where it comes from.")
+
+
+class AnswersIn(Schema):
+    answers: list[AnswerIn] = Field(
+        min_length=1, max_length=500, description="The answers to save, all or nothing."
+    )

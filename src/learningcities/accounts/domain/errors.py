@@ -19,3 +19,13 @@ class InvitationError(AccountsError):
 
     Codes of an unusable link: ``unknown``, ``revoked``, ``used``, ``expired``.
     """
+
+
+class TokenError(AccountsError):
+    """An API token cannot be made, revoked or used as asked.
+
+    Codes: ``invalid`` (a value), ``not_permitted`` (the person's role),
+    ``revoked`` (revoked already), ``invalid_token`` (a key the API refuses:
+    unknown, expired, revoked, or its maker no longer holds a role; 401) and
+    ``insufficient_scope`` (a usable token without the operation's scope; 403).
+    """

@@ -1,4 +1,4 @@
-"""Forms of the account pages: profile and invitation acceptance."""
+"""Forms of the account pages: profile, invitation acceptance and API tokens."""
 
 from django import forms
 from django.conf import settings
@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from learningcities.common.collation import sorted_by
 from learningcities.network.models import Country
 from learningcities.network.models.countries import localised_country_name
+
+from ..enums import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Scope
 
 
 def nationality_choices() -> list[tuple[str, str]]:
@@ -81,3 +83,36 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class TokenForm(forms.Form):
+    """A new API token: for which organisation, named how, allowed what, for how long."""
+
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use it, such as “Our statistics dashboard”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("It may"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only what your role in the organisation allows you to do yourself."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        initial=TOKEN_DEFAULT_DAYS,
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {organisation.pk: organisation for organisation, _s in organisations}
+        self.fields["organisation"].choices = [
+            (organisation.pk, organisation.name) for organisation, _s in organisations
+        ]
+        allowed = {scope for _o, scopes in organisations for scope in scopes}
+        self.fields["scopes"].choices = [
+            (value, label) for value, label in Scope.choices if value in allowed
+        ]

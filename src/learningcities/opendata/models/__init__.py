@@ -1,3 +1,4 @@
 from .snapshots import Snapshot, SnapshotFile
+from .webhooks import Webhook, WebhookDelivery
 
-__all__ = ["Snapshot", "SnapshotFile"]
+__all__ = ["Snapshot", "SnapshotFile", "Webhook", "WebhookDelivery"]
