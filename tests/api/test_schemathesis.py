@@ -1,9 +1,11 @@
 """Every operation of the API, fuzzed from its own OpenAPI document (schemathesis).
 
 Requests valid and invalid by the schema go through the whole WSGI application,
-middleware included, four times each: anonymously, as a city coordinator with
-a submission, as a juror assigned to it, and as a juror who has not set up a
-second factor, with the session cookie and the CSRF token a browser would send.
+middleware included, five times each: anonymously, with a partner's token
+holding every scope (the coordinator's organisation's), as a city
+coordinator with a submission, as a juror assigned to it, and as a juror who
+has not set up a second factor, with the session cookie and the CSRF token a
+browser would send.
 Every answer must be documented, status, content type, headers and body; a
 request the schema calls invalid must be refused and one it calls valid must
 not be (CHECKS). Path ids are drawn from the generated ones and the ids of the
@@ -31,6 +33,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from learningcities.accounts.domain.tokens import create_token
+from learningcities.accounts.enums import Scope
 from learningcities.wsgi import application
 from tests.calls.factories import Cast
 from tests.factories import CohortFactory, make_member
@@ -113,8 +117,13 @@ def identities(private_root, fast_password_hashing, no_rate_limit):
     assign(panel, submitted, juror)
     membership = make_member(cohort=CohortFactory())
     KNOWN_IDS[:] = [draft.pk, submitted.pk, membership.city_id, membership.cohort_id]
+    organisation = cast.coordinator.affiliations.get().organisation
+    _token, key = create_token(
+        organisation, actor=cast.coordinator, name="Partner", scopes=Scope.values, days=30
+    )
     yield {
         "anonymous": ({}, {}),
+        "a partner's token": ({}, {"Authorization": f"Bearer {key}"}),
         "coordinator": _browser_credentials(cast.coordinator),
         "juror": _browser_credentials(juror),
         "juror without a second factor": _browser_credentials(make_juror(panel, totp=False)),
@@ -122,17 +131,23 @@ def identities(private_root, fast_password_hashing, no_rate_limit):
     KNOWN_IDS.clear()
 
 
-def _negates_the_session(case) -> bool:
-    """Whether the case is invalid by its session cookie, the document's only cookie.
+def _negates_the_identity(case, cookies, headers) -> bool:
+    """Whether the case is invalid by what the identity replaces: its session or its token.
 
-    The identity's own cookie replaces it on the way out, so the request sent
-    is not the invalid one and need not be refused.
+    The identity's own cookie (the document's only cookie) or Authorization
+    header replaces the generated one on the way out, so the request sent may
+    not be the invalid one and need not be refused.
     """
     meta = case.meta
+    if not (meta and meta.generation.mode.is_negative):
+        return False
+    negative = {location for location, info in meta.components.items() if info.mode.is_negative}
+    location = getattr(meta.phase.data, "parameter_location", None)
+    if location is not None:
+        negative.add(location)
     return bool(
-        meta
-        and meta.generation.mode.is_negative
-        and getattr(meta.phase.data, "parameter_location", None) == ParameterLocation.COOKIE
+        (ParameterLocation.COOKIE in negative and cookies)
+        or (ParameterLocation.HEADER in negative and "Authorization" in headers)
     )
 
 
@@ -150,7 +165,9 @@ def test_api_answers_every_request_as_documented(
 ):
     for who, (cookies, headers) in identities.items():
         response = case.call(cookies=cookies, headers=headers)
-        excluded = [negative_data_rejection] if cookies and _negates_the_session(case) else []
+        excluded = (
+            [negative_data_rejection] if _negates_the_identity(case, cookies, headers) else []
+        )
         try:
             case.validate_response(
                 response, checks=CHECKS, excluded_checks=excluded, headers=headers

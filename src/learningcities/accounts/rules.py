@@ -157,6 +157,3 @@ rules.add_perm("accounts.view_own_activity", is_active_person)
 # (which may revoke any). Each token then answers to domain.tokens.
 may_use_api = is_city_coordinator | is_endorser | is_secretariat
 rules.add_perm("accounts.view_api_tokens", may_use_api)
-# The same question, for the account menu: a rule, not a permission, so the
-# template asks the predicates alone (no authentication backend's queries).
-rules.add_rule("accounts.may_use_api", may_use_api)
