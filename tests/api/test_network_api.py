@@ -595,6 +595,7 @@ def test_openapi_schema_lists_every_path(client):
         "/api/v1/countries",
         "/api/v1/events",
         "/api/v1/events/{slug}",
+        "/api/v1/events/{slug}/delegations",
         "/api/v1/events/{slug}/registrations",
         "/api/v1/events/{slug}/sessions",
         "/api/v1/jury/submissions",

@@ -58,6 +58,7 @@ def test_openapi_operations_behind_a_session_document_401_and_403(document):
         or "/jury/" in path
         or path.startswith("/api/v1/reports")
         or path.endswith("/registrations")
+        or path.endswith("/delegations")
     }
 
     assert set(protected) == session_routers
@@ -77,6 +78,7 @@ def test_openapi_operations_with_a_body_document_400(document):
     assert with_body == [
         "POST /api/v1/submissions/{id}/transitions",
         "PUT /api/v1/jury/submissions/{id}/review",
+        "POST /api/v1/events/{slug}/delegations",
         "PUT /api/v1/reports/{id}/answers",
     ]
     assert missing == []

@@ -1,4 +1,5 @@
-"""API tokens: scopes, expiry, revocation, the maker's role, the usage log, a partner's writes."""
+"""API tokens: scopes, expiry, revocation, the maker's role, the usage log, a partner's writes
+(a report's answers, a delegation)."""
 
 import datetime as dt
 
@@ -17,7 +18,9 @@ from learningcities.accounts.domain.tokens import (
 from learningcities.accounts.enums import Scope
 from learningcities.accounts.models import Affiliation, ApiToken, ApiTokenUse
 from learningcities.common.models.activity import ActivityLogEntry
+from learningcities.events.models import Delegation
 from learningcities.reports.models import ProgressReport
+from tests.events.factories_events import EventFactory
 from tests.reports.factories import Network, make_cycle
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +270,64 @@ def test_another_city_s_token_cannot_write_the_report(net, report):
 
     assert response.status_code == 404
     assert not report.answers.exists()
+
+
+# --- a partner registers a delegation ------------------------------------------------------
+
+
+def delegations_url(event) -> str:
+    return f"/api/v1/events/{event.slug}/delegations"
+
+
+def post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def test_a_partner_registers_its_city_s_delegation_once(net):
+    event = EventFactory()
+    _token, key = token_of(net, Scope.REGISTRATIONS_WRITE)
+
+    response = post(bearer(key), delegations_url(event), {"kind": "city"})
+    again = post(bearer(key), delegations_url(event), {"kind": "city"})
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["kind"], body["city"]["id"], body["country"]) == ("city", net.city.pk, "IE")
+    delegation = Delegation.objects.get()
+    assert (delegation.head, delegation.organisation) == (net.coordinator, net.organisation)
+    assert body["url"].endswith(f"/delegations/{delegation.pk}/")
+    assert (again.status_code, again.json()["code"]) == (409, "delegation_exists")
+
+
+def test_a_national_commission_s_token_registers_the_country_s_delegation_only(net):
+    event = EventFactory()
+    commission = net.endorser.affiliations.get().organisation
+    _token, key = create_token(
+        commission,
+        actor=net.endorser,
+        name="NatCom system",
+        scopes=[Scope.REGISTRATIONS_WRITE],
+        days=30,
+    )
+
+    city = post(bearer(key), delegations_url(event), {"kind": "city"})
+    country = post(bearer(key), delegations_url(event), {"kind": "country"})
+
+    assert (city.status_code, city.json()["code"]) == (403, "not_permitted")
+    assert country.status_code == 201
+    assert Delegation.objects.get().organisation == commission
+
+
+def test_registering_a_delegation_needs_the_scope_and_an_open_event(net):
+    closed = EventFactory(status="planned")
+    _read, read_key = token_of(net, Scope.REGISTRATIONS_READ)
+    _write, write_key = token_of(net, Scope.REGISTRATIONS_WRITE)
+
+    unscoped = post(bearer(read_key), delegations_url(EventFactory()), {"kind": "city"})
+    not_open = post(bearer(write_key), delegations_url(closed), {"kind": "city"})
+    missing = post(bearer(write_key), "/api/v1/events/no-such-event/delegations", {"kind": "city"})
+
+    assert (unscoped.status_code, unscoped.json()["code"]) == (403, "insufficient_scope")
+    assert (not_open.status_code, not_open.json()["code"]) == (403, "not_permitted")
+    assert missing.status_code == 404
+    assert not Delegation.objects.exists()

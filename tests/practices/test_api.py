@@ -424,10 +424,26 @@ def test_list_queries_do_not_grow_with_items(count, django_assert_num_queries):
             partner_cities=[CityFactory()],
         )
 
-    with django_assert_num_queries(5):
+    # The two revisions (library, register; kept by the process on PostgreSQL), the
+    # count, the page and its relations.
+    with django_assert_num_queries(7):
         body = _json("/api/v1/practices?cluster=esd")
+    # Then served from the cache: the revisions alone.
+    with django_assert_num_queries(2):
+        again = _json("/api/v1/practices?cluster=esd")
 
     assert len(body["results"]) == count
+    assert again == body
+
+
+def test_the_list_follows_a_practice_published_on_the_next_request():
+    make_practice(publish=True, title="Parks that teach")
+    assert [p["title"] for p in _json("/api/v1/practices")["results"]] == ["Parks that teach"]
+
+    make_practice(publish=True, title="Libraries that travel")
+
+    titles = [p["title"] for p in _json("/api/v1/practices")["results"]]
+    assert titles == ["Libraries that travel", "Parks that teach"]
 
 
 # Clusters ----------------------------------------------------------------------------

@@ -4,7 +4,8 @@ partner's write to a report.
 City coordinators and endorsers make tokens of their organisations and see
 theirs; the secretariat (operators too) sees and revokes every token; jurors
 have none. A token of another organisation answers 404, like a missing one.
-Writing a report's answers is a PUT: a GET answers 405.
+Writing a report's answers and registering a delegation are a PUT and a POST: a
+GET answers 405.
 """
 
 from learningcities.accounts.domain.tokens import create_token
@@ -16,6 +17,7 @@ ENTRIES = {
     "accounts:api-token": row(LOGIN, 200, 404, 403, 200, 200, MFA),
     "accounts:api-token-revoke": POST_ONLY,
     "api-v1:write_report_answers": row(405, 405, 405, 405, 405, 405, 403),
+    "api-v1:register_delegation": row(405, 405, 405, 405, 405, 405, 403),
 }
 
 HIDDEN = {
@@ -41,6 +43,7 @@ def build(context) -> tuple[dict, dict]:
             "accounts:api-token": {"pk": own.pk},
             "accounts:api-token-revoke": {"pk": own.pk},
             "api-v1:write_report_answers": {"id": 1},
+            "api-v1:register_delegation": {"slug": "any-event"},
         },
         {"accounts:api-token": {"pk": other.pk}},
     )

@@ -22,23 +22,41 @@ from typing import Annotated
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
 from learningcities.accounts.enums import Scope
 from learningcities.accounts.interfaces.api_auth import TokenAuth, session_or_anonymous
-from learningcities.api.errors import REFUSALS, NotFoundOut, UnauthorizedOut, query_choice
+from learningcities.api.errors import (
+    BODY_REFUSALS,
+    REFUSALS,
+    SESSION_REFUSALS,
+    NotFoundOut,
+    RefusalOut,
+    UnauthorizedOut,
+    query_choice,
+)
 from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
 from learningcities.common.translated import shown
 
+from .domain.errors import EventError
 from .domain.queries.events import event_for_public, public_events
 from .domain.queries.outcomes import outcome_list_for_user
 from .domain.queries.programme import event_zone, places_left, sessions_for_event
-from .domain.queries.registrations import delegations_for_user, registrations_for_user
+from .domain.queries.registrations import (
+    delegation_options,
+    delegations_for_user,
+    registrations_for_user,
+)
+from .domain.registrations import create_delegation
 from .enums import EventKind, EventStatus, OutcomeStatus, RegistrationStatus, SessionKind
 from .models import Event, OutcomeDocument, ProgrammeSession, Registration
 from .schemas import (
+    DelegationIn,
+    DelegationOut,
     EventDetailOut,
     EventPage,
     OutcomePage,
@@ -380,4 +398,68 @@ def list_event_registrations(
         page=page,
         page_size=page_size,
         item=registration_item,
+    )
+
+
+@router.post(
+    "/events/{slug}/delegations",
+    response={
+        201: DelegationOut,
+        **SESSION_REFUSALS,
+        **BODY_REFUSALS,
+        404: NotFoundOut,
+        409: RefusalOut,
+    },
+    summary="Register a delegation (a token with registrations:write, or a session)",
+    description=(
+        "Opens your city's or your country's delegation to an event whose registration is "
+        "open, headed by you (a token's maker), as the event's registration page does; its "
+        "people then add the delegates on its page (`url`). A token opens only its own "
+        "organisation's delegation. 403 (code `not_permitted`) to anyone who may not open "
+        "it; 409 (code `delegation_exists`) when it is open already, naming its head; 404 "
+        "an event that does not exist."
+    ),
+    operation_id="register_delegation",
+    url_name="register_delegation",
+    auth=[TokenAuth(Scope.REGISTRATIONS_WRITE), django_auth],
+)
+def register_delegation(request: HttpRequest, slug: EventSlug, body: DelegationIn):
+    user = request.user
+    event = event_for_public(slug)
+    if event is None:
+        return _not_found(slug)
+    if not rules.has_perm("events.register_delegation", user, event):
+        raise EventError(
+            _("You may not register a delegation to this event now."), code="not_permitted"
+        )
+    options = [option for option in delegation_options(user, event) if option["kind"] == body.kind]
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        options = [o for o in options if o["organisation"].pk == token.organisation_id]
+    if body.city is not None:
+        options = [o for o in options if o["city"] is not None and o["city"].pk == body.city]
+    if not options:
+        raise EventError(
+            _("You may not open a delegation of this kind to this event."), code="not_permitted"
+        )
+    option = options[0]
+    delegation = create_delegation(
+        event,
+        kind=option["kind"],
+        organisation=option["organisation"],
+        head=user,
+        city=option["city"] if option["kind"] == "city" else None,
+        country=option["country"],
+    )
+    return Status(
+        201,
+        {
+            "id": delegation.pk,
+            "kind": delegation.kind,
+            "event": {"slug": event.slug, "title": shown(event, "title")},
+            "city": _city(delegation.city),
+            "country": delegation.country_id,
+            "organisation": delegation.organisation.name,
+            "url": request.build_absolute_uri(reverse("events:delegation", args=[delegation.pk])),
+        },
     )

@@ -7,6 +7,7 @@ A registration never carries a passport number.
 """
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -158,3 +159,28 @@ class RegistrationPage(Schema):
     next: str | None
     previous: str | None
     results: list[RegistrationOut]
+
+
+class DelegationIn(Schema):
+    kind: Literal["city", "country"] = Field(
+        description="city: the delegation of your city; country: your country's (a National "
+        "Commission's, or a city's coordinator's for the country).",
+        examples=["city"],
+    )
+    city: int | None = Field(
+        None,
+        ge=1,
+        le=2_147_483_647,
+        description="For a person who coordinates several cities: which one (its id). "
+        "Empty: the only one.",
+    )
+
+
+class DelegationOut(Schema):
+    id: int
+    kind: str = Field(description="city or country.")
+    event: EventRefOut
+    city: CityRefOut | None
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    organisation: str = Field(description="The organisation that manages it.")
+    url: str = Field(description="Its page, where its people add the delegates.")

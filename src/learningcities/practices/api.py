@@ -32,9 +32,12 @@ from learningcities.common.languages import language_codes
 from learningcities.common.markdown import render_markdown
 from learningcities.common.translated import shown
 from learningcities.frameworks.models import Area
+from learningcities.network.domain.queries.revision import current_revision
 from learningcities.network.enums import REGION_API_NAMES, Region
+from learningcities.network.interfaces.api_cache import cached_json_response
 
 from .domain.queries.practices import published_practices
+from .domain.revision import practices_revision
 from .domain.search import MAX_PER_PAGE, search_practices
 from .enums import (
     LICENCE_URLS,
@@ -310,20 +313,37 @@ def list_practices(
         if "\x00" in code:
             areas = []
         facets[FacetKind.AREA] = [str(pk) for pk in areas] or [NO_AREA]
-    if words:
-        return _search_page(request, words, facets, params, page, min(page_size, MAX_PER_PAGE))
-    practices = published_practices()
-    for kind, values in facets.items():
-        practices = _with_facet(practices, kind, values)
-    return paginate(
+
+    def build() -> PracticePage:
+        if words:
+            data = _search_page(request, words, facets, params, page, min(page_size, MAX_PER_PAGE))
+            return PracticePage.model_validate(data)
+        practices = published_practices()
+        for kind, values in facets.items():
+            practices = _with_facet(practices, kind, values)
+        data = paginate(
+            request,
+            practices.order_by("-published_at", "-pk"),
+            params=params,
+            page=page,
+            page_size=page_size,
+            prepare=_with_relations,
+            item=lambda practice: _practice_item(request, practice),
+        )
+        return PracticePage.model_validate(data)
+
+    # Drawn once per revision of the library and of the register (city names).
+    return cached_json_response(
         request,
-        practices.order_by("-published_at", "-pk"),
-        params=params,
-        page=page,
-        page_size=page_size,
-        prepare=_with_relations,
-        item=lambda practice: _practice_item(request, practice),
+        {**params, "page": page, "page_size": page_size},
+        build,
+        revision=_library_revision,
+        namespace="practices",
     )
+
+
+def _library_revision() -> str:
+    return f"{practices_revision()}.{current_revision()}"
 
 
 def _search_page(

@@ -15,9 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from learningcities.accounts.enums import Role
-from learningcities.accounts.models import Organisation
-from learningcities.accounts.rules import affiliation_pairs, is_secretariat
+from learningcities.accounts.rules import is_secretariat
 from learningcities.common.access import get_object_for_user_or_404, permission_required
 from learningcities.common.views.errors import show_error
 from learningcities.frameworks.domain.queries.frameworks import localised_criteria
@@ -44,59 +42,6 @@ def _public_event(slug: str) -> Event:
     return get_object_or_404(Event.objects.exclude(status=EventStatus.CANCELLED), slug=slug)
 
 
-def _organisations_in(user, role: str):
-    ids = [org for org, held in affiliation_pairs(user) if held == role]
-    return Organisation.objects.filter(pk__in=ids).select_related("city", "country")
-
-
-def _delegation_options(user, event: Event) -> list[dict]:
-    """Return the delegations ``user`` may open or manage at ``event``, one a city or country."""
-    if not user.is_authenticated:
-        return []
-    existing = {
-        (d.kind, d.city_id or d.country_id): d for d in event.delegations.select_related("head")
-    }
-    options = []
-    for organisation in _organisations_in(user, Role.COORDINATOR):
-        if organisation.city is None:
-            continue
-        city = organisation.city
-        options.append(_option(existing, DelegationKind.CITY, city.pk, organisation, city=city))
-        options.append(
-            _option(
-                existing,
-                DelegationKind.COUNTRY,
-                city.country_id,
-                organisation,
-                country=city.country,
-            )
-        )
-    for organisation in _organisations_in(user, Role.ENDORSER):
-        if organisation.country_id:
-            options.append(
-                _option(
-                    existing,
-                    DelegationKind.COUNTRY,
-                    organisation.country_id,
-                    organisation,
-                    country=organisation.country,
-                )
-            )
-    unique = {(o["kind"], o["key"]): o for o in options}
-    return list(unique.values())
-
-
-def _option(existing, kind, key, organisation, *, city=None, country=None) -> dict:
-    return {
-        "kind": kind,
-        "key": key,
-        "organisation": organisation,
-        "city": city,
-        "country": country or city.country,
-        "delegation": existing.get((kind, key)),
-    }
-
-
 def register(request, slug):
     """The event's registration page: the delegations a person may open, the open categories."""
     event = _public_event(slug)
@@ -104,7 +49,7 @@ def register(request, slug):
     context = {
         "event": event,
         "is_open": event.status == EventStatus.REGISTRATION_OPEN,
-        "options": _delegation_options(request.user, event),
+        "options": queries.delegation_options(request.user, event),
         "public_categories": [c for c in categories if c.is_open_to_public],
         "managed": list(queries.delegations_for_user(request.user).filter(event=event))
         if request.user.is_authenticated
@@ -124,7 +69,7 @@ def open_delegation(request, slug):
     option = next(
         (
             o
-            for o in _delegation_options(request.user, event)
+            for o in queries.delegation_options(request.user, event)
             if (o["kind"], str(o["key"])) == wanted
         ),
         None,

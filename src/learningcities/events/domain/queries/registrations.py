@@ -7,13 +7,16 @@ registrations, those of the delegations they manage, those they approve, and
 
 from django.db.models import Count, Q, QuerySet
 
+from learningcities.accounts.enums import Role
+from learningcities.accounts.models import Organisation
 from learningcities.accounts.rules import (
+    affiliation_pairs,
     endorsed_country_ids,
     is_secretariat,
     organisation_ids_of,
 )
 
-from ...enums import HOLDS_PLACE, Approval, EventStatus
+from ...enums import HOLDS_PLACE, Approval, DelegationKind, EventStatus
 from ...enums import RegistrationStatus as R
 from ...models import Delegation, Event, ParticipantCategory, Registration
 
@@ -136,3 +139,63 @@ def filter_participants(
     if country:
         found = found.filter(country_id=country)
     return found
+
+
+def _organisations_in(user, role: str):
+    ids = [org for org, held in affiliation_pairs(user) if held == role]
+    return Organisation.objects.filter(pk__in=ids).select_related("city", "country")
+
+
+def delegation_options(user, event: Event) -> list[dict]:
+    """Return the delegations ``user`` may open or manage at ``event``, one a city or country.
+
+    Each option: ``kind``, ``key`` (the city's id or the country's code), the
+    ``organisation`` it would be opened for, its ``city`` and ``country``, and
+    the ``delegation`` when it is open already. A city's coordinator may open
+    the city's delegation and its country's; a National Commission's endorser
+    the country's.
+    """
+    if not user.is_authenticated:
+        return []
+    existing = {
+        (d.kind, d.city_id or d.country_id): d for d in event.delegations.select_related("head")
+    }
+    options = []
+    for organisation in _organisations_in(user, Role.COORDINATOR):
+        if organisation.city is None:
+            continue
+        city = organisation.city
+        options.append(_option(existing, DelegationKind.CITY, city.pk, organisation, city=city))
+        options.append(
+            _option(
+                existing,
+                DelegationKind.COUNTRY,
+                city.country_id,
+                organisation,
+                country=city.country,
+            )
+        )
+    for organisation in _organisations_in(user, Role.ENDORSER):
+        if organisation.country_id:
+            options.append(
+                _option(
+                    existing,
+                    DelegationKind.COUNTRY,
+                    organisation.country_id,
+                    organisation,
+                    country=organisation.country,
+                )
+            )
+    unique = {(o["kind"], o["key"]): o for o in options}
+    return list(unique.values())
+
+
+def _option(existing, kind, key, organisation, *, city=None, country=None) -> dict:
+    return {
+        "kind": kind,
+        "key": key,
+        "organisation": organisation,
+        "city": city,
+        "country": country or city.country,
+        "delegation": existing.get((kind, key)),
+    }
