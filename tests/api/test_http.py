@@ -134,3 +134,58 @@ def test_the_limit_can_be_turned_off(settings, member):
 
     assert {a.status_code for a in answers} == {200}
     assert not answers[0].has_header("X-RateLimit-Limit")
+
+
+def test_a_visitor_s_matching_etag_is_answered_before_the_stack_runs(member):
+    client = Client()
+    etag = client.get("/api/v1/cities")["ETag"]
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/cities", HTTP_IF_NONE_MATCH=etag)
+
+    assert (again.status_code, again["ETag"]) == (304, etag)
+    assert again["Access-Control-Allow-Origin"] == "*"
+    # The revision alone: no session, no person, no view.
+    assert len(queries) <= 1
+    # Another language or another query is another answer.
+    assert (
+        client.get("/api/v1/cities", HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_LANGUAGE="fr").status_code
+        == 200
+    )
+
+
+def test_a_person_who_must_set_up_a_second_factor_is_refused_whatever_etag(member):
+    from tests.calls.factories import secretary
+
+    etag = Client().get("/api/v1/cities")["ETag"]
+    person = secretary()  # the secretariat's role needs a second factor; none set up
+    client = Client()
+    client.force_login(person)
+
+    response = client.get("/api/v1/cities", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 403
+
+
+def test_with_redis_the_count_is_shared_by_every_process(settings):
+    import socket
+    import uuid
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    client = f"test-{uuid.uuid4()}"
+    from django.core.cache import cache
+
+    answers = [count_request(client, limit=2, window=60, now=600.0) for _ in range(3)]
+
+    assert [allowed for allowed, _remaining, _retry in answers] == [True, True, False]
+    # In the shared cache, where another process would read it.
+    assert cache.get(f"lc:rate:{client}:10") == 3

@@ -10,6 +10,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 from ninja import Schema
 
+from learningcities.common.api_http import remember_etag
+
 from ..domain.queries.revision import cached_at_revision, current_revision
 
 
@@ -47,6 +49,8 @@ def cached_json_response(
     digest = hashlib.sha256(json.dumps(facts).encode()).hexdigest()
     current = revision()
     etag = f'"{namespace}-{current}-{digest[:24]}"'
+    if status == 200:
+        remember_etag(request, etag, revision, current)
     if status == 200 and (not_modified := get_conditional_response(request, etag=etag)):
         not_modified["ETag"] = etag
         return not_modified
