@@ -294,7 +294,10 @@ def reference_names() -> set[str]:
     time zones (the tz database), and the open data's column names and coded values
     (the names in the files themselves, shown as code on the open data page).
     """
+    from learningcities.accounts.enums import Scope
+    from learningcities.api.views import SIGNATURE_CHECK
     from learningcities.opendata.domain.datasets import DATASETS
+    from learningcities.opendata.enums import WebhookEvent
 
     names: set[str] = set()
     for locale in (Locale("en"), Locale.parse(to_locale(PSEUDO_LANGUAGE))):
@@ -306,6 +309,9 @@ def reference_names() -> set[str]:
     for dataset in DATASETS.values():
         for field in dataset.fields:
             names |= {field.name, *field.enum}
+    # The API's scopes and webhook events, and the signature check: codes the
+    # reference page shows as they are.
+    names |= {*Scope.values, *WebhookEvent.values, " ".join(SIGNATURE_CHECK.split())}
     return names | api_reference_texts()
 
 

@@ -10,6 +10,16 @@ from learningcities.opendata.enums import WEBHOOK_BACKOFF_MINUTES, WebhookEvent
 
 from .reference import api_reference
 
+# How a receiver checks a webhook's signature: code, shown as it is in every language.
+SIGNATURE_CHECK = """import hashlib, hmac, time
+
+def verified(secret: str, header: str, body: bytes) -> bool:
+    fields = dict(part.split("=", 1) for part in header.split(","))
+    message = fields["t"].encode() + b"." + body
+    expected = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    fresh = abs(time.time() - int(fields["t"])) < 300
+    return fresh and hmac.compare_digest(expected, fields["v1"])"""
+
 
 @require_safe
 def reference(request: HttpRequest) -> HttpResponse:
@@ -29,5 +39,6 @@ def reference(request: HttpRequest) -> HttpResponse:
             "scopes": Scope.choices,
             "events": WebhookEvent.choices,
             "retries": len(WEBHOOK_BACKOFF_MINUTES),
+            "signature_check": SIGNATURE_CHECK,
         },
     )
