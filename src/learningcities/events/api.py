@@ -448,7 +448,7 @@ def register_delegation(request: HttpRequest, slug: EventSlug, body: DelegationI
         kind=option["kind"],
         organisation=option["organisation"],
         head=user,
-        city=option["city"] if option["kind"] == "city" else None,
+        city=option["city"],
         country=option["country"],
     )
     return Status(

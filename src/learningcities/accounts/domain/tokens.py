@@ -22,7 +22,7 @@ from learningcities.common.domain.activity import record_activity
 
 from ..enums import SCOPES_FOR_ROLE, TOKEN_MAX_DAYS, Scope
 from ..models import Affiliation, ApiToken, ApiTokenUse, Organisation
-from ..rules import is_secretariat
+from ..rules import affiliation_pairs, is_secretariat, organisation_ids_of
 from .errors import TokenError
 
 KEY_PREFIX = "lc_"
@@ -36,14 +36,8 @@ def hash_key(key: str) -> str:
 
 
 def role_in(user, organisation: Organisation) -> str | None:
-    """Return the role ``user`` holds in ``organisation``, or None."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Affiliation.objects.filter(user=user, organisation=organisation)
-        .values_list("role", flat=True)
-        .first()
-    )
+    """Return the role ``user`` holds in ``organisation``, or None (the rules' memo, no query)."""
+    return next((role for org, role in affiliation_pairs(user) if org == organisation.pk), None)
 
 
 def scopes_allowed(user, organisation: Organisation) -> tuple[str, ...]:
@@ -217,13 +211,9 @@ def tokens_for_user(user):
     tokens = ApiToken.objects.select_related("organisation", "user", "revoked_by").order_by(
         "-created_at", "-pk"
     )
-    if not user.is_authenticated:
-        return tokens.none()
     if is_secretariat(user):
         return tokens
-    return tokens.filter(
-        organisation__in=Affiliation.objects.filter(user=user).values("organisation")
-    )
+    return tokens.filter(organisation_id__in=organisation_ids_of(user))
 
 
 def organisations_for_tokens(user) -> list[tuple[Organisation, tuple[str, ...]]]:

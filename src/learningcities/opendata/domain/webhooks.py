@@ -40,8 +40,8 @@ from django.utils.translation import gettext as _
 
 from learningcities.accounts.domain.tokens import may_manage_tokens, scopes_allowed
 from learningcities.accounts.enums import OrganisationKind
-from learningcities.accounts.models import Affiliation, Organisation
-from learningcities.accounts.rules import is_secretariat
+from learningcities.accounts.models import Organisation
+from learningcities.accounts.rules import is_secretariat, organisation_ids_of
 from learningcities.common.domain.activity import record_activity
 from learningcities.common.errors import RuleError
 
@@ -173,13 +173,9 @@ def webhooks_for_user(user):
     hooks = Webhook.objects.select_related("organisation", "created_by").order_by(
         "-created_at", "-pk"
     )
-    if not user.is_authenticated:
-        return hooks.none()
     if is_secretariat(user):
         return hooks
-    return hooks.filter(
-        organisation__in=Affiliation.objects.filter(user=user).values("organisation")
-    )
+    return hooks.filter(organisation_id__in=organisation_ids_of(user))
 
 
 # --- events ----------------------------------------------------------------------------------
