@@ -23,7 +23,14 @@ from learningcities.api.errors import (
     NotFoundOut,
     invalid_parameter,
 )
-from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
+from learningcities.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    PageCursor,
+    PageNumber,
+    PageOut,
+    PageSize,
+    paginate,
+)
 
 from .domain.completeness import completeness
 from .domain.queries.submissions import submissions_for_user
@@ -63,12 +70,7 @@ class SubmissionOut(Schema):
     updated_at: dt.datetime
 
 
-class SubmissionPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class SubmissionPage(PageOut):
     results: list[SubmissionOut]
 
 
@@ -172,7 +174,10 @@ def _not_found() -> Status:
     auth=[READ_TOKEN, django_auth],
 )
 def list_submissions(
-    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+    request: HttpRequest,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
     """Your city's submissions; an endorser's: their country's once submitted; the
     secretariat's: all. Newest first, in pages. A token needs `applications:read`."""
@@ -184,6 +189,7 @@ def list_submissions(
         params={},
         page=page,
         page_size=page_size,
+        cursor=cursor,
         item=lambda submission: _item(submission, sees_staged=sees_staged),
     )
 

@@ -39,7 +39,13 @@ from learningcities.api.errors import (
     UnauthorizedOut,
     query_choice,
 )
-from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
+from learningcities.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    PageCursor,
+    PageNumber,
+    PageSize,
+    paginate,
+)
 from learningcities.common.translated import shown
 
 from .domain.errors import EventError
@@ -224,6 +230,7 @@ def list_events(
     ] = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
     kind = query_choice("kind", kind, EventKind.values)
     status = query_choice("status", status, EventStatus.values)
@@ -245,6 +252,7 @@ def list_events(
         params=params,
         page=page,
         page_size=page_size,
+        cursor=cursor,
         item=lambda event: _event_item(request, event),
     )
 
@@ -325,13 +333,24 @@ def list_event_sessions(request: HttpRequest, slug: EventSlug):
     url_name="list_outcomes",
 )
 def list_outcomes(
-    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+    request: HttpRequest,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
-    outcomes = outcome_list_for_user(AnonymousUser()).filter(
-        status=OutcomeStatus.ADOPTED, event__is_synthetic=False
+    outcomes = (
+        outcome_list_for_user(AnonymousUser())
+        .filter(status=OutcomeStatus.ADOPTED, event__is_synthetic=False)
+        .order_by("-adopted_on", "-event__starts_on", "title", "pk")
     )
     return paginate(
-        request, outcomes, params={}, page=page, page_size=page_size, item=_outcome_item
+        request,
+        outcomes,
+        params={},
+        page=page,
+        page_size=page_size,
+        cursor=cursor,
+        item=_outcome_item,
     )
 
 
@@ -372,6 +391,7 @@ def list_event_registrations(
     ] = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
     user = request.user
     if not user.is_authenticated:
@@ -397,6 +417,7 @@ def list_event_registrations(
         params={"status": status} if status else {},
         page=page,
         page_size=page_size,
+        cursor=cursor,
         item=registration_item,
     )
 

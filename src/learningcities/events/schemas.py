@@ -11,6 +11,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from learningcities.api.pagination import PageOut
+
 
 class CityRefOut(Schema):
     id: int
@@ -46,12 +48,7 @@ class EventOut(Schema):
     url: str = Field(description="The event's public page.")
 
 
-class EventPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class EventPage(PageOut):
     results: list[EventOut]
 
 
@@ -118,12 +115,7 @@ class OutcomeOut(Schema):
     source: str = Field(description="Where it is published, if elsewhere.")
 
 
-class OutcomePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class OutcomePage(PageOut):
     results: list[OutcomeOut]
 
 
@@ -152,12 +144,7 @@ class RegistrationOut(Schema):
     checked_in_at: dt.datetime | None
 
 
-class RegistrationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class RegistrationPage(PageOut):
     results: list[RegistrationOut]
 
 

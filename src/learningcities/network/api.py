@@ -18,7 +18,13 @@ from ninja.errors import HttpError
 from pydantic import WithJsonSchema
 
 from learningcities.api.errors import REFUSALS, NotFoundOut, invalid_parameter
-from learningcities.api.pagination import DEFAULT_PAGE_SIZE, PageNumber, PageSize, paginate
+from learningcities.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    PageCursor,
+    PageNumber,
+    PageSize,
+    paginate,
+)
 from learningcities.common.text import fold
 
 from .dates import PartialDateError, as_of_problem, format_partial_iso, parse_iso_day
@@ -312,6 +318,7 @@ def list_cities(
     ] = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ) -> HttpResponse:
     code = _country_code(country)
     region_code = _region(region)
@@ -340,12 +347,15 @@ def list_cities(
                 params=params,
                 page=page,
                 page_size=page_size,
+                cursor=cursor,
                 prepare=lambda qs: city_page_for_api(qs, today=today),
                 item=lambda city: _city_item(request, city),
             )
         )
 
-    return cached_json_response(request, {**params, "page": page, "page_size": page_size}, build)
+    return cached_json_response(
+        request, {**params, "page": page, "page_size": page_size, "cursor": cursor}, build
+    )
 
 
 @router.get(
@@ -397,6 +407,7 @@ def list_cohorts(
     request: HttpRequest,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ) -> HttpResponse:
     def build() -> CohortPage:
         return CohortPage.model_validate(
@@ -406,11 +417,14 @@ def list_cohorts(
                 params={},
                 page=page,
                 page_size=page_size,
+                cursor=cursor,
                 item=_cohort_item,
             )
         )
 
-    return cached_json_response(request, {"page": page, "page_size": page_size}, build)
+    return cached_json_response(
+        request, {"page": page, "page_size": page_size, "cursor": cursor}, build
+    )
 
 
 @router.get(
@@ -470,6 +484,7 @@ def list_countries(
     ] = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ) -> HttpResponse:
     region_code = _region(region)
     params = {
@@ -489,8 +504,11 @@ def list_countries(
                 params=params,
                 page=page,
                 page_size=page_size,
+                cursor=cursor,
                 item=_country_item,
             )
         )
 
-    return cached_json_response(request, {**params, "page": page, "page_size": page_size}, build)
+    return cached_json_response(
+        request, {**params, "page": page, "page_size": page_size, "cursor": cursor}, build
+    )

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from learningcities.api.pagination import PageOut
+
 REGION_NAMES_DOC = (
     '"Africa", "Arab States", "Asia and the Pacific", "Europe and North America", '
     '"Latin America and the Caribbean"'
@@ -72,12 +74,7 @@ class CityDetailOut(CityOut):
     memberships: list[MembershipOut] = Field(description="Every membership, oldest first.")
 
 
-class CityPage(Schema):
-    count: int = Field(description="Items in the whole list.")
-    page: int
-    page_size: int
-    next: str | None = Field(description="Absolute URL of the next page, or null.")
-    previous: str | None = Field(description="Absolute URL of the previous page, or null.")
+class CityPage(PageOut):
     results: list[CityOut]
 
 
@@ -102,12 +99,7 @@ class CohortDetailOut(CohortOut):
     cities: list[CohortCityOut] = Field(description="The cohort's cities, by name.")
 
 
-class CohortPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class CohortPage(PageOut):
     results: list[CohortOut]
 
 
@@ -119,10 +111,5 @@ class CountryOut(Schema):
     member_cities: int = Field(description="Its member cities today.")
 
 
-class CountryPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class CountryPage(PageOut):
     results: list[CountryOut]

@@ -23,6 +23,7 @@ from learningcities.api.errors import REFUSALS, NotFoundOut, query_choice
 from learningcities.api.errors import invalid_parameter as invalid
 from learningcities.api.pagination import (
     DEFAULT_PAGE_SIZE,
+    PageCursor,
     PageNumber,
     PageSize,
     page_link,
@@ -233,7 +234,8 @@ def list_practices(
                 "description, results, city and country names, case and accents ignored, "
                 "every word must match (the last one also as the start of a word). With "
                 "words, the most relevant practices come first and a page holds at most "
-                f"{MAX_PER_PAGE} (`page_size` says how many). Empty: no filter."
+                f"{MAX_PER_PAGE} (`page_size` says how many), by page number only (no "
+                "cursor). Empty: no filter."
             ),
             example="festival",
             max_length=200,
@@ -292,6 +294,7 @@ def list_practices(
     ] = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
     words = " ".join((q or "").split())[:200]
     filters = {
@@ -316,6 +319,12 @@ def list_practices(
 
     def build() -> PracticePage:
         if words:
+            if cursor is not None:
+                raise invalid(
+                    "query",
+                    "cursor",
+                    _("Search results (q) are ranked and go by page number, not by cursor."),
+                )
             data = _search_page(request, words, facets, params, page, min(page_size, MAX_PER_PAGE))
             return PracticePage.model_validate(data)
         practices = published_practices()
@@ -327,6 +336,7 @@ def list_practices(
             params=params,
             page=page,
             page_size=page_size,
+            cursor=cursor,
             prepare=_with_relations,
             item=lambda practice: _practice_item(request, practice),
         )
@@ -335,7 +345,7 @@ def list_practices(
     # Drawn once per revision of the library and of the register (city names).
     return cached_json_response(
         request,
-        {**params, "page": page, "page_size": page_size},
+        {**params, "page": page, "page_size": page_size, "cursor": cursor},
         build,
         revision=_library_revision,
         namespace="practices",
@@ -365,6 +375,7 @@ def _search_page(
         "previous": (
             page_link(request, params, min(page - 1, last_page), page_size) if page > 1 else None
         ),
+        "next_cursor": None,
         "results": [_practice_item(request, found[pk]) for pk in ids if pk in found],
     }
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from learningcities.api.pagination import PageOut
+
 
 class CityRefOut(Schema):
     id: int
@@ -59,12 +61,7 @@ class PracticeOut(Schema):
     url: str = Field(description="The practice's public page.")
 
 
-class PracticePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class PracticePage(PageOut):
     results: list[PracticeOut]
 
 

@@ -41,9 +41,9 @@ from learningcities.api.errors import (
 from learningcities.api.errors import invalid_parameter as invalid
 from learningcities.api.pagination import (
     DEFAULT_PAGE_SIZE,
+    PageCursor,
     PageNumber,
     PageSize,
-    page_link,
     paginate,
 )
 from learningcities.common.translated import shown
@@ -218,24 +218,24 @@ def answer_item(answer) -> dict:
     url_name="list_reporting_cycles",
 )
 def list_reporting_cycles(
-    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+    request: HttpRequest,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
-    cycles = _opened()
-    count = cycles.count()
-    offset = (page - 1) * page_size
-    rows = list(cycles[offset : offset + page_size]) if offset < count else []
-    found = rates_for_cycles(rows)
-    last_page = max(1, -(-count // page_size))
-    return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "next": page_link(request, {}, page + 1, page_size) if page < last_page else None,
-        "previous": (
-            page_link(request, {}, min(page - 1, last_page), page_size) if page > 1 else None
-        ),
-        "results": [cycle_item(request, cycle, found[cycle.pk]) for cycle in rows],
-    }
+    def items(cycles: list[ReportingCycle]) -> list[dict]:
+        found = rates_for_cycles(cycles)
+        return [cycle_item(request, cycle, found[cycle.pk]) for cycle in cycles]
+
+    return paginate(
+        request,
+        _opened(),
+        params={},
+        page=page,
+        page_size=page_size,
+        cursor=cursor,
+        items=items,
+    )
 
 
 @router.get(
@@ -333,6 +333,7 @@ def list_reports(
     ] = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
     user = request.user
     if not user.is_authenticated:
@@ -369,6 +370,7 @@ def list_reports(
         params=params,
         page=page,
         page_size=page_size,
+        cursor=cursor,
         item=lambda report: report_item(request, report),
     )
 

@@ -10,6 +10,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from learningcities.api.pagination import PageOut
+
 
 class RatesOut(Schema):
     expected: int = Field(
@@ -48,12 +50,7 @@ class CycleOut(Schema):
     rates: RatesOut
 
 
-class CyclePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class CyclePage(PageOut):
     results: list[CycleOut]
 
 
@@ -98,12 +95,7 @@ class ReportOut(Schema):
     url: str = Field(description="The report's page (for people who may read it).")
 
 
-class ReportPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class ReportPage(PageOut):
     results: list[ReportOut]
 
 

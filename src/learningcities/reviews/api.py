@@ -24,7 +24,9 @@ from ninja.security import django_auth
 from learningcities.api.errors import SESSION_REFUSALS, NotFoundOut
 from learningcities.api.pagination import (
     DEFAULT_PAGE_SIZE,
+    PageCursor,
     PageNumber,
+    PageOut,
     PageSize,
     page_link,
     paginate,
@@ -78,12 +80,7 @@ class JurySubmissionOut(Schema):
     criteria: int = Field(description="Criteria to score.")
 
 
-class JurySubmissionPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class JurySubmissionPage(PageOut):
     results: list[JurySubmissionOut]
 
 
@@ -177,7 +174,10 @@ def _not_found() -> Status:
     summary="The submissions assigned to you for review",
 )
 def list_jury_submissions(
-    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+    request: HttpRequest,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
     """The submissions you are assigned to and not conflicted with, with your progress."""
     user = request.auth
@@ -198,7 +198,9 @@ def list_jury_submissions(
             "criteria": submission.criteria,
         }
 
-    return paginate(request, queryset, params={}, page=page, page_size=page_size, item=item)
+    return paginate(
+        request, queryset, params={}, page=page, page_size=page_size, cursor=cursor, item=item
+    )
 
 
 def _detail(user, submission) -> dict:
@@ -358,12 +360,7 @@ class AssignmentExportOut(Schema):
     recusal_reason: str
 
 
-class AssignmentExportPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class AssignmentExportPage(PageOut):
     results: list[AssignmentExportOut]
 
 
@@ -382,12 +379,7 @@ class ScoreExportOut(Schema):
     submitted_at: str = Field(description="When the review was submitted (ISO 8601).")
 
 
-class ScoreExportPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class ScoreExportPage(PageOut):
     results: list[ScoreExportOut]
 
 
@@ -423,7 +415,8 @@ def export_jury_assignments(
     The secretariat's only: anyone else 403 (code ``not_permitted``). The same
     rows as the jury page's CSV download. Recusals have ``recused`` true and
     no assignment date or method: the assignment was removed when the juror
-    stepped back.
+    stepped back. Two lists one after the other: pages by number only
+    (``next_cursor`` is always null).
     """
     panel, refusal = _panel_for_secretariat(request, call_id)
     if refusal is not None:
@@ -448,6 +441,7 @@ def export_jury_assignments(
         "previous": (
             page_link(request, {}, min(page - 1, last_page), page_size) if page > 1 else None
         ),
+        "next_cursor": None,
         "results": rows,
     }
 
@@ -462,6 +456,7 @@ def export_jury_scores(
     call_id: CallId,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ):
     """Every score of the panel's submitted reviews: per juror, per criterion, with comments.
 
@@ -477,5 +472,6 @@ def export_jury_scores(
         params={},
         page=page,
         page_size=page_size,
+        cursor=cursor,
         item=score_row,
     )
