@@ -29,7 +29,8 @@ from learningcities.practices.models import PracticeImage
 from tests.common import files
 from tests.practices.factories import coordinator_and_city, make_practice, secretariat_person
 
-pytestmark = pytest.mark.django_db
+# Each test its own private storage: another test's file would read as one left behind.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_root")]
 
 
 def logged_in(user) -> Client:

@@ -14,11 +14,21 @@ from learningcities.calls.api import router as calls_router
 from learningcities.common.errors import RuleError
 from learningcities.events.api import router as events_router
 from learningcities.network.api import router as network_router
+from learningcities.opendata.interfaces.api_schema import describe
 from learningcities.practices.api import router as practices_router
 from learningcities.reports.api import router as reports_router
 from learningcities.reviews.api import router as reviews_router
 
-api = NinjaAPI(
+
+class API(NinjaAPI):
+    """The API whose document takes its fields' meanings from the open data's dictionary."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return describe(document)
+
+
+api = API(
     title="learningcities API",
     version="1",
     description=(
@@ -26,7 +36,9 @@ api = NinjaAPI(
         "statistics, public and read-only; and, for people logged in, their own "
         "applications to calls and the transitions they may perform (session login, "
         "CSRF token on every POST and PUT). Lists come in pages "
-        "(`count`, `page`, `page_size`, `next`, `previous`, `results`); an invalid "
+        "(`count`, `page`, `page_size`, `next`, `previous`, `next_cursor`, `results`), "
+        "asked for by `page` or by `cursor`. The fields of the public objects mean what "
+        "the open data's dictionary says (`x-dataset`, `x-dataset-field`). An invalid "
         "parameter is answered with 422 and names the parameter. Every refusal has a "
         "`detail` for people, and most a `code` for programs: 400 a body that is not JSON "
         "or a value the rules refuse (code `invalid`), "

@@ -26,24 +26,22 @@ class EventRefOut(Schema):
 
 class EventOut(Schema):
     id: int
-    slug: str = Field(description="The event's address name, used in its URLs.")
-    kind: str = Field(description="conference, members_meeting, regional_meeting, ...")
+    slug: str
+    kind: str
     kind_label: str
     title: str
-    edition: int | None = Field(description="For a series: 6 for the 6th conference.")
+    edition: int | None
     theme: str
-    status: str = Field(
-        description="planned, registration_open, registration_closed, held or cancelled."
-    )
+    status: str
     status_label: str
-    starts_on: dt.date = Field(description="First day, in the event's time zone.")
-    ends_on: dt.date = Field(description="Last day, in the event's time zone.")
+    starts_on: dt.date
+    ends_on: dt.date
     time_zone: str = Field(examples=["Asia/Riyadh"])
-    attendance: str = Field(description="in_person, online or hybrid.")
+    attendance: str
     host_city: CityRefOut | None
-    host_country: str | None = Field(description="ISO 3166-1 alpha-2 code.")
-    host_country_name: str | None = Field(description="In the request's language.")
-    languages: list[str] = Field(description="Working languages (codes).")
+    host_country: str | None
+    host_country_name: str | None
+    languages: list[str]
     interpretation: list[str] = Field(description="Interpretation into (language codes).")
     url: str = Field(description="The event's public page.")
 
@@ -110,9 +108,9 @@ class OutcomeOut(Schema):
     summary: str
     event: EventRefOut
     adopted_on: dt.date | None
-    languages: list[str] = Field(description="Languages of its published files.")
-    endorsements: int = Field(description="Cities that endorse it.")
-    source: str = Field(description="Where it is published, if elsewhere.")
+    languages: list[str]
+    endorsements: int
+    source: str
 
 
 class OutcomePage(PageOut):

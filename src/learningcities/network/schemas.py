@@ -35,38 +35,30 @@ class NetworkStatsOut(Schema):
 class CityOut(Schema):
     id: int
     name: str = Field(examples=["Son La"])
-    local_name: str = Field(description="Name with its diacritics or script.", examples=["Sơn La"])
-    admin_area: str = Field(description="Administrative area (province, state), if known.")
-    country: str = Field(description="ISO 3166-1 alpha-2 code.", examples=["VN"])
-    country_name: str = Field(description="Country name in the request's language.")
-    region: str | None = Field(description=f"UNESCO region: one of {REGION_NAMES_DOC}.")
+    local_name: str = Field(examples=["Sơn La"])
+    admin_area: str
+    country: str = Field(examples=["VN"])
+    country_name: str
+    region: str | None
     population: int | None
-    population_year: int | None = Field(description="Year of the population figure.")
+    population_year: int | None
     latitude: float | None
     longitude: float | None
     gazetteer_id: str = Field(examples=["geonames:1567681"])
     is_member: bool = Field(description="Whether the city is a member today.")
-    joined: str | None = Field(
-        description=(
-            "Joining date of the current (or latest) membership, as precise as known: "
-            "YYYY, YYYY-MM or YYYY-MM-DD."
-        ),
-        examples=["2024-02-14", "2016"],
-    )
-    cohort: str | None = Field(description="Name of that membership's cohort, if any.")
+    joined: str | None = Field(examples=["2024-02-14", "2016"])
+    cohort: str | None
     url: str = Field(description="The city's public page.")
     synthetic: bool = Field(description="Generated for tests and benchmarks, not a real city.")
 
 
 class MembershipOut(Schema):
-    joined: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known.")
+    joined: str
     precision: str = Field(description="year, month or day.")
-    member_from: dt.date = Field(
-        description="The day membership counts from: the last day of a partial date's period."
-    )
+    member_from: dt.date
     cohort: str | None
     cohort_id: int | None
-    status: str = Field(description="active, lapsed or withdrawn.")
+    status: str
     ended_on: dt.date | None
 
 
@@ -83,8 +75,8 @@ class CohortOut(Schema):
     name: str
     slug: str
     announced_on: dt.date
-    member_count: int = Field(description="Memberships that began with this cohort.")
-    countries: int = Field(description="Distinct countries of those cities.")
+    member_count: int
+    countries: int
     synthetic: bool
 
 
@@ -104,11 +96,11 @@ class CohortPage(PageOut):
 
 
 class CountryOut(Schema):
-    code: str = Field(description="ISO 3166-1 alpha-2 code.", examples=["VN"])
-    name: str = Field(description="Country name in the request's language.")
-    region: str | None = Field(description=f"UNESCO region: one of {REGION_NAMES_DOC}.")
+    code: str = Field(examples=["VN"])
+    name: str
+    region: str | None
     unesco_status: str = Field(description="member, associate or none.")
-    member_cities: int = Field(description="Its member cities today.")
+    member_cities: int
 
 
 class CountryPage(PageOut):

@@ -40,7 +40,7 @@ class PracticeOut(Schema):
     id: int
     title: str
     summary: str = Field(description="Plain text.")
-    language: str = Field(description="The language it was written in.")
+    language: str
     languages: list[str] = Field(
         description="The language it was written in, then those it has translations in."
     )
@@ -49,11 +49,11 @@ class PracticeOut(Schema):
     region: str = Field(description="The city's UNESCO region (code), empty if none.")
     partner_cities: list[CityRefOut]
     clusters: list[CodeNameOut]
-    areas: list[AreaOut] = Field(description="Key Features areas.")
-    sdgs: list[GoalOut] = Field(description="Sustainable Development Goals.")
+    areas: list[AreaOut]
+    sdgs: list[GoalOut]
     target_groups: list[CodeNameOut]
     started_year: int | None
-    ended_year: int | None = Field(description="Empty while it is still running.")
+    ended_year: int | None
     licence: str = Field(examples=["CC-BY-4.0"])
     licence_url: str
     is_sample: bool = Field(description="Demonstration content, not a city's real practice.")

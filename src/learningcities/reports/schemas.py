@@ -14,15 +14,10 @@ from learningcities.api.pagination import PageOut
 
 
 class RatesOut(Schema):
-    expected: int = Field(
-        description="Reports of the cycle whose membership had not ended before the due date."
-    )
-    received: int = Field(description="Expected reports submitted at least once.")
-    on_time: int = Field(
-        description="Received reports first submitted by their due date (the extension's, "
-        "else the cycle's)."
-    )
-    accepted: int = Field(description="Expected reports the secretariat accepted.")
+    expected: int
+    received: int
+    on_time: int
+    accepted: int
     received_rate: float | None = Field(description="received / expected; null if none expected.")
     on_time_rate: float | None = Field(description="on_time / expected; null if none expected.")
     accepted_rate: float | None = Field(description="accepted / expected; null if none expected.")
@@ -38,10 +33,10 @@ class RateRowOut(Schema):
 
 
 class CycleOut(Schema):
-    code: str = Field(description="The cycle's code, used in its URLs.", examples=["2024-2026"])
+    code: str = Field(examples=["2024-2026"])
     name: str
-    period_start: dt.date = Field(description="First day of the period the reports cover.")
-    period_end: dt.date = Field(description="Last day of the period the reports cover.")
+    period_start: dt.date
+    period_end: dt.date
     opens_at: dt.datetime = Field(description="ISO 8601, with the offset of the cycle's zone.")
     due_at: dt.datetime = Field(description="ISO 8601, with the offset of the cycle's zone.")
     due_date: dt.date = Field(description="The due date, as a day in the cycle's time zone.")

@@ -78,10 +78,24 @@ register(
                 _("The region's code, the country's ISO code or the cohort's number."),
             ),
             Field("label", "string", _("Label"), _("The region, country or cohort, by name.")),
-            _count("expected", _("Expected"), _("Reports expected from the cities due.")),
-            _count("received", _("Received"), _("Reports submitted.")),
-            _count("on_time", _("On time"), _("Reports submitted by their due date.")),
-            _count("accepted", _("Accepted"), _("Reports the secretariat accepted.")),
+            _count(
+                "expected",
+                _("Expected"),
+                _(
+                    "Reports due in the cycle from cities whose membership had not ended by "
+                    "the due date."
+                ),
+            ),
+            _count("received", _("Received"), _("Expected reports submitted at least once.")),
+            _count(
+                "on_time",
+                _("On time"),
+                _(
+                    "Received reports first submitted by their due date (the extension's, "
+                    "else the cycle's)."
+                ),
+            ),
+            _count("accepted", _("Accepted"), _("Expected reports the secretariat accepted.")),
         ),
         rows=_rates,
         revision=_revision,
