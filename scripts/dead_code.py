@@ -36,6 +36,7 @@ REGISTERING_DECORATORS = [
 
 # name pattern: why it is used although no module of src/ calls it.
 ALLOWED = {
+    "mismatches": "API types against the data dictionary (tests/opendata/test_api_schema.py)",
     "item_*": "Django syndication Feed hooks (practices/feeds.py)",
     "notify_trigger_operation": "used by migrations (network 0005, events 0003, practices 0002)",
     "Meta": "Django model and form options",
