@@ -9,7 +9,9 @@ from django.utils import translation
 
 from learningcities.accounts.domain.organisations import add_affiliation
 from learningcities.accounts.enums import Role
+from learningcities.common.domain.translations import save_translations
 from learningcities.common.translated import set_translation
+from learningcities.events.domain.outcomes import adopt_outcome, endorse_outcome
 from learningcities.events.enums import (
     CategoryKind,
     DelegationKind,
@@ -26,9 +28,11 @@ from learningcities.events.models import (
     ProgrammeSession,
 )
 from tests.accounts.factories import city_organisation, make_user, person_with_role
+from tests.calls.factories import secretary
 from tests.events.factories_events import EventFactory, RoomFactory, VenueFactory
+from tests.events.factories_outcomes import attach_pdf, coordinator_of, make_outcome, shared_draft
 from tests.events.factories_stats import register
-from tests.factories import CityFactory, country
+from tests.factories import CityFactory, country, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -158,10 +162,35 @@ def test_events_api_list_query_count(client, django_assert_num_queries, n):
     for number in range(n):
         EventFactory(host_city=CityFactory(), slug=f"event-{number}")
 
-    with django_assert_num_queries(2):
+    # The events' and the register's revisions, the count, the page.
+    with django_assert_num_queries(4):
         results = _results(client.get("/api/v1/events"))
 
     assert len(results) == n
+
+
+def test_events_api_cached_list_costs_the_revisions_and_follows_a_write(
+    client, django_assert_num_queries
+):
+    event = EventFactory(title="Before")
+    client.get("/api/v1/events")
+
+    with django_assert_num_queries(2):
+        cached = _results(client.get("/api/v1/events"))
+    event.title = "After"
+    event.save()
+    after = _results(client.get("/api/v1/events"))
+
+    assert ([e["title"] for e in cached], [e["title"] for e in after]) == (["Before"], ["After"])
+
+
+def test_events_api_list_follows_a_translation_of_the_title(client, jubail):
+    client.get("/api/v1/events", headers={"accept-language": "es"})
+
+    save_translations(jubail, "es", {"title": "6.ª Conferencia"}, actor=None)
+    results = _results(client.get("/api/v1/events", headers={"accept-language": "es"}))
+
+    assert results[0]["title"] == "6.ª Conferencia"
 
 
 def test_events_api_labels_and_texts_follow_accept_language(client, jubail):
@@ -277,10 +306,28 @@ def test_outcomes_api_query_count(client, django_assert_num_queries, n):
             adopted_on=dt.date(2020, 1, 1) + dt.timedelta(days=number),
         )
 
-    with django_assert_num_queries(3):
+    # The events' revision, the count, the page, the files.
+    with django_assert_num_queries(4):
         results = _results(client.get("/api/v1/outcomes"))
 
     assert len(results) == n
+
+
+def test_outcomes_api_cached_list_follows_endorsements_files_and_adoption(client):
+    outcome = make_outcome(title="Declaration")
+    client.get("/api/v1/outcomes")
+
+    city = make_member(name="Hue").city
+    endorse_outcome(outcome, city=city, actor=coordinator_of(city))
+    endorsed = _results(client.get("/api/v1/outcomes"))
+    attach_pdf(outcome, "fr")
+    with_file = _results(client.get("/api/v1/outcomes"))
+    draft = shared_draft(outcome.event, title="Statement")
+    adopt_outcome(draft, actor=secretary(), adopted_on=dt.date(2019, 10, 3))
+    adopted = _results(client.get("/api/v1/outcomes"))
+
+    assert (endorsed[0]["endorsements"], with_file[0]["languages"]) == (1, ["fr"])
+    assert {o["title"] for o in adopted} == {"Declaration", "Statement"}
 
 
 # Registrations -----------------------------------------------------------------

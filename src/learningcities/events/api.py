@@ -47,6 +47,8 @@ from learningcities.api.pagination import (
     paginate,
 )
 from learningcities.common.translated import shown
+from learningcities.network.domain.queries.revision import current_revision
+from learningcities.network.interfaces.api_cache import cached_json_response
 
 from .domain.errors import EventError
 from .domain.queries.events import event_for_public, public_events
@@ -58,6 +60,7 @@ from .domain.queries.registrations import (
     registrations_for_user,
 )
 from .domain.registrations import create_delegation
+from .domain.revision import events_revision
 from .enums import EventKind, EventStatus, OutcomeStatus, RegistrationStatus, SessionKind
 from .models import Event, OutcomeDocument, ProgrammeSession, Registration
 from .schemas import (
@@ -246,15 +249,32 @@ def list_events(
         for key, value in {"kind": kind, "year": year, "status": status}.items()
         if value
     }
-    return paginate(
+
+    def build() -> EventPage:
+        return EventPage.model_validate(
+            paginate(
+                request,
+                events.order_by("-starts_on", "pk"),
+                params=params,
+                page=page,
+                page_size=page_size,
+                cursor=cursor,
+                item=lambda event: _event_item(request, event),
+            )
+        )
+
+    return cached_json_response(
         request,
-        events.order_by("-starts_on", "pk"),
-        params=params,
-        page=page,
-        page_size=page_size,
-        cursor=cursor,
-        item=lambda event: _event_item(request, event),
+        {**params, "page": page, "page_size": page_size, "cursor": cursor},
+        build,
+        revision=_events_revision,
+        namespace="events",
     )
+
+
+def _events_revision() -> str:
+    """The events' revision and the register's (host cities' and countries' names)."""
+    return f"{events_revision()}.{current_revision()}"
 
 
 @router.get(
@@ -338,19 +358,32 @@ def list_outcomes(
     page_size: PageSize = DEFAULT_PAGE_SIZE,
     cursor: PageCursor = None,
 ):
-    outcomes = (
-        outcome_list_for_user(AnonymousUser())
-        .filter(status=OutcomeStatus.ADOPTED, event__is_synthetic=False)
-        .order_by("-adopted_on", "-event__starts_on", "title", "pk")
-    )
-    return paginate(
+
+    def build() -> OutcomePage:
+        outcomes = (
+            outcome_list_for_user(AnonymousUser())
+            .filter(status=OutcomeStatus.ADOPTED, event__is_synthetic=False)
+            .order_by("-adopted_on", "-event__starts_on", "title", "pk")
+        )
+        return OutcomePage.model_validate(
+            paginate(
+                request,
+                outcomes,
+                params={},
+                page=page,
+                page_size=page_size,
+                cursor=cursor,
+                item=_outcome_item,
+            )
+        )
+
+    # Every write an outcome document's item shows moves its event's revision on.
+    return cached_json_response(
         request,
-        outcomes,
-        params={},
-        page=page,
-        page_size=page_size,
-        cursor=cursor,
-        item=_outcome_item,
+        {"page": page, "page_size": page_size, "cursor": cursor},
+        build,
+        revision=events_revision,
+        namespace="outcomes",
     )
 
 

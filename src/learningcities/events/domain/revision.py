@@ -5,7 +5,8 @@ under its event's ``updated_at``, so a page is drawn once and then served
 from the cache until something it shows changes: the event itself, its
 sessions, their presentations and speakers, its venues and rooms, and the
 places taken in sessions with sign-up (each such change saves a sign-up
-row). Cities and countries are the register's: the page's key carries the
+row), and its outcome documents (their files, endorsements, translations).
+Cities and countries are the register's: the page's key carries the
 register's revision as well.
 
 The event's ``updated_at`` serves as the revision: one UPDATE in the
@@ -26,7 +27,7 @@ of them saves as well (the sign-up, the activity entry).
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Value
+from django.db.models import Count, F, Max, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -35,7 +36,17 @@ from learningcities.common.changes import watch
 from learningcities.common.models.activity import ActivityLogEntry
 from learningcities.practices.domain.revision import bump_practices_revision
 
-from ..models import Event, Presentation, ProgrammeSession, Room, SessionSignup, Venue
+from ..models import (
+    Event,
+    OutcomeDocument,
+    OutcomeEndorsement,
+    OutcomeFile,
+    Presentation,
+    ProgrammeSession,
+    Room,
+    SessionSignup,
+    Venue,
+)
 
 _TICK = dt.timedelta(microseconds=1)
 
@@ -50,6 +61,23 @@ def bump_events(events: QuerySet[Event]) -> None:
     events.update(updated_at=Greatest(F("updated_at") + Value(_TICK), Value(timezone.now())))
     # This process forgets the revisions it keeps at the commit (others hear of it then).
     watch.forget_on_commit()
+
+
+def events_revision() -> str:
+    """Return the revision of every event at once: the latest ``updated_at`` and the count.
+
+    The public lists of events and outcome documents are cached under it.
+    Every write they show moves an event's ``updated_at`` on (see above); a
+    deletion moves the count. One query, kept by the process on PostgreSQL
+    until an event's row changes (common.changes).
+    """
+    return watch.watched(("events-revision",), _read_events_revision)
+
+
+def _read_events_revision() -> str:
+    row = Event.objects.aggregate(changed=Max("updated_at"), n=Count("pk"))
+    changed = row["changed"].isoformat() if row["changed"] else ""
+    return f"{changed}.{row['n']}"
 
 
 def bump_programme_revision(event_id: int | None) -> None:
@@ -155,7 +183,25 @@ def _on_person(sender, instance, update_fields=None, created=False, **kwargs) ->
         _on_presentation(Presentation, presentation)
 
 
-_TRANSLATED = {"events.event": Event, "events.programmesession": ProgrammeSession}
+def _on_outcome(sender, instance: OutcomeDocument, **kwargs) -> None:
+    # The event's page and the public lists show its adopted documents.
+    bump_programme_revision(instance.event_id)
+
+
+def _on_row_of_outcome(sender, instance: OutcomeFile | OutcomeEndorsement, **kwargs) -> None:
+    # Its languages and its endorsements, on the lists of outcome documents.
+    outcome = instance._state.fields_cache.get("outcome")
+    if outcome is not None:
+        bump_programme_revision(outcome.event_id)
+    else:
+        bump_events(Event.objects.filter(outcomes=instance.outcome_id))
+
+
+_TRANSLATED = {
+    "events.event": Event,
+    "events.programmesession": ProgrammeSession,
+    "events.outcomedocument": OutcomeDocument,
+}
 
 
 def _on_activity(sender, instance: ActivityLogEntry, created=False, **kwargs) -> None:
@@ -171,6 +217,8 @@ def _on_activity(sender, instance: ActivityLogEntry, created=False, **kwargs) ->
         bump_programme_revision(int(instance.object_id))
     elif model is ProgrammeSession:
         _bump_of_session(int(instance.object_id))
+    elif model is OutcomeDocument:
+        bump_events(Event.objects.filter(outcomes=int(instance.object_id)))
 
 
 def connect() -> None:
@@ -182,6 +230,9 @@ def connect() -> None:
         (SessionSignup, _on_signup),
         (Venue, _on_venue),
         (Room, _on_room),
+        (OutcomeDocument, _on_outcome),
+        (OutcomeFile, _on_row_of_outcome),
+        (OutcomeEndorsement, _on_row_of_outcome),
     ]
     for model, receiver in receivers:
         for name, signal in (("save", post_save), ("delete", post_delete)):

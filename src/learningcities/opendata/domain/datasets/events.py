@@ -1,32 +1,22 @@
 """The network's events, and the outcome documents adopted at them."""
 
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from learningcities.common.models.activity import ActivityLogEntry
 from learningcities.common.translated import shown
 from learningcities.events.domain.queries.events import public_events
+from learningcities.events.domain.revision import events_revision
 from learningcities.events.enums import Attendance, EventKind, EventStatus, OutcomeStatus
-from learningcities.events.models import Event, OutcomeDocument
+from learningcities.events.models import OutcomeDocument
 from learningcities.network.models.countries import localised_country_name
 
 from .base import Dataset, Field, register
 from .network import register_revision
 
-# The actions that change an outcome document or its endorsements, and the
-# translations of events' and outcomes' texts (which move no event's revision
-# of their own when they are an outcome's).
-_OUTCOME_ACTIONS = ("events.outcome.update", "events.outcome.endorse", "common.translation.update")
-
 
 def _revision() -> str:
-    """The register's (host cities' names), the events' own and the outcomes' last change."""
-    events = Event.objects.aggregate(changed=Max("updated_at"), n=Count("pk"))
-    outcomes = ActivityLogEntry.objects.filter(action__in=_OUTCOME_ACTIONS).aggregate(
-        last=Max("pk")
-    )
-    changed = events["changed"].isoformat() if events["changed"] else ""
-    return f"{register_revision()}-{changed}-{events['n']}-{outcomes['last'] or 0}"
+    """The register's (host cities' names) and the events' (their outcome documents too)."""
+    return f"{register_revision()}-{events_revision()}"
 
 
 def _events():
