@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 
 from learningcities.api import urls as api_urls
 from learningcities.common.translated import set_translation
+from learningcities.network.models import NetworkRevision
 from learningcities.practices.api import router
 from learningcities.practices.domain.moderation import move_practice
 from learningcities.practices.enums import ClusterRequestStatus, ClusterRole, PracticeStatus
@@ -424,16 +425,31 @@ def test_list_queries_do_not_grow_with_items(count, django_assert_num_queries):
             partner_cities=[CityFactory()],
         )
 
-    # The two revisions (library, register; kept by the process on PostgreSQL), the
-    # count, the page and its relations.
-    with django_assert_num_queries(7):
+    # The revisions (library and register in one query, kept by the process on
+    # PostgreSQL), the count, the page and its relations.
+    with django_assert_num_queries(6):
         body = _json("/api/v1/practices?cluster=esd")
     # Then served from the cache: the revisions alone.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         again = _json("/api/v1/practices?cluster=esd")
 
     assert len(body["results"]) == count
     assert again == body
+
+
+def test_the_list_follows_a_publication_before_the_register_has_a_revision():
+    NetworkRevision.objects.all().delete()
+    make_practice(publish=True, title="Parks that teach")
+    first = [p["title"] for p in _json("/api/v1/practices")["results"]]
+
+    NetworkRevision.objects.all().delete()
+    make_practice(publish=True, title="Libraries that travel")
+    second = [p["title"] for p in _json("/api/v1/practices")["results"]]
+
+    assert (first, sorted(second)) == (
+        ["Parks that teach"],
+        ["Libraries that travel", "Parks that teach"],
+    )
 
 
 def test_the_list_follows_a_practice_published_on_the_next_request():

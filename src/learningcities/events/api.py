@@ -47,7 +47,6 @@ from learningcities.api.pagination import (
     paginate,
 )
 from learningcities.common.translated import shown
-from learningcities.network.domain.queries.revision import current_revision
 from learningcities.network.interfaces.api_cache import cached_json_response
 
 from .domain.errors import EventError
@@ -237,13 +236,6 @@ def list_events(
 ):
     kind = query_choice("kind", kind, EventKind.values)
     status = query_choice("status", status, EventStatus.values)
-    events = public_events()
-    if kind:
-        events = events.filter(kind=kind)
-    if year:
-        events = events.filter(starts_on__year=year)
-    if status:
-        events = events.filter(status=status)
     params = {
         key: str(value)
         for key, value in {"kind": kind, "year": year, "status": status}.items()
@@ -251,6 +243,13 @@ def list_events(
     }
 
     def build() -> EventPage:
+        events = public_events()
+        if kind:
+            events = events.filter(kind=kind)
+        if year:
+            events = events.filter(starts_on__year=year)
+        if status:
+            events = events.filter(status=status)
         return EventPage.model_validate(
             paginate(
                 request,
@@ -267,14 +266,9 @@ def list_events(
         request,
         {**params, "page": page, "page_size": page_size, "cursor": cursor},
         build,
-        revision=_events_revision,
+        revision=events_revision,
         namespace="events",
     )
-
-
-def _events_revision() -> str:
-    """The events' revision and the register's (host cities' and countries' names)."""
-    return f"{events_revision()}.{current_revision()}"
 
 
 @router.get(

@@ -33,12 +33,11 @@ from learningcities.common.languages import language_codes
 from learningcities.common.markdown import render_markdown
 from learningcities.common.translated import shown
 from learningcities.frameworks.models import Area
-from learningcities.network.domain.queries.revision import current_revision
 from learningcities.network.enums import REGION_API_NAMES, Region
 from learningcities.network.interfaces.api_cache import cached_json_response
 
 from .domain.queries.practices import published_practices
-from .domain.revision import practices_revision
+from .domain.revision import library_and_register_revision
 from .domain.search import MAX_PER_PAGE, search_practices
 from .enums import (
     LICENCE_URLS,
@@ -347,13 +346,9 @@ def list_practices(
         request,
         {**params, "page": page, "page_size": page_size, "cursor": cursor},
         build,
-        revision=_library_revision,
+        revision=library_and_register_revision,
         namespace="practices",
     )
-
-
-def _library_revision() -> str:
-    return f"{practices_revision()}.{current_revision()}"
 
 
 def _search_page(

@@ -27,13 +27,26 @@ of them saves as well (the sign-up, the activity entry).
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, F, Max, QuerySet, Value
+from django.db import router
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from learningcities.common.changes import watch
 from learningcities.common.models.activity import ActivityLogEntry
+from learningcities.common.prepared import PreparedSelect
+from learningcities.network.models import NetworkRevision
 from learningcities.practices.domain.revision import bump_practices_revision
 
 from ..models import (
@@ -49,6 +62,7 @@ from ..models import (
 )
 
 _TICK = dt.timedelta(microseconds=1)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def bump_events(events: QuerySet[Event]) -> None:
@@ -64,20 +78,48 @@ def bump_events(events: QuerySet[Event]) -> None:
 
 
 def events_revision() -> str:
-    """Return the revision of every event at once: the latest ``updated_at`` and the count.
+    """Return the revision of every event at once, with the register's.
 
-    The public lists of events and outcome documents are cached under it.
-    Every write they show moves an event's ``updated_at`` on (see above); a
-    deletion moves the count. One query, kept by the process on PostgreSQL
-    until an event's row changes (common.changes).
+    The latest ``updated_at`` of the events and their count, then the
+    register's revision (host cities' and countries' names): the public lists
+    of events and outcome documents are cached under it. Every write they
+    show moves an event's ``updated_at`` on (see above); a deletion moves the
+    count. One query compiled once per process (common.prepared), kept by the
+    process on PostgreSQL until an event's row or the register changes
+    (common.changes).
     """
     return watch.watched(("events-revision",), _read_events_revision)
 
 
 def _read_events_revision() -> str:
-    row = Event.objects.aggregate(changed=Max("updated_at"), n=Count("pk"))
-    changed = row["changed"].isoformat() if row["changed"] else ""
-    return f"{changed}.{row['n']}"
+    row = _EVENTS_AND_REGISTER.first(1, using=router.db_for_read(Event))
+    if row is None:  # the register has not changed yet: it has no revision row
+        found = Event.objects.aggregate(changed=Max("updated_at"), n=Count("pk"))
+        row = [found["changed"], found["n"], 0]
+    changed, count, register = row
+    # Microseconds since the epoch: a revision goes into cache keys and ETags, without spaces.
+    stamp = (changed - _EPOCH) // _TICK if changed else 0
+    return f"{stamp}.{count or 0}.{register or 0}"
+
+
+def _events_and_register(pk: int) -> QuerySet:
+    events = Event.objects.order_by()
+    return NetworkRevision.objects.filter(pk=pk).values_list(
+        Subquery(
+            events.annotate(
+                changed=Func(F("updated_at"), function="MAX", output_field=DateTimeField())
+            ).values("changed")
+        ),
+        Subquery(
+            events.annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values(
+                "n"
+            )
+        ),
+        "number",
+    )
+
+
+_EVENTS_AND_REGISTER = PreparedSelect(_events_and_register, (1,))
 
 
 def bump_programme_revision(event_id: int | None) -> None:

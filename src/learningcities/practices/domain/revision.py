@@ -8,10 +8,11 @@ on PostgreSQL each process keeps until the row's trigger notifies a change
 """
 
 from django.db import router
-from django.db.models import F
+from django.db.models import F, Subquery
 
 from learningcities.common.changes import watch
 from learningcities.common.prepared import PreparedSelect
+from learningcities.network.models import NetworkRevision
 
 from ..models import PracticesRevision
 
@@ -36,3 +37,30 @@ def _read() -> int:
 def practices_revision() -> int:
     """Return the library's revision number (kept by the process on PostgreSQL)."""
     return watch.watched(("practices-revision",), _read)
+
+
+def library_and_register_revision() -> str:
+    """Return the library's revision and the register's (cities' names), in one query.
+
+    For what shows practices with their cities (the API's list): one read
+    compiled once per process, kept by the process on PostgreSQL.
+    """
+    return watch.watched(("practices-and-register-revision",), _read_both)
+
+
+_BOTH = PreparedSelect(
+    lambda pk: NetworkRevision.objects.filter(pk=pk).values_list(
+        # The library's table holds its one row.
+        Subquery(PracticesRevision.objects.order_by().values("number")[:1]),
+        "number",
+    ),
+    (1,),
+)
+
+
+def _read_both() -> str:
+    row = _BOTH.first(1, using=router.db_for_read(PracticesRevision))
+    if row is None:  # the register has not changed yet: it has no revision row
+        return f"{_read()}.0"
+    library, register = row
+    return f"{library or 0}.{register or 0}"
