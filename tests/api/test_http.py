@@ -189,3 +189,79 @@ def test_with_redis_the_count_is_shared_by_every_process(settings):
     assert [allowed for allowed, _remaining, _retry in answers] == [True, True, False]
     # In the shared cache, where another process would read it.
     assert cache.get(f"lc:rate:{client}:10") == 3
+
+
+class CountsRequests:
+    """A middleware after ApiHttpMiddleware: how many requests reached the rest of the stack."""
+
+    seen = 0
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        CountsRequests.seen += 1
+        return self.get_response(request)
+
+
+@pytest.fixture
+def counted(settings):
+    position = settings.MIDDLEWARE.index("learningcities.common.api_http.ApiHttpMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[: position + 1],
+        f"{__name__}.CountsRequests",
+        *settings.MIDDLEWARE[position + 1 :],
+    ]
+    CountsRequests.seen = 0
+    return CountsRequests
+
+
+def _headers(response) -> dict:
+    return {k: v for k, v in response.items() if not k.startswith("X-RateLimit")}
+
+
+def test_a_visitor_asking_again_gets_the_same_answer_before_the_stack_runs(member, counted):
+    client = Client()
+    first = client.get("/api/v1/cities")
+
+    again = client.get("/api/v1/cities")
+
+    assert counted.seen == 1
+    assert (again.status_code, again.content) == (200, first.content)
+    assert _headers(again) == _headers(first)
+
+
+def test_an_answer_kept_by_the_process_follows_the_next_write(member, counted):
+    client = Client()
+    client.get("/api/v1/cities")
+
+    make_member(name="Da Nang")
+    after = client.get("/api/v1/cities").json()
+
+    assert counted.seen == 2
+    assert "Da Nang" in [city["name"] for city in after["results"]]
+
+
+def test_a_kept_answer_is_for_the_same_language_and_query_only(member, counted):
+    client = Client()
+    english = client.get("/api/v1/countries", {"member": "true"}).json()
+
+    french = client.get("/api/v1/countries", {"member": "true"}, HTTP_ACCEPT_LANGUAGE="fr").json()
+    other = client.get("/api/v1/countries", {"member": "false"})
+
+    assert counted.seen == 3
+    assert english["results"][0]["name"] != french["results"][0]["name"]
+    assert other.status_code == 200
+
+
+def test_people_and_tokens_are_never_served_a_kept_answer(member, counted):
+    from tests.calls.factories import secretary
+
+    Client().get("/api/v1/cities")
+    client = Client()
+    client.force_login(secretary())  # the secretariat's role needs a second factor; none set up
+    refused = client.get("/api/v1/cities")
+    with_token = Client().get("/api/v1/cities", HTTP_AUTHORIZATION="Bearer lc_unknown")
+
+    assert (refused.status_code, with_token.status_code) == (403, 200)
+    assert counted.seen == 3

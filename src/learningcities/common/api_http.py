@@ -21,8 +21,9 @@
   body, and a request whose ``If-None-Match`` names it is answered 304 without
   the body. The cached public lists draw theirs from a revision before any
   body (``network.interfaces.api_cache``), and this process remembers it
-  (``remember_etag``): while the revision holds, a visitor's request naming
-  it is answered 304 here, before the rest of the stack runs.
+  (``remember_etag``) with the answer: while the revision holds, a visitor's
+  request naming it is answered 304 here, before the rest of the stack runs,
+  and the same request without it gets the same answer, from here too.
 """
 
 import hashlib
@@ -112,19 +113,28 @@ def count_request(key: str, *, limit: int, window: int, now: float | None = None
     return count <= limit, max(0, limit - count), retry_after
 
 
-class _KnownETags:
-    """The ETags this process drew for public reads, by the request that asked (bounded).
+# A public answer kept whole by the process is at most this big (a page of 500 items fits).
+MAX_KEPT_ANSWER = 512 * 1024
 
-    A cached public list draws its ETag from a revision (``remember_etag``);
-    a later request, the same in everything the answer depends on (path and
-    query, scheme, host, Accept-Language, the day), that names that ETag while
-    the revision has not moved is answered 304 here, before the session,
-    authentication and the view are run. Kept in a ``LocalMemo`` (emptied
-    whole when full, and between tests).
+
+class _KnownAnswers:
+    """The public reads this process answered, by the request that asked (bounded).
+
+    A cached public list draws its ETag from a revision (``remember_etag``).
+    A later request, the same in everything the answer depends on (path and
+    query, scheme, host, Accept-Language and the language cookie, the day),
+    from a visitor without a session or a token, is answered here, before the
+    session, authentication and the view are run, while that revision has
+    not moved: 304 if it names the ETag, else the answer the stack gave the
+    first time, its headers and body as they were (kept when it set no
+    cookie). Either is exact, as the revision is read again for each request.
+    Kept in ``LocalMemo``s (emptied whole when full, and between tests): ETags
+    of 10,000 requests, the answers of 256 of at most ``MAX_KEPT_ANSWER`` bytes.
     """
 
     def __init__(self):
-        self._known = LocalMemo(max_entries=10_000)
+        self._etags = LocalMemo(max_entries=10_000)
+        self._answers = LocalMemo(max_entries=256)
 
     @staticmethod
     def key(request: HttpRequest) -> str:
@@ -134,51 +144,87 @@ class _KnownETags:
                 request.scheme,
                 request.META.get("HTTP_HOST", ""),
                 request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+                request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
                 # The day the answers count memberships on, as the lists' own key has it.
                 timezone.localdate().isoformat(),
             )
         )
 
     def remember(self, request: HttpRequest, etag: str, revision, current: str) -> None:
-        self._known.set(self.key(request), (etag, revision, current))
+        key = self.key(request)
+        self._etags.set(key, (etag, revision, current))
+        request.lc_public_answer = (key, etag, current)
 
-    def matching(self, request: HttpRequest) -> str | None:
-        """Return the ETag of this request if the client has it and it is still current."""
-        wanted = request.META.get("HTTP_IF_NONE_MATCH")
-        if not wanted:
-            return None
-        known = self._known.get(self.key(request))
+    def keep(self, request: HttpRequest, response: HttpResponse) -> None:
+        """Keep ``response`` whole if the view said it is the public answer to ``request``."""
+        drawn = getattr(request, "lc_public_answer", None)
+        if (
+            drawn is None
+            or request.method != "GET"
+            or response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or response.get("ETag") != drawn[1]
+        ):
+            return
+        body = response.content
+        if len(body) <= MAX_KEPT_ANSWER:
+            key, etag, current = drawn
+            self._answers.set(key, (etag, current, list(response.items()), body))
+
+    def current(self, request: HttpRequest) -> tuple[str, tuple | None] | None:
+        """Return the request's ETag and its kept answer, if its revision has not moved."""
+        key = self.key(request)
+        known = self._etags.get(key)
         if known is None:
             return None
         etag, revision, drawn_at = known
-        if etag not in wanted or str(revision()) != drawn_at:
+        if str(revision()) != drawn_at:
             return None
-        return etag
+        answer = self._answers.get(key)
+        return etag, (answer if answer and answer[0] == etag and answer[1] == drawn_at else None)
 
 
-_known_etags = _KnownETags()
+_known = _KnownAnswers()
 
 
 def remember_etag(request: HttpRequest, etag: str, revision: Callable[[], object], current) -> None:
     """Note that ``request``'s answer has ``etag`` while ``revision()`` is ``current``.
 
     Only for answers that are the same for everyone (public reads): a request
-    with neither a session nor a token that names it is answered 304 early.
+    with neither a session nor a token that asks again is answered early.
     """
-    _known_etags.remember(request, etag, revision, str(current))
+    _known.remember(request, etag, revision, str(current))
 
 
-def _early_not_modified(request: HttpRequest) -> HttpResponse | None:
-    if request.method not in READ_METHODS or "HTTP_AUTHORIZATION" in request.META:
+def _anonymous_read(request: HttpRequest) -> bool:
+    # A person's own refusals (a second factor to set up) come first.
+    return (
+        request.method in READ_METHODS
+        and "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _early_answer(request: HttpRequest) -> HttpResponse | None:
+    if not _anonymous_read(request):
         return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return None  # a person's own refusals (a second factor to set up) come first
-    etag = _known_etags.matching(request)
-    if etag is None:
+    found = _known.current(request)
+    if found is None:
         return None
-    response = HttpResponseNotModified()
-    response["ETag"] = etag
-    response["Vary"] = "Accept-Language"
+    etag, answer = found
+    wanted = request.META.get("HTTP_IF_NONE_MATCH")
+    if wanted and etag in wanted:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Vary"] = "Accept-Language"
+        return response
+    if answer is None or request.method != "GET":
+        return None
+    _etag, _current, headers, body = answer
+    response = HttpResponse(body)
+    for name, value in headers:
+        response[name] = value
     return response
 
 
@@ -232,7 +278,11 @@ class ApiHttpMiddleware:
                 response["X-RateLimit-Limit"] = str(limit)
                 response["X-RateLimit-Remaining"] = "0"
                 return _cors(response)
-        response = _early_not_modified(request) or self.get_response(request)
+        response = _early_answer(request)
+        if response is None:
+            response = self.get_response(request)
+            if _anonymous_read(request):
+                _known.keep(request, response)
         if limit:
             response["X-RateLimit-Limit"] = str(limit)
             response["X-RateLimit-Remaining"] = str(remaining)
