@@ -585,6 +585,7 @@ def test_openapi_schema_lists_every_path(client):
     schema = client.get("/api/v1/openapi.json").json()
 
     assert sorted(schema["paths"]) == [
+        "/api/v1/award-winners",
         "/api/v1/calls/{call_id}/jury/assignments",
         "/api/v1/calls/{call_id}/jury/scores",
         "/api/v1/cities",

@@ -117,6 +117,15 @@ def test_award_winners_and_cluster_members(network):
     assert lead["cluster_name"] == "Health and well-being"
 
 
+def test_the_award_winners_follow_a_win_recorded_since(network):
+    client = Client()
+    rows_of(client, "award-winners")
+
+    record_award_win(network["on_hold"].city, year=2022, actor=None)
+
+    assert [w["city"] for w in rows_of(client, "award-winners")] == ["Cork", "Overdue"]
+
+
 def test_events_and_their_adopted_outcome_documents(network):
     client = Client()
     [event] = rows_of(client, "events")  # the synthetic one is not published

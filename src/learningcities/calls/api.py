@@ -11,14 +11,16 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import WithJsonSchema
 
 from learningcities.accounts.enums import Scope
 from learningcities.accounts.interfaces.api_auth import TokenAuth
 from learningcities.accounts.rules import is_secretariat
 from learningcities.api.errors import (
     BODY_REFUSALS,
+    REFUSALS,
     SESSION_REFUSALS,
     NotFoundOut,
     invalid_parameter,
@@ -31,12 +33,13 @@ from learningcities.api.pagination import (
     PageSize,
     paginate,
 )
+from learningcities.network.models.countries import localised_country_name
 
 from .domain.completeness import completeness
 from .domain.queries.submissions import submissions_for_user
 from .domain.transitions import transition
 from .enums import Decision, SubmissionState
-from .models import Submission
+from .models import AwardWin, Submission
 from .rules import may_transition
 
 router = Router(tags=["calls"], auth=django_auth)
@@ -165,6 +168,79 @@ def _detail(user, submission: Submission) -> dict:
 
 def _not_found() -> Status:
     return Status(404, {"detail": _("There is no submission with this id.")})
+
+
+class AwardWinnerOut(Schema):
+    year: int
+    city_id: int
+    city: str
+    country: str
+    country_name: str
+
+
+class AwardWinnerPage(PageOut):
+    results: list[AwardWinnerOut]
+
+
+@router.get(
+    "/award-winners",
+    response={200: AwardWinnerPage, **REFUSALS},
+    summary="Learning City Award winners",
+    description=(
+        "Every city that won the UNESCO Learning City Award, newest year first, in pages; "
+        "public. Filters combine (all must hold)."
+    ),
+    operation_id="list_award_winners",
+    auth=None,
+)
+def list_award_winners(
+    request: HttpRequest,
+    year: Annotated[
+        int | None,
+        WithJsonSchema({"type": "integer", "minimum": 1990, "maximum": 2100}),
+        Query(None, ge=1990, le=2100, description="The year of the award.", example=2021),
+    ] = None,
+    country: Annotated[
+        str | None,
+        WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{2}$"}),
+        Query(
+            None,
+            pattern="^[A-Za-z]{2}$",
+            description="The city's country, ISO 3166-1 alpha-2 code (any case).",
+            example="CN",
+        ),
+    ] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> dict:
+    wins = AwardWin.objects.select_related("city").order_by("-year", "city__name", "pk")
+    params = {}
+    if year:
+        wins = wins.filter(year=year)
+        params["year"] = str(year)
+    if country:
+        wins = wins.filter(city__country_id=country.upper())
+        params["country"] = country.upper()
+    return paginate(
+        request,
+        wins,
+        params=params,
+        page=page,
+        page_size=page_size,
+        cursor=cursor,
+        item=_award_winner_item,
+    )
+
+
+def _award_winner_item(win: AwardWin) -> dict:
+    return {
+        "year": win.year,
+        "city_id": win.city_id,
+        "city": win.city.name,
+        "country": win.city.country_id,
+        "country_name": localised_country_name(win.city.country_id),
+    }
 
 
 @router.get(

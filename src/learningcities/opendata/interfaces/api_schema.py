@@ -52,6 +52,16 @@ API_FIELDS: dict[str, tuple[str, dict[str, Carries]]] = {
             "cohort": Carries("cohort"),
         },
     ),
+    "AwardWinnerOut": (
+        "award-winners",
+        {
+            "year": Carries("year"),
+            "city_id": Carries("city_id"),
+            "city": Carries("city"),
+            "country": Carries("country_code"),
+            "country_name": Carries("country", IN_THE_REQUEST_LANGUAGE),
+        },
+    ),
     "MembershipOut": (
         "memberships",
         {

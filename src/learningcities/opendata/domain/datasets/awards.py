@@ -1,5 +1,6 @@
 """The Learning City Award's winners, and the cities of the thematic clusters."""
 
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from learningcities.calls.models import AwardWin
@@ -24,6 +25,12 @@ def _winners():
         }
 
 
+def _winners_revision() -> str:
+    """The register's (cities' names) and the wins recorded (a win moves no revision)."""
+    wins = AwardWin.objects.aggregate(count=Count("pk"), last=Max("pk"))
+    return f"{register_revision()}-{wins['count']}-{wins['last'] or 0}"
+
+
 register(
     Dataset(
         name="award-winners",
@@ -37,7 +44,7 @@ register(
             COUNTRY,
         ),
         rows=_winners,
-        revision=register_revision,
+        revision=_winners_revision,
         primary_key=("year", "city_id"),
         keywords=("Learning City Award",),
     )
