@@ -107,17 +107,42 @@ def test_past_the_limit_a_client_is_answered_429_with_retry_after(settings, memb
     assert refused["Access-Control-Allow-Origin"] == "*"
 
 
+def _partner_key() -> str:
+    from learningcities.accounts.domain.tokens import create_token
+    from learningcities.accounts.enums import Scope
+    from tests.calls.factories import Cast
+
+    cast = Cast()
+    organisation = cast.coordinator.affiliations.get().organisation
+    _token, key = create_token(
+        organisation, actor=cast.coordinator, name="Partner", scopes=[Scope.REPORTS_READ], days=30
+    )
+    return key
+
+
 def test_the_limit_counts_each_client_apart(settings, member):
     settings.LC_API_RATE_LIMIT = (1, 60)
     first = Client(REMOTE_ADDR="192.0.2.1")
     second = Client(REMOTE_ADDR="192.0.2.2")
-    tokens = Client(REMOTE_ADDR="192.0.2.1", HTTP_AUTHORIZATION="Bearer lc_one")
+    tokens = Client(REMOTE_ADDR="192.0.2.1", HTTP_AUTHORIZATION=f"Bearer {_partner_key()}")
 
     assert first.get("/api/v1/network/stats").status_code == 200
     assert first.get("/api/v1/network/stats").status_code == 429
     assert second.get("/api/v1/network/stats").status_code == 200
     # A token is a client of its own, whatever address it comes from.
     assert tokens.get("/api/v1/network/stats").status_code == 200
+
+
+def test_made_up_keys_count_against_their_address(settings, member):
+    settings.LC_API_RATE_LIMIT = (2, 60)
+    answers = [
+        Client(REMOTE_ADDR="192.0.2.9", HTTP_AUTHORIZATION=f"Bearer lc_made_up_{n}")
+        .get("/api/v1/network/stats")
+        .status_code
+        for n in range(3)
+    ]
+
+    assert answers == [200, 200, 429]
 
 
 def test_the_count_starts_again_with_the_next_window():

@@ -11,6 +11,10 @@ class AccountsConfig(AppConfig):
     personal_link_variables = {"accounts.invitation": {"link"}}
 
     def ready(self):
+        from learningcities.common import api_http
+
         from . import signals
+        from .domain.tokens import key_is_live
 
         signals.connect()
+        api_http.token_is_live = key_is_live

@@ -147,6 +147,15 @@ def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     return token
 
 
+def key_is_live(key: str) -> bool:
+    """Whether ``key`` is a token that works now (one query; none for a key of another form)."""
+    try:
+        token_for_key(key)
+    except TokenError:
+        return False
+    return True
+
+
 def token_for_key(key: str, *, now: dt.datetime | None = None) -> ApiToken:
     """Return the usable token of ``key``, with its maker and organisation (one query).
 
