@@ -304,6 +304,7 @@ def test_run_scheduled_runs_reminders_and_deadline_actions():
         "Reminders of coming events: 0 participants reminded.",
         "Open data snapshots: 0 snapshots taken.",
         "Webhook deliveries: 0 deliveries attempted.",
+        "Integration logs: 0 old entries deleted.",
         "Outbox: 0 messages sent or tried.",
         "Finished jobs: 0 old job records deleted.",
         "Orphan files: 0 orphan files removed.",

@@ -41,6 +41,7 @@ PERIODIC = [
     "learningcities.events.tasks.send_event_reminders",
     "learningcities.opendata.tasks.take_open_data_snapshots",
     "learningcities.opendata.tasks.deliver_webhooks",
+    "learningcities.opendata.tasks.prune_integration_logs",
     "learningcities.common.tasks.send_due_outbox_messages",
     "learningcities.common.tasks.prune_job_results",
     "learningcities.common.tasks.remove_orphan_files",
@@ -130,7 +131,8 @@ def test_run_scheduled_queues_the_periodic_jobs_and_the_worker_sends_the_reminde
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
-        # open data: no snapshot due, no webhook delivery
+        # open data: no snapshot due, no webhook delivery, no old log
+        (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, 0),
         (TaskResultStatus.SUCCESSFUL, waiting_mail + 1),
@@ -163,6 +165,7 @@ def test_run_scheduled_does_not_queue_a_job_still_waiting(database_queue):
         "Reminders of coming events: still queued from an earlier run.",
         "Open data snapshots: still queued from an earlier run.",
         "Webhook deliveries: still queued from an earlier run.",
+        "Integration logs: still queued from an earlier run.",
         "Outbox: still queued from an earlier run.",
         "Finished jobs: still queued from an earlier run.",
         "Orphan files: still queued from an earlier run.",

@@ -270,3 +270,43 @@ def test_only_the_organisation_s_people_add_its_webhooks(net):
         )
 
     assert refused.value.code == "not_permitted"
+
+
+def test_old_token_requests_and_finished_deliveries_are_forgotten(net):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from learningcities.accounts.domain.tokens import create_token, record_token_use
+    from learningcities.accounts.models import ApiTokenUse
+    from learningcities.opendata.enums import DeliveryState
+    from learningcities.opendata.models import Webhook, WebhookDelivery
+    from learningcities.opendata.tasks import prune_integration_logs
+
+    token, _key = create_token(
+        net.organisation, actor=net.coordinator, name="Partner", scopes=["reports:read"], days=30
+    )
+    hook = Webhook.objects.create(
+        organisation=net.organisation, url="https://example.org/hook", events=["report.submitted"]
+    )
+    long_ago = timezone.now() - dt.timedelta(days=91)
+    for state in ("delivered", "failed", "pending"):
+        WebhookDelivery.objects.create(
+            webhook=hook, event="report.submitted", payload={}, state=state
+        )
+    WebhookDelivery.objects.update(created_at=long_ago)
+    WebhookDelivery.objects.create(
+        webhook=hook, event="report.submitted", payload={}, state="delivered"
+    )
+    for _ in range(2):
+        record_token_use(token, method="GET", path="/api/v1/reports", status=200, address=None)
+    ApiTokenUse.objects.filter(pk=ApiTokenUse.objects.order_by("pk").first().pk).update(at=long_ago)
+
+    deleted = prune_integration_logs.call()
+
+    assert deleted == 3
+    assert ApiTokenUse.objects.count() == 1
+    assert sorted(WebhookDelivery.objects.values_list("state", flat=True)) == [
+        DeliveryState.DELIVERED,
+        DeliveryState.PENDING,
+    ]

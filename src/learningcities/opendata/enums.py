@@ -70,6 +70,10 @@ class WebhookEvent(models.TextChoices):
     REGISTRATION_APPROVED = "registration.approved", _("A registration to an event is confirmed")
 
 
+# Tokens' usage logs and webhooks' finished deliveries are kept this long.
+INTEGRATION_LOG_DAYS = 90
+
+
 class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     DELIVERED = "delivered", _("Delivered")

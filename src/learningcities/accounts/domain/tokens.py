@@ -147,6 +147,12 @@ def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     return token
 
 
+def prune_token_uses(*, before: dt.datetime) -> int:
+    """Delete the requests logged before ``before`` (tokens' usage logs); count them."""
+    deleted, _rows = ApiTokenUse.objects.filter(at__lt=before).delete()
+    return deleted
+
+
 def key_is_live(key: str) -> bool:
     """Whether ``key`` is a token that works now (one query; none for a key of another form)."""
     try:

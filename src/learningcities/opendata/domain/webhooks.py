@@ -400,6 +400,14 @@ def attempt(delivery: WebhookDelivery, *, now: dt.datetime | None = None) -> Web
     return delivery
 
 
+def prune_deliveries(*, before: dt.datetime) -> int:
+    """Delete the deliveries made before ``before`` that are done (delivered or failed)."""
+    deleted, _rows = WebhookDelivery.objects.filter(
+        created_at__lt=before, state__in=[DeliveryState.DELIVERED, DeliveryState.FAILED]
+    ).delete()
+    return deleted
+
+
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
     """Send the deliveries that are due (new ones, retries whose time has come); count them.
 
