@@ -1,4 +1,5 @@
-"""The public "Join the network" pages (calls/views/public.py) in the role matrix.
+"""The public "Join the network" pages (calls/views/public.py) and the API's award winners
+in the role matrix.
 
 Everyone opens them; a call that does not exist answers 404.
 """
@@ -8,11 +9,13 @@ from django.utils import timezone
 from learningcities.calls.domain.calls import create_call
 from learningcities.calls.enums import CallKind
 from learningcities.frameworks.domain.queries.frameworks import framework_tree_by_version
-from tests.url_matrix.roles import MFA, PUBLIC, row
+from tests.url_matrix.roles import API, MFA, PUBLIC, row
 
 ENTRIES = {
     "calls:join": PUBLIC,
     "calls:join-call": PUBLIC,
+    # The award's winners, public in the API.
+    "api-v1:list_award_winners": API,
 }
 
 HIDDEN = {"calls:join-call": row(404, 404, 404, 404, 404, 404, MFA)}
