@@ -94,13 +94,16 @@ class PageOut(Schema):
 
 def page_link(request: HttpRequest, params: dict[str, str], page: int, page_size: int) -> str:
     """Return the absolute URL of ``page`` of the list at ``request.path`` with ``params``."""
-    query = {**params, "page": str(page), "page_size": str(page_size)}
-    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+    return _list_link(request, {**params, "page": str(page)}, page_size)
 
 
 def cursor_link(request: HttpRequest, params: dict[str, str], cursor: str, page_size: int) -> str:
     """Return the absolute URL of the page after ``cursor`` of the list at ``request.path``."""
-    query = {**params, "cursor": cursor, "page_size": str(page_size)}
+    return _list_link(request, {**params, "cursor": cursor}, page_size)
+
+
+def _list_link(request: HttpRequest, query: dict[str, str], page_size: int) -> str:
+    query = {**query, "page_size": str(page_size)}
     return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
 

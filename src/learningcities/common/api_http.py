@@ -186,17 +186,25 @@ class _KnownAnswers:
             key, etag, current = drawn
             self._answers.set(key, (etag, current, list(response.items()), body))
 
-    def current(self, request: HttpRequest) -> tuple[str, tuple | None] | None:
-        """Return the request's ETag and its kept answer, if its revision has not moved."""
+    def current(self, request: HttpRequest, wanted: str) -> tuple[str, tuple | None] | None:
+        """Return the request's ETag and its kept answer, if one can answer it now.
+
+        ``wanted`` is the request's ``If-None-Match``. The revision is read only
+        when there is something to answer with (the view would read it again).
+        """
         key = self.key(request)
         known = self._etags.get(key)
         if known is None:
             return None
         etag, revision, drawn_at = known
+        answer = self._answers.get(key)
+        if answer is not None and answer[:2] != (etag, drawn_at):
+            answer = None
+        if answer is None and not (wanted and etag in wanted):
+            return None
         if str(revision()) != drawn_at:
             return None
-        answer = self._answers.get(key)
-        return etag, (answer if answer and answer[0] == etag and answer[1] == drawn_at else None)
+        return etag, answer
 
 
 _known = _KnownAnswers()
@@ -223,11 +231,13 @@ def _anonymous_read(request: HttpRequest) -> bool:
 def _early_answer(request: HttpRequest) -> HttpResponse | None:
     if not _anonymous_read(request):
         return None
-    found = _known.current(request)
+    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if request.method != "GET" and not wanted:
+        return None  # answers are kept for GET only
+    found = _known.current(request, wanted)
     if found is None:
         return None
     etag, answer = found
-    wanted = request.META.get("HTTP_IF_NONE_MATCH")
     if wanted and etag in wanted:
         response = HttpResponseNotModified()
         response["ETag"] = etag

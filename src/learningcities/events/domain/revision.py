@@ -29,12 +29,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import router
 from django.db.models import (
-    Count,
     DateTimeField,
     F,
     Func,
     IntegerField,
-    Max,
     QuerySet,
     Subquery,
     Value,
@@ -92,30 +90,22 @@ def events_revision() -> str:
 
 
 def _read_events_revision() -> str:
-    row = _EVENTS_AND_REGISTER.first(1, using=router.db_for_read(Event))
-    if row is None:  # the register has not changed yet: it has no revision row
-        found = Event.objects.aggregate(changed=Max("updated_at"), n=Count("pk"))
-        row = [found["changed"], found["n"], 0]
-    changed, count, register = row
+    changed, count, register = _EVENTS_AND_REGISTER.first(1, using=router.db_for_read(Event))
     # Microseconds since the epoch: a revision goes into cache keys and ETags, without spaces.
     stamp = (changed - _EPOCH) // _TICK if changed else 0
     return f"{stamp}.{count or 0}.{register or 0}"
 
 
 def _events_and_register(pk: int) -> QuerySet:
-    events = Event.objects.order_by()
-    return NetworkRevision.objects.filter(pk=pk).values_list(
-        Subquery(
-            events.annotate(
-                changed=Func(F("updated_at"), function="MAX", output_field=DateTimeField())
-            ).values("changed")
-        ),
-        Subquery(
-            events.annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values(
-                "n"
-            )
-        ),
-        "number",
+    # An aggregate answers one row, with no event and before the register's first change.
+    register = NetworkRevision.objects.filter(pk=pk).values("number")
+    return (
+        Event.objects.order_by()
+        .annotate(
+            changed=Func(F("updated_at"), function="MAX", output_field=DateTimeField()),
+            n=Func(F("pk"), function="COUNT", output_field=IntegerField()),
+        )
+        .values_list("changed", "n", Subquery(register))
     )
 
 

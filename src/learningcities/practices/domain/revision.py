@@ -8,7 +8,7 @@ on PostgreSQL each process keeps until the row's trigger notifies a change
 """
 
 from django.db import router
-from django.db.models import F, Subquery
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 
 from learningcities.common.changes import watch
 from learningcities.common.prepared import PreparedSelect
@@ -48,19 +48,19 @@ def library_and_register_revision() -> str:
     return watch.watched(("practices-and-register-revision",), _read_both)
 
 
-_BOTH = PreparedSelect(
-    lambda pk: NetworkRevision.objects.filter(pk=pk).values_list(
-        # The library's table holds its one row.
-        Subquery(PracticesRevision.objects.order_by().values("number")[:1]),
-        "number",
-    ),
-    (1,),
-)
+def _both(pk: int) -> QuerySet:
+    # An aggregate answers one row, whether or not either revision's row exists yet.
+    register = NetworkRevision.objects.filter(pk=pk).values("number")
+    return (
+        PracticesRevision.objects.order_by()
+        .annotate(library=Func(F("number"), function="MAX", output_field=IntegerField()))
+        .values_list("library", Subquery(register))
+    )
+
+
+_BOTH = PreparedSelect(_both, (1,))
 
 
 def _read_both() -> str:
-    row = _BOTH.first(1, using=router.db_for_read(PracticesRevision))
-    if row is None:  # the register has not changed yet: it has no revision row
-        return f"{_read()}.0"
-    library, register = row
+    library, register = _BOTH.first(1, using=router.db_for_read(PracticesRevision))
     return f"{library or 0}.{register or 0}"

@@ -40,10 +40,19 @@ def join_page_key(now: dt.datetime | None = None) -> str:
         .order_by("pk")
         .values_list("pk", "revision", "opens_at", "closes_at")
     )
+    return f"{calls}|{award_wins_stamp()}"
+
+
+def award_wins_stamp() -> str:
+    """Return the award wins recorded, as their number and latest id (one query).
+
+    A win moves no revision of its own (one recorded outside a release
+    neither): what shows the winners keys its caches by this.
+    """
     wins = AwardWin.objects.using(router.db_for_read(AwardWin)).aggregate(
         count=Count("pk"), last=Max("pk")
     )
-    return f"{calls}|{wins['count']}-{wins['last']}"
+    return f"{wins['count']}-{wins['last']}"
 
 
 def _phase(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> str:

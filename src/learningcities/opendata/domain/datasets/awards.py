@@ -1,8 +1,8 @@
 """The Learning City Award's winners, and the cities of the thematic clusters."""
 
-from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.calls.domain.queries.public import award_wins_stamp
 from learningcities.calls.models import AwardWin
 from learningcities.network.models.countries import localised_country_name
 from learningcities.practices.domain.revision import practices_revision
@@ -26,9 +26,8 @@ def _winners():
 
 
 def _winners_revision() -> str:
-    """The register's (cities' names) and the wins recorded (a win moves no revision)."""
-    wins = AwardWin.objects.aggregate(count=Count("pk"), last=Max("pk"))
-    return f"{register_revision()}-{wins['count']}-{wins['last'] or 0}"
+    """The register's (cities' names) and the wins recorded."""
+    return f"{register_revision()}-{award_wins_stamp()}"
 
 
 register(
